@@ -1,0 +1,109 @@
+// Package billing is billbot's pure domain: billing cycles, entry
+// eligibility, validation into exceptions, invoice drafting, retainers and AR
+// aging. Functions take plain structs and a clock value and return plain
+// structs; nothing here does I/O, logs, or reads the time of day.
+package billing
+
+import (
+	"time"
+
+	"billbot/internal/money"
+)
+
+// Kind is an engagement's billing arrangement.
+type Kind string
+
+// Engagement kinds, as named in the firm configuration.
+const (
+	Hourly   Kind = "hourly"
+	FixedFee Kind = "fixed_fee"
+	Retainer Kind = "retainer"
+	Mixed    Kind = "mixed"
+)
+
+// CycleKind is how often an engagement is invoiced.
+type CycleKind string
+
+// Cycle kinds, as named in the firm configuration.
+const (
+	Weekly      CycleKind = "weekly"
+	Biweekly    CycleKind = "biweekly"
+	Semimonthly CycleKind = "semimonthly"
+	Monthly     CycleKind = "monthly"
+)
+
+// DefaultRateKey is the rate-card key that applies to any task without a
+// rate of its own.
+const DefaultRateKey = "*"
+
+// Firm holds the firm-wide rules that billing needs.
+type Firm struct {
+	Name                string
+	Location            *time.Location // the firm's time zone: cycles close at its midnight
+	HomeCurrency        money.Currency
+	DefaultItem         string // QBO item for tasks with no mapping; empty means none
+	UnapprovedAlertDays int
+	Approvers           []string // Slack user ids that may approve any invoice
+}
+
+// Client is a customer of the firm.
+type Client struct {
+	Name            string
+	HarvestClientID int64
+	QBOCustomerID   string // empty until matched
+	Currency        money.Currency
+	Email           string
+}
+
+// RetainerTerms is a prepaid block of hours from an engagement letter.
+type RetainerTerms struct {
+	Hours  money.Hours
+	Amount money.Amount
+}
+
+// Engagement is one engagement letter: who is billed, how, at which rates,
+// between which dates.
+type Engagement struct {
+	Key              string
+	Client           string // Client.Name
+	HarvestProjectID int64
+	Kind             Kind
+	StartsOn         Date
+	EndsOn           Date // zero: open-ended
+	Partner          string
+	Manager          string
+	Cycle            CycleKind
+	TermsDays        int
+	Rates            map[string]money.Amount // Harvest task name → rate; DefaultRateKey for the rest
+	DiscountPercent  money.Percent
+	FixedFee         money.Amount // per cycle, for FixedFee and Mixed
+	Retainer         *RetainerTerms
+	TaskItems        map[string]string // Harvest task name → QBO item name
+}
+
+// TimeEntry is one time entry as billbot knows it, whatever its source.
+type TimeEntry struct {
+	ID         int64  // billbot's id
+	Source     string // "harvest", "harvest-csv"
+	ExternalID string // the source's id
+	ProjectID  int64  // Harvest project id
+	ClientID   int64  // Harvest client id
+	Client     string // Harvest client name
+	Task       string
+	User       string
+	SpentDate  Date
+	Hours      money.Hours  // Harvest rounded_hours
+	Rate       money.Amount // Harvest billable_rate, minor units of Currency
+	Currency   money.Currency
+	Notes      string
+	Billable   bool
+	Running    bool
+	Approved   bool // Harvest is_closed: approved via timesheet approval
+	// ApprovedAt is when billbot first saw the entry approved; zero when not
+	// approved. It decides late approvals.
+	ApprovedAt time.Time
+	// BilledElsewhere is Harvest's is_billed: invoiced outside billbot.
+	BilledElsewhere bool
+	CreatedAt       time.Time
+	UpdatedAt       time.Time
+}
