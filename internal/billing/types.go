@@ -86,19 +86,22 @@ type TimeEntry struct {
 	ID         int64  // billbot's id
 	Source     string // "harvest", "harvest-csv"
 	ExternalID string // the source's id
-	ProjectID  int64  // Harvest project id
-	ClientID   int64  // Harvest client id
-	Client     string // Harvest client name
-	Task       string
-	User       string
-	SpentDate  Date
-	Hours      money.Hours  // Harvest rounded_hours
-	Rate       money.Amount // Harvest billable_rate, minor units of Currency
-	Currency   money.Currency
-	Notes      string
-	Billable   bool
-	Running    bool
-	Approved   bool // Harvest is_closed: approved via timesheet approval
+	// ProjectID is the Harvest project id; zero when the source does not
+	// carry one (a CSV export names projects but not their ids).
+	ProjectID int64
+	Project   string // Harvest project name
+	ClientID  int64  // Harvest client id; zero when unknown
+	Client    string // Harvest client name
+	Task      string
+	User      string
+	SpentDate Date
+	Hours     money.Hours  // Harvest rounded_hours
+	Rate      money.Amount // Harvest billable_rate, minor units of Currency
+	Currency  money.Currency
+	Notes     string
+	Billable  bool
+	Running   bool
+	Approved  bool // Harvest is_closed: approved via timesheet approval
 	// ApprovedAt is when billbot first saw the entry approved; zero when not
 	// approved. It decides late approvals.
 	ApprovedAt time.Time
