@@ -94,3 +94,15 @@ type Problem struct {
 	// kept for utilisation) hold nothing billable.
 	Holds bool
 }
+
+// RetainerUsage is how much of an engagement's prepaid hours are used.
+type RetainerUsage struct {
+	Engagement string
+	// BlockHours is every prepaid hour on file: the engagement letter's
+	// block plus each replenishment block approved since.
+	BlockHours money.Hours
+	// UsedHours is the hours already billed against the blocks.
+	UsedHours money.Hours
+	// Blocks is the number of blocks on file.
+	Blocks int
+}
