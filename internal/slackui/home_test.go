@@ -1,0 +1,62 @@
+package slackui
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+
+	"billbot/internal/billing"
+	"billbot/internal/money"
+)
+
+func sampleHome() Home {
+	return Home{
+		UserID: "U0PARTNER1",
+		AwaitingMe: []DraftSummary{
+			{InvoiceID: 1043, Client: "Acme Corp", DocNumber: "1043", Period: october, Currency: "USD",
+				Total: money.MustParse("3385.60", "USD"), DueDate: billing.MustDate("2026-11-30"),
+				QBOURL: "https://app.sandbox.qbo.intuit.com/app/invoice?txnId=1043"},
+			{InvoiceID: 2001, Client: "Maple & Co", DocNumber: "2001", Period: october, Currency: "CAD",
+				Total: money.MustParse("2600.00", "CAD"), DueDate: billing.MustDate("2026-11-15")},
+		},
+		AR: AgingSummary{
+			AsOf:         billing.MustDate("2026-11-15"),
+			Outstanding:  []CurrencyAmount{{"USD", money.MustParse("18575.75", "USD")}, {"JPY", 1250000}},
+			Overdue:      []CurrencyAmount{{"USD", money.MustParse("6575.75", "USD")}},
+			OverdueCount: 3,
+		},
+		OpenExceptions: sampleGroups(),
+	}
+}
+
+func TestHomeView(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name string
+		h    Home
+	}{
+		{"busy", sampleHome()},
+		{"quiet", Home{UserID: "U0PARTNER1"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			v := HomeView(tt.h)
+			checkHome(t, v)
+			assertGolden(t, v)
+		})
+	}
+}
+
+func TestHomeViewManyDraftsFit(t *testing.T) {
+	t.Parallel()
+	h := sampleHome()
+	for i := range 200 {
+		h.AwaitingMe = append(h.AwaitingMe, DraftSummary{InvoiceID: int64(i + 1), Client: strings.Repeat("Big & <Co> ", 50),
+			DocNumber: fmt.Sprint(i), Period: october, Currency: "USD", Total: money.Amount(i)})
+	}
+	for range 50 {
+		h.OpenExceptions = append(h.OpenExceptions, sampleGroups()...)
+	}
+	checkHome(t, HomeView(h))
+}
