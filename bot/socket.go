@@ -1,0 +1,154 @@
+package bot
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"github.com/slack-go/slack"
+	"github.com/slack-go/slack/slackevents"
+	"github.com/slack-go/slack/socketmode"
+)
+
+// SocketConfig configures the Socket Mode transport.
+type SocketConfig struct {
+	// API is built with slack.OptionAppLevelToken (SLACK_APP_TOKEN, scope
+	// connections:write) besides the bot token (VENDORS.md §1.5).
+	API          *slack.Client
+	Commands     Commands
+	Interactions Interactions
+	// Events may be nil: events are then acknowledged and dropped.
+	Events    Events
+	Deduper   Deduper
+	Responder ReplySender
+	Logger    *slog.Logger
+	// Now, AckBudget and WorkTimeout are as in HTTPConfig.
+	Now         func() time.Time
+	AckBudget   time.Duration
+	WorkTimeout time.Duration
+}
+
+// Socket receives Slack's requests over a Socket Mode WebSocket. There is
+// no HTTP request to sign in this mode (VENDORS.md §1.5); each envelope is
+// acknowledged by its envelope_id instead.
+type Socket struct {
+	api *slack.Client
+	d   *dispatcher
+}
+
+// NewSocket checks cfg and returns the transport; it does no I/O.
+func NewSocket(cfg SocketConfig) (*Socket, error) {
+	if cfg.API == nil {
+		return nil, errors.New("bot: Socket Mode needs a Slack client built with the app-level token")
+	}
+	d, err := newDispatcher(&dispatcher{
+		commands: cfg.Commands, interactions: cfg.Interactions, events: cfg.Events, deduper: cfg.Deduper,
+		responder: cfg.Responder, logger: cfg.Logger, now: cfg.Now, ackBudget: cfg.AckBudget, workTimeout: cfg.WorkTimeout,
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &Socket{api: cfg.API, d: d}, nil
+}
+
+// Run connects and serves until ctx ends (then it waits for work started
+// after acks and returns nil) or the connection fails for good.
+func (s *Socket) Run(ctx context.Context) error {
+	client := socketmode.New(s.api, socketmode.OptionLog(slog.NewLogLogger(s.d.logger.Handler(), slog.LevelDebug)))
+	ctx, cancel := context.WithCancel(ctx)
+	defer s.d.wait()
+	defer cancel()
+	errc := make(chan error, 1)
+	go func() { errc <- client.RunContext(ctx) }()
+	for {
+		select {
+		case <-ctx.Done():
+			return nil
+		case err := <-errc:
+			if ctx.Err() != nil {
+				return nil
+			}
+			return fmt.Errorf("bot: socket mode: %w", err)
+		case evt := <-client.Events:
+			if evt.Type == socketmode.EventTypeInvalidAuth {
+				return errors.New("bot: socket mode: Slack refused the app-level token (invalid_auth); check SLACK_APP_TOKEN")
+			}
+			ackFn := func(payload any) error {
+				if evt.Request == nil {
+					return nil
+				}
+				return client.AckCtx(ctx, evt.Request.EnvelopeID, payload)
+			}
+			// Each envelope on its own goroutine: a modal submit may take
+			// up to the ack budget and must not hold up the others.
+			s.d.wg.Add(1)
+			go func() {
+				defer s.d.wg.Done()
+				s.handle(ctx, evt, ackFn)
+			}()
+		}
+	}
+}
+
+// handle serves one Socket Mode event: requests are decoded, routed through
+// the same dispatcher as HTTP, acknowledged (with the response_action
+// payload for modal submits, VENDORS.md §1.3), and their post-ack work
+// started.
+func (s *Socket) handle(ctx context.Context, evt socketmode.Event, ackFn func(payload any) error) {
+	start := s.d.now()
+	var a ack
+	switch evt.Type {
+	case socketmode.EventTypeSlashCommand:
+		sc, ok := evt.Data.(slack.SlashCommand)
+		if !ok {
+			s.unexpected(evt, ackFn)
+			return
+		}
+		a = s.d.command(ctx, sc, false)
+	case socketmode.EventTypeInteractive:
+		ic, ok := evt.Data.(slack.InteractionCallback)
+		if !ok {
+			s.unexpected(evt, ackFn)
+			return
+		}
+		a = s.d.interaction(ctx, ic)
+	case socketmode.EventTypeEventsAPI:
+		ev, ok := evt.Data.(slackevents.EventsAPIEvent)
+		if !ok {
+			s.unexpected(evt, ackFn)
+			return
+		}
+		a = ack{attrs: []any{"kind", ev.Type, "team_id", ev.TeamID}}
+		if cb, ok := ev.Data.(*slackevents.EventsAPICallbackEvent); ok && cb.InnerEvent != nil {
+			a = s.d.event(ctx, cb.TeamID, cb.EventID, *cb.InnerEvent)
+			if evt.Request != nil && evt.Request.RetryAttempt > 0 {
+				a.attrs = append(a.attrs, "retry_num", evt.Request.RetryAttempt, "retry_reason", evt.Request.RetryReason)
+			}
+		}
+	case socketmode.EventTypeConnectionError, socketmode.EventTypeIncomingError,
+		socketmode.EventTypeErrorBadMessage, socketmode.EventTypeErrorWriteFailed:
+		s.d.logger.Warn("slack socket mode trouble", "type", string(evt.Type), "detail", fmt.Sprint(evt.Data))
+		return
+	default: // connecting, connected, hello, disconnect: the client reconnects by itself
+		s.d.logger.Debug("slack socket mode", "type", string(evt.Type))
+		return
+	}
+	if err := ackFn(a.payload); err != nil {
+		s.d.logger.Warn("slack socket mode ack failed", "err", err)
+	}
+	s.d.logRequest(a, start)
+	if a.after != nil {
+		a.after()
+	}
+}
+
+// unexpected acks an envelope whose data slack-go did not decode as
+// expected, so Slack does not redeliver it.
+func (s *Socket) unexpected(evt socketmode.Event, ackFn func(payload any) error) {
+	s.d.logger.Warn("slack socket mode event not understood", "type", string(evt.Type), "data_type", fmt.Sprintf("%T", evt.Data))
+	if err := ackFn(nil); err != nil {
+		s.d.logger.Warn("slack socket mode ack failed", "err", err)
+	}
+}
