@@ -86,9 +86,9 @@ func (d Date) Compare(e Date) int {
 // DaysUntil returns the number of days from d to e (negative when e is
 // earlier).
 func (d Date) DaysUntil(e Date) int {
-	a := time.Date(d.Year, d.Month, d.Day, 0, 0, 0, 0, time.UTC)
-	b := time.Date(e.Year, e.Month, e.Day, 0, 0, 0, 0, time.UTC)
-	return int(b.Sub(a).Hours() / 24)
+	// Integer day numbers: a time.Duration saturates beyond ~292 years and
+	// goes through float64 hours.
+	return dayNumber(e) - dayNumber(d)
 }
 
 // MarshalText implements encoding.TextMarshaler.

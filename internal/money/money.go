@@ -260,6 +260,11 @@ func mulDivRound(a, b, d int64) (int64, bool) {
 		return 0, false
 	}
 	q, r := bits.Div64(hi, lo, uint64(d))
+	// Check the range before rounding: q may be 2^64-1, and q++ would wrap
+	// to zero and pass as a valid result.
+	if q > math.MaxInt64 {
+		return 0, false
+	}
 	if r >= uint64(d)-r { // 2r >= d without overflow: half rounds up
 		q++
 	}
@@ -307,6 +312,13 @@ func PercentOf(a Amount, p Percent) Amount {
 func Ratio(part, whole int64) Percent {
 	if whole == 0 {
 		return 0
+	}
+	if whole < 0 {
+		// mulDivRound divides by an unsigned divisor: move the sign to part.
+		if whole == math.MinInt64 || part == math.MinInt64 {
+			panic("money: ratio overflows")
+		}
+		part, whole = -part, -whole
 	}
 	v, ok := mulDivRound(part, 100*PercentScale, whole)
 	if !ok {

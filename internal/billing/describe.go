@@ -1,0 +1,127 @@
+package billing
+
+import (
+	"fmt"
+	"strconv"
+
+	"billbot/internal/money"
+)
+
+// describe writes a problem's Message, naming the entries and engagement,
+// and its Fix, which a manager can act on.
+func (x *engine) describe(a *probAcc) (msg, fix string) {
+	k := a.key
+	e := x.engagement(k.eng)
+	switch k.code {
+	case ExOrphaned:
+		if k.projectID != 0 {
+			return fmt.Sprintf("%s on Harvest project %q (id %d) of client %q %s no engagement letter, %s.",
+					a.count(), a.project, k.projectID, k.client, a.v("matches", "match"), a.span()),
+				fmt.Sprintf("Add an engagement with harvest_project_id %d to the firm configuration, or move the time in Harvest to a project that has one.", k.projectID)
+		}
+		if k.tag == "ambiguous" {
+			return fmt.Sprintf("%s of client %q from a CSV import %s within several engagements' dates, %s; a CSV row carries no project id to choose by.",
+					a.count(), k.client, a.v("falls", "fall"), a.span()),
+				fmt.Sprintf("Sync these entries through the Harvest API (it carries project ids), or make the dates of %q's engagements not overlap.", k.client)
+		}
+		return fmt.Sprintf("%s of client %q %s no engagement covering their dates, %s.", a.count(), k.client, a.v("matches", "match"), a.span()),
+			fmt.Sprintf("Add an engagement for %q covering those dates, or correct the client name in Harvest.", k.client)
+	case ExOutsideDates:
+		return fmt.Sprintf("%s of engagement %s %s spent outside its dates (%s), %s.", a.count(), k.eng, a.v("was", "were"), letterDates(e), a.span()),
+			fmt.Sprintf("Extend starts_on/ends_on of %s, add a new engagement letter for that period, or move the time in Harvest.", k.eng)
+	case ExClientUnmapped:
+		why := "has no QuickBooks customer"
+		if x.clients[k.client] == nil {
+			why = "is not in the firm's client list"
+		}
+		return fmt.Sprintf("Client %q %s; engagements %s cannot be invoiced: %s held.", k.client, why, quoteList(a.engs), a.count()),
+			fmt.Sprintf("Add %q to clients with its qbo_customer_id (or create the QuickBooks customer with that exact name), then run the draft again.", k.client)
+	case ExCurrencyMismatch:
+		cur := ""
+		if c := x.clients[k.client]; c != nil {
+			cur = string(c.Currency)
+		}
+		return fmt.Sprintf("%s of engagement %s %s in %s but client %q is billed in %s, %s.", a.count(), k.eng, a.v("is", "are"), a.currency, k.client, cur, a.span()),
+			fmt.Sprintf("Correct the currency of the Harvest project or of client %q in the firm configuration.", k.client)
+	case ExNoRate:
+		return fmt.Sprintf("Engagement %s has no rate for task %q and no %q default: %s held.", k.eng, k.task, DefaultRateKey, a.count()),
+			fmt.Sprintf("Add a rate for %q (or %q) to the rates of %s.", k.task, DefaultRateKey, k.eng)
+	case ExRateMismatch:
+		cur := x.curOf(k.client)
+		return fmt.Sprintf("Engagement %s task %q: Harvest rate %s differs from the engagement letter's %s on %s; billed at %s.",
+				k.eng, k.task, k.rate.Format(cur), a.letterRate.Format(cur), a.count(), a.letterRate.Format(cur)),
+			fmt.Sprintf("Nothing to do if the letter is right (the invoice notes say the rate was adjusted); otherwise correct the task rate in Harvest or the rates of %s.", k.eng)
+	case ExItemUnmapped:
+		return fmt.Sprintf("Engagement %s %q has no QuickBooks item: %s; %s held.", k.eng, k.task, a.detail, a.count()),
+			fmt.Sprintf("Map %q to a QuickBooks item in task_items of %s, create the item in QuickBooks, or set the firm's default_item.", k.task, k.eng)
+	case ExUnapproved:
+		days := x.in.Firm.UnapprovedAlertDays
+		if k.eng == "" {
+			return fmt.Sprintf("%s of client %q (no engagement) %s waited more than %d days for approval, oldest %s.", a.count(), k.client, a.v("has", "have"), days, a.first),
+				"Ask the project manager to approve these timesheets in Harvest, and add an engagement for the client."
+		}
+		who := "the engagement manager"
+		if e != nil && e.Manager != "" {
+			who = "<@" + e.Manager + ">"
+		}
+		return fmt.Sprintf("%s of engagement %s %s waited more than %d days for approval, oldest %s.", a.count(), k.eng, a.v("has", "have"), days, a.first),
+			fmt.Sprintf("Ask %s to approve these timesheets in Harvest; approved time is billed with its cycle.", who)
+	case ExLateApproval:
+		return fmt.Sprintf("%s of engagement %s %s approved after the cycle closed, %s; %s the next cycle's invoice.", a.count(), k.eng, a.v("was", "were"), a.span(), a.v("it will join", "they will join")),
+			"Nothing to do to bill them with the next cycle; a partner can ask for a supplemental invoice to bill them now."
+	case ExFixedFeeTime:
+		fee := ""
+		if e != nil {
+			fee = " of " + e.FixedFee.Format(x.curOf(k.client)) + " per cycle"
+		}
+		return fmt.Sprintf("%s on fixed-fee engagement %s %s covered by its fixed fee%s, not billed by the hour.", a.count(), k.eng, a.v("is", "are"), fee),
+			"None needed: the time stays on record for utilisation. Review the fee with the partner if the time keeps exceeding it."
+	case ExRetainerExhausted:
+		return fmt.Sprintf("Retainer %s: %s %s not fit the prepaid block (%s), %s.", k.eng, a.count(), a.v("does", "do"), a.detail, a.span()),
+			fmt.Sprintf("Ask the partner for a new engagement letter or a replenishment block for %s; the held time bills once prepaid hours are available.", k.eng)
+	case ExRetainerThreshold:
+		next := "the next block"
+		if e != nil && e.Retainer != nil {
+			next = "block " + strconv.Itoa(x.usage(e).Blocks+1)
+		}
+		return fmt.Sprintf("Retainer %s has used %s.", k.eng, a.detail),
+			fmt.Sprintf("Approve the replenishment invoice for %s (drafted with the cycle), or agree a new engagement letter with the client.", next)
+	}
+	return fmt.Sprintf("%s: %s.", k.code, a.count()), "Review the entries."
+}
+
+// engagement returns the engagement with key k, or nil.
+func (x *engine) engagement(k string) *Engagement {
+	if k == "" {
+		return nil
+	}
+	if x.byKey == nil {
+		x.byKey = make(map[string]*Engagement, len(x.in.Engagements))
+		for i := range x.in.Engagements {
+			x.byKey[x.in.Engagements[i].Key] = &x.in.Engagements[i]
+		}
+	}
+	return x.byKey[k]
+}
+
+// curOf returns the client's currency, else the firm's.
+func (x *engine) curOf(client string) money.Currency {
+	if c := x.clients[client]; c != nil && c.Currency != "" {
+		return c.Currency
+	}
+	return x.in.Firm.HomeCurrency
+}
+
+func letterDates(e *Engagement) string {
+	if e == nil {
+		return "unknown"
+	}
+	start, end := e.StartsOn.String(), e.EndsOn.String()
+	if start == "" {
+		start = "open"
+	}
+	if end == "" {
+		end = "open"
+	}
+	return start + " to " + end
+}
