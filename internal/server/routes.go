@@ -1,0 +1,104 @@
+package server
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+)
+
+// routes registers every endpoint with Go 1.22 method patterns, so unknown
+// paths get 404 and known paths with another method get 405 (with Allow).
+func (s *Server) routes() http.Handler {
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {
+		writeText(w, http.StatusOK, "ok")
+	})
+	mux.HandleFunc("GET /readyz", s.readyz)
+	mux.Handle("GET /metrics", s.cfg.Metrics.Handler())
+	mux.Handle("GET /oauth/qbo/connect", orHint(s.cfg.QBOConnect, qboOAuthHint))
+	mux.Handle("GET /oauth/qbo/callback", orHint(s.cfg.QBOCallback, qboOAuthHint))
+	mux.Handle("POST /webhooks/qbo", orHint(s.cfg.QBOWebhook, qboWebhookHint))
+	// The Slack transport routes and checks methods itself.
+	mux.Handle("/slack/", orHint(s.cfg.Slack, slackHint))
+	return mux
+}
+
+const (
+	qboOAuthHint   = "QuickBooks Online is not configured on this server: set QBO_CLIENT_ID, QBO_CLIENT_SECRET and QBO_REDIRECT_URL."
+	qboWebhookHint = "QuickBooks Online webhooks are not configured on this server: set QBO_WEBHOOK_VERIFIER_TOKEN."
+	slackHint      = "Slack HTTP endpoints are not enabled on this server: set SLACK_SIGNING_SECRET (or use Socket Mode with SLACK_APP_TOKEN)."
+)
+
+// orHint returns h, or a handler answering 404 with hint when h is nil.
+func orHint(h http.Handler, hint string) http.Handler {
+	if h != nil {
+		return h
+	}
+	return http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		writeText(w, http.StatusNotFound, hint)
+	})
+}
+
+// NotReadyError is what Config.Ready returns to give the caller of
+// /readyz a short reason. Reason is shown; Err is only logged, since it
+// may name hosts or users.
+type NotReadyError struct {
+	Reason string
+	Err    error
+}
+
+// Error implements error.
+func (e *NotReadyError) Error() string {
+	if e.Err == nil {
+		return e.Reason
+	}
+	return e.Reason + ": " + e.Err.Error()
+}
+
+// Unwrap returns the cause.
+func (e *NotReadyError) Unwrap() error { return e.Err }
+
+// readyz runs Ready with ReadyTimeout. The check runs in its own goroutine
+// so a check that ignores its context still cannot hold the probe past
+// the deadline.
+func (s *Server) readyz(w http.ResponseWriter, r *http.Request) {
+	if s.cfg.Ready == nil {
+		writeText(w, http.StatusOK, "ready")
+		return
+	}
+	ctx, cancel := context.WithTimeout(r.Context(), s.cfg.ReadyTimeout)
+	defer cancel()
+	done := make(chan error, 1)
+	go func() { done <- s.cfg.Ready(ctx) }()
+	var err error
+	select {
+	case err = <-done:
+	case <-ctx.Done():
+		err = ctx.Err()
+	}
+	if err == nil {
+		writeText(w, http.StatusOK, "ready")
+		return
+	}
+	reason := "readiness check failed"
+	var nr *NotReadyError
+	switch {
+	case errors.As(err, &nr) && nr.Reason != "":
+		reason = nr.Reason
+	case errors.Is(err, context.DeadlineExceeded):
+		reason = fmt.Sprintf("readiness check timed out after %s", s.cfg.ReadyTimeout)
+	}
+	s.log.LogAttrs(r.Context(), slog.LevelWarn, "not ready",
+		slog.String("request_id", RequestID(r.Context())), slog.String("error", err.Error()))
+	writeText(w, http.StatusServiceUnavailable, "not ready: "+reason)
+}
+
+// writeText writes a one-line plain-text body.
+func writeText(w http.ResponseWriter, code int, line string) {
+	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+	w.Header().Set("X-Content-Type-Options", "nosniff")
+	w.WriteHeader(code)
+	_, _ = fmt.Fprintln(w, line)
+}
