@@ -1,0 +1,253 @@
+package qbo
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"sync"
+	"time"
+
+	"golang.org/x/oauth2"
+)
+
+// Intuit's OAuth 2.0 endpoints and the accounting scope (VENDORS §2.9,
+// developer.intuit.com/app/developer/qbo/docs/develop/authentication-and-authorization).
+const (
+	AuthURL         = "https://appcenter.intuit.com/connect/oauth2"
+	TokenURL        = "https://oauth.platform.intuit.com/oauth2/v1/tokens/bearer"
+	ScopeAccounting = "com.intuit.quickbooks.accounting"
+)
+
+// Token response extras. Intuit returns x_refresh_token_expires_in
+// (seconds, ~100 days rolling); billbot stores the absolute expiry it
+// implies under x_refresh_token_expires_at (RFC 3339).
+const (
+	extraRefreshExpiresIn = "x_refresh_token_expires_in"
+	extraRefreshExpiresAt = "x_refresh_token_expires_at"
+)
+
+// ErrNoToken is returned (wrapped) by a TokenStore that holds no token yet.
+var ErrNoToken = errors.New("qbo: no QuickBooks token stored (connect a company at /oauth/qbo/connect)")
+
+// NewOAuthConfig builds the OAuth2 config for Intuit: client credentials go
+// in an HTTP Basic header on the token endpoint (VENDORS §2.9). Empty
+// authURL/tokenURL mean Intuit's.
+func NewOAuthConfig(clientID, clientSecret, redirectURL, authURL, tokenURL string) *oauth2.Config {
+	if authURL == "" {
+		authURL = AuthURL
+	}
+	if tokenURL == "" {
+		tokenURL = TokenURL
+	}
+	return &oauth2.Config{
+		ClientID:     clientID,
+		ClientSecret: clientSecret,
+		RedirectURL:  redirectURL,
+		Scopes:       []string{ScopeAccounting},
+		Endpoint: oauth2.Endpoint{
+			AuthURL:   authURL,
+			TokenURL:  tokenURL,
+			AuthStyle: oauth2.AuthStyleInHeader,
+		},
+	}
+}
+
+// TokenStore keeps the company's current token and realm id. Implementations
+// return an error wrapping ErrNoToken when nothing is stored.
+type TokenStore interface {
+	Load(ctx context.Context) (*oauth2.Token, string, error)
+	Save(ctx context.Context, tok *oauth2.Token, realmID string) error
+}
+
+// RefreshTokenExpiry returns when tok's refresh token expires, from the
+// stored absolute time or else from x_refresh_token_expires_in counted from
+// now; zero when unknown.
+func RefreshTokenExpiry(tok *oauth2.Token, now time.Time) time.Time {
+	if s, ok := tok.Extra(extraRefreshExpiresAt).(string); ok {
+		if t, err := time.Parse(time.RFC3339, s); err == nil {
+			return t
+		}
+	}
+	if secs := extraSeconds(tok.Extra(extraRefreshExpiresIn)); secs > 0 {
+		return now.Add(time.Duration(secs) * time.Second)
+	}
+	return time.Time{}
+}
+
+func extraSeconds(v any) int64 {
+	switch n := v.(type) {
+	case float64: // encoding/json's number for the raw token response
+		return int64(n)
+	case int64:
+		return n
+	case int:
+		return int64(n)
+	case string:
+		var s int64
+		if _, err := fmt.Sscan(n, &s); err == nil {
+			return s
+		}
+	}
+	return 0
+}
+
+// stamp returns a copy of tok whose extras hold the refresh token's absolute
+// expiry, so that a stored token still knows it after a restart.
+func stamp(tok *oauth2.Token, now time.Time) *oauth2.Token {
+	out := *tok
+	exp := RefreshTokenExpiry(tok, now)
+	if exp.IsZero() {
+		return &out
+	}
+	return out.WithExtra(map[string]any{
+		extraRefreshExpiresAt: exp.UTC().Format(time.RFC3339),
+		extraRefreshExpiresIn: float64(int64(exp.Sub(now) / time.Second)),
+	})
+}
+
+// PersistingTokenSource hands out access tokens, refreshing through Intuit
+// when they expire (an oauth2.ReuseTokenSource inside), and saves every new
+// token to the TokenStore at once: Intuit may rotate the refresh token on
+// any refresh and the old one then stops working (VENDORS §2.9), so losing
+// the new one would disconnect the company.
+type PersistingTokenSource struct {
+	ctx     context.Context // long-lived: used by the refresh HTTP calls
+	cfg     *oauth2.Config
+	store   TokenStore
+	realmID string
+	now     func() time.Time
+	logger  *slog.Logger
+
+	mu    sync.Mutex
+	src   oauth2.TokenSource
+	cur   *oauth2.Token // last token handed out
+	saved *oauth2.Token // last token the store accepted
+}
+
+// NewPersistingTokenSource starts from tok (as loaded from the store).
+// ctx must outlive the source; it carries an optional oauth2.HTTPClient.
+func NewPersistingTokenSource(ctx context.Context, cfg *oauth2.Config, store TokenStore, tok *oauth2.Token, realmID string, logger *slog.Logger) *PersistingTokenSource {
+	if logger == nil {
+		logger = slog.New(slog.DiscardHandler)
+	}
+	return &PersistingTokenSource{
+		ctx: ctx, cfg: cfg, store: store, realmID: realmID, now: time.Now, logger: logger,
+		src: cfg.TokenSource(ctx, tok), cur: tok, saved: tok,
+	}
+}
+
+// RealmID returns the company the token belongs to.
+func (s *PersistingTokenSource) RealmID() string { return s.realmID }
+
+// Token returns a valid access token, refreshing and persisting as needed.
+// If saving fails the token is still returned (the call can proceed) and
+// saving is tried again on the next call; the failure is logged.
+func (s *PersistingTokenSource) Token() (*oauth2.Token, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	tok, err := s.src.Token()
+	if err != nil {
+		// A refused refresh (invalid_grant: revoked, expired or rotated
+		// out) needs a person to reconnect; it is not worth retrying.
+		var re *oauth2.RetrieveError
+		if errors.As(err, &re) {
+			return nil, fmt.Errorf("qbo: refresh access token: %w: %w", ErrUnauthorized, err)
+		}
+		return nil, fmt.Errorf("qbo: refresh access token: %w", err)
+	}
+	s.cur = tok
+	if s.saved == nil || tok.AccessToken != s.saved.AccessToken || tok.RefreshToken != s.saved.RefreshToken {
+		st := stamp(tok, s.now())
+		ctx, cancel := context.WithTimeout(context.WithoutCancel(s.ctx), 15*time.Second)
+		defer cancel()
+		if err := s.store.Save(ctx, st, s.realmID); err != nil {
+			s.logger.LogAttrs(ctx, slog.LevelError, "qbo token not saved",
+				slog.String("realm_id", s.realmID), slog.String("error", err.Error()))
+		} else {
+			s.saved = tok
+		}
+	}
+	return tok, nil
+}
+
+// Invalidate forces the next Token call to refresh, unless the access token
+// that failed (accessToken) has already been replaced. It is how a 401 from
+// the API leads to exactly one refresh even when many requests fail at once.
+func (s *PersistingTokenSource) Invalidate(accessToken string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.cur == nil || s.cur.AccessToken != accessToken {
+		return
+	}
+	s.src = s.cfg.TokenSource(s.ctx, &oauth2.Token{RefreshToken: s.cur.RefreshToken})
+}
+
+// authTransport adds the bearer token and, on a 401, forces one refresh and
+// resends the request once (VENDORS §2.4: "401 → refresh and retry once").
+type authTransport struct {
+	src  *PersistingTokenSource
+	base http.RoundTripper
+}
+
+// RoundTrip implements http.RoundTripper.
+func (t *authTransport) RoundTrip(req *http.Request) (*http.Response, error) {
+	tok, err := t.src.Token()
+	if err != nil {
+		if req.Body != nil {
+			req.Body.Close()
+		}
+		return nil, err
+	}
+	r1 := req.Clone(req.Context())
+	tok.SetAuthHeader(r1)
+	resp, err := t.base.RoundTrip(r1)
+	if err != nil || resp.StatusCode != http.StatusUnauthorized {
+		return resp, err
+	}
+	if req.Body != nil && req.GetBody == nil {
+		return resp, nil // cannot replay the body: let the caller see the 401
+	}
+	io.Copy(io.Discard, io.LimitReader(resp.Body, maxErrorBody))
+	resp.Body.Close()
+	t.src.Invalidate(tok.AccessToken)
+	tok2, err := t.src.Token()
+	if err != nil {
+		return nil, err
+	}
+	r2 := req.Clone(req.Context())
+	if req.GetBody != nil {
+		if r2.Body, err = req.GetBody(); err != nil {
+			return nil, fmt.Errorf("qbo: replay body after refresh: %w", err)
+		}
+	}
+	tok2.SetAuthHeader(r2)
+	return t.base.RoundTrip(r2)
+}
+
+// NewHTTPClient loads the token and realm id from store and returns an HTTP
+// client that authenticates every request, refreshes and persists tokens,
+// and retries a 401 once after a forced refresh; and the realm id. ctx must
+// live as long as the client (it is used for token refreshes). timeout is
+// the per-request limit (QBO itself times out after 120 s); zero means 2
+// minutes.
+func NewHTTPClient(ctx context.Context, cfg *oauth2.Config, store TokenStore, timeout time.Duration, logger *slog.Logger) (*http.Client, string, error) {
+	tok, realmID, err := store.Load(ctx)
+	if err != nil {
+		return nil, "", fmt.Errorf("qbo: load token: %w", err)
+	}
+	if realmID == "" {
+		return nil, "", fmt.Errorf("qbo: stored token has no realm id: %w", ErrNoToken)
+	}
+	if timeout <= 0 {
+		timeout = 2 * time.Minute
+	}
+	base := http.DefaultTransport
+	if hc, ok := ctx.Value(oauth2.HTTPClient).(*http.Client); ok && hc.Transport != nil {
+		base = hc.Transport
+	}
+	src := NewPersistingTokenSource(ctx, cfg, store, tok, realmID, logger)
+	return &http.Client{Transport: &authTransport{src: src, base: base}, Timeout: timeout}, realmID, nil
+}

@@ -1,0 +1,106 @@
+package qbo
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+)
+
+// Quote returns s as a query-language string literal: in single quotes with
+// ' and \ escaped by a backslash, so DisplayName = 'O\'Brien' matches
+// O'Brien (VENDORS §2.6, learn/explore-the-quickbooks-online-api/data-queries).
+func Quote(s string) string {
+	r := strings.NewReplacer(`\`, `\\`, `'`, `\'`)
+	return "'" + r.Replace(s) + "'"
+}
+
+// queryPage is the part of a QueryResponse the pager needs.
+type queryPage struct {
+	StartPosition int `json:"startPosition"`
+	MaxResults    int `json:"maxResults"`
+}
+
+// Query runs a select statement page by page, appending
+// STARTPOSITION n MAXRESULTS m (1-based start, at most 1000 per page,
+// VENDORS §2.6), and calls fn with each page's raw QueryResponse object. q
+// must not carry its own STARTPOSITION or MAXRESULTS.
+// API: GET /v3/company/{realmId}/query?query=… (Intuit API reference, "Query").
+func (c *Client) Query(ctx context.Context, q string, fn func(page json.RawMessage) error) error {
+	up := strings.ToUpper(q)
+	if strings.Contains(up, "STARTPOSITION") || strings.Contains(up, "MAXRESULTS") {
+		return fmt.Errorf("qbo: query %q: paging is added by Query", q)
+	}
+	for start := 1; ; start += c.pageSize {
+		stmt := q + " STARTPOSITION " + strconv.Itoa(start) + " MAXRESULTS " + strconv.Itoa(c.pageSize)
+		var r struct {
+			QueryResponse json.RawMessage `json:"QueryResponse"`
+		}
+		cl := call{method: http.MethodGet, path: "query", query: url.Values{"query": {stmt}}}
+		if err := c.do(ctx, cl, &r); err != nil {
+			return fmt.Errorf("qbo: query %q: %w", q, err)
+		}
+		if len(r.QueryResponse) == 0 {
+			return nil
+		}
+		var p queryPage
+		if err := json.Unmarshal(r.QueryResponse, &p); err != nil {
+			return fmt.Errorf("qbo: query %q: decode page: %w", q, err)
+		}
+		if p.MaxResults == 0 {
+			return nil
+		}
+		if err := fn(r.QueryResponse); err != nil {
+			return err
+		}
+		if p.MaxResults < c.pageSize {
+			return nil
+		}
+	}
+}
+
+// queryAll collects every entity named key across pages.
+func queryAll[T any](ctx context.Context, c *Client, entity, where string) ([]T, error) {
+	q := "SELECT * FROM " + entity
+	if strings.TrimSpace(where) != "" {
+		q += " WHERE " + where
+	}
+	var out []T
+	err := c.Query(ctx, q, func(page json.RawMessage) error {
+		var m map[string]json.RawMessage
+		if err := json.Unmarshal(page, &m); err != nil {
+			return fmt.Errorf("qbo: decode %s page: %w", entity, err)
+		}
+		raw, ok := m[entity]
+		if !ok {
+			return nil
+		}
+		var items []T
+		if err := json.Unmarshal(raw, &items); err != nil {
+			return fmt.Errorf("qbo: decode %s page: %w", entity, err)
+		}
+		out = append(out, items...)
+		return nil
+	})
+	return out, err
+}
+
+// QueryCustomers returns every customer matching where (a query-language
+// condition such as "DisplayName = " + Quote(name); empty for all).
+func (c *Client) QueryCustomers(ctx context.Context, where string) ([]Customer, error) {
+	return queryAll[Customer](ctx, c, "Customer", where)
+}
+
+// QueryItems returns every item matching where (empty for all).
+func (c *Client) QueryItems(ctx context.Context, where string) ([]Item, error) {
+	return queryAll[Item](ctx, c, "Item", where)
+}
+
+// QueryInvoices returns every invoice matching where, e.g. "Balance > '0'"
+// for open invoices (VENDORS §2.6).
+func (c *Client) QueryInvoices(ctx context.Context, where string) ([]Invoice, error) {
+	return queryAll[Invoice](ctx, c, "Invoice", where)
+}
