@@ -1,8 +1,12 @@
 package billing
 
 import (
+	"bufio"
 	"fmt"
+	"os"
 	"runtime"
+	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -62,7 +66,28 @@ func BenchmarkAssess1M(b *testing.B) {
 	}
 	b.StopTimer()
 	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/float64(len(in.Entries)), "ns/entry")
+	if mb, ok := peakRSSMB(); ok {
+		b.ReportMetric(mb, "peak-MB")
+	}
 	if len(r.Invoices) < 5000 {
 		b.Fatalf("got %d invoices", len(r.Invoices))
 	}
+}
+
+// peakRSSMB reads the process's peak resident set size (VmHWM) from Linux's
+// /proc/self/status, in megabytes; false elsewhere.
+func peakRSSMB() (float64, bool) {
+	f, err := os.Open("/proc/self/status")
+	if err != nil {
+		return 0, false
+	}
+	defer f.Close()
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		if rest, ok := strings.CutPrefix(sc.Text(), "VmHWM:"); ok {
+			kb, err := strconv.ParseFloat(strings.TrimSuffix(strings.TrimSpace(rest), " kB"), 64)
+			return kb / 1024, err == nil
+		}
+	}
+	return 0, false
 }

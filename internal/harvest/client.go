@@ -1,0 +1,275 @@
+// Package harvest is billbot's client for the Harvest API v2: time entries,
+// clients, projects, assignments and the company settings, plus the Syncer
+// that copies time entries into billbot's store.
+//
+// Every request carries the three headers Harvest requires, stays under the
+// documented rate limit, and retries only what is safe to retry. Wire types
+// mirror Harvest's JSON; (TimeEntry).Billing is the one mapping into
+// billing.TimeEntry. Reference: help.getharvest.com/api-v2/.
+package harvest
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"math/rand/v2"
+	"net/http"
+	"net/url"
+	"strings"
+	"sync/atomic"
+	"time"
+
+	"golang.org/x/oauth2"
+)
+
+// DefaultBaseURL is Harvest's API root.
+const DefaultBaseURL = "https://api.harvestapp.com/v2/"
+
+// DefaultTimeout bounds one HTTP exchange. A 2000-entry page is a few
+// megabytes, well within it.
+const DefaultTimeout = 60 * time.Second
+
+// DefaultUserAgent is sent when no contact is configured.
+const DefaultUserAgent = "billbot (billbot@localhost)"
+
+// maxThrottled caps consecutive 429 answers to one request before giving up.
+const maxThrottled = 20
+
+// Client talks to one Harvest account. It is safe for concurrent use.
+type Client struct {
+	base      *url.URL
+	accountID string
+	token     string
+	tokens    oauth2.TokenSource
+	http      *http.Client
+	userAgent string
+	logger    *slog.Logger
+	now       func() time.Time
+	sleep     func(context.Context, time.Duration) error
+
+	limit       int
+	window      time.Duration
+	limiter     *windowLimiter
+	maxRetries  int
+	backoffBase time.Duration
+	backoffMax  time.Duration
+
+	requests  atomic.Int64
+	retries   atomic.Int64
+	throttled atomic.Int64
+}
+
+// Stats counts what a Client has done since it was made.
+type Stats struct {
+	Requests       int64 // HTTP exchanges attempted, retries included
+	Retries        int64 // retries after a 5xx or transport error
+	ThrottledWaits int64 // waits for the client-side limiter or a 429's Retry-After
+}
+
+// NewClient returns a client for the account accountID at baseURL (usually
+// DefaultBaseURL), authenticated by a personal access token or, with
+// WithTokenSource, by OAuth2. It does no I/O.
+func NewClient(baseURL, accountID, token string, opts ...Option) (*Client, error) {
+	if baseURL == "" {
+		baseURL = DefaultBaseURL
+	}
+	u, err := url.Parse(baseURL)
+	if err != nil || u.Scheme == "" || u.Host == "" {
+		return nil, fmt.Errorf("harvest: base URL %q: want an absolute http(s) URL", baseURL)
+	}
+	if !strings.HasSuffix(u.Path, "/") {
+		u.Path += "/"
+	}
+	c := &Client{
+		base:        u,
+		accountID:   strings.TrimSpace(accountID),
+		token:       strings.TrimSpace(token),
+		http:        &http.Client{Timeout: DefaultTimeout},
+		userAgent:   DefaultUserAgent,
+		logger:      slog.New(slog.DiscardHandler),
+		now:         time.Now,
+		sleep:       sleepCtx,
+		limit:       DefaultLimit,
+		window:      DefaultWindow,
+		maxRetries:  4,
+		backoffBase: 500 * time.Millisecond,
+		backoffMax:  30 * time.Second,
+	}
+	for _, o := range opts {
+		o(c)
+	}
+	if c.accountID == "" {
+		return nil, errors.New("harvest: account id is empty (HARVEST_ACCOUNT_ID)")
+	}
+	if c.token == "" && c.tokens == nil {
+		return nil, errors.New("harvest: no access token (HARVEST_ACCESS_TOKEN) and no OAuth2 token source")
+	}
+	c.limiter = newWindowLimiter(c.limit, c.window, c.now, c.sleep)
+	return c, nil
+}
+
+// Stats returns the client's counters.
+func (c *Client) Stats() Stats {
+	return Stats{Requests: c.requests.Load(), Retries: c.retries.Load(), ThrottledWaits: c.throttled.Load()}
+}
+
+// newRequest builds a GET for ref, a path relative to the base URL
+// ("time_entries?from=…") or an absolute URL from a pagination link. An
+// absolute URL must point at the base URL's host, so the token is never sent
+// anywhere else.
+func (c *Client) newRequest(ctx context.Context, ref string) (*http.Request, error) {
+	u, err := c.base.Parse(ref)
+	if err != nil {
+		return nil, fmt.Errorf("harvest: bad URL %q: %w", ref, err)
+	}
+	if u.Scheme != c.base.Scheme || u.Host != c.base.Host {
+		return nil, fmt.Errorf("harvest: refusing to follow %s://%s, not the API host", u.Scheme, u.Host)
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
+	if err != nil {
+		return nil, fmt.Errorf("harvest: new request: %w", err)
+	}
+	req.Header.Set("Accept", "application/json")
+	req.Header.Set("User-Agent", c.userAgent)
+	// Harvest-Account-Id selects the account; without it Harvest answers 401
+	// invalid_token (help.getharvest.com/api-v2/authentication-api/authentication/authentication/).
+	req.Header.Set("Harvest-Account-Id", c.accountID)
+	return req, nil
+}
+
+// authorize sets the bearer token on req.
+func (c *Client) authorize(req *http.Request) error {
+	tok := c.token
+	if c.tokens != nil {
+		t, err := c.tokens.Token()
+		if err != nil {
+			return fmt.Errorf("harvest: get OAuth2 token: %w", err)
+		}
+		tok = t.AccessToken
+	}
+	req.Header.Set("Authorization", "Bearer "+tok)
+	return nil
+}
+
+// do sends req and decodes a 2xx JSON body into v. GETs are retried on 5xx
+// and transport errors with capped exponential backoff and jitter; a 429 is
+// waited out for its Retry-After and retried without counting as a failure
+// (help.getharvest.com/api-v2/introduction/overview/general/ "Rate Limiting").
+func (c *Client) do(req *http.Request, v any) error {
+	ctx := req.Context()
+	failures, throttles := 0, 0
+	for {
+		err := c.once(req, v)
+		if err == nil {
+			return nil
+		}
+		if ctx.Err() != nil {
+			return fmt.Errorf("harvest: GET %s: %w", req.URL.Path, ctx.Err())
+		}
+		var rl *RateLimitError
+		if errors.As(err, &rl) {
+			throttles++
+			if throttles > maxThrottled {
+				return err
+			}
+			c.throttled.Add(1)
+			c.logger.WarnContext(ctx, "harvest throttled", slog.String("path", req.URL.Path), slog.Duration("retry_after", rl.RetryAfter))
+			if err := c.sleep(ctx, rl.RetryAfter); err != nil {
+				return fmt.Errorf("harvest: GET %s: waiting out rate limit: %w", req.URL.Path, err)
+			}
+			continue
+		}
+		if !retryable(err) || req.Method != http.MethodGet || failures >= c.maxRetries {
+			return err
+		}
+		failures++
+		c.retries.Add(1)
+		wait := c.backoff(failures)
+		c.logger.WarnContext(ctx, "harvest request failed, retrying", slog.String("path", req.URL.Path),
+			slog.Int("attempt", failures), slog.Duration("wait", wait), slog.Any("error", err))
+		if err := c.sleep(ctx, wait); err != nil {
+			return fmt.Errorf("harvest: GET %s: backing off: %w", req.URL.Path, err)
+		}
+	}
+}
+
+// once performs one exchange under the rate limiter.
+func (c *Client) once(req *http.Request, v any) error {
+	release, waited, err := c.limiter.acquire(req.Context())
+	if err != nil {
+		return fmt.Errorf("harvest: waiting for rate limiter: %w", err)
+	}
+	if waited {
+		c.throttled.Add(1)
+	}
+	defer release()
+	if err := c.authorize(req); err != nil {
+		return err
+	}
+	c.requests.Add(1)
+	resp, err := c.http.Do(req)
+	if err != nil {
+		// url.Error carries the URL, which holds no secret: the token
+		// travels only in the Authorization header.
+		return &transportError{err: err}
+	}
+	defer resp.Body.Close()
+	c.logger.DebugContext(req.Context(), "harvest request", slog.String("path", req.URL.Path), slog.Int("status", resp.StatusCode))
+	if err := checkResponse(resp, c.now()); err != nil {
+		return err
+	}
+	if v == nil {
+		_, _ = io.Copy(io.Discard, resp.Body)
+		return nil
+	}
+	if fd, ok := v.(fastDecoder); ok {
+		body, err := io.ReadAll(resp.Body)
+		if err != nil {
+			return &transportError{err: fmt.Errorf("read %s: %w", req.URL.Path, err)}
+		}
+		if err := fd.decodeFrom(body); err != nil {
+			return fmt.Errorf("harvest: GET %s: %w", req.URL.Path, err)
+		}
+		return nil
+	}
+	if err := json.NewDecoder(resp.Body).Decode(v); err != nil {
+		return &transportError{err: fmt.Errorf("decode %s: %w", req.URL.Path, err)}
+	}
+	return nil
+}
+
+// transportError is a failure to get a whole response: connection refused,
+// reset, timeout, or a body cut short.
+type transportError struct{ err error }
+
+func (e *transportError) Error() string { return "harvest: " + e.err.Error() }
+func (e *transportError) Unwrap() error { return e.err }
+
+// retryable reports whether a GET that failed with err may be sent again.
+func retryable(err error) bool {
+	var te *transportError
+	if errors.As(err, &te) {
+		return true
+	}
+	var ae *APIError
+	if errors.As(err, &ae) {
+		return ae.StatusCode >= 500
+	}
+	return false
+}
+
+// backoff returns the wait before retry n (1-based): base·2^(n-1), capped,
+// with "equal jitter" (half fixed, half random) so that clients failing
+// together do not retry together.
+func (c *Client) backoff(n int) time.Duration {
+	d := c.backoffBase
+	for i := 1; i < n && d < c.backoffMax; i++ {
+		d *= 2
+	}
+	d = min(d, c.backoffMax)
+	half := d / 2
+	return half + rand.N(half+1)
+}

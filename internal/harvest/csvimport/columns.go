@@ -1,0 +1,95 @@
+package csvimport
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+)
+
+// Column names of Harvest's detailed time report export, matched
+// case-insensitively in any order. The header reported for that export
+// (VENDORS.md §3.4, after Harvest's help article "Detailed time and
+// detailed expense reports") is: Date, Client, Project, Project Code, Task,
+// Notes, Hours, Hours Rounded, Billable?, Invoiced?, Approved?, First Name,
+// Last Name, Roles, Employee?, Billable Rate, Billable Amount, Cost Rate,
+// Cost Amount, Currency, External Reference URL. Variants add Employee Id
+// or Teams, and drop Approved? when approvals are off.
+const (
+	colDate         = "date"
+	colClient       = "client"
+	colProject      = "project"
+	colProjectCode  = "project code"
+	colTask         = "task"
+	colNotes        = "notes"
+	colHours        = "hours"
+	colHoursRounded = "hours rounded"
+	colBillable     = "billable?"
+	colInvoiced     = "invoiced?"
+	colApproved     = "approved?"
+	colFirstName    = "first name"
+	colLastName     = "last name"
+	colBillableRate = "billable rate"
+	colCurrency     = "currency"
+)
+
+// required are the columns without which a file is not a time report.
+// Hours may be given as Hours or Hours Rounded.
+var required = []string{colDate, colClient, colProject, colTask, colBillable, colBillableRate, colFirstName, colLastName}
+
+// header maps lower-cased column names to their positions.
+type header struct {
+	pos   map[string]int
+	names []string // as written in the file
+}
+
+func parseHeader(rec []string) (header, error) {
+	h := header{pos: map[string]int{}, names: slices.Clone(rec)}
+	for i, name := range rec {
+		key := strings.ToLower(strings.TrimSpace(name))
+		if i == 0 {
+			key = strings.TrimPrefix(key, "\ufeff")
+		}
+		if key == "" {
+			continue
+		}
+		if _, dup := h.pos[key]; dup {
+			return header{}, fmt.Errorf("column %q appears twice", strings.TrimSpace(name))
+		}
+		h.pos[key] = i
+	}
+	var missing []string
+	for _, c := range required {
+		if _, ok := h.pos[c]; !ok {
+			missing = append(missing, c)
+		}
+	}
+	if !h.has(colHours) && !h.has(colHoursRounded) {
+		missing = append(missing, "hours (or hours rounded)")
+	}
+	if len(missing) > 0 {
+		return header{}, fmt.Errorf("not a Harvest detailed time report: missing column(s) %s", strings.Join(missing, ", "))
+	}
+	return h, nil
+}
+
+func (h header) has(col string) bool {
+	_, ok := h.pos[col]
+	return ok
+}
+
+// get returns the trimmed value of col in rec, "" when the column is absent.
+func (h header) get(rec []string, col string) string {
+	i, ok := h.pos[col]
+	if !ok || i >= len(rec) {
+		return ""
+	}
+	return strings.TrimSpace(rec[i])
+}
+
+// display is the column's name as the file spells it, for error messages.
+func (h header) display(col string) string {
+	if i, ok := h.pos[col]; ok {
+		return strings.TrimPrefix(strings.TrimSpace(h.names[i]), "\ufeff")
+	}
+	return col
+}

@@ -1,0 +1,322 @@
+// Package csvimport reads Harvest's "Detailed time" report CSV export into
+// billbot time entries, for firms that cannot or will not connect the API.
+// Columns are found by name; numbers and dates are parsed exactly; a file
+// with any bad row is rejected whole unless the caller asks to skip them.
+package csvimport
+
+import (
+	"bufio"
+	"bytes"
+	"crypto/sha256"
+	"encoding/csv"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+	"time"
+
+	"billbot/internal/billing"
+	"billbot/internal/money"
+)
+
+// Source is the billing.TimeEntry.Source of imported entries.
+const Source = "harvest-csv"
+
+// ErrNoApprovalColumn is returned for an export without an Approved?
+// column (Harvest leaves it out when timesheet approval is off) unless
+// Options.AssumeApproved is set.
+var ErrNoApprovalColumn = errors.New("csvimport: the file has no Approved? column (timesheet approval is off in Harvest); import with AssumeApproved to treat every row as approved")
+
+// Options steers Parse.
+type Options struct {
+	// AssumeApproved treats every row as approved when the file has no
+	// Approved? column.
+	AssumeApproved bool
+	// SkipBadRows imports the good rows of a file with bad ones instead of
+	// rejecting it.
+	SkipBadRows bool
+	// Currency is used when the file has no Currency column; default USD.
+	Currency money.Currency
+}
+
+// Result is what Parse read.
+type Result struct {
+	Entries []billing.TimeEntry
+	// Errors lists the bad rows; with SkipBadRows they were left out.
+	Errors []RowError
+	// Rows is the number of data rows read, good and bad.
+	Rows int
+}
+
+// RowError is one bad row.
+type RowError struct {
+	Line   int    // physical line in the file where the row starts, header = 1
+	Column string // as named in the header; empty for whole-row problems
+	Reason string
+}
+
+// Error implements error.
+func (e RowError) Error() string {
+	if e.Column == "" {
+		return fmt.Sprintf("line %d: %s", e.Line, e.Reason)
+	}
+	return fmt.Sprintf("line %d, column %q: %s", e.Line, e.Column, e.Reason)
+}
+
+// maxListed is how many bad rows an error message lists.
+const maxListed = 20
+
+// BadRowsError rejects a file with bad rows; nothing from it is imported.
+type BadRowsError struct {
+	Rows []RowError
+}
+
+// Error lists the first bad rows, one per line.
+func (e *BadRowsError) Error() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "csvimport: %d bad row(s), nothing imported:", len(e.Rows))
+	for i, r := range e.Rows {
+		if i == maxListed {
+			fmt.Fprintf(&b, "\n  … and %d more", len(e.Rows)-maxListed)
+			break
+		}
+		b.WriteString("\n  ")
+		b.WriteString(r.Error())
+	}
+	return b.String()
+}
+
+// Parse reads a Harvest detailed time report. Every row becomes one entry
+// whose ExternalID is stable across re-imports of the same file (see
+// externalID). On a bad row it returns an empty Result.Entries and a
+// *BadRowsError, unless opts.SkipBadRows.
+func Parse(r io.Reader, opts Options) (Result, error) {
+	if opts.Currency == "" {
+		opts.Currency = "USD"
+	}
+	br := bufio.NewReader(r)
+	// Excel and Harvest write a UTF-8 byte order mark; encoding/csv would
+	// keep it as part of the first column name.
+	if bom, err := br.Peek(3); err == nil && bytes.Equal(bom, []byte{0xEF, 0xBB, 0xBF}) {
+		_, _ = br.Discard(3)
+	}
+	cr := csv.NewReader(br)
+	cr.FieldsPerRecord = -1 // checked per row, to report the line
+	cr.ReuseRecord = true
+
+	rec, err := cr.Read()
+	if err != nil {
+		if errors.Is(err, io.EOF) {
+			return Result{}, errors.New("csvimport: the file is empty")
+		}
+		return Result{}, fmt.Errorf("csvimport: header: %w", err)
+	}
+	h, err := parseHeader(rec)
+	if err != nil {
+		return Result{}, fmt.Errorf("csvimport: %w", err)
+	}
+	if !h.has(colApproved) && !opts.AssumeApproved {
+		return Result{}, ErrNoApprovalColumn
+	}
+
+	var res Result
+	seen := map[[sha256.Size]byte]int{}
+	for {
+		rec, err := cr.Read()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			var pe *csv.ParseError
+			if errors.As(err, &pe) {
+				res.Rows++
+				res.Errors = append(res.Errors, RowError{Line: pe.StartLine, Reason: pe.Err.Error()})
+				continue
+			}
+			return Result{}, fmt.Errorf("csvimport: read: %w", err)
+		}
+		line, _ := cr.FieldPos(0)
+		if len(rec) == 1 && strings.TrimSpace(rec[0]) == "" {
+			continue // a blank line, as spreadsheets leave at the end
+		}
+		res.Rows++
+		if len(rec) != len(h.names) {
+			res.Errors = append(res.Errors, RowError{Line: line,
+				Reason: fmt.Sprintf("has %d columns, the header has %d", len(rec), len(h.names))})
+			continue
+		}
+		e, key, rowErr := h.entry(rec, opts)
+		if rowErr != nil {
+			rowErr.Line = line
+			res.Errors = append(res.Errors, *rowErr)
+			continue
+		}
+		n := seen[key]
+		seen[key] = n + 1
+		e.ExternalID = externalID(key, n)
+		res.Entries = append(res.Entries, e)
+	}
+	if len(res.Errors) > 0 && !opts.SkipBadRows {
+		return Result{Errors: res.Errors, Rows: res.Rows}, &BadRowsError{Rows: res.Errors}
+	}
+	return res, nil
+}
+
+// entry maps one row. It returns the row's identity hash alongside.
+func (h header) entry(rec []string, opts Options) (billing.TimeEntry, [sha256.Size]byte, *RowError) {
+	var zero [sha256.Size]byte
+	bad := func(col, reason string) (billing.TimeEntry, [sha256.Size]byte, *RowError) {
+		return billing.TimeEntry{}, zero, &RowError{Column: h.display(col), Reason: reason}
+	}
+	for _, col := range []string{colDate, colClient, colProject, colTask, colBillable} {
+		if h.get(rec, col) == "" {
+			return bad(col, "is empty")
+		}
+	}
+	date, err := parseDate(h.get(rec, colDate))
+	if err != nil {
+		return bad(colDate, err.Error())
+	}
+	// Hours Rounded is what Harvest bills (the Time Rounding setting); the
+	// raw Hours only stands in when the export lacks it.
+	hoursCol := colHoursRounded
+	if h.get(rec, colHoursRounded) == "" {
+		hoursCol = colHours
+	}
+	hoursText := h.get(rec, hoursCol)
+	if hoursText == "" {
+		return bad(hoursCol, "is empty")
+	}
+	hours, err := money.ParseHours(stripThousands(hoursText))
+	if err != nil {
+		return bad(hoursCol, err.Error())
+	}
+	cur := opts.Currency
+	if v := h.get(rec, colCurrency); v != "" {
+		c, err := money.ParseCurrency(v)
+		if err != nil {
+			return bad(colCurrency, err.Error())
+		}
+		cur = c
+	}
+	var rate money.Amount
+	if v := h.get(rec, colBillableRate); v != "" {
+		rate, err = money.Parse(stripThousands(v), cur)
+		if err != nil {
+			return bad(colBillableRate, err.Error())
+		}
+	}
+	billable, err := parseFlag(h.get(rec, colBillable))
+	if err != nil {
+		return bad(colBillable, err.Error())
+	}
+	var invoiced bool
+	if v := h.get(rec, colInvoiced); v != "" {
+		if invoiced, err = parseFlag(v); err != nil {
+			return bad(colInvoiced, err.Error())
+		}
+	}
+	approved := opts.AssumeApproved
+	if h.has(colApproved) {
+		if approved, err = parseFlag(h.get(rec, colApproved)); err != nil {
+			return bad(colApproved, err.Error())
+		}
+	}
+	first, last := h.get(rec, colFirstName), h.get(rec, colLastName)
+	if first == "" && last == "" {
+		return bad(colFirstName, "first and last name are both empty")
+	}
+	e := billing.TimeEntry{
+		Source:          Source,
+		Project:         h.get(rec, colProject),
+		Client:          h.get(rec, colClient),
+		Task:            h.get(rec, colTask),
+		User:            strings.TrimSpace(first + " " + last),
+		SpentDate:       date,
+		Hours:           hours,
+		Rate:            rate,
+		Currency:        cur,
+		Notes:           h.get(rec, colNotes),
+		Billable:        billable,
+		Approved:        approved,
+		BilledElsewhere: invoiced,
+	}
+	return e, identity(e, h.get(rec, colProjectCode)), nil
+}
+
+// identity hashes what tells one piece of work from another: when, who, for
+// which client, project and task, how long, and the notes. Approval,
+// invoicing and rates are left out, so that re-importing a later export in
+// which a row got approved updates the same entry instead of adding one.
+func identity(e billing.TimeEntry, projectCode string) [sha256.Size]byte {
+	h := sha256.New()
+	for _, f := range []string{e.SpentDate.String(), e.Client, e.Project, projectCode, e.Task, e.User, e.Hours.String(), e.Notes} {
+		// Length-prefixed, so that ("ab","c") and ("a","bc") differ.
+		_, _ = io.WriteString(h, strconv.Itoa(len(f))+":"+f+";")
+	}
+	var sum [sha256.Size]byte
+	h.Sum(sum[:0])
+	return sum
+}
+
+// externalID is the row's identity plus its occurrence among identical
+// rows: re-importing a file gives every row the same id again, and two
+// identical rows (the same hour logged twice) stay two entries.
+func externalID(key [sha256.Size]byte, n int) string {
+	h := sha256.New()
+	h.Write(key[:])
+	_, _ = io.WriteString(h, "#"+strconv.Itoa(n))
+	return hex.EncodeToString(h.Sum(nil))
+}
+
+// parseDate accepts ISO dates and the US form Harvest uses for US
+// accounts.
+func parseDate(s string) (billing.Date, error) {
+	for _, layout := range []string{"2006-01-02", "01/02/2006", "1/2/2006"} {
+		if t, err := time.Parse(layout, s); err == nil {
+			return billing.DateOf(t), nil
+		}
+	}
+	return billing.Date{}, fmt.Errorf("%q is not a date (want YYYY-MM-DD or MM/DD/YYYY)", s)
+}
+
+// parseFlag reads Harvest's Yes/No columns.
+func parseFlag(s string) (bool, error) {
+	switch strings.ToLower(s) {
+	case "yes", "true", "y":
+		return true, nil
+	case "no", "false", "n":
+		return false, nil
+	}
+	return false, fmt.Errorf("%q is not Yes or No", s)
+}
+
+// stripThousands removes grouping commas from a number written like
+// "1,234.50", and only from such a number, so that "1,5" stays an error
+// rather than becoming fifteen.
+func stripThousands(s string) string {
+	if !strings.Contains(s, ",") {
+		return s
+	}
+	intPart, frac, _ := strings.Cut(s, ".")
+	sign := ""
+	if strings.HasPrefix(intPart, "-") {
+		sign, intPart = "-", intPart[1:]
+	}
+	groups := strings.Split(intPart, ",")
+	if len(groups[0]) == 0 || len(groups[0]) > 3 {
+		return s
+	}
+	for _, g := range groups[1:] {
+		if len(g) != 3 {
+			return s
+		}
+	}
+	out := sign + strings.Join(groups, "")
+	if strings.Contains(s, ".") {
+		out += "." + frac
+	}
+	return out
+}
