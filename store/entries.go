@@ -1,0 +1,185 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"slices"
+	"sort"
+	"time"
+
+	"gorm.io/gorm"
+
+	"billbot/internal/billing"
+	"billbot/internal/money"
+)
+
+// entryCols are the columns of a time entry as billing.TimeEntry carries
+// them, in scanEntry's order after the id.
+const entryCols = `source, external_id, project_id, project, harvest_client_id, client, task, user_name,
+	spent_date, hours, rate, currency, notes, billable, running, approved, approved_at, billed_elsewhere,
+	source_created_at, source_updated_at`
+
+// selectEntry selects one entry as scanEntry reads it, from alias t.
+const selectEntry = `SELECT t.id, t.source, t.external_id, t.project_id, t.project, t.harvest_client_id, t.client, t.task,
+	t.user_name, t.spent_date, t.hours, t.rate, t.currency, t.notes, t.billable, t.running, t.approved, t.approved_at,
+	t.billed_elsewhere, t.source_created_at, t.source_updated_at`
+
+// billedExpr is true when entry t is actively on an invoice line.
+const billedExpr = `EXISTS (SELECT 1 FROM allocations a WHERE a.entry_id = t.id AND a.active AND a.invoice_line_id IS NOT NULL)`
+
+func scanEntry(rows *sql.Rows, extra ...any) (billing.TimeEntry, error) {
+	var (
+		e                          billing.TimeEntry
+		spent                      dateCol
+		hours, rate                int64
+		cur                        string
+		approvedAt, created, updid timeCol
+	)
+	dest := []any{&e.ID, &e.Source, &e.ExternalID, &e.ProjectID, &e.Project, &e.ClientID, &e.Client, &e.Task,
+		&e.User, &spent, &hours, &rate, &cur, &e.Notes, &e.Billable, &e.Running, &e.Approved, &approvedAt,
+		&e.BilledElsewhere, &created, &updid}
+	if err := rows.Scan(append(dest, extra...)...); err != nil {
+		return billing.TimeEntry{}, fmt.Errorf("store: scan time entry: %w", err)
+	}
+	e.SpentDate = spent.D
+	e.Hours, e.Rate, e.Currency = money.Hours(hours), money.Amount(rate), money.Currency(cur)
+	e.ApprovedAt, e.CreatedAt, e.UpdatedAt = approvedAt.T, created.T, updid.T
+	return e, nil
+}
+
+func collectEntries(rows *sql.Rows, err error) ([]billing.TimeEntry, error) {
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []billing.TimeEntry
+	for rows.Next() {
+		e, err := scanEntry(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, e)
+	}
+	return out, rows.Err()
+}
+
+// UnallocatedEntries returns the live entries on no active allocation:
+// neither on an invoice nor held by an open exception. Oldest first.
+func (s *Store) UnallocatedEntries(ctx context.Context) ([]billing.TimeEntry, error) {
+	out, err := collectEntries(s.q(ctx).Raw(selectEntry + ` FROM time_entries t
+		WHERE t.deleted_at IS NULL
+		AND NOT EXISTS (SELECT 1 FROM allocations a WHERE a.entry_id = t.id AND a.active)
+		ORDER BY t.spent_date, t.id`).Rows())
+	if err != nil {
+		return nil, fmt.Errorf("store: unallocated entries: %w", err)
+	}
+	return out, nil
+}
+
+// Entries returns the entries with these ids, deleted ones included, by id.
+// It fails with ErrNotFound when any id is unknown.
+func (s *Store) Entries(ctx context.Context, ids []int64) ([]billing.TimeEntry, error) {
+	ids = uniqueIDs(ids)
+	var out []billing.TimeEntry
+	for chunk := range slices.Chunk(ids, 500) {
+		got, err := collectEntries(s.q(ctx).Raw(selectEntry+" FROM time_entries t WHERE t.id IN ? ORDER BY t.id", chunk).Rows())
+		if err != nil {
+			return nil, fmt.Errorf("store: entries: %w", err)
+		}
+		out = append(out, got...)
+	}
+	if len(out) != len(ids) {
+		found := map[int64]bool{}
+		for _, e := range out {
+			found[e.ID] = true
+		}
+		var missing []int64
+		for _, id := range ids {
+			if !found[id] {
+				missing = append(missing, id)
+			}
+		}
+		return nil, fmt.Errorf("store: entries %v: %w", missing, ErrNotFound)
+	}
+	return out, nil
+}
+
+// uniqueIDs returns ids sorted without duplicates.
+func uniqueIDs(ids []int64) []int64 {
+	out := slices.Clone(ids)
+	slices.Sort(out)
+	return slices.Compact(out)
+}
+
+// RemoveStats reports what RemoveMissing did.
+type RemoveStats struct {
+	// Removed counts entries soft-deleted: gone upstream and not billed.
+	Removed int
+	// Flagged lists entries gone upstream but on an invoice: kept, for the
+	// caller to raise an exception. Ascending.
+	Flagged []int64
+}
+
+// RemoveMissing reconciles deletions upstream: the live entries of source
+// spent within window whose ExternalID is not in seen were deleted at the
+// source. An entry not on an invoice is soft-deleted (deleted_at set; it
+// disappears from every list, and an exception holding it resolves at the
+// next ReconcileExceptions); an entry actively on an invoice is kept and
+// returned in Flagged.
+func (s *Store) RemoveMissing(ctx context.Context, source string, window billing.Period, seen []string, now time.Time) (RemoveStats, error) {
+	seenSet := make(map[string]bool, len(seen))
+	for _, id := range seen {
+		seenSet[id] = true
+	}
+	var st RemoveStats
+	err := s.tx(ctx, func(tx *gorm.DB) error {
+		rows, err := tx.Raw(`SELECT t.id, t.external_id, `+billedExpr+` FROM time_entries t
+			WHERE t.source = ? AND t.deleted_at IS NULL AND t.spent_date >= ? AND t.spent_date <= ?`,
+			source, date(window.Start), date(window.End)).Rows()
+		if err != nil {
+			return err
+		}
+		var gone []int64
+		for rows.Next() {
+			var (
+				id     int64
+				extID  string
+				billed bool
+			)
+			if err := rows.Scan(&id, &extID, &billed); err != nil {
+				rows.Close()
+				return err
+			}
+			switch {
+			case seenSet[extID]:
+			case billed:
+				st.Flagged = append(st.Flagged, id)
+			default:
+				gone = append(gone, id)
+			}
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return err
+		}
+		sort.Slice(st.Flagged, func(i, j int) bool { return st.Flagged[i] < st.Flagged[j] })
+		for chunk := range slices.Chunk(gone, 500) {
+			if err := tx.Exec("UPDATE time_entries SET deleted_at = ? WHERE id IN ?", s.ts(now), chunk).Error; err != nil {
+				return err
+			}
+		}
+		st.Removed = len(gone)
+		if st.Removed == 0 && len(st.Flagged) == 0 {
+			return nil
+		}
+		slices.Sort(gone)
+		return s.auditChange(tx, SystemActor, "entries.remove_missing", "time_entries", source,
+			"deleted upstream within "+window.String(), nil,
+			map[string]any{"removed": gone, "flagged": st.Flagged})
+	})
+	if err != nil {
+		return RemoveStats{}, fmt.Errorf("store: remove missing %s entries in %s: %w", source, window, err)
+	}
+	return st, nil
+}
