@@ -53,6 +53,7 @@ func BucketFor(daysPastDue int) Bucket {
 type OpenInvoice struct {
 	ID          int64
 	Key         string
+	DocNumber   string // QBO's invoice number, for display
 	Client      string
 	Manager     string
 	Currency    money.Currency

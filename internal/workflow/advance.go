@@ -1,0 +1,110 @@
+package workflow
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"billbot/internal/billing"
+	"billbot/store"
+)
+
+// Advance moves every invoice as far as it goes without a person: a stored
+// draft is created in QBO and checked against QBO's total, then posted to
+// Slack for approval. It is safe to run again at any time — after a crash,
+// a 429, or on every scheduler tick — because each step is keyed: the QBO
+// create by the invoice key (requestid), the state change by a guarded
+// transition, the Slack post by the stored message ts.
+func (w *Workflow) Advance(ctx context.Context) error {
+	firm, err := w.LoadFirm(ctx)
+	if err != nil {
+		return err
+	}
+	var errs []error
+	if w.qboReady(ctx) {
+		drafts, err := w.store.Invoices(ctx, store.InvoiceFilter{States: []store.InvoiceState{store.StateDraft}})
+		if err != nil {
+			return fmt.Errorf("list drafts: %w", err)
+		}
+		var items map[string]string
+		if len(drafts) > 0 {
+			if items, err = w.qbo.Items(ctx); err != nil {
+				return fmt.Errorf("list QBO items: %w", err)
+			}
+		}
+		for _, inv := range drafts {
+			if err := w.createInQBO(ctx, firm, inv, items); err != nil {
+				errs = append(errs, err)
+			}
+		}
+	}
+	if w.slack != nil {
+		waiting, err := w.store.Invoices(ctx, store.InvoiceFilter{States: []store.InvoiceState{store.StatePending, store.StateFlagged}})
+		if err != nil {
+			return fmt.Errorf("list invoices awaiting approval: %w", err)
+		}
+		for _, inv := range waiting {
+			if inv.SlackTS != "" {
+				continue
+			}
+			if err := w.postDraft(ctx, firm, inv); err != nil {
+				errs = append(errs, err)
+			}
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// createInQBO creates one stored draft in QBO, records QBO's identifiers and
+// total, and moves it to pending — or to flagged when QBO's TotalAmt is not
+// billbot's total to the cent.
+func (w *Workflow) createInQBO(ctx context.Context, firm *Firm, inv store.Invoice, items map[string]string) error {
+	client, ok := firm.Client(inv.Client)
+	if !ok {
+		return fmt.Errorf("invoice %s: client %q is no longer configured", inv.Key, inv.Client)
+	}
+	w.failPoint("qbo:before_create")
+	remote, err := w.qbo.CreateDraft(ctx, inv.Billing(), client, items)
+	if err != nil {
+		return fmt.Errorf("create invoice %s in QBO: %w", inv.Key, err)
+	}
+	w.failPoint("qbo:after_create")
+	inv, err = w.store.UpdateInvoice(ctx, inv.ID, "billbot", "qbo_created", func(i *store.Invoice) error {
+		i.QBOID, i.SyncToken, i.DocNumber = remote.ID, remote.SyncToken, remote.DocNumber
+		i.QBOTotal, i.Balance, i.EmailStatus = remote.Total, remote.Balance, remote.EmailStatus
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("record QBO invoice of %s: %w", inv.Key, err)
+	}
+	return w.checkTotal(ctx, inv, []store.InvoiceState{store.StateDraft})
+}
+
+// checkTotal moves inv from one of from to pending when QBO's total equals
+// billbot's, else to flagged with an exception naming both totals.
+func (w *Workflow) checkTotal(ctx context.Context, inv store.Invoice, from []store.InvoiceState) error {
+	if inv.QBOTotal == inv.Total {
+		_, err := w.store.Transition(ctx, inv.ID, from, store.StatePending, "billbot", "created in QBO; total matches", nil)
+		return ignoreConflict(err)
+	}
+	note := fmt.Sprintf("QBO total %s differs from billbot's %s", inv.QBOTotal.Display(inv.Currency), inv.Total.Display(inv.Currency))
+	if _, err := w.store.Transition(ctx, inv.ID, from, store.StateFlagged, "billbot", note, nil); ignoreConflict(err) != nil {
+		return err
+	}
+	_, _, err := w.store.OpenException(ctx, billing.Problem{
+		Code:    billing.ExTotalMismatch,
+		Message: fmt.Sprintf("Invoice %s for %s: %s.", inv.Key, inv.Client, note),
+		Client:  inv.Client,
+		Fix:     "Open the invoice with Edit and save it again, or correct it in QBO; it is not posted for approval until the totals agree.",
+	}, w.now())
+	return err
+}
+
+// ignoreConflict treats a lost guarded transition as done: someone else
+// already moved the invoice on.
+func ignoreConflict(err error) error {
+	if errors.Is(err, store.ErrConflict) {
+		return nil
+	}
+	return err
+}

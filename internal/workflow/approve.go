@@ -1,0 +1,181 @@
+package workflow
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+
+	"billbot/store"
+)
+
+// authorize loads an invoice and checks that user may act on it.
+func (w *Workflow) authorize(ctx context.Context, invoiceID int64, user, verb string) (*Firm, store.Invoice, error) {
+	firm, err := w.LoadFirm(ctx)
+	if err != nil {
+		return nil, store.Invoice{}, err
+	}
+	inv, err := w.store.Invoice(ctx, invoiceID)
+	if errors.Is(err, store.ErrNotFound) {
+		return nil, store.Invoice{}, userErrorf("Invoice %d no longer exists.", invoiceID)
+	}
+	if err != nil {
+		return nil, store.Invoice{}, err
+	}
+	if !firm.IsApprover(user, inv.Partners) {
+		who := make([]string, 0, len(inv.Partners))
+		for _, p := range inv.Partners {
+			who = append(who, "<@"+p+">")
+		}
+		return nil, store.Invoice{}, userErrorf("Only the engagement's partner (%s) or a firm approver can %s the %s invoice.", strings.Join(who, ", "), verb, inv.Client)
+	}
+	return firm, inv, nil
+}
+
+// Approve approves a pending invoice and has QBO email it to the client.
+// Fifty simultaneous clicks send it once: the guarded transition lets one
+// through, and the others see the state it reached.
+func (w *Workflow) Approve(ctx context.Context, invoiceID int64, user string) (store.Invoice, error) {
+	defer w.locks.lock(invoiceID)()
+	firm, inv, err := w.authorize(ctx, invoiceID, user, "approve")
+	if err != nil {
+		return inv, err
+	}
+	now := w.now()
+	inv, err = w.store.Transition(ctx, invoiceID, []store.InvoiceState{store.StatePending}, store.StateApproved, user, "approved", func(i *store.Invoice) {
+		i.ActedBy, i.ActedAt = user, now
+	})
+	if errors.Is(err, store.ErrConflict) {
+		cur, rerr := w.store.Invoice(ctx, invoiceID)
+		if rerr != nil {
+			return cur, rerr
+		}
+		if cur.State == store.StateFlagged {
+			return cur, userErrorf("The %s invoice is flagged: QBO's total differs from billbot's. Edit it first.", cur.Client)
+		}
+		return cur, nil // already approved, sent or held by someone else: show that
+	}
+	if err != nil {
+		return inv, err
+	}
+	w.failPoint("approve:after_transition")
+	inv, err = w.send(ctx, firm, inv)
+	if rerr := w.refreshMessage(ctx, firm, inv); rerr != nil {
+		w.logger.Warn("refresh draft message", "invoice_id", inv.ID, "error", rerr)
+	}
+	return inv, err
+}
+
+// send has QBO email an approved invoice and records it as sent. An
+// approved invoice whose send failed stays approved; SendApproved retries.
+func (w *Workflow) send(ctx context.Context, firm *Firm, inv store.Invoice) (store.Invoice, error) {
+	if !w.qboReady(ctx) {
+		return inv, errors.New("QuickBooks is not connected: the invoice is approved and will be sent once it is")
+	}
+	client, _ := firm.Client(inv.Client)
+	remote, err := w.qbo.Send(ctx, inv.QBOID, client.Email, "send:"+inv.Key)
+	if err != nil {
+		return inv, fmt.Errorf("send invoice %s through QBO: %w", inv.Key, err)
+	}
+	w.failPoint("send:after_qbo")
+	now := w.now()
+	// The approver stays the actor of record: the message reads "Approved by
+	// <partner> — sent to <client>".
+	actor := inv.ActedBy
+	if actor == "" {
+		actor = "billbot"
+	}
+	inv, err = w.store.Transition(ctx, inv.ID, []store.InvoiceState{store.StateApproved}, store.StateSent, actor, "emailed by QBO to "+client.Email, func(i *store.Invoice) {
+		i.SentAt, i.EmailStatus, i.SyncToken = now, remote.EmailStatus, remote.SyncToken
+	})
+	if err != nil {
+		return inv, ignoreConflict(err)
+	}
+	if inv.Replenish {
+		for _, l := range inv.Lines {
+			if l.Engagement == "" {
+				continue
+			}
+			if eng, ok := firm.Engagement(l.Engagement); ok && eng.Retainer != nil {
+				if err := w.store.AddRetainerBlock(ctx, eng.Key, eng.Retainer.Hours, eng.Retainer.Amount, inv.ID); err != nil {
+					return inv, fmt.Errorf("add retainer block for %s: %w", eng.Key, err)
+				}
+			}
+		}
+	}
+	return inv, nil
+}
+
+// SendApproved retries the QBO send of approved invoices whose send failed.
+func (w *Workflow) SendApproved(ctx context.Context) (int, error) {
+	firm, err := w.LoadFirm(ctx)
+	if err != nil {
+		return 0, err
+	}
+	approved, err := w.store.Invoices(ctx, store.InvoiceFilter{States: []store.InvoiceState{store.StateApproved}})
+	if err != nil {
+		return 0, err
+	}
+	sent := 0
+	var errs []error
+	for _, inv := range approved {
+		inv, err := w.send(ctx, firm, inv)
+		if err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		sent++
+		if err := w.refreshMessage(ctx, firm, inv); err != nil {
+			errs = append(errs, err)
+		}
+	}
+	return sent, errors.Join(errs...)
+}
+
+// Hold puts a pending or flagged invoice on hold with a reason.
+func (w *Workflow) Hold(ctx context.Context, invoiceID int64, user, reason string) (store.Invoice, error) {
+	reason = strings.TrimSpace(reason)
+	if reason == "" {
+		return store.Invoice{}, userErrorf("Say why the invoice is held.")
+	}
+	defer w.locks.lock(invoiceID)()
+	firm, inv, err := w.authorize(ctx, invoiceID, user, "hold")
+	if err != nil {
+		return inv, err
+	}
+	now := w.now()
+	inv, err = w.store.Transition(ctx, invoiceID, []store.InvoiceState{store.StatePending, store.StateFlagged}, store.StateHeld, user, reason, func(i *store.Invoice) {
+		i.HoldReason, i.ActedBy, i.ActedAt = reason, user, now
+	})
+	if errors.Is(err, store.ErrConflict) {
+		return w.store.Invoice(ctx, invoiceID)
+	}
+	if err != nil {
+		return inv, err
+	}
+	return inv, w.refreshMessage(ctx, firm, inv)
+}
+
+// Release returns a held invoice to approval.
+func (w *Workflow) Release(ctx context.Context, invoiceID int64, user string) (store.Invoice, error) {
+	defer w.locks.lock(invoiceID)()
+	firm, inv, err := w.authorize(ctx, invoiceID, user, "release")
+	if err != nil {
+		return inv, err
+	}
+	now := w.now()
+	to := store.StatePending
+	if inv.QBOTotal != inv.Total {
+		to = store.StateFlagged
+	}
+	inv, err = w.store.Transition(ctx, invoiceID, []store.InvoiceState{store.StateHeld}, to, user, "released", func(i *store.Invoice) {
+		i.HoldReason, i.ActedBy, i.ActedAt = "", user, now
+	})
+	if errors.Is(err, store.ErrConflict) {
+		return w.store.Invoice(ctx, invoiceID)
+	}
+	if err != nil {
+		return inv, err
+	}
+	return inv, w.refreshMessage(ctx, firm, inv)
+}

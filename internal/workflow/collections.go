@@ -1,0 +1,359 @@
+package workflow
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strconv"
+	"time"
+
+	"billbot/internal/billing"
+	"billbot/internal/money"
+	"billbot/internal/slackui"
+	"billbot/store"
+)
+
+// CollectReport tells what a collections run did.
+type CollectReport struct {
+	Refreshed   int
+	Paid        int
+	Reminders   int
+	Escalations int
+	Resent      int
+}
+
+// cursorQBOChanges is the store cursor of QBO change-data-capture polling.
+const cursorQBOChanges = "qbo:cdc"
+
+// Collect refreshes payment status from QBO, then sends each due reminder
+// (day 25 by default: QBO emails the invoice again) and each due escalation
+// (day 35: a DM to the engagement manager with the client's whole
+// outstanding balance). A step happens at most once per invoice — the store
+// claims it under a unique key first — and never once the invoice is paid,
+// held, voided or disputed.
+func (w *Workflow) Collect(ctx context.Context) (CollectReport, error) {
+	var rep CollectReport
+	firm, err := w.LoadFirm(ctx)
+	if err != nil {
+		return rep, err
+	}
+	if w.qboReady(ctx) {
+		if rep.Resent, err = w.SendApproved(ctx); err != nil {
+			w.logger.Warn("retry sends", "error", err)
+		}
+		if rep.Refreshed, rep.Paid, err = w.RefreshPayments(ctx); err != nil {
+			return rep, err
+		}
+	}
+	open, err := w.store.Invoices(ctx, store.InvoiceFilter{States: []store.InvoiceState{store.StateSent}})
+	if err != nil {
+		return rep, err
+	}
+	outstanding := map[string]outstandingBalance{} // client|currency → balance
+	for _, inv := range open {
+		if inv.Balance > 0 {
+			o := outstanding[inv.Client+"|"+string(inv.Currency)]
+			o.amount += inv.Balance
+			o.count++
+			outstanding[inv.Client+"|"+string(inv.Currency)] = o
+		}
+	}
+	today := firm.Today(w.now())
+	var errs []error
+	for _, inv := range open {
+		if inv.Balance <= 0 || inv.SentAt.IsZero() {
+			continue
+		}
+		flags, err := w.collectionFlags(ctx, inv.ID)
+		if err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		if flags.disputed {
+			continue
+		}
+		days := firm.Today(inv.SentAt).DaysUntil(today)
+		for _, d := range firm.File.ReminderDays {
+			if days < d {
+				continue
+			}
+			ok, err := w.remind(ctx, firm, inv, d)
+			if err != nil {
+				errs = append(errs, err)
+			} else if ok {
+				rep.Reminders++
+			}
+		}
+		steps := make([]string, 0, len(firm.File.EscalationDays)+1)
+		for _, d := range firm.File.EscalationDays {
+			if days >= d {
+				steps = append(steps, fmt.Sprintf("escalation:%d", d))
+			}
+		}
+		if !flags.snoozedAt.IsZero() {
+			// A snooze holds escalations back for seven days, then asks once more.
+			if w.now().Before(flags.snoozedAt.Add(snoozeFor)) {
+				steps = nil
+			} else {
+				steps = append(steps, "escalation:snooze:"+flags.snoozedAt.UTC().Format(time.RFC3339))
+			}
+		}
+		for _, step := range steps {
+			ok, err := w.escalate(ctx, firm, inv, step, days, outstanding[inv.Client+"|"+string(inv.Currency)])
+			if err != nil {
+				errs = append(errs, err)
+			} else if ok {
+				rep.Escalations++
+			}
+		}
+	}
+	return rep, errors.Join(errs...)
+}
+
+// snoozeFor is how long a manager's Snooze holds escalations back.
+const snoozeFor = 7 * 24 * time.Hour
+
+type collectionFlags struct {
+	disputed  bool
+	snoozedAt time.Time // the latest snooze; zero when none
+}
+
+// collectionFlags reads an invoice's dispute and snooze marks from its
+// audit trail, where the buttons record them.
+func (w *Workflow) collectionFlags(ctx context.Context, invoiceID int64) (collectionFlags, error) {
+	var f collectionFlags
+	evs, err := w.store.AuditEvents(ctx, "invoice", strconv.FormatInt(invoiceID, 10))
+	if err != nil {
+		return f, err
+	}
+	for _, ev := range evs {
+		switch ev.Action {
+		case "disputed":
+			f.disputed = true
+		case "dispute_cleared":
+			f.disputed = false
+		case "snoozed":
+			if ev.At.After(f.snoozedAt) {
+				f.snoozedAt = ev.At
+			}
+		}
+	}
+	return f, nil
+}
+
+// remind has QBO email the invoice again. The QBO send carries a requestid
+// derived from the invoice and the day, so a crash between the send and
+// the claim cannot email the client twice; the claim keeps later runs from
+// trying at all.
+func (w *Workflow) remind(ctx context.Context, firm *Firm, inv store.Invoice, day int) (bool, error) {
+	step := fmt.Sprintf("reminder:%d", day)
+	if !w.qboReady(ctx) {
+		return false, nil
+	}
+	claimed, err := w.store.ClaimStep(ctx, inv.ID, step, w.now())
+	if err != nil || !claimed {
+		return false, err
+	}
+	client, _ := firm.Client(inv.Client)
+	if _, err := w.qbo.Send(ctx, inv.QBOID, client.Email, step+":"+inv.Key); err != nil {
+		return false, fmt.Errorf("reminder for invoice %s: %w", inv.Key, err)
+	}
+	now := w.now()
+	_, err = w.store.UpdateInvoice(ctx, inv.ID, "billbot", "reminder_sent", func(i *store.Invoice) error {
+		i.LastRemindedAt = now
+		return nil
+	})
+	return true, err
+}
+
+// escalate DMs the engagement manager about an invoice unpaid for days
+// days, once per step.
+func (w *Workflow) escalate(ctx context.Context, firm *Firm, inv store.Invoice, step string, days int, clientBalance outstandingBalance) (bool, error) {
+	if w.slack == nil {
+		return false, nil
+	}
+	claimed, err := w.store.ClaimStep(ctx, inv.ID, step, w.now())
+	if err != nil || !claimed {
+		return false, err
+	}
+	managers := inv.Managers
+	if len(managers) == 0 && firm.File.BillingManager != "" {
+		managers = []string{firm.File.BillingManager}
+	}
+	var errs []error
+	for _, m := range managers {
+		esc := slackui.Escalation{
+			InvoiceID: inv.ID, Client: inv.Client, DocNumber: inv.DocNumber, ManagerID: m,
+			Currency: inv.Currency, AmountDue: inv.Balance, ClientOutstanding: clientBalance.amount,
+			ClientOpenInvoices: clientBalance.count, DaysOutstanding: days, DueDate: inv.DueDate,
+		}
+		if w.qboReady(ctx) && inv.QBOID != "" {
+			esc.QBOURL = w.qbo.InvoiceURL(inv.QBOID)
+		}
+		text, blocks := slackui.EscalationDM(esc)
+		if _, _, err := w.slack.DM(ctx, m, text, blocks); err != nil {
+			errs = append(errs, fmt.Errorf("escalation DM for invoice %s to %s: %w", inv.Key, m, err))
+		}
+	}
+	if err := errors.Join(errs...); err != nil {
+		return false, err
+	}
+	return true, w.store.Audit(ctx, store.AuditEvent{At: w.now(), Actor: "billbot", Action: "escalated", SubjectType: "invoice", SubjectID: strconv.FormatInt(inv.ID, 10)})
+}
+
+// RefreshPayments reads what changed in QBO since the last poll (change data
+// capture) and records balances, email status and payment. It is the poll
+// half of payment tracking; webhooks call RefreshInvoices for the other.
+func (w *Workflow) RefreshPayments(ctx context.Context) (refreshed, paid int, err error) {
+	// QBO change data capture looks back at most 30 days (VENDORS §2.10): a
+	// first poll asks for 29, leaving room for the clocks of both sides.
+	since := w.now().Add(-29 * 24 * time.Hour)
+	if c, err := w.store.Cursor(ctx, cursorQBOChanges); err == nil && c != "" {
+		if t, perr := time.Parse(time.RFC3339, c); perr == nil && t.After(since) {
+			since = t
+		}
+	}
+	started := w.now()
+	changed, err := w.qbo.ChangedInvoices(ctx, since)
+	if err != nil {
+		return 0, 0, fmt.Errorf("QBO changes since %s: %w", since.Format(time.RFC3339), err)
+	}
+	refreshed, paid, err = w.applyRemote(ctx, changed)
+	if err != nil {
+		return refreshed, paid, err
+	}
+	return refreshed, paid, w.store.SetCursor(ctx, cursorQBOChanges, started.Add(-time.Minute).UTC().Format(time.RFC3339))
+}
+
+// RefreshInvoices re-reads the named QBO invoices (from a webhook) and
+// records what changed.
+func (w *Workflow) RefreshInvoices(ctx context.Context, qboIDs []string) (refreshed, paid int, err error) {
+	if !w.qboReady(ctx) {
+		return 0, 0, nil
+	}
+	var remotes []Remote
+	for _, id := range qboIDs {
+		r, err := w.qbo.Invoice(ctx, id)
+		if err != nil {
+			return 0, 0, fmt.Errorf("read QBO invoice %s: %w", id, err)
+		}
+		remotes = append(remotes, r)
+	}
+	return w.applyRemote(ctx, remotes)
+}
+
+func (w *Workflow) applyRemote(ctx context.Context, remotes []Remote) (refreshed, paid int, err error) {
+	for _, r := range remotes {
+		inv, err := w.store.InvoiceByQBOID(ctx, r.ID)
+		if errors.Is(err, store.ErrNotFound) {
+			continue // not one of billbot's
+		}
+		if err != nil {
+			return refreshed, paid, err
+		}
+		if r.Voided {
+			if err := w.voided(ctx, inv); err != nil {
+				return refreshed, paid, err
+			}
+			refreshed++
+			continue
+		}
+		if inv.Balance != r.Balance || inv.EmailStatus != r.EmailStatus || inv.SyncToken != r.SyncToken {
+			inv, err = w.store.UpdateInvoice(ctx, inv.ID, "qbo", "qbo_changed", func(i *store.Invoice) error {
+				i.Balance, i.EmailStatus, i.SyncToken = r.Balance, r.EmailStatus, r.SyncToken
+				return nil
+			})
+			if err != nil {
+				return refreshed, paid, err
+			}
+			refreshed++
+		}
+		if inv.State == store.StateSent && r.Balance == 0 && !r.Voided {
+			now := w.now()
+			_, err := w.store.Transition(ctx, inv.ID, []store.InvoiceState{store.StateSent}, store.StatePaid, "qbo", "paid in full", func(i *store.Invoice) {
+				i.PaidAt = now
+			})
+			if ignoreConflict(err) != nil {
+				return refreshed, paid, err
+			}
+			if err == nil {
+				paid++
+			}
+		}
+	}
+	return refreshed, paid, nil
+}
+
+// voidableStates are the states an invoice voided (or deleted) in QBO leaves
+// for voided. A paid invoice stays paid: QBO voids one only after its
+// payment is removed, which a later change reports.
+var voidableStates = []store.InvoiceState{store.StateDraft, store.StatePending, store.StateFlagged, store.StateHeld, store.StateApproved, store.StateSent}
+
+// voided records that someone voided or deleted inv in QBO: no reminder,
+// escalation or aging counts it any more, and its entries are released to
+// be billed again. Its Slack message, if any, says so.
+func (w *Workflow) voided(ctx context.Context, inv store.Invoice) error {
+	if inv.State == store.StateVoided {
+		return nil
+	}
+	out, err := w.store.Transition(ctx, inv.ID, voidableStates, store.StateVoided, "qbo", "voided in QuickBooks", func(i *store.Invoice) {
+		i.Balance = 0
+	})
+	if err != nil {
+		return ignoreConflict(err)
+	}
+	if firm, err := w.LoadFirm(ctx); err == nil {
+		if err := w.refreshMessage(ctx, firm, out); err != nil {
+			w.logger.Warn("refresh voided invoice message", "invoice_id", out.ID, "error", err)
+		}
+	}
+	return nil
+}
+
+// SetDisputed marks (or clears) an invoice as disputed: no reminders or
+// escalations while it is.
+func (w *Workflow) SetDisputed(ctx context.Context, invoiceID int64, user string, disputed bool) error {
+	action := "disputed"
+	if !disputed {
+		action = "dispute_cleared"
+	}
+	return w.store.Audit(ctx, store.AuditEvent{At: w.now(), Actor: user, Action: action, SubjectType: "invoice", SubjectID: strconv.FormatInt(invoiceID, 10)})
+}
+
+// openInvoicesAsOf returns billing's view of invoices with a balance.
+func openAndSales(invs []store.Invoice) ([]billing.OpenInvoice, []billing.Sale) {
+	var open []billing.OpenInvoice
+	var sales []billing.Sale
+	for _, inv := range invs {
+		manager := ""
+		if len(inv.Managers) > 0 {
+			manager = inv.Managers[0]
+		}
+		sales = append(sales, billing.Sale{Client: inv.Client, Manager: manager, Currency: inv.Currency, InvoiceDate: inv.InvoiceDate, Total: inv.Total})
+		if inv.State == store.StateSent && inv.Balance > 0 {
+			open = append(open, billing.OpenInvoice{
+				ID: inv.ID, Key: inv.Key, DocNumber: inv.DocNumber, Client: inv.Client, Manager: manager, Currency: inv.Currency,
+				InvoiceDate: inv.InvoiceDate, DueDate: inv.DueDate, Total: inv.Total, Balance: inv.Balance,
+			})
+		}
+	}
+	return open, sales
+}
+
+// Aging computes AR aging and DSO as of a day, for all clients, one client or
+// one manager's engagements.
+func (w *Workflow) Aging(ctx context.Context, asOf billing.Date, client, manager string) (billing.Aging, error) {
+	invs, err := w.store.Invoices(ctx, store.InvoiceFilter{States: []store.InvoiceState{store.StateSent, store.StatePaid}, Client: client, Manager: manager})
+	if err != nil {
+		return billing.Aging{}, err
+	}
+	open, sales := openAndSales(invs)
+	return billing.Age(open, sales, asOf), nil
+}
+
+// outstandingBalance is what a client owes in one currency across its open
+// invoices.
+type outstandingBalance struct {
+	amount money.Amount
+	count  int
+}

@@ -1,0 +1,234 @@
+package workflow
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sort"
+
+	"billbot/internal/billing"
+	"billbot/store"
+)
+
+// DraftOptions selects what Draft drafts.
+type DraftOptions struct {
+	// PeriodEnd drafts the engagements whose cycle ends that day; zero
+	// drafts every engagement's last closed cycle.
+	PeriodEnd billing.Date
+	// DryRun computes the drafts and exceptions and stores nothing.
+	DryRun bool
+	Actor  string // who asked: a Slack user id, "cli" or "scheduler"
+}
+
+// DraftReport tells what Draft did.
+type DraftReport struct {
+	PeriodEnds []billing.Date
+	Invoices   []billing.Invoice // drafted now (or, in a dry run, that would be)
+	Existing   int               // invoices drafted for these cycles by earlier runs
+	Problems   []billing.Problem
+	Pending    int // eligible entries waiting for a later cycle
+}
+
+// Draft drafts the invoices of every cycle that closed (or of the one
+// ending opts.PeriodEnd), stores them with their exceptions, and — unless
+// a dry run — pushes them to QBO and Slack. Re-running it for the same
+// cycle drafts nothing new: invoice keys and the database's allocation
+// index see to that.
+func (w *Workflow) Draft(ctx context.Context, opts DraftOptions) (DraftReport, error) {
+	var rep DraftReport
+	firm, err := w.LoadFirm(ctx)
+	if err != nil {
+		return rep, err
+	}
+	today := firm.Today(w.now())
+	if !opts.PeriodEnd.IsZero() {
+		if !opts.PeriodEnd.Before(today) {
+			return rep, userErrorf("the cycle ending %s has not closed yet (today is %s in %s)", opts.PeriodEnd, today, firm.Location())
+		}
+		rep.PeriodEnds = []billing.Date{opts.PeriodEnd}
+	} else {
+		rep.PeriodEnds = closedCycleEnds(firm.Engagements, today)
+	}
+	// An earlier run's invoices hold their entries, so the assessment no
+	// longer proposes them: count them from the store instead.
+	if rep.Existing, err = w.countDrafted(ctx, rep.PeriodEnds); err != nil {
+		return rep, err
+	}
+	items, matchProblems, err := w.prepareQBO(ctx, firm, opts.DryRun)
+	if err != nil {
+		return rep, err
+	}
+	rep.Problems = append(rep.Problems, matchProblems...)
+	if !opts.DryRun {
+		if err := w.recordProblems(ctx, matchProblems); err != nil {
+			return rep, err
+		}
+	}
+	for _, end := range rep.PeriodEnds {
+		res, err := w.assess(ctx, firm, items, today, end)
+		if err != nil {
+			return rep, err
+		}
+		rep.Pending = len(res.Pending)
+		rep.Problems = append(rep.Problems, res.Problems...)
+		if opts.DryRun {
+			rep.Invoices = append(rep.Invoices, res.Invoices...)
+			continue
+		}
+		if err := w.recordProblems(ctx, res.Problems); err != nil {
+			return rep, err
+		}
+		for _, inv := range res.Invoices {
+			w.failPoint("draft:before_save")
+			_, created, err := w.store.SaveDraft(ctx, inv, opts.Actor)
+			w.failPoint("draft:after_save")
+			if err != nil {
+				return rep, fmt.Errorf("save draft %s: %w", inv.Key, err)
+			}
+			if created {
+				rep.Invoices = append(rep.Invoices, inv)
+			}
+		}
+	}
+	if opts.DryRun {
+		return rep, nil
+	}
+	if err := w.Advance(ctx); err != nil {
+		return rep, err
+	}
+	return rep, nil
+}
+
+// countDrafted counts the regular invoices (not voided, supplemental or
+// replenishment) stored for cycles ending on one of ends.
+func (w *Workflow) countDrafted(ctx context.Context, ends []billing.Date) (int, error) {
+	states := make([]store.InvoiceState, 0, len(store.InvoiceStates))
+	for _, st := range store.InvoiceStates {
+		if st != store.StateVoided {
+			states = append(states, st)
+		}
+	}
+	invs, err := w.store.Invoices(ctx, store.InvoiceFilter{States: states})
+	if err != nil {
+		return 0, fmt.Errorf("list drafted invoices: %w", err)
+	}
+	n := 0
+	for _, inv := range invs {
+		if inv.Supplemental || inv.Replenish {
+			continue
+		}
+		for _, end := range ends {
+			if inv.Period.End == end {
+				n++
+				break
+			}
+		}
+	}
+	return n, nil
+}
+
+// closedCycleEnds returns the distinct last-closed cycle ends of the
+// engagements active on them, ascending.
+func closedCycleEnds(engs []billing.Engagement, today billing.Date) []billing.Date {
+	seen := map[billing.Date]bool{}
+	var ends []billing.Date
+	for _, e := range engs {
+		p := billing.LastClosedCycle(e.Cycle, e.StartsOn, today)
+		if p.End.Before(e.StartsOn) || (!e.EndsOn.IsZero() && p.Start.After(e.EndsOn)) {
+			continue
+		}
+		if !seen[p.End] {
+			seen[p.End] = true
+			ends = append(ends, p.End)
+		}
+	}
+	sort.Slice(ends, func(i, j int) bool { return ends[i].Before(ends[j]) })
+	return ends
+}
+
+// prepareQBO matches clients to customers (problems name the candidates)
+// and lists items. Without QBO the stored mapping stands and items go
+// unchecked.
+func (w *Workflow) prepareQBO(ctx context.Context, firm *Firm, dryRun bool) (map[string]string, []billing.Problem, error) {
+	if !w.qboReady(ctx) {
+		return nil, nil, nil
+	}
+	ids, problems, err := w.qbo.MatchCustomers(ctx, firm.Clients)
+	if err != nil {
+		return nil, nil, fmt.Errorf("match clients to QBO customers: %w", err)
+	}
+	for i := range firm.Clients {
+		c := &firm.Clients[i]
+		if id := ids[c.Name]; id != "" && id != c.QBOCustomerID {
+			c.QBOCustomerID = id
+			if !dryRun {
+				if err := w.store.SetClientQBOCustomer(ctx, c.Name, id); err != nil {
+					return nil, nil, err
+				}
+			}
+		}
+	}
+	items, err := w.qbo.Items(ctx)
+	if err != nil {
+		return nil, nil, fmt.Errorf("list QBO items: %w", err)
+	}
+	return items, problems, nil
+}
+
+// assess runs the billing engine over every unallocated entry.
+func (w *Workflow) assess(ctx context.Context, firm *Firm, items map[string]string, today, end billing.Date) (billing.Result, error) {
+	return w.assessWith(ctx, firm, items, today, end, nil)
+}
+
+// assessWith runs the billing engine over every unallocated entry and the
+// entries extra (held by exceptions that are being re-assessed).
+func (w *Workflow) assessWith(ctx context.Context, firm *Firm, items map[string]string, today, end billing.Date, extra []int64) (billing.Result, error) {
+	entries, err := w.store.UnallocatedEntries(ctx)
+	if err != nil {
+		return billing.Result{}, fmt.Errorf("load entries: %w", err)
+	}
+	if len(extra) > 0 {
+		more, err := w.store.Entries(ctx, extra)
+		if err != nil {
+			return billing.Result{}, fmt.Errorf("load held entries: %w", err)
+		}
+		entries = append(entries, more...)
+	}
+	in := billing.Input{
+		Firm:        firm.Rules,
+		Clients:     firm.Clients,
+		Engagements: firm.Engagements,
+		Entries:     entries,
+		Retainers:   map[string]billing.RetainerUsage{},
+		Today:       today,
+		PeriodEnd:   end,
+	}
+	if items != nil {
+		in.KnownItems = make(map[string]bool, len(items))
+		for name := range items {
+			in.KnownItems[name] = true
+		}
+	}
+	for _, e := range firm.Engagements {
+		if e.Kind != billing.Retainer {
+			continue
+		}
+		u, err := w.store.RetainerUsage(ctx, e.Key)
+		if err != nil && !errors.Is(err, store.ErrNotFound) {
+			return billing.Result{}, fmt.Errorf("retainer usage of %s: %w", e.Key, err)
+		}
+		in.Retainers[e.Key] = u
+	}
+	return billing.Assess(in), nil
+}
+
+// recordProblems opens an exception per problem; holding ones allocate
+// their entries so nothing bills them until resolved.
+func (w *Workflow) recordProblems(ctx context.Context, problems []billing.Problem) error {
+	for _, p := range problems {
+		if _, _, err := w.store.OpenException(ctx, p, w.now()); err != nil {
+			return fmt.Errorf("open %s exception: %w", p.Code, err)
+		}
+	}
+	return nil
+}

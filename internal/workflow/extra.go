@@ -1,0 +1,145 @@
+package workflow
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+
+	"billbot/internal/billing"
+	"billbot/store"
+)
+
+// CanAct returns a UserError unless user may act on the invoice.
+func (w *Workflow) CanAct(ctx context.Context, invoiceID int64, user, verb string) error {
+	_, _, err := w.authorize(ctx, invoiceID, user, verb)
+	return err
+}
+
+// Snooze holds back escalations of an invoice for seven days, after which
+// Collect asks the manager once more; the audit event it records (who, when)
+// is what Collect reads.
+func (w *Workflow) Snooze(ctx context.Context, invoiceID int64, user string) error {
+	if err := w.CanActOrManager(ctx, invoiceID, user); err != nil {
+		return err
+	}
+	return w.store.Audit(ctx, store.AuditEvent{At: w.now(), Actor: user, Action: "snoozed", SubjectType: "invoice", SubjectID: strconv.FormatInt(invoiceID, 10)})
+}
+
+// CanActOrManager lets partners, approvers and the invoice's managers act on
+// collections.
+func (w *Workflow) CanActOrManager(ctx context.Context, invoiceID int64, user string) error {
+	inv, err := w.store.Invoice(ctx, invoiceID)
+	if err != nil {
+		return err
+	}
+	for _, m := range inv.Managers {
+		if m == user {
+			return nil
+		}
+	}
+	return w.CanAct(ctx, invoiceID, user, "change")
+}
+
+// DraftSupplemental drafts a supplemental invoice for the entries of a
+// late-approval exception at a partner's request, instead of waiting for
+// the next cycle.
+func (w *Workflow) DraftSupplemental(ctx context.Context, exceptionID int64, user string) (store.Invoice, error) {
+	firm, err := w.LoadFirm(ctx)
+	if err != nil {
+		return store.Invoice{}, err
+	}
+	exs, err := w.store.Exceptions(ctx, store.ExceptionFilter{OpenOnly: true, Codes: []billing.ExceptionCode{billing.ExLateApproval}})
+	if err != nil {
+		return store.Invoice{}, err
+	}
+	var ex *store.Exception
+	for i := range exs {
+		if exs[i].ID == exceptionID {
+			ex = &exs[i]
+		}
+	}
+	if ex == nil {
+		return store.Invoice{}, userErrorf("That late approval is no longer open: it was billed or resolved.")
+	}
+	var partners []string
+	if eng, ok := firm.Engagement(ex.Engagement); ok {
+		partners = []string{eng.Partner}
+	}
+	if !firm.IsApprover(user, partners) {
+		return store.Invoice{}, userErrorf("Only the engagement's partner or a firm approver can ask for a supplemental invoice.")
+	}
+	items, _, err := w.prepareQBO(ctx, firm, false)
+	if err != nil {
+		return store.Invoice{}, err
+	}
+	entries, err := w.store.UnallocatedEntries(ctx)
+	if err != nil {
+		return store.Invoice{}, err
+	}
+	today := firm.Today(w.now())
+	in := billing.Input{Firm: firm.Rules, Clients: firm.Clients, Engagements: firm.Engagements, Entries: entries, Today: today, PeriodEnd: today.AddDays(-1)}
+	if items != nil {
+		in.KnownItems = map[string]bool{}
+		for n := range items {
+			in.KnownItems[n] = true
+		}
+	}
+	res := billing.Supplemental(in, ex.EntryIDs)
+	if len(res.Invoices) == 0 {
+		return store.Invoice{}, userErrorf("Nothing to bill: the entries of that exception are already billed or no longer approved.")
+	}
+	if err := w.store.ResolveException(ctx, ex.ID, user, "supplemental invoice", w.now()); err != nil {
+		return store.Invoice{}, err
+	}
+	inv, _, err := w.store.SaveDraft(ctx, res.Invoices[0], user)
+	if err != nil {
+		return inv, fmt.Errorf("save supplemental invoice: %w", err)
+	}
+	if err := w.Advance(ctx); err != nil {
+		w.logger.Warn("advance supplemental invoice", "invoice_id", inv.ID, "error", err)
+	}
+	return w.store.Invoice(ctx, inv.ID)
+}
+
+// assessCodes are the exception kinds Detect owns: it opens and resolves
+// them from the current state of the time entries.
+var assessCodes = []billing.ExceptionCode{
+	billing.ExOrphaned, billing.ExOutsideDates, billing.ExRateMismatch, billing.ExNoRate,
+	billing.ExUnapproved, billing.ExLateApproval, billing.ExClientUnmapped, billing.ExItemUnmapped,
+	billing.ExCurrencyMismatch, billing.ExFixedFeeTime, billing.ExRetainerThreshold, billing.ExRetainerExhausted,
+}
+
+// Detect re-assesses every entry not yet on an invoice — including those
+// held by open exceptions, which a fixed configuration may now free — and
+// brings the open exceptions in line: new problems open, solved ones
+// resolve and release their entries.
+func (w *Workflow) Detect(ctx context.Context) (opened, resolved int, err error) {
+	firm, err := w.LoadFirm(ctx)
+	if err != nil {
+		return 0, 0, err
+	}
+	items, matchProblems, err := w.prepareQBO(ctx, firm, false)
+	if err != nil {
+		return 0, 0, err
+	}
+	open, err := w.store.Exceptions(ctx, store.ExceptionFilter{OpenOnly: true, Codes: assessCodes})
+	if err != nil {
+		return 0, 0, err
+	}
+	var held []int64
+	for _, ex := range open {
+		if ex.Holds {
+			held = append(held, ex.EntryIDs...)
+		}
+	}
+	res, err := w.assessWith(ctx, firm, items, firm.Today(w.now()), billing.Date{}, held)
+	if err != nil {
+		return 0, 0, err
+	}
+	problems := append(matchProblems, res.Problems...)
+	opened, resolved, err = w.store.ReconcileExceptions(ctx, assessCodes, problems, w.now())
+	if err != nil {
+		return opened, resolved, fmt.Errorf("reconcile exceptions: %w", err)
+	}
+	return opened, resolved, nil
+}

@@ -1,0 +1,170 @@
+// Package workflow holds billbot's use cases — sync, assess, draft, approve,
+// edit, hold, collect, age — in one place, so that slash commands, buttons,
+// scheduled jobs and the CLI all run the same code. It orchestrates the pure
+// billing engine, the store, QuickBooks Online and Slack; it decides nothing
+// about money itself.
+package workflow
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"billbot/internal/billing"
+	"billbot/internal/config"
+	"billbot/store"
+)
+
+// Workflow runs billbot's use cases against its dependencies.
+type Workflow struct {
+	store  *store.Store
+	qbo    QBO       // nil: QuickBooks not connected (dry runs, assessments)
+	slack  Messenger // nil: Slack not configured
+	now    func() time.Time
+	loc    *time.Location // overrides the firm's time zone when set
+	logger *slog.Logger
+	fail   func(point string)
+	locks  *invoiceLocks
+}
+
+// Deps are Workflow's collaborators.
+type Deps struct {
+	Store  *store.Store
+	QBO    QBO
+	Slack  Messenger
+	Now    func() time.Time
+	Logger *slog.Logger
+	// Location overrides the firm configuration's time zone
+	// (BILLBOT_TIMEZONE); nil keeps it.
+	Location *time.Location
+	// FailPoint, when set, is called at each named point between two
+	// effects (see FailPoints); the crash-safety tests make it kill the
+	// process there.
+	FailPoint func(point string)
+}
+
+// FailPoints are the places between two effects where a crash would leave
+// work half done; a re-run must finish it without doing anything twice.
+var FailPoints = []string{
+	"draft:before_save", "draft:after_save",
+	"qbo:before_create", "qbo:after_create",
+	"slack:before_post", "slack:after_post",
+	"approve:after_transition", "send:after_qbo",
+}
+
+// failPoint marks a fail point.
+func (w *Workflow) failPoint(point string) {
+	if w.fail != nil {
+		w.fail(point)
+	}
+}
+
+// New returns a Workflow. It does no I/O.
+func New(d Deps) *Workflow {
+	if d.Now == nil {
+		d.Now = time.Now
+	}
+	if d.Logger == nil {
+		d.Logger = slog.New(slog.DiscardHandler)
+	}
+	return &Workflow{store: d.Store, qbo: d.QBO, slack: d.Slack, now: d.Now, loc: d.Location, logger: d.Logger, fail: d.FailPoint, locks: &invoiceLocks{}}
+}
+
+// UserError is a failure the person who asked can fix; its message is
+// shown to them as is.
+type UserError struct{ Msg string }
+
+func (e *UserError) Error() string { return e.Msg }
+
+func userErrorf(format string, args ...any) error {
+	return &UserError{Msg: fmt.Sprintf(format, args...)}
+}
+
+// ErrNoConfig means no firm configuration has been imported yet.
+var ErrNoConfig = errors.New("no firm configuration: run 'billbot config import FILE'")
+
+// Firm is the firm configuration as the workflows use it: the parsed file
+// plus what the store learned since (QBO customer ids).
+type Firm struct {
+	File        *config.Firm
+	Rules       billing.Firm
+	Clients     []billing.Client
+	Engagements []billing.Engagement
+}
+
+// Location returns the firm's time zone.
+func (f *Firm) Location() *time.Location { return f.Rules.Location }
+
+// Today returns the firm's calendar day at instant t.
+func (f *Firm) Today(t time.Time) billing.Date { return billing.DateIn(t, f.Rules.Location) }
+
+// Client returns the named client (exact name).
+func (f *Firm) Client(name string) (billing.Client, bool) {
+	for _, c := range f.Clients {
+		if c.Name == name {
+			return c, true
+		}
+	}
+	return billing.Client{}, false
+}
+
+// Engagement returns the engagement with key.
+func (f *Firm) Engagement(key string) (billing.Engagement, bool) {
+	for _, e := range f.Engagements {
+		if e.Key == key {
+			return e, true
+		}
+	}
+	return billing.Engagement{}, false
+}
+
+// IsApprover reports whether user may act on inv: a firm approver or one of
+// the invoice's partners.
+func (f *Firm) IsApprover(user string, partners []string) bool {
+	for _, u := range f.Rules.Approvers {
+		if u == user {
+			return true
+		}
+	}
+	for _, u := range partners {
+		if u == user {
+			return true
+		}
+	}
+	return false
+}
+
+// LoadFirm reads the imported configuration and the clients' QBO mapping.
+func (w *Workflow) LoadFirm(ctx context.Context) (*Firm, error) {
+	raw, err := w.store.ConfigYAML(ctx)
+	if errors.Is(err, store.ErrNotFound) {
+		return nil, ErrNoConfig
+	}
+	if err != nil {
+		return nil, fmt.Errorf("load firm configuration: %w", err)
+	}
+	file, err := config.ParseFirm("stored configuration", raw)
+	if err != nil {
+		return nil, fmt.Errorf("stored firm configuration no longer parses: %w", err)
+	}
+	rules, clients, engs := file.Billing()
+	if w.loc != nil {
+		rules.Location = w.loc
+	}
+	stored, err := w.store.Clients(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("load clients: %w", err)
+	}
+	ids := make(map[string]string, len(stored))
+	for _, c := range stored {
+		ids[c.Name] = c.QBOCustomerID
+	}
+	for i := range clients {
+		if clients[i].QBOCustomerID == "" {
+			clients[i].QBOCustomerID = ids[clients[i].Name]
+		}
+	}
+	return &Firm{File: file, Rules: rules, Clients: clients, Engagements: engs}, nil
+}
