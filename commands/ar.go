@@ -1,0 +1,87 @@
+package commands
+
+import (
+	"context"
+	"regexp"
+	"strings"
+
+	"billbot/internal/billing"
+	"billbot/internal/chat"
+	"billbot/internal/slackui"
+)
+
+// mentionRe matches a Slack user mention as slash-command text carries it
+// with escaping on: <@U012ABC> or <@U012ABC|name>.
+var mentionRe = regexp.MustCompile(`^<@([UW][A-Z0-9]+)(\|[^>]*)?>$`)
+
+func (h *Handler) aging(ctx context.Context, arg string) (chat.Reply, error) {
+	var client, manager string
+	if arg != "" {
+		if m := mentionRe.FindStringSubmatch(arg); m != nil {
+			manager = m[1]
+		} else if strings.HasPrefix(arg, "<@") || strings.HasPrefix(arg, "@") {
+			return render(slackui.UsageError(AR, "Mention the manager with @ so Slack turns it into a link, like `/ar aging @dana`.")), nil
+		} else {
+			name, reply, ok, err := h.client(ctx, arg)
+			if !ok || err != nil {
+				return reply, err
+			}
+			client = name
+		}
+	}
+	return h.agingReply(ctx, client, manager)
+}
+
+func (h *Handler) arClient(ctx context.Context, arg string) (chat.Reply, error) {
+	if arg == "" {
+		return render(slackui.UsageError(AR, "Name the client, like `/ar client Acme Corp`.")), nil
+	}
+	name, reply, ok, err := h.client(ctx, arg)
+	if !ok || err != nil {
+		return reply, err
+	}
+	return h.agingReply(ctx, name, "")
+}
+
+func (h *Handler) agingReply(ctx context.Context, client, manager string) (chat.Reply, error) {
+	firm, err := h.wf.LoadFirm(ctx)
+	if err != nil {
+		return chat.Reply{}, err
+	}
+	asOf := firm.Today(h.now())
+	a, err := h.wf.Aging(ctx, asOf, client, manager)
+	if err != nil {
+		return chat.Reply{}, err
+	}
+	return render(slackui.AgingReply(AgingView(a, client, manager))), nil
+}
+
+// AgingView maps billing's aging report to its Slack view.
+func AgingView(a billing.Aging, client, manager string) slackui.Aging {
+	v := slackui.Aging{AsOf: a.AsOf, Client: client, Manager: manager}
+	dso := map[string]int64{}
+	for _, d := range a.DSO {
+		dso[string(d.Currency)] = int64(d.Tenths)
+	}
+	for _, t := range a.Totals {
+		c := slackui.CurrencyAging{
+			Currency: t.Currency, Current: t.Buckets[billing.Current], Days1to30: t.Buckets[billing.Days1To30],
+			Days31to60: t.Buckets[billing.Days31To60], Days61to90: t.Buckets[billing.Days61To90],
+			Over90: t.Buckets[billing.Over90], Total: t.Total, DSO: -1,
+		}
+		if d, ok := dso[string(t.Currency)]; ok {
+			c.DSO = d
+		}
+		v.Currencies = append(v.Currencies, c)
+	}
+	for _, inv := range a.Invoices {
+		if inv.DaysPastDue <= 0 {
+			continue
+		}
+		v.Overdue = append(v.Overdue, slackui.OverdueInvoice{
+			InvoiceID: inv.ID, Client: inv.Client, DocNumber: inv.DocNumber,
+			DaysPastDue: inv.DaysPastDue, Currency: inv.Currency, Balance: inv.Balance,
+		})
+	}
+	return v
+}

@@ -1,0 +1,119 @@
+package commands
+
+import (
+	"context"
+	"sort"
+	"strings"
+
+	"billbot/internal/billing"
+	"billbot/internal/chat"
+	"billbot/internal/slackui"
+	"billbot/internal/workflow"
+)
+
+func (h *Handler) exceptions(ctx context.Context, arg string) (chat.Reply, error) {
+	client := ""
+	if arg != "" {
+		name, reply, ok, err := h.client(ctx, arg)
+		if !ok || err != nil {
+			return reply, err
+		}
+		client = name
+	}
+	exs, err := h.wf.OpenExceptions(ctx, client)
+	if err != nil {
+		return chat.Reply{}, err
+	}
+	return render(slackui.ExceptionsReply(workflow.GroupExceptions(exs), client)), nil
+}
+
+// client resolves a client name typed by a person: exact or
+// case-insensitive, else suggestions for near misses.
+func (h *Handler) client(ctx context.Context, query string) (string, chat.Reply, bool, error) {
+	name, suggestions, err := h.wf.ResolveClient(ctx, query)
+	if err != nil {
+		return "", chat.Reply{}, false, err
+	}
+	if name == "" {
+		return "", render(slackui.ClientSuggestions(query, suggestions)), false, nil
+	}
+	return name, chat.Reply{}, true, nil
+}
+
+func (h *Handler) run(ctx context.Context, user, arg string) (chat.Reply, error) {
+	var opts workflow.DraftOptions
+	if arg != "" {
+		if len(strings.Fields(arg)) != 1 {
+			return render(slackui.UsageError(Billing, "`run` takes at most one date, like `/billing run 2026-10-31`.")), nil
+		}
+		d, err := billing.ParseDate(arg)
+		if err != nil {
+			return render(slackui.UsageError(Billing, "“"+arg+"” is not a date: write it as YYYY-MM-DD.")), nil
+		}
+		opts.PeriodEnd = d
+	}
+	firm, err := h.wf.LoadFirm(ctx)
+	if err != nil {
+		return chat.Reply{}, err
+	}
+	if !firm.IsApprover(user, nil) && user != firm.File.BillingManager {
+		return chat.Reply{Text: "Only firm approvers and the billing manager can start a billing run."}, nil
+	}
+	opts.Actor = user
+	rep, err := h.wf.Draft(ctx, opts)
+	if err != nil {
+		return chat.Reply{}, err
+	}
+	return render(slackui.RunSummary(RunView(rep, user))), nil
+}
+
+// RunView maps a draft report to its Slack summary.
+func RunView(rep workflow.DraftReport, by string) slackui.Run {
+	r := slackui.Run{By: by, Drafted: len(rep.Invoices), Unchanged: rep.Existing}
+	if len(rep.PeriodEnds) == 1 {
+		r.PeriodEnd = rep.PeriodEnds[0]
+	}
+	totals := map[string]*slackui.CurrencyAmount{}
+	var order []string
+	for _, inv := range rep.Invoices {
+		switch {
+		case inv.Supplemental:
+			r.Supplemental++
+		case inv.Replenish:
+			r.Replenishments++
+		}
+		t := totals[string(inv.Currency)]
+		if t == nil {
+			t = &slackui.CurrencyAmount{Currency: inv.Currency}
+			totals[string(inv.Currency)] = t
+			order = append(order, string(inv.Currency))
+		}
+		t.Amount += inv.Total
+	}
+	sort.Strings(order)
+	for _, cur := range order {
+		r.Totals = append(r.Totals, *totals[cur])
+	}
+	for _, p := range rep.Problems {
+		if p.Holds {
+			r.Exceptions++
+		}
+	}
+	return r
+}
+
+func (h *Handler) status(ctx context.Context, arg string) (chat.Reply, error) {
+	client := ""
+	if arg != "" {
+		name, reply, ok, err := h.client(ctx, arg)
+		if !ok || err != nil {
+			return reply, err
+		}
+		client = name
+	}
+	s, err := h.wf.Status(ctx, client)
+	if err != nil {
+		return chat.Reply{}, err
+	}
+	return render(slackui.StatusReply(s)), nil
+}

@@ -1,0 +1,111 @@
+// Package commands answers billbot's slash commands, /billing and /ar. A
+// handler parses the text, asks the workflows, and returns a reply rendered
+// by slackui; it never talks to Slack itself. Unknown or malformed text gets
+// a usage message and changes nothing.
+package commands
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"strings"
+	"time"
+
+	"github.com/slack-go/slack"
+
+	"billbot/internal/chat"
+	"billbot/internal/slackui"
+	"billbot/internal/workflow"
+)
+
+// Slash commands billbot registers (see manifest.yml).
+const (
+	Billing = "/billing"
+	AR      = "/ar"
+)
+
+// Names lists every slash command a Handler answers.
+func Names() []string { return []string{Billing, AR} }
+
+// Handler answers slash commands.
+type Handler struct {
+	wf     *workflow.Workflow
+	now    func() time.Time
+	logger *slog.Logger
+}
+
+// New returns a Handler over the workflows.
+func New(wf *workflow.Workflow, now func() time.Time, logger *slog.Logger) *Handler {
+	if now == nil {
+		now = time.Now
+	}
+	if logger == nil {
+		logger = slog.New(slog.DiscardHandler)
+	}
+	return &Handler{wf: wf, now: now, logger: logger}
+}
+
+// HandleCommand answers one slash command.
+func (h *Handler) HandleCommand(ctx context.Context, c chat.Command) (chat.Reply, error) {
+	// Slack escapes &, < and > in command text (should_escape is on for
+	// /ar so mentions arrive as <@U…|name>); names typed by people are
+	// matched in their plain form.
+	sub, rest := splitFirst(unescape(c.Text))
+	var reply chat.Reply
+	var err error
+	switch c.Command {
+	case Billing:
+		switch strings.ToLower(sub) {
+		case "exceptions", "exception":
+			reply, err = h.exceptions(ctx, rest)
+		case "run":
+			reply, err = h.run(ctx, c.UserID, rest)
+		case "status":
+			reply, err = h.status(ctx, rest)
+		case "help", "":
+			reply = render(slackui.HelpReply(Billing))
+		default:
+			reply = render(slackui.UsageError(Billing, "I don't know “"+sub+"”."))
+		}
+	case AR:
+		switch strings.ToLower(sub) {
+		case "aging", "ageing":
+			reply, err = h.aging(ctx, rest)
+		case "client":
+			reply, err = h.arClient(ctx, rest)
+		case "help", "":
+			reply = render(slackui.HelpReply(AR))
+		default:
+			reply = render(slackui.UsageError(AR, "I don't know “"+sub+"”."))
+		}
+	default:
+		return chat.Reply{}, &workflow.UserError{Msg: "billbot does not answer " + c.Command + "."}
+	}
+	var ue *workflow.UserError
+	if errors.As(err, &ue) {
+		return chat.Reply{Text: ue.Msg}, nil
+	}
+	if errors.Is(err, workflow.ErrNoConfig) {
+		return chat.Reply{Text: "billbot has no firm configuration yet: an administrator runs `billbot config import FILE`."}, nil
+	}
+	return reply, err
+}
+
+// render wraps a slackui renderer's output as a reply.
+func render(text string, blocks []slack.Block) chat.Reply {
+	return chat.Reply{Text: text, Blocks: blocks}
+}
+
+// unescape undoes Slack's escaping of &, < and > outside of mentions.
+func unescape(s string) string {
+	return strings.NewReplacer("&amp;", "&", "&lt;", "<", "&gt;", ">").Replace(s)
+}
+
+// splitFirst returns the first word of s and the trimmed rest.
+func splitFirst(s string) (string, string) {
+	s = strings.TrimSpace(s)
+	if i := strings.IndexAny(s, " \t\n"); i >= 0 {
+		return s[:i], strings.TrimSpace(s[i+1:])
+	}
+	return s, ""
+}
