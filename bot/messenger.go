@@ -28,6 +28,11 @@ type MessengerConfig struct {
 	// Sleep waits d or until ctx ends; default a timer.
 	Sleep  func(ctx context.Context, d time.Duration) error
 	Logger *slog.Logger
+	// HistoryPageSize is the limit of each conversations.history page
+	// FindPosted reads; default 100, Slack's default. HistoryPages bounds
+	// how many pages it reads; default 10.
+	HistoryPageSize int
+	HistoryPages    int
 }
 
 // Messenger sends everything billbot says outside of a response_url:
@@ -63,6 +68,12 @@ func NewMessenger(api *slack.Client, cfg MessengerConfig) *Messenger {
 	if cfg.Logger == nil {
 		cfg.Logger = slog.New(slog.DiscardHandler)
 	}
+	if cfg.HistoryPageSize <= 0 {
+		cfg.HistoryPageSize = 100
+	}
+	if cfg.HistoryPages <= 0 {
+		cfg.HistoryPages = 10
+	}
 	return &Messenger{api: api, cfg: cfg, limiters: map[string]*rate.Limiter{}, dms: map[string]string{}}
 }
 
@@ -88,12 +99,17 @@ func msgOptions(text string, blocks []slack.Block) []slack.MsgOption {
 // Post posts a message to channel and returns its ts.
 // docs.slack.dev/reference/methods/chat.postMessage
 func (m *Messenger) Post(ctx context.Context, channel, text string, blocks []slack.Block) (string, error) {
+	return m.post(ctx, channel, msgOptions(text, blocks))
+}
+
+// post paces, posts and sits out 429s.
+func (m *Messenger) post(ctx context.Context, channel string, opts []slack.MsgOption) (string, error) {
 	if err := m.pace(ctx, channel); err != nil {
 		return "", err
 	}
 	var ts string
 	err := m.retry(ctx, "chat.postMessage", func() (err error) {
-		_, ts, err = m.api.PostMessageContext(ctx, channel, msgOptions(text, blocks)...)
+		_, ts, err = m.api.PostMessageContext(ctx, channel, opts...)
 		return err
 	})
 	if err != nil {

@@ -82,15 +82,16 @@ func parseParams(r *http.Request) (params, error) {
 type method func(s *Server, p params, c *Call) (fields map[string]any, errCode string)
 
 var methods = map[string]method{
-	"auth.test":          (*Server).authTest,
-	"users.info":         (*Server).usersInfo,
-	"conversations.open": (*Server).conversationsOpen,
-	"chat.postMessage":   (*Server).chatPostMessage,
-	"chat.postEphemeral": (*Server).chatPostEphemeral,
-	"chat.update":        (*Server).chatUpdate,
-	"views.open":         (*Server).viewsOpen,
-	"views.update":       (*Server).viewsUpdate,
-	"views.publish":      (*Server).viewsPublish,
+	"auth.test":             (*Server).authTest,
+	"users.info":            (*Server).usersInfo,
+	"conversations.open":    (*Server).conversationsOpen,
+	"chat.postMessage":      (*Server).chatPostMessage,
+	"chat.postEphemeral":    (*Server).chatPostEphemeral,
+	"chat.update":           (*Server).chatUpdate,
+	"conversations.history": (*Server).conversationsHistory,
+	"views.open":            (*Server).viewsOpen,
+	"views.update":          (*Server).viewsUpdate,
+	"views.publish":         (*Server).viewsPublish,
 }
 
 func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request) {

@@ -18,6 +18,9 @@ type Message struct {
 	// Versions counts chat.update and replace_original edits plus one.
 	Versions int
 	PostedAt time.Time
+	// Metadata is the message metadata chat.postMessage was given
+	// ({"event_type": …, "event_payload": {…}}), nil when none.
+	Metadata json.RawMessage
 }
 
 // Messages returns the channel's messages in posting order, each in its
@@ -93,7 +96,11 @@ func (s *Server) chatPostMessage(p params, c *Call) (map[string]any, string) {
 	if code := content(p, c); code != "" {
 		return nil, code
 	}
-	m := &Message{Channel: c.Channel, TS: s.nextTS(), Text: c.Text, Blocks: c.Blocks, Versions: 1, PostedAt: c.At}
+	meta, code := metadata(p)
+	if code != "" {
+		return nil, code
+	}
+	m := &Message{Channel: c.Channel, TS: s.nextTS(), Text: c.Text, Blocks: c.Blocks, Versions: 1, PostedAt: c.At, Metadata: meta}
 	c.TS = m.TS
 	s.messages[c.Channel] = append(s.messages[c.Channel], m)
 	return map[string]any{"channel": m.Channel, "ts": m.TS, "message": messageJSON(m)}, ""
