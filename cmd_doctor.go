@@ -1,0 +1,145 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"time"
+
+	"billbot/internal/qbo"
+	"billbot/internal/workflow"
+	"billbot/store"
+)
+
+func doctorCommand() command {
+	return command{
+		name:    "doctor",
+		summary: "Check every setting, the database, and the reachability and credentials of Slack, Harvest and QuickBooks; one line per check.",
+		run: func(ctx context.Context, c *cli, fs *flag.FlagSet) error {
+			if fs.NArg() > 0 {
+				return usagef("doctor takes no arguments")
+			}
+			failed := 0
+			report := func(name string, err error, ok string) {
+				if err != nil {
+					failed++
+					fmt.Fprintf(c.stdout, "FAIL  %-10s %v\n", name, err)
+					return
+				}
+				fmt.Fprintf(c.stdout, "ok    %-10s %s\n", name, ok)
+			}
+			skip := func(name, why string) { fmt.Fprintf(c.stdout, "-     %-10s %s\n", name, why) }
+			ctx, cancel := context.WithTimeout(ctx, 30*time.Second)
+			defer cancel()
+
+			st, err := c.store(ctx)
+			if err != nil {
+				report("database", err, "")
+				return fmt.Errorf("%d check(s) failed", failed)
+			}
+			report("database", st.Ping(ctx), st.Dialect()+", schema current")
+			wf, err := c.workflow(ctx, st)
+			if err != nil {
+				report("workflow", err, "")
+			}
+			if wf != nil {
+				if firm, err := wf.LoadFirm(ctx); errors.Is(err, workflow.ErrNoConfig) {
+					report("config", err, "")
+				} else {
+					report("config", err, fmt.Sprintf("%s: %d clients, %d engagements, time zone %s", firm.File.Name, len(firm.Clients), len(firm.Engagements), firm.Location()))
+				}
+			}
+			if c.env.EncryptionKey.IsSet() {
+				_, err := c.secretBox()
+				report("secrets", err, "BILLBOT_ENCRYPTION_KEY is a valid 32-byte key")
+			} else {
+				skip("secrets", "BILLBOT_ENCRYPTION_KEY not set (needed once QuickBooks is connected)")
+			}
+
+			if api := c.slackAPI(); api != nil {
+				res, err := api.AuthTestContext(ctx)
+				if err != nil {
+					err = fmt.Errorf("auth.test: %w (check SLACK_BOT_TOKEN and SLACK_API_URL)", err)
+					report("slack", err, "")
+				} else {
+					report("slack", nil, fmt.Sprintf("workspace %s as %s", res.Team, res.User))
+				}
+				if !c.env.SocketMode() && !c.env.SlackSigningSecret.IsSet() {
+					report("slack", errors.New("SLACK_SIGNING_SECRET is not set: HTTP requests from Slack cannot be verified (or set SLACK_APP_TOKEN for Socket Mode)"), "")
+				}
+			} else {
+				skip("slack", "SLACK_BOT_TOKEN not set")
+			}
+
+			if c.env.HarvestAccountID != "" {
+				hc, err := c.harvestClient()
+				if err == nil {
+					company, cerr := hc.GetCompany(ctx)
+					err = cerr
+					if err == nil {
+						report("harvest", nil, fmt.Sprintf("account %s (%s), timesheet approval %s", c.env.HarvestAccountID, company.Name, onOff(company.ApprovalFeature)))
+					}
+				}
+				if err != nil {
+					report("harvest", fmt.Errorf("%w (check HARVEST_ACCOUNT_ID and HARVEST_ACCESS_TOKEN)", err), "")
+				}
+			} else {
+				skip("harvest", "HARVEST_ACCOUNT_ID not set")
+			}
+
+			if c.env.QBOClientID != "" {
+				c.doctorQBO(ctx, st, report)
+			} else {
+				skip("quickbooks", "QBO_CLIENT_ID not set")
+			}
+			if failed > 0 {
+				return fmt.Errorf("%d check(s) failed", failed)
+			}
+			return nil
+		},
+	}
+}
+
+func onOff(b bool) string {
+	if b {
+		return "on"
+	}
+	return "off (billbot bills only approved time: turn approvals on in Harvest)"
+}
+
+// doctorQBO checks the stored QuickBooks connection: the company, and when
+// the refresh token expires.
+func (c *cli) doctorQBO(ctx context.Context, s *store.Store, report func(string, error, string)) {
+	ts, err := c.qboTokenStore(ctx, s)
+	if err != nil {
+		report("quickbooks", err, "")
+		return
+	}
+	tok, realm, err := ts.Load(ctx)
+	if err != nil {
+		report("quickbooks", fmt.Errorf("not connected: open %s/oauth/qbo/connect in a browser (or set QBO_REFRESH_TOKEN and QBO_REALM_ID)", "https://YOUR-HOST"), "")
+		return
+	}
+	hc, _, err := qbo.NewHTTPClient(context.WithoutCancel(ctx), c.qboOAuth(), ts, 30*time.Second, c.logger)
+	if err != nil {
+		report("quickbooks", err, "")
+		return
+	}
+	client, err := qbo.NewClient(c.env.QBOAPIURL, realm, hc)
+	if err != nil {
+		report("quickbooks", err, "")
+		return
+	}
+	info, err := client.GetCompanyInfo(ctx)
+	if err != nil {
+		report("quickbooks", fmt.Errorf("company %s: %w (reconnect at /oauth/qbo/connect if the refresh token was revoked or expired)", realm, err), "")
+		return
+	}
+	exp := qbo.RefreshTokenExpiry(tok, c.now())
+	when := "unknown"
+	if !exp.IsZero() {
+		when = fmt.Sprintf("%s (%d days)", exp.Format("2006-01-02"), int(time.Until(exp).Hours()/24))
+	}
+	report("quickbooks", nil, fmt.Sprintf("company %s (realm %s); refresh token expires %s, renewed on use", info.CompanyName, realm, when))
+}

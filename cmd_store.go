@@ -1,0 +1,116 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"os"
+
+	"billbot/internal/config"
+	"billbot/internal/workflow"
+	"billbot/store"
+)
+
+func migrateCommand() command {
+	return command{
+		name:    "migrate",
+		summary: "Apply the database schema migrations and exit.",
+		run: func(ctx context.Context, c *cli, fs *flag.FlagSet) error {
+			if fs.NArg() > 0 {
+				return usagef("migrate takes no arguments")
+			}
+			st, err := c.openStore(ctx)
+			if err != nil {
+				return err
+			}
+			n, err := st.Migrate(ctx)
+			if err != nil {
+				return fmt.Errorf("migrate: %w", err)
+			}
+			fmt.Fprintf(c.stdout, "database %s: %d migration(s) applied, schema current\n", st.Dialect(), n)
+			return nil
+		},
+	}
+}
+
+// migrated opens the store and applies pending migrations: commands that
+// a newcomer runs first (config import, draft on a fresh data dir) should
+// not make them run migrate by hand on the embedded database.
+func (c *cli) migrated(ctx context.Context) (*store.Store, error) {
+	st, err := c.openStore(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if st.Dialect() == "sqlite" {
+		if _, err := st.Migrate(ctx); err != nil {
+			return nil, fmt.Errorf("migrate: %w", err)
+		}
+	}
+	return c.store(ctx)
+}
+
+func configImportCommand() command {
+	return command{
+		name:    "config import",
+		args:    "FILE",
+		summary: "Check the firm configuration in FILE (YAML) and store it. Invalid input names file, line and field, and changes nothing.",
+		run: func(ctx context.Context, c *cli, fs *flag.FlagSet) error {
+			if fs.NArg() != 1 {
+				return usagef("config import takes one FILE")
+			}
+			name := fs.Arg(0)
+			raw, err := os.ReadFile(name)
+			if err != nil {
+				return fmt.Errorf("read firm configuration: %w", err)
+			}
+			f, err := config.ParseFirm(name, raw)
+			if err != nil {
+				return err
+			}
+			st, err := c.migrated(ctx)
+			if err != nil {
+				return err
+			}
+			_, clients, engs := f.Billing()
+			if err := st.SaveConfig(ctx, raw, clients, engs, "cli"); err != nil {
+				return fmt.Errorf("store firm configuration: %w", err)
+			}
+			fmt.Fprintf(c.stdout, "imported %s: %d clients, %d engagements\n", name, len(clients), len(engs))
+			return nil
+		},
+	}
+}
+
+func configExportCommand() command {
+	return command{
+		name:    "config export",
+		summary: "Print the stored firm configuration as YAML.",
+		run: func(ctx context.Context, c *cli, fs *flag.FlagSet) error {
+			if fs.NArg() > 0 {
+				return usagef("config export takes no arguments")
+			}
+			st, err := c.store(ctx)
+			if err != nil {
+				return err
+			}
+			raw, err := st.ConfigYAML(ctx)
+			if errors.Is(err, store.ErrNotFound) {
+				return workflow.ErrNoConfig
+			}
+			if err != nil {
+				return err
+			}
+			f, err := config.ParseFirm("stored configuration", raw)
+			if err != nil {
+				return err
+			}
+			out, err := config.Export(f)
+			if err != nil {
+				return err
+			}
+			_, err = c.stdout.Write(out)
+			return err
+		},
+	}
+}

@@ -1,0 +1,198 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"sort"
+	"text/tabwriter"
+	"time"
+
+	"github.com/slack-go/slack"
+	"golang.org/x/oauth2"
+
+	"billbot/bot"
+	"billbot/internal/billing"
+	"billbot/internal/config"
+	"billbot/internal/money"
+	"billbot/internal/qbo"
+	"billbot/internal/secrets"
+	"billbot/internal/workflow"
+	"billbot/store"
+)
+
+// extraCommands are the commands that need the vendors' clients.
+func extraCommands() []command {
+	return []command{
+		syncHarvestCommand(),
+		importHarvestCSVCommand(),
+		jobsListCommand(),
+		jobsRunCommand(),
+		demoCommand(),
+		serveCommand(),
+		doctorCommand(),
+	}
+}
+
+func (c *cli) now() time.Time { return time.Now() }
+
+// workflow builds the workflows over the store and whichever vendors the
+// environment configures.
+func (c *cli) workflow(ctx context.Context, st *store.Store) (*workflow.Workflow, error) {
+	deps := workflow.Deps{Store: st, Now: c.now, Logger: c.logger, Location: c.env.Location()}
+	if c.env.QBOClientID != "" {
+		if _, err := c.qboTokenStore(ctx, st); err != nil {
+			return nil, err // a bad key or bootstrap setting is said at once
+		}
+		deps.QBO = &lazyBooks{build: func(ctx context.Context) (*workflow.QBOBooks, error) { return c.qboBooks(ctx, st) }}
+	}
+	if m := c.messenger(); m != nil {
+		deps.Slack = m
+	}
+	return workflow.New(deps), nil
+}
+
+// slackAPI returns the Slack Web API client, nil when no bot token is set.
+func (c *cli) slackAPI() *slack.Client {
+	if !c.env.SlackBotToken.IsSet() {
+		return nil
+	}
+	opts := []slack.Option{slack.OptionAPIURL(c.env.SlackAPIURL)}
+	if c.env.SlackAppToken.IsSet() {
+		opts = append(opts, slack.OptionAppLevelToken(c.env.SlackAppToken.Reveal()))
+	}
+	return slack.New(c.env.SlackBotToken.Reveal(), opts...)
+}
+
+func (c *cli) messenger() *bot.Messenger {
+	api := c.slackAPI()
+	if api == nil {
+		return nil
+	}
+	return bot.NewMessenger(api, bot.MessengerConfig{Logger: c.logger})
+}
+
+// secretBox returns the encryption box for secrets at rest.
+func (c *cli) secretBox() (*secrets.Box, error) {
+	if !c.env.EncryptionKey.IsSet() {
+		return nil, fmt.Errorf("BILLBOT_ENCRYPTION_KEY is not set: generate one with 'openssl rand -base64 32'; it encrypts the QuickBooks tokens at rest")
+	}
+	return secrets.NewBox(c.env.EncryptionKey.Reveal())
+}
+
+// qboOAuth returns the Intuit OAuth2 configuration.
+func (c *cli) qboOAuth() *oauth2.Config {
+	return qbo.NewOAuthConfig(c.env.QBOClientID, c.env.QBOClientSecret.Reveal(), c.env.QBORedirectURL, c.env.QBOAuthURL, c.env.QBOTokenURL)
+}
+
+// qboTokenStore returns the encrypted token store, seeded from
+// QBO_REFRESH_TOKEN for a headless install that has no stored token yet.
+func (c *cli) qboTokenStore(ctx context.Context, st *store.Store) (*qbo.EncryptedTokenStore, error) {
+	box, err := c.secretBox()
+	if err != nil {
+		return nil, err
+	}
+	ts := qbo.NewEncryptedTokenStore(st, box, qbo.WithNotFound(func(err error) bool { return errors.Is(err, store.ErrNotFound) }))
+	if c.env.QBORefreshToken.IsSet() {
+		if _, _, err := ts.Load(ctx); err != nil {
+			if c.env.QBORealmID == "" {
+				return nil, fmt.Errorf("QBO_REFRESH_TOKEN is set without QBO_REALM_ID: set the company id too")
+			}
+			tok := &oauth2.Token{RefreshToken: c.env.QBORefreshToken.Reveal(), Expiry: time.Unix(1, 0)}
+			if err := ts.Save(ctx, tok, c.env.QBORealmID); err != nil {
+				return nil, fmt.Errorf("store bootstrap QBO token: %w", err)
+			}
+		}
+	}
+	return ts, nil
+}
+
+// qboBooks returns the QBO adapter, nil when QBO is not configured.
+func (c *cli) qboBooks(ctx context.Context, st *store.Store) (*workflow.QBOBooks, error) {
+	if c.env.QBOClientID == "" {
+		return nil, nil
+	}
+	ts, err := c.qboTokenStore(ctx, st)
+	if err != nil {
+		return nil, err
+	}
+	if _, _, err := ts.Load(ctx); err != nil {
+		return nil, nil // not connected yet
+	}
+	hc, realm, err := qbo.NewHTTPClient(context.WithoutCancel(ctx), c.qboOAuth(), ts, 2*time.Minute, c.logger)
+	if err != nil {
+		return nil, fmt.Errorf("QuickBooks client: %w", err)
+	}
+	client, err := qbo.NewClient(c.env.QBOAPIURL, realm, hc, qbo.WithLogger(c.logger))
+	if err != nil {
+		return nil, err
+	}
+	home := money.Currency("USD")
+	if raw, err := st.ConfigYAML(ctx); err == nil {
+		if f, err := config.ParseFirm("stored configuration", raw); err == nil {
+			home = f.HomeCurrency
+		}
+	}
+	appURL := "https://app.qbo.intuit.com"
+	if c.env.QBOEnvironment == config.QBOSandbox {
+		appURL = "https://app.sandbox.qbo.intuit.com"
+	}
+	return workflow.NewQBOBooks(client, home, appURL), nil
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}
+
+func billingAmount(minor int64, cur string) string {
+	return money.Amount(minor).Display(money.Currency(cur))
+}
+
+func printAging(w io.Writer, a billing.Aging, asOf billing.Date) {
+	fmt.Fprintf(w, "AR aging as of %s\n\n", asOf)
+	if len(a.Totals) == 0 {
+		fmt.Fprintln(w, "no open invoices")
+		return
+	}
+	dso := map[money.Currency]int64{}
+	for _, d := range a.DSO {
+		dso[d.Currency] = int64(d.Tenths)
+	}
+	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprintln(tw, "CURRENCY\tCURRENT\t1-30\t31-60\t61-90\t90+\tTOTAL\tINVOICES\tDSO (days)\t")
+	for _, t := range a.Totals {
+		cur := t.Currency
+		d, ok := dso[cur]
+		if !ok {
+			d = -1
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%d\t%s\t\n", cur,
+			t.Buckets[0].Format(cur), t.Buckets[1].Format(cur), t.Buckets[2].Format(cur),
+			t.Buckets[3].Format(cur), t.Buckets[4].Format(cur), t.Total.Format(cur), t.Invoices, tenths(d))
+	}
+	tw.Flush()
+	if len(a.ByClient) > 0 {
+		fmt.Fprintln(w)
+		tw = tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+		fmt.Fprintln(tw, "CLIENT\tCURRENCY\tCURRENT\t1-30\t31-60\t61-90\t90+\tTOTAL")
+		for _, r := range a.ByClient {
+			cur := r.Currency
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", r.Name, cur, r.Buckets[0].Format(cur), r.Buckets[1].Format(cur),
+				r.Buckets[2].Format(cur), r.Buckets[3].Format(cur), r.Buckets[4].Format(cur), r.Total.Format(cur))
+		}
+		tw.Flush()
+	}
+}
+
+func tenths(v int64) string {
+	if v < 0 {
+		return "n/a"
+	}
+	return fmt.Sprintf("%d.%d", v/10, v%10)
+}
