@@ -1,0 +1,236 @@
+package demo
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/base64"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"sync"
+	"time"
+
+	"golang.org/x/oauth2"
+
+	"billbot/bot"
+	"billbot/commands"
+	"billbot/interactions"
+	"billbot/internal/config"
+	"billbot/internal/harvest"
+	"billbot/internal/harvest/harvestsandbox"
+	"billbot/internal/qbo"
+	"billbot/internal/qbo/qbosandbox"
+	"billbot/internal/secrets"
+	"billbot/internal/slacksandbox"
+	"billbot/internal/workflow"
+	"billbot/store"
+)
+
+// Clock is the demo's simulated time: the story moves it forward by days,
+// and every wait of billbot's (Slack's per-channel pacing, retry backoff)
+// advances it instead of sleeping.
+type Clock struct {
+	mu sync.Mutex
+	t  time.Time
+}
+
+// Now returns the simulated time.
+func (c *Clock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.t
+}
+
+// Set moves the clock to t.
+func (c *Clock) Set(t time.Time) {
+	c.mu.Lock()
+	c.t = t
+	c.mu.Unlock()
+}
+
+// Sleep advances the clock by d at once.
+func (c *Clock) Sleep(ctx context.Context, d time.Duration) error {
+	c.mu.Lock()
+	c.t = c.t.Add(d)
+	c.mu.Unlock()
+	return ctx.Err()
+}
+
+// Demo secrets: sandbox credentials, never real ones.
+const (
+	slackToken    = "xoxb-demo-bot-token"
+	signingSecret = "demo-signing-secret"
+	harvestToken  = "demo-harvest-token"
+	harvestAcct   = "1234567"
+	qboRealm      = "9341453000000001"
+	qboClientID   = "demo-client-id"
+	qboSecret     = "demo-client-secret"
+	qboVerifier   = "demo-webhook-verifier"
+)
+
+// env is everything the demo runs: the sandboxes, billbot's store and
+// workflows, and billbot's HTTP endpoints on a loopback test server.
+type env struct {
+	clock   *Clock
+	loc     *time.Location
+	store   *store.Store
+	harvest *harvestsandbox.Server
+	qbo     *qbosandbox.Server
+	slack   *slacksandbox.Server
+	wf      *workflow.Workflow
+	bot     *bot.HTTP
+	srv     *httptest.Server
+	signer  slacksandbox.Signer
+	syncer  *harvest.Syncer
+	firm    Firm
+	hooks   chan struct{} // one value per webhook delivery handled
+}
+
+func newEnv(ctx context.Context, dir string, firm Firm, clock *Clock, logger *slog.Logger) (*env, error) {
+	e := &env{clock: clock, firm: firm, hooks: make(chan struct{}, 16)}
+	loc, err := time.LoadLocation("America/New_York")
+	if err != nil {
+		return nil, err
+	}
+	e.loc = loc
+	if e.store, err = store.Open(ctx, "", dir, logger); err != nil {
+		return nil, err
+	}
+	if _, err := e.store.Migrate(ctx); err != nil {
+		return nil, err
+	}
+	e.store = e.store.WithClock(clock.Now)
+	parsed, err := config.ParseFirm("demo firm", firm.ConfigYAML)
+	if err != nil {
+		return nil, fmt.Errorf("demo firm configuration: %w", err)
+	}
+	_, clients, engs := parsed.Billing()
+	if err := e.store.SaveConfig(ctx, firm.ConfigYAML, clients, engs, "demo"); err != nil {
+		return nil, err
+	}
+
+	e.harvest = harvestsandbox.New(harvestsandbox.Options{AccountID: harvestAcct, Token: harvestToken, Now: clock.Now})
+	e.harvest.Seed(firm.Harvest)
+	e.harvest.Start()
+	e.qbo = qbosandbox.New(qbosandbox.Options{RealmID: qboRealm, ClientID: qboClientID, ClientSecret: qboSecret, HomeCurrency: "USD", CompanyName: "Hartwell & Moss CPAs", Now: clock.Now})
+	for _, c := range firm.Customers {
+		e.qbo.SeedCustomer(c)
+	}
+	for _, it := range firm.Items {
+		e.qbo.SeedItem(it)
+	}
+	e.slack = slacksandbox.New(slacksandbox.Options{Token: slackToken, Now: clock.Now})
+
+	// QuickBooks: tokens from the sandbox's OAuth server, stored encrypted
+	// under a fresh key, refreshed (and rotated) by the persisting source.
+	key := make([]byte, 32)
+	if _, err := rand.Read(key); err != nil {
+		return nil, err
+	}
+	box, err := secrets.NewBox(base64.StdEncoding.EncodeToString(key))
+	if err != nil {
+		return nil, err
+	}
+	ts := qbo.NewEncryptedTokenStore(e.store, box)
+	access, refresh := e.qbo.MintTokens()
+	if err := ts.Save(ctx, &oauth2.Token{AccessToken: access, RefreshToken: refresh, TokenType: "bearer", Expiry: time.Now().Add(time.Hour)}, qboRealm); err != nil {
+		return nil, err
+	}
+	oauthCfg := qbo.NewOAuthConfig(qboClientID, qboSecret, "http://127.0.0.1/oauth/qbo/callback", e.qbo.AuthURL(), e.qbo.TokenURL())
+	hc, realm, err := qbo.NewHTTPClient(context.WithoutCancel(ctx), oauthCfg, ts, time.Minute, logger)
+	if err != nil {
+		return nil, err
+	}
+	qc, err := qbo.NewClient(e.qbo.URL(), realm, hc, qbo.WithLogger(logger), qbo.WithSleep(clock.Sleep),
+		// QBO's 500 requests and 40 batches a minute, scaled to a second: the
+		// sandbox runs in-process and the story moves its clock by days.
+		qbo.WithLimits(qbo.Limits{MaxConcurrent: 10, Requests: 500, BatchRequests: 40, Per: time.Second}))
+	if err != nil {
+		return nil, err
+	}
+	api := slacksandbox.SlackClient(e.slack, slackToken)
+	messenger := bot.NewMessenger(api, bot.MessengerConfig{Now: clock.Now, Sleep: clock.Sleep, Logger: logger})
+	e.wf = workflow.New(workflow.Deps{
+		Store: e.store, QBO: workflow.NewQBOBooks(qc, "USD", ""), Slack: messenger,
+		Now: clock.Now, Logger: logger,
+	})
+
+	hcl, err := harvest.NewClient(e.harvest.URL(), harvestAcct, harvestToken, harvest.WithLogger(logger), harvest.WithSleep(clock.Sleep), harvest.WithClock(clock.Now))
+	if err != nil {
+		return nil, err
+	}
+	if e.syncer, err = e.wf.NewHarvestSyncer(ctx, hcl); err != nil {
+		return nil, err
+	}
+
+	e.bot, err = bot.NewHTTP(bot.HTTPConfig{
+		SigningSecret: signingSecret,
+		Commands:      commands.New(e.wf, clock.Now, logger),
+		Interactions:  interactions.New(e.wf, messenger, logger),
+		Events:        interactions.NewEvents(e.wf, messenger),
+		Deduper:       e.store,
+		Responder:     bot.NewResponder(api, nil, logger, bot.ResponderClock(clock.Now)),
+		Logger:        logger,
+		Now:           clock.Now,
+		AckBudget:     30 * time.Second, // the demo waits for every answer in line
+	})
+	if err != nil {
+		return nil, err
+	}
+	mux := http.NewServeMux()
+	mux.Handle("/slack/", e.bot.Handler())
+	mux.Handle("POST /webhooks/qbo", qbo.WebhookHandler(qboVerifier, qboRealm, func(ctx context.Context, events []qbo.Event) {
+		var ids []string
+		for _, ev := range events {
+			if ev.Entity == "Invoice" {
+				ids = append(ids, ev.ID)
+			}
+		}
+		if _, _, err := e.wf.RefreshPayments(ctx); err != nil {
+			logger.Warn("webhook refresh", "error", err)
+		}
+		if _, _, err := e.wf.RefreshInvoices(ctx, ids); err != nil {
+			logger.Warn("webhook refresh", "error", err)
+		}
+		e.hooks <- struct{}{}
+	}, logger))
+	e.srv = httptest.NewServer(mux)
+	e.signer = slacksandbox.Signer{Secret: signingSecret, Now: clock.Now}
+	return e, nil
+}
+
+func (e *env) close() {
+	if e.srv != nil {
+		e.srv.Close()
+	}
+	if e.bot != nil {
+		e.bot.Wait()
+	}
+	if e.harvest != nil {
+		e.harvest.Close()
+	}
+	if e.qbo != nil {
+		e.qbo.Close()
+	}
+	if e.slack != nil {
+		e.slack.Close()
+	}
+	if e.store != nil {
+		_ = e.store.Close()
+	}
+}
+
+// do sends a signed request to billbot and returns the response body after
+// every piece of work it started has finished.
+func (e *env) do(req *http.Request) (int, []byte, error) {
+	resp, err := e.srv.Client().Do(req)
+	if err != nil {
+		return 0, nil, err
+	}
+	defer resp.Body.Close()
+	body, err := io.ReadAll(resp.Body)
+	e.bot.Wait()
+	return resp.StatusCode, body, err
+}
