@@ -41,10 +41,10 @@ type storedEntry struct {
 }
 
 // UpsertEntries inserts or updates entries by (Source, ExternalID) in one
-// transaction, in batches. ApprovedAt is set to now the first time an entry
-// is seen approved, unless the input carries a non-zero ApprovedAt, which
-// wins; it is kept on later runs and cleared when the entry is no longer
-// approved. An entry seen again after RemoveMissing deleted it comes back.
+// transaction, in batches. ApprovedAt is recorded the first time an entry
+// is seen approved — the input's own ApprovedAt when it carries one (the
+// source's hint), else now — and kept on later runs whatever they carry;
+// it is cleared when the entry is no longer approved. An entry seen again after RemoveMissing deleted it comes back.
 // Input IDs are ignored; when a key repeats, the last occurrence wins.
 func (s *Store) UpsertEntries(ctx context.Context, entries []billing.TimeEntry, now time.Time) (UpsertStats, error) {
 	now = now.UTC().Truncate(time.Microsecond)
@@ -152,10 +152,12 @@ func normalizeEntry(e billing.TimeEntry, now, prevApprovedAt time.Time) billing.
 	switch {
 	case !e.Approved:
 		e.ApprovedAt = time.Time{}
+	case !prevApprovedAt.IsZero():
+		// The first approval time recorded stands: a later edit in Harvest
+		// moves updated_at, not the moment the entry was approved.
+		e.ApprovedAt = prevApprovedAt
 	case !e.ApprovedAt.IsZero():
 		e.ApprovedAt = norm(e.ApprovedAt)
-	case !prevApprovedAt.IsZero():
-		e.ApprovedAt = prevApprovedAt
 	default:
 		e.ApprovedAt = now
 	}
