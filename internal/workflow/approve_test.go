@@ -349,6 +349,34 @@ func blockText(raw json.RawMessage) string {
 	return strings.NewReplacer(`\u003c`, "<", `\u003e`, ">", `\u0026`, "&").Replace(string(raw))
 }
 
+// TestDraftSupplementalForRetainer: a late entry of a retainer engagement
+// draws on the prepaid block like any other.
+func TestDraftSupplementalForRetainer(t *testing.T) {
+	e := newEnv(t, storetest.SQLite(t))
+	e.upsert(e.entry("g1", 207, "Advisory", "2026-10-12", "10", "195.00"))
+	if inv := e.draft()[granite]; inv.State != store.StatePending {
+		t.Fatalf("retainer draft: %s", inv.State)
+	}
+	e.clock.Set(e.clock.Now().Add(24 * 3600e9))
+	late := e.entry("g2", 207, "Advisory", "2026-10-30", "1.25", "195.00")
+	late.ApprovedAt = e.clock.Now()
+	e.upsert(late)
+	if _, _, err := e.wf.Detect(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	exs, err := e.store.Exceptions(t.Context(), store.ExceptionFilter{OpenOnly: true, Codes: []billing.ExceptionCode{billing.ExLateApproval}})
+	if err != nil || len(exs) != 1 {
+		t.Fatalf("late approvals = %d (%v)", len(exs), err)
+	}
+	sup, err := e.wf.DraftSupplemental(t.Context(), exs[0].ID, partnerA)
+	if err != nil {
+		t.Fatalf("supplemental for a retainer: %v", err)
+	}
+	if !sup.Supplemental || sup.Hours != money.MustHours("1.25") || sup.Credit != money.MustParse("-243.75", "USD") {
+		t.Errorf("supplemental: hours %s, credit %s, total %s", sup.Hours, sup.Credit.Format("USD"), sup.Total.Format("USD"))
+	}
+}
+
 func lineOf(t *testing.T, inv billing.Invoice, kind billing.LineKind) int {
 	t.Helper()
 	for i, l := range inv.Lines {

@@ -194,6 +194,17 @@ func (w *Workflow) assessWith(ctx context.Context, firm *Firm, items map[string]
 		}
 		entries = append(entries, more...)
 	}
+	in, err := w.billingInput(ctx, firm, items, entries, today, end)
+	if err != nil {
+		return billing.Result{}, err
+	}
+	return billing.Assess(in), nil
+}
+
+// billingInput is the engine's input over entries: the firm's rules, the
+// known QBO items and every retainer's usage on file — without which a
+// retainer engagement has no block to draw on and bills nothing.
+func (w *Workflow) billingInput(ctx context.Context, firm *Firm, items map[string]string, entries []billing.TimeEntry, today, end billing.Date) (billing.Input, error) {
 	in := billing.Input{
 		Firm:        firm.Rules,
 		Clients:     firm.Clients,
@@ -215,11 +226,11 @@ func (w *Workflow) assessWith(ctx context.Context, firm *Firm, items map[string]
 		}
 		u, err := w.store.RetainerUsage(ctx, e.Key)
 		if err != nil && !errors.Is(err, store.ErrNotFound) {
-			return billing.Result{}, fmt.Errorf("retainer usage of %s: %w", e.Key, err)
+			return in, fmt.Errorf("retainer usage of %s: %w", e.Key, err)
 		}
 		in.Retainers[e.Key] = u
 	}
-	return billing.Assess(in), nil
+	return in, nil
 }
 
 // recordProblems opens an exception per problem; holding ones allocate

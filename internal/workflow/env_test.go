@@ -40,14 +40,16 @@ const (
 	dune           = "Dune Dental"
 	elm            = "Elm Street Law"
 	fern           = "Fern Gallery"
+	granite        = "Granite Dental" // a 40-hour retainer
 )
 
 // projects maps the test firm's Harvest projects to their clients; client
 // i+1 has Harvest client id 101+i and project 201+i.
-var projects = map[int64]string{201: acme, 202: birch, 203: cedar, 204: dune, 205: elm, 206: fern}
+var projects = map[int64]string{201: acme, 202: birch, 203: cedar, 204: dune, 205: elm, 206: fern, 207: granite}
 
-// firmYAML is a six-client firm: Acme bills hourly, Birch hourly with a
-// 10 % discount, the other four hourly at 100 (for collections); all
+// firmYAML is a seven-client firm: Acme bills hourly, Birch hourly with a
+// 10 % discount, Granite on a 40-hour retainer, the other four hourly at
+// 100 (for collections); all
 // monthly, 30-day terms, reminders at day 25, escalations at day 35.
 const firmYAML = `firm:
   name: Test CPA
@@ -85,6 +87,10 @@ clients:
     harvest_client_id: 106
     currency: USD
     email: ap@fern.example
+  - name: Granite Dental
+    harvest_client_id: 107
+    currency: USD
+    email: ap@granite.example
 engagements:
   - key: acme-2026
     client: Acme Corp
@@ -110,6 +116,18 @@ engagements:
     terms_days: 30
     rates: { "*": "150.00" }
     discount_percent: "10"
+  - key: granite-2026
+    client: Granite Dental
+    harvest_project_id: 207
+    kind: retainer
+    starts_on: 2026-01-01
+    ends_on: 2026-12-31
+    partner: U0PARTNERA
+    manager: U0MANAGERA
+    cycle: monthly
+    terms_days: 30
+    rates: { "*": "195.00" }
+    retainer: { hours: "40", amount: "7800.00" }
   - key: cedar-2026
     client: Cedar Books
     harvest_project_id: 203
@@ -252,7 +270,7 @@ func newEnv(t *testing.T, s *store.Store) *env {
 	// days, so they are lifted here and in the client.
 	e.qbo = qbosandbox.New(qbosandbox.Options{StaticToken: qboToken, Now: e.clock.Now, MaxConcurrent: -1, PerWindow: -1, BatchPerWindow: -1})
 	t.Cleanup(e.qbo.Close)
-	for p := int64(201); p <= 206; p++ {
+	for p := int64(201); p <= 207; p++ {
 		e.qbo.SeedCustomer(qbosandbox.Customer{DisplayName: projects[p], CompanyName: projects[p]})
 	}
 	e.qbo.SeedItem(qbosandbox.Item{Name: "Services"})

@@ -77,12 +77,9 @@ func (w *Workflow) DraftSupplemental(ctx context.Context, exceptionID int64, use
 		return store.Invoice{}, err
 	}
 	today := firm.Today(w.now())
-	in := billing.Input{Firm: firm.Rules, Clients: firm.Clients, Engagements: firm.Engagements, Entries: entries, Today: today, PeriodEnd: today.AddDays(-1)}
-	if items != nil {
-		in.KnownItems = map[string]bool{}
-		for n := range items {
-			in.KnownItems[n] = true
-		}
+	in, err := w.billingInput(ctx, firm, items, entries, today, today.AddDays(-1))
+	if err != nil {
+		return store.Invoice{}, err
 	}
 	res := billing.Supplemental(in, ex.EntryIDs)
 	if len(res.Invoices) == 0 {
