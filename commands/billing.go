@@ -12,6 +12,9 @@ import (
 )
 
 func (h *Handler) exceptions(ctx context.Context, arg string) (chat.Reply, error) {
+	if _, err := h.wf.LoadFirm(ctx); err != nil {
+		return chat.Reply{}, err // no configuration yet: say so, not "no exceptions"
+	}
 	client := ""
 	if arg != "" {
 		name, reply, ok, err := h.client(ctx, arg)

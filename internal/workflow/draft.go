@@ -79,6 +79,9 @@ func (w *Workflow) Draft(ctx context.Context, opts DraftOptions) (DraftReport, e
 			return rep, err
 		}
 		for _, inv := range res.Invoices {
+			if inv.Key, err = w.freeKey(ctx, inv.Key); err != nil {
+				return rep, err
+			}
 			w.failPoint("draft:before_save")
 			_, created, err := w.store.SaveDraft(ctx, inv, opts.Actor)
 			w.failPoint("draft:after_save")
@@ -242,4 +245,22 @@ func (w *Workflow) recordProblems(ctx context.Context, problems []billing.Proble
 		}
 	}
 	return nil
+}
+
+// freeKey returns key, or — when the invoice under key was voided, which
+// released its entries to be billed again — the first reissue key not
+// taken by a voided invoice ("…/reissue-2"). A draft of the same cycle
+// re-run finds the live invoice under its key and creates nothing.
+func (w *Workflow) freeKey(ctx context.Context, key string) (string, error) {
+	candidate := key
+	for n := 2; ; n++ {
+		inv, err := w.store.InvoiceByKey(ctx, candidate)
+		if errors.Is(err, store.ErrNotFound) || (err == nil && inv.State != store.StateVoided) {
+			return candidate, nil
+		}
+		if err != nil {
+			return "", fmt.Errorf("look up invoice %s: %w", candidate, err)
+		}
+		candidate = fmt.Sprintf("%s/reissue-%d", key, n)
+	}
 }

@@ -54,8 +54,8 @@ func ApplyEdit(inv billing.Invoice, discount money.Percent, e Edit) (billing.Inv
 			return inv, false, &FieldError{Field: fmt.Sprintf("line:%d", le.Index), Msg: "no such line"}
 		}
 		l := &out.Lines[le.Index]
-		if l.Kind != billing.LineHourly && l.Kind != billing.LineFixed {
-			continue
+		if l.Kind != billing.LineHourly && l.Kind != billing.LineFixed && l.Kind != billing.LineRetainerBlock {
+			continue // discounts and retainer credits follow from the other lines
 		}
 		if le.Hours < 0 {
 			return inv, false, &FieldError{Field: fmt.Sprintf("line:%d:hours", le.Index), Msg: "Hours cannot be negative."}
