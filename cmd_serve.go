@@ -5,7 +5,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
-	"net/http"
+	"log/slog"
 	"os"
 	"time"
 
@@ -64,21 +64,17 @@ func (c *cli) serve(ctx context.Context) error {
 	var httpBot *bot.HTTP
 	if api := c.slackAPI(); api != nil {
 		messenger := c.messenger()
-		deps := struct {
-			cmds   *commands.Handler
-			inter  *interactions.Handler
-			events *interactions.Events
-			resp   *bot.Responder
-		}{commands.New(wf, c.now, log), interactions.New(wf, messenger, log), interactions.NewEvents(wf, messenger), bot.NewResponder(api, nil, log)}
+		cmds, inter := commands.New(wf, c.now, log), interactions.New(wf, messenger, log)
+		events, resp := interactions.NewEvents(wf, messenger), bot.NewResponder(api, nil, log)
 		if c.env.SocketMode() {
-			sock, err := bot.NewSocket(bot.SocketConfig{API: api, Commands: deps.cmds, Interactions: deps.inter, Events: deps.events, Deduper: st, Responder: deps.resp, Logger: log})
+			sock, err := bot.NewSocket(bot.SocketConfig{API: api, Commands: cmds, Interactions: inter, Events: events, Deduper: st, Responder: resp, Logger: log})
 			if err != nil {
 				return err
 			}
 			g.Go(func() error { return sock.Run(gctx) })
 			log.Info("slack: socket mode")
 		} else {
-			httpBot, err = bot.NewHTTP(bot.HTTPConfig{SigningSecret: c.env.SlackSigningSecret.Reveal(), Commands: deps.cmds, Interactions: deps.inter, Events: deps.events, Deduper: st, Responder: deps.resp, Logger: log})
+			httpBot, err = bot.NewHTTP(bot.HTTPConfig{SigningSecret: c.env.SlackSigningSecret.Reveal(), Commands: cmds, Interactions: inter, Events: events, Deduper: st, Responder: resp, Logger: log})
 			if err != nil {
 				return err
 			}
@@ -128,9 +124,7 @@ func (c *cli) serve(ctx context.Context) error {
 
 // webhookSink refreshes the invoices an Intuit webhook names, and polls
 // changes for payments (a Payment names its invoices only when re-read).
-func webhookSink(wf *workflow.Workflow, log interface {
-	Warn(string, ...any)
-}) func(context.Context, []qbo.Event) {
+func webhookSink(wf *workflow.Workflow, log *slog.Logger) func(context.Context, []qbo.Event) {
 	return func(ctx context.Context, events []qbo.Event) {
 		var ids []string
 		payments := false
@@ -189,5 +183,3 @@ func (c *cli) importConfigFile(ctx context.Context, st *store.Store) error {
 	_, clients, engs := f.Billing()
 	return st.SaveConfig(ctx, raw, clients, engs, "BILLBOT_CONFIG")
 }
-
-var _ http.Handler = (*http.ServeMux)(nil)
