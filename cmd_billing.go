@@ -156,15 +156,7 @@ func arAgingCommand() command {
 			if fs.NArg() > 0 {
 				return usagef("ar aging takes no arguments, only flags")
 			}
-			st, err := c.store(ctx)
-			if err != nil {
-				return err
-			}
-			wf, err := c.workflow(ctx, st)
-			if err != nil {
-				return err
-			}
-			firm, err := wf.LoadFirm(ctx)
+			_, wf, firm, err := c.firm(ctx)
 			if err != nil {
 				return err
 			}

@@ -99,15 +99,7 @@ func jobsListCommand() command {
 		name:    "jobs list",
 		summary: "Show each scheduled job, its schedule in the firm's time zone, its next run and its last runs.",
 		run: func(ctx context.Context, c *cli, fs *flag.FlagSet) error {
-			st, err := c.store(ctx)
-			if err != nil {
-				return err
-			}
-			wf, err := c.workflow(ctx, st)
-			if err != nil {
-				return err
-			}
-			firm, err := wf.LoadFirm(ctx)
+			st, _, firm, err := c.firm(ctx)
 			if err != nil {
 				return err
 			}

@@ -41,6 +41,7 @@ func (c *cli) now() time.Time { return time.Now() }
 // environment configures.
 func (c *cli) workflow(ctx context.Context, st *store.Store) (*workflow.Workflow, error) {
 	deps := workflow.Deps{Store: st, Now: c.now, Logger: c.logger, Location: c.env.Location()}
+	deps.FailPoint = failPointFromEnv(c.getenv)
 	if c.env.QBOClientID != "" {
 		if _, err := c.qboTokenStore(ctx, st); err != nil {
 			return nil, err // a bad key or bootstrap setting is said at once
@@ -51,6 +52,24 @@ func (c *cli) workflow(ctx context.Context, st *store.Store) (*workflow.Workflow
 		deps.Slack = m
 	}
 	return workflow.New(deps), nil
+}
+
+// firm opens the store and the workflows and loads the firm configuration,
+// for commands that read them.
+func (c *cli) firm(ctx context.Context) (*store.Store, *workflow.Workflow, *workflow.Firm, error) {
+	st, err := c.store(ctx)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	wf, err := c.workflow(ctx, st)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	firm, err := wf.LoadFirm(ctx)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	return st, wf, firm, nil
 }
 
 // slackAPI returns the Slack Web API client, nil when no bot token is set.

@@ -15,19 +15,24 @@ func (h *Handler) exceptions(ctx context.Context, arg string) (chat.Reply, error
 	if _, err := h.wf.LoadFirm(ctx); err != nil {
 		return chat.Reply{}, err // no configuration yet: say so, not "no exceptions"
 	}
-	client := ""
-	if arg != "" {
-		name, reply, ok, err := h.client(ctx, arg)
-		if !ok || err != nil {
-			return reply, err
-		}
-		client = name
+	client, reply, ok, err := h.optionalClient(ctx, arg)
+	if !ok || err != nil {
+		return reply, err
 	}
 	exs, err := h.wf.OpenExceptions(ctx, client)
 	if err != nil {
 		return chat.Reply{}, err
 	}
 	return render(slackui.ExceptionsReply(workflow.GroupExceptions(exs), client)), nil
+}
+
+// optionalClient resolves an optional client argument: "" for all clients;
+// ok is false when the name matched no client and reply suggests some.
+func (h *Handler) optionalClient(ctx context.Context, arg string) (string, chat.Reply, bool, error) {
+	if arg == "" {
+		return "", chat.Reply{}, true, nil
+	}
+	return h.client(ctx, arg)
 }
 
 // client resolves a client name typed by a person: exact or
@@ -106,13 +111,9 @@ func RunView(rep workflow.DraftReport, by string) slackui.Run {
 }
 
 func (h *Handler) status(ctx context.Context, arg string) (chat.Reply, error) {
-	client := ""
-	if arg != "" {
-		name, reply, ok, err := h.client(ctx, arg)
-		if !ok || err != nil {
-			return reply, err
-		}
-		client = name
+	client, reply, ok, err := h.optionalClient(ctx, arg)
+	if !ok || err != nil {
+		return reply, err
 	}
 	s, err := h.wf.Status(ctx, client)
 	if err != nil {

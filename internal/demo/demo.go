@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"billbot/internal/billing"
+	"billbot/internal/clock"
 	"billbot/internal/money"
 	"billbot/store"
 )
@@ -70,7 +71,9 @@ func Run(ctx context.Context, opts Options) (Summary, error) {
 		return sum, err
 	}
 	firm := NewFirm(october(), opts.Seed)
-	clock := &Clock{t: time.Date(2026, 11, 1, 20, 0, 0, 0, time.UTC)}
+	// The story's clock: it starts the evening before the sync and moves by
+	// days; every wait of billbot's passes at once.
+	clock := clock.NewFake(time.Date(2026, 11, 1, 20, 0, 0, 0, time.UTC))
 	e, err := newEnv(ctx, dir, firm, clock, opts.Logger)
 	if e != nil {
 		defer e.close()

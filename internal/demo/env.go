@@ -9,7 +9,6 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
-	"sync"
 	"time"
 
 	"golang.org/x/oauth2"
@@ -17,6 +16,7 @@ import (
 	"billbot/bot"
 	"billbot/commands"
 	"billbot/interactions"
+	"billbot/internal/clock"
 	"billbot/internal/config"
 	"billbot/internal/harvest"
 	"billbot/internal/harvest/harvestsandbox"
@@ -27,36 +27,6 @@ import (
 	"billbot/internal/workflow"
 	"billbot/store"
 )
-
-// Clock is the demo's simulated time: the story moves it forward by days,
-// and every wait of billbot's (Slack's per-channel pacing, retry backoff)
-// advances it instead of sleeping.
-type Clock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-// Now returns the simulated time.
-func (c *Clock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.t
-}
-
-// Set moves the clock to t.
-func (c *Clock) Set(t time.Time) {
-	c.mu.Lock()
-	c.t = t
-	c.mu.Unlock()
-}
-
-// Sleep advances the clock by d at once.
-func (c *Clock) Sleep(ctx context.Context, d time.Duration) error {
-	c.mu.Lock()
-	c.t = c.t.Add(d)
-	c.mu.Unlock()
-	return ctx.Err()
-}
 
 // Demo secrets: sandbox credentials, never real ones.
 const (
@@ -73,7 +43,7 @@ const (
 // env is everything the demo runs: the sandboxes, billbot's store and
 // workflows, and billbot's HTTP endpoints on a loopback test server.
 type env struct {
-	clock   *Clock
+	clock   *clock.Fake
 	loc     *time.Location
 	store   *store.Store
 	harvest *harvestsandbox.Server
@@ -88,7 +58,7 @@ type env struct {
 	hooks   chan struct{} // one value per webhook delivery handled
 }
 
-func newEnv(ctx context.Context, dir string, firm Firm, clock *Clock, logger *slog.Logger) (*env, error) {
+func newEnv(ctx context.Context, dir string, firm Firm, clock *clock.Fake, logger *slog.Logger) (*env, error) {
 	e := &env{clock: clock, firm: firm, hooks: make(chan struct{}, 16)}
 	loc, err := time.LoadLocation("America/New_York")
 	if err != nil {

@@ -5,7 +5,6 @@ import (
 	"log/slog"
 	"net/http"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -13,6 +12,7 @@ import (
 
 	"billbot/bot"
 	"billbot/internal/billing"
+	"billbot/internal/clock"
 	"billbot/internal/config"
 	"billbot/internal/money"
 	"billbot/internal/qbo"
@@ -174,36 +174,11 @@ engagements:
     rates: { "*": "100.00" }
 `
 
-// clock is the tests' simulated time; waits advance it instead of sleeping.
-type clock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *clock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.t
-}
-
-func (c *clock) Set(t time.Time) {
-	c.mu.Lock()
-	c.t = t
-	c.mu.Unlock()
-}
-
-func (c *clock) Sleep(ctx context.Context, d time.Duration) error {
-	c.mu.Lock()
-	c.t = c.t.Add(d)
-	c.mu.Unlock()
-	return ctx.Err()
-}
-
 // env is a workflow over a real store, the QBO sandbox (through the real
 // client and adapter) and the Slack sandbox (through the real Messenger).
 type env struct {
 	t     *testing.T
-	clock *clock
+	clock *clock.Fake
 	loc   *time.Location
 	store *store.Store
 	qbo   *qbosandbox.Server
@@ -254,7 +229,7 @@ func nyc(t *testing.T) *time.Location {
 
 func newEnv(t *testing.T, s *store.Store) *env {
 	t.Helper()
-	e := &env{t: t, clock: &clock{t: start(t)}, loc: nyc(t)}
+	e := &env{t: t, clock: clock.NewFake(start(t)), loc: nyc(t)}
 	e.store = s.WithClock(e.clock.Now)
 	ctx := t.Context()
 	parsed, err := config.ParseFirm("test firm", []byte(firmYAML))
