@@ -1,0 +1,202 @@
+package reliability
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/base64"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"github.com/slack-go/slack"
+	"golang.org/x/oauth2"
+
+	"billbot/bot"
+	"billbot/internal/billing"
+	"billbot/internal/config"
+	"billbot/internal/harvest"
+	"billbot/internal/harvest/harvestsandbox"
+	"billbot/internal/qbo"
+	"billbot/internal/qbo/qbosandbox"
+	"billbot/internal/secrets"
+	"billbot/internal/slacksandbox"
+	"billbot/internal/workflow"
+	"billbot/store"
+)
+
+// Sandbox credentials of the simulated world; never real ones.
+const (
+	SlackToken   = "xoxb-reliability-token"
+	HarvestToken = "reliability-harvest-token"
+	HarvestAcct  = "7654321"
+	QBORealm     = "9341453000000077"
+	QBOClientID  = "reliability-client-id"
+	QBOSecret    = "reliability-client-secret"
+)
+
+// Faults are the injected vendor failure rates of a world.
+type Faults struct {
+	Seed    uint64
+	Harvest float64 // share of Harvest requests answered 5xx
+	QBO     qbosandbox.Faults
+	Slack   float64 // share of Slack Web API calls answered 503 or 429
+}
+
+// World is everything outside billbot's process that survives a restart:
+// the database and the three vendors' sandboxes, on one simulated clock.
+type World struct {
+	Clock   *Clock
+	Store   *store.Store
+	Harvest *harvestsandbox.Server
+	QBO     *qbosandbox.Server
+	Slack   *slacksandbox.Server
+	Firm    *Firm
+	Logger  *slog.Logger
+	// PlainSlack hands billbot a Messenger without workflow.PostFinder:
+	// drafts are posted without metadata and never searched for, as
+	// before posts were tagged.
+	PlainSlack bool
+	// EncryptionKey is the BILLBOT_ENCRYPTION_KEY the stored QuickBooks
+	// tokens are sealed with (base64, made up for this world).
+	EncryptionKey string
+
+	tokens *qbo.EncryptedTokenStore
+}
+
+// NewWorld seeds the sandboxes with firm, imports the configuration known
+// on the clock's date into st (a migrated store), and stores QuickBooks
+// tokens as the connect flow would.
+func NewWorld(ctx context.Context, st *store.Store, firm *Firm, clock *Clock, faults Faults) (*World, error) {
+	w := &World{Clock: clock, Firm: firm, Logger: slog.New(slog.DiscardHandler)}
+	w.Store = st.WithClock(clock.Now)
+	w.Harvest = harvestsandbox.New(harvestsandbox.Options{
+		AccountID: HarvestAcct, Token: HarvestToken, Now: clock.Now, Sleep: clock.Sleep, Limit: -1,
+		Seed: faults.Seed, Faults: harvestsandbox.Faults{ErrorRate: faults.Harvest},
+	})
+	w.Harvest.Seed(firm.Harvest)
+	w.Harvest.Start()
+	qf := faults.QBO
+	qf.Seed = faults.Seed
+	w.QBO = qbosandbox.New(qbosandbox.Options{
+		RealmID: QBORealm, ClientID: QBOClientID, ClientSecret: QBOSecret, HomeCurrency: "USD", Now: clock.Now,
+		// Throttling comes from the injected faults only; QBO's per-minute
+		// windows run on real time, which a simulated year does not have.
+		MaxConcurrent: -1, PerWindow: -1, BatchPerWindow: -1,
+		RetryAfter: "1", TimeoutHold: 20 * time.Millisecond, Faults: qf,
+	})
+	for _, c := range firm.Customers {
+		w.QBO.SeedCustomer(c)
+	}
+	for _, it := range firm.Items {
+		w.QBO.SeedItem(it)
+	}
+	w.Slack = slacksandbox.New(slacksandbox.Options{Token: SlackToken, Now: clock.Now, FaultRate: faults.Slack, FaultSeed: faults.Seed})
+
+	if err := w.ImportConfig(ctx); err != nil {
+		w.Close()
+		return nil, err
+	}
+	key := make([]byte, 32)
+	if _, err := rand.Read(key); err != nil {
+		w.Close()
+		return nil, err
+	}
+	w.EncryptionKey = base64.StdEncoding.EncodeToString(key)
+	box, err := secrets.NewBox(w.EncryptionKey)
+	if err != nil {
+		w.Close()
+		return nil, err
+	}
+	w.tokens = qbo.NewEncryptedTokenStore(w.Store, box)
+	access, refresh := w.QBO.MintTokens()
+	if err := w.tokens.Save(ctx, &oauth2.Token{AccessToken: access, RefreshToken: refresh, TokenType: "bearer", Expiry: clock.Now().Add(time.Hour)}, QBORealm); err != nil {
+		w.Close()
+		return nil, fmt.Errorf("store QBO tokens: %w", err)
+	}
+	return w, nil
+}
+
+// Today is the firm's date on the simulated clock.
+func (w *World) Today() billing.Date {
+	loc, _ := time.LoadLocation("America/New_York")
+	return billing.DateIn(w.Clock.Now(), loc)
+}
+
+// ImportConfig imports the firm configuration known today, as
+// 'billbot config import' does.
+func (w *World) ImportConfig(ctx context.Context) error {
+	raw := w.Firm.ConfigYAML(w.Today())
+	parsed, err := config.ParseFirm("simulated firm", raw)
+	if err != nil {
+		return fmt.Errorf("simulated firm configuration: %w", err)
+	}
+	_, clients, engs := parsed.Billing()
+	return w.Store.SaveConfig(ctx, raw, clients, engs, "reliability")
+}
+
+// Close stops the sandboxes (the store belongs to the caller).
+func (w *World) Close() {
+	w.Harvest.Close()
+	w.QBO.Close()
+	w.Slack.Close()
+}
+
+// Billbot is one billbot process: its workflows and clients, built afresh
+// by Boot over the world's database and sandboxes.
+type Billbot struct {
+	WF        *workflow.Workflow
+	Store     *store.Store
+	Syncer    *harvest.Syncer
+	Messenger *bot.Messenger
+}
+
+var _ workflow.PostFinder = (*bot.Messenger)(nil)
+
+// Boot starts a billbot process. failPoint, when set, is called at each of
+// workflow.FailPoints.
+func (w *World) Boot(ctx context.Context, failPoint func(string)) (*Billbot, error) {
+	oauthCfg := qbo.NewOAuthConfig(QBOClientID, QBOSecret, "http://127.0.0.1/oauth/qbo/callback", w.QBO.AuthURL(), w.QBO.TokenURL())
+	hc, realm, err := qbo.NewHTTPClient(context.WithoutCancel(ctx), oauthCfg, w.tokens, 10*time.Second, w.Logger)
+	if err != nil {
+		return nil, err
+	}
+	qc, err := qbo.NewClient(w.QBO.URL(), realm, hc, qbo.WithLogger(w.Logger), qbo.WithSleep(w.Clock.Sleep),
+		qbo.WithLimits(qbo.Limits{MaxConcurrent: 10, Requests: 100000, BatchRequests: 10000, Per: time.Second}))
+	if err != nil {
+		return nil, err
+	}
+	api := slacksandbox.SlackClient(w.Slack, SlackToken)
+	m := bot.NewMessenger(api, bot.MessengerConfig{Now: w.Clock.Now, Sleep: w.Clock.Sleep, Logger: w.Logger})
+	var msgr workflow.Messenger = m
+	if w.PlainSlack {
+		msgr = plainMessenger{m}
+	}
+	wf := workflow.New(workflow.Deps{
+		Store: w.Store, QBO: workflow.NewQBOBooks(qc, "USD", ""), Slack: msgr,
+		Now: w.Clock.Now, Logger: w.Logger, FailPoint: failPoint,
+	})
+	hcl, err := harvest.NewClient(w.Harvest.URL(), HarvestAcct, HarvestToken, harvest.WithLogger(w.Logger), harvest.WithSleep(w.Clock.Sleep), harvest.WithClock(w.Clock.Now))
+	if err != nil {
+		return nil, err
+	}
+	syncer, err := wf.NewHarvestSyncer(ctx, hcl)
+	if err != nil {
+		return nil, err
+	}
+	return &Billbot{WF: wf, Store: w.Store, Syncer: syncer, Messenger: m}, nil
+}
+
+// plainMessenger offers only workflow.Messenger's methods.
+type plainMessenger struct{ m *bot.Messenger }
+
+func (p plainMessenger) Post(ctx context.Context, channel, text string, blocks []slack.Block) (string, error) {
+	return p.m.Post(ctx, channel, text, blocks)
+}
+
+func (p plainMessenger) Update(ctx context.Context, channel, ts, text string, blocks []slack.Block) error {
+	return p.m.Update(ctx, channel, ts, text, blocks)
+}
+
+func (p plainMessenger) DM(ctx context.Context, user, text string, blocks []slack.Block) (string, string, error) {
+	return p.m.DM(ctx, user, text, blocks)
+}
