@@ -85,12 +85,15 @@ func (w *Workflow) DraftSupplemental(ctx context.Context, exceptionID int64, use
 	if len(res.Invoices) == 0 {
 		return store.Invoice{}, userErrorf("Nothing to bill: the entries of that exception are already billed or no longer approved.")
 	}
-	if err := w.store.ResolveException(ctx, ex.ID, user, "supplemental invoice", w.now()); err != nil {
-		return store.Invoice{}, err
-	}
+	// The invoice first, then the exception: a crash between the two leaves
+	// the exception open over billed entries (the next assessment resolves
+	// it), never a resolved exception whose invoice was not made.
 	inv, _, err := w.store.SaveDraft(ctx, res.Invoices[0], user)
 	if err != nil {
 		return inv, fmt.Errorf("save supplemental invoice: %w", err)
+	}
+	if err := w.store.ResolveException(ctx, ex.ID, user, "supplemental invoice", w.now()); err != nil {
+		return inv, err
 	}
 	if err := w.Advance(ctx); err != nil {
 		w.logger.Warn("advance supplemental invoice", "invoice_id", inv.ID, "error", err)

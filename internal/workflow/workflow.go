@@ -6,10 +6,12 @@
 package workflow
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
 	"log/slog"
+	"sync"
 	"time"
 
 	"billbot/internal/billing"
@@ -27,6 +29,7 @@ type Workflow struct {
 	logger *slog.Logger
 	fail   func(point string)
 	locks  *invoiceLocks
+	firms  firmCache
 }
 
 // Deps are Workflow's collaborators.
@@ -145,11 +148,11 @@ func (w *Workflow) LoadFirm(ctx context.Context) (*Firm, error) {
 	if err != nil {
 		return nil, fmt.Errorf("load firm configuration: %w", err)
 	}
-	file, err := config.ParseFirm("stored configuration", raw)
+	file, err := w.parseFirm(raw)
 	if err != nil {
 		return nil, fmt.Errorf("stored firm configuration no longer parses: %w", err)
 	}
-	rules, clients, engs := file.Billing()
+	rules, clients, engs := file.Billing() // deep copies: the cached file stays as parsed
 	if w.loc != nil {
 		rules.Location = w.loc
 	}
@@ -167,4 +170,27 @@ func (w *Workflow) LoadFirm(ctx context.Context) (*Firm, error) {
 		}
 	}
 	return &Firm{File: file, Rules: rules, Clients: clients, Engagements: engs}, nil
+}
+
+// firmCache keeps the last parsed configuration: every click and job reads
+// the firm, and parsing the YAML is most of that work.
+type firmCache struct {
+	mu   sync.Mutex
+	raw  []byte
+	file *config.Firm
+}
+
+// parseFirm parses raw, or returns the parse of the same bytes done before.
+func (w *Workflow) parseFirm(raw []byte) (*config.Firm, error) {
+	w.firms.mu.Lock()
+	defer w.firms.mu.Unlock()
+	if w.firms.file != nil && bytes.Equal(w.firms.raw, raw) {
+		return w.firms.file, nil
+	}
+	file, err := config.ParseFirm("stored configuration", raw)
+	if err != nil {
+		return nil, err
+	}
+	w.firms.raw, w.firms.file = raw, file
+	return file, nil
 }
