@@ -129,3 +129,13 @@ func (l *lazyBooks) InvoiceURL(qboID string) string {
 	}
 	return l.books.InvoiceURL(qboID)
 }
+
+var _ workflow.BatchCreator = (*lazyBooks)(nil)
+
+func (l *lazyBooks) CreateDrafts(ctx context.Context, batchKey string, drafts []workflow.DraftRequest, items map[string]string) (map[string]workflow.Remote, map[string]error, error) {
+	b, err := l.get(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
+	return b.CreateDrafts(ctx, batchKey, drafts, items)
+}

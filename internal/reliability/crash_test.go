@@ -13,7 +13,7 @@ import (
 var crashFirm = FirmSpec{Clients: 10, Staff: 6, Seed: 7}
 
 // TestCrashAtEveryFailPoint kills billbot at each fail point — the first
-// and the third time it is reached — restarts it over the same database
+// and (where the cycle reaches it that often) the third time — restarts it over the same database
 // and sandboxes, and finishes the cycle: the result is the undisturbed
 // run's, with no duplicate QBO invoice or Slack message and no entry lost.
 func TestCrashAtEveryFailPoint(t *testing.T) {
@@ -24,7 +24,12 @@ func TestCrashAtEveryFailPoint(t *testing.T) {
 				t.Fatalf("only %d invoices in the undisturbed run", len(base.Invoices))
 			}
 			for _, point := range workflow.FailPoints {
-				for _, nth := range []int{1, 3} {
+				nths := []int{1, 3}
+				if strings.HasPrefix(point, "qbo:") {
+					// Drafts go to QBO thirty to a batch: this firm's fit one.
+					nths = []int{1}
+				}
+				for _, nth := range nths {
 					t.Run(fmt.Sprintf("%s#%d", point, nth), func(t *testing.T) {
 						t.Parallel()
 						fp, fired := CrashAt(point, nth)

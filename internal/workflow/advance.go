@@ -32,9 +32,13 @@ func (w *Workflow) Advance(ctx context.Context) error {
 				return fmt.Errorf("list QBO items: %w", err)
 			}
 		}
-		for _, inv := range drafts {
-			if err := w.createInQBO(ctx, firm, inv, items); err != nil {
-				errs = append(errs, err)
+		if bc, ok := w.qbo.(BatchCreator); ok {
+			errs = append(errs, w.createInBatches(ctx, firm, bc, drafts, items)...)
+		} else {
+			for _, inv := range drafts {
+				if err := w.createInQBO(ctx, firm, inv, items); err != nil {
+					errs = append(errs, err)
+				}
 			}
 		}
 	}
@@ -69,7 +73,13 @@ func (w *Workflow) createInQBO(ctx context.Context, firm *Firm, inv store.Invoic
 		return fmt.Errorf("create invoice %s in QBO: %w", inv.Key, err)
 	}
 	w.failPoint("qbo:after_create")
-	inv, err = w.store.UpdateInvoice(ctx, inv.ID, "billbot", "qbo_created", func(i *store.Invoice) error {
+	return w.recordCreated(ctx, inv, remote)
+}
+
+// recordCreated records QBO's identifiers and total of a created invoice
+// and moves it on from draft.
+func (w *Workflow) recordCreated(ctx context.Context, inv store.Invoice, remote Remote) error {
+	inv, err := w.store.UpdateInvoice(ctx, inv.ID, "billbot", "qbo_created", func(i *store.Invoice) error {
 		i.QBOID, i.SyncToken, i.DocNumber = remote.ID, remote.SyncToken, remote.DocNumber
 		i.QBOTotal, i.Balance, i.EmailStatus = remote.Total, remote.Balance, remote.EmailStatus
 		return nil

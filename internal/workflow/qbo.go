@@ -219,3 +219,44 @@ func remoteOf(inv qbo.Invoice, cur money.Currency) (Remote, error) {
 	r.Voided = inv.Status == "Voided" || (r.Total == 0 && strings.HasPrefix(inv.PrivateNote, "Voided"))
 	return r, nil
 }
+
+var _ BatchCreator = (*QBOBooks)(nil)
+
+// CreateDrafts implements BatchCreator: one QBO batch request whose
+// requestid (36 characters, VENDORS §2.5) derives from batchKey. Results and
+// per-item faults are keyed by invoice key.
+func (b *QBOBooks) CreateDrafts(ctx context.Context, batchKey string, drafts []DraftRequest, items map[string]string) (map[string]Remote, map[string]error, error) {
+	batch := make([]qbo.BatchItem, 0, len(drafts))
+	failed := map[string]error{}
+	for i, d := range drafts {
+		q, err := qbo.InvoiceFromDraft(d.Invoice, d.Client.QBOCustomerID, items, d.Client.Email, "")
+		if err != nil {
+			failed[d.Invoice.Key] = err
+			continue
+		}
+		batch = append(batch, qbo.BatchItem{BID: fmt.Sprint(i), Operation: qbo.OpCreate, Invoice: &q})
+	}
+	resp, err := b.client.Batch(ctx, batch, qbo.BatchRequestID("create-batch", batchKey))
+	if err != nil {
+		return nil, nil, err
+	}
+	created := map[string]Remote{}
+	for i, d := range drafts {
+		r, ok := resp[fmt.Sprint(i)]
+		switch {
+		case failed[d.Invoice.Key] != nil:
+		case !ok:
+			failed[d.Invoice.Key] = fmt.Errorf("qbo: batch answered nothing for item %d", i)
+		case r.Fault != nil:
+			failed[d.Invoice.Key] = r.Fault
+		case r.Invoice != nil:
+			rem, err := remoteOf(*r.Invoice, d.Invoice.Currency)
+			if err != nil {
+				failed[d.Invoice.Key] = err
+				continue
+			}
+			created[d.Invoice.Key] = rem
+		}
+	}
+	return created, failed, nil
+}
