@@ -320,35 +320,41 @@ func (w *Workflow) SetDisputed(ctx context.Context, invoiceID int64, user string
 	return w.store.Audit(ctx, store.AuditEvent{At: w.now(), Actor: user, Action: action, SubjectType: "invoice", SubjectID: strconv.FormatInt(invoiceID, 10)})
 }
 
-// openInvoicesAsOf returns billing's view of invoices with a balance.
-func openAndSales(invs []store.Invoice) ([]billing.OpenInvoice, []billing.Sale) {
-	var open []billing.OpenInvoice
-	var sales []billing.Sale
-	for _, inv := range invs {
-		manager := ""
-		if len(inv.Managers) > 0 {
-			manager = inv.Managers[0]
-		}
-		sales = append(sales, billing.Sale{Client: inv.Client, Manager: manager, Currency: inv.Currency, InvoiceDate: inv.InvoiceDate, Total: inv.Total})
-		if inv.State == store.StateSent && inv.Balance > 0 {
-			open = append(open, billing.OpenInvoice{
-				ID: inv.ID, Key: inv.Key, DocNumber: inv.DocNumber, Client: inv.Client, Manager: manager, Currency: inv.Currency,
-				InvoiceDate: inv.InvoiceDate, DueDate: inv.DueDate, Total: inv.Total, Balance: inv.Balance,
-			})
-		}
-	}
-	return open, sales
-}
-
 // Aging computes AR aging and DSO as of a day, for all clients, one client or
 // one manager's engagements.
 func (w *Workflow) Aging(ctx context.Context, asOf billing.Date, client, manager string) (billing.Aging, error) {
-	invs, err := w.store.Invoices(ctx, store.InvoiceFilter{States: []store.InvoiceState{store.StateSent, store.StatePaid}, Client: client, Manager: manager})
+	// The store answers with open balances and monthly sales, not whole
+	// invoices: the report stays fast with years of history.
+	f := store.ReportFilter{Client: client, Manager: manager}
+	open, err := w.store.OpenBalances(ctx, f)
 	if err != nil {
 		return billing.Aging{}, err
 	}
-	open, sales := openAndSales(invs)
-	return billing.Age(open, sales, asOf), nil
+	// DSO counts back from asOf only until the receivables are covered:
+	// when the sales of a window of recent months cover them, the DSO is
+	// the same as from the whole history, and the window is all that is
+	// read. Three months cover a firm collecting within 90 days; a year,
+	// nearly any other; else the whole history is read.
+	var a billing.Aging
+windows:
+	for _, months := range []int{3, 12, 0} {
+		var since billing.Date
+		if months > 0 {
+			since = billing.DateOf(time.Date(asOf.Year, asOf.Month-time.Month(months-1), 1, 0, 0, 0, 0, time.UTC))
+		}
+		sales, err := w.store.MonthlySales(ctx, f, since, asOf)
+		if err != nil {
+			return billing.Aging{}, err
+		}
+		a = billing.Age(open, sales, asOf)
+		for _, d := range a.DSO {
+			if !d.Complete {
+				continue windows
+			}
+		}
+		break
+	}
+	return a, nil
 }
 
 // outstandingBalance is what a client owes in one currency across its open

@@ -129,25 +129,27 @@ func (w *Workflow) Status(ctx context.Context, client string) (slackui.Status, e
 		return slackui.Status{}, err
 	}
 	today := firm.Today(w.now())
-	invs, err := w.store.Invoices(ctx, store.InvoiceFilter{
-		States: []store.InvoiceState{store.StatePending, store.StateFlagged, store.StateHeld, store.StateApproved, store.StateSent},
-		Client: client,
-	})
+	// Counted and summed in the database: no invoice is loaded.
+	counts, err := w.store.StatusCounts(ctx, client, today)
 	if err != nil {
 		return slackui.Status{}, err
 	}
 	s := slackui.Status{Client: client, AsOf: today}
-	for _, inv := range invs {
-		switch inv.State {
+	tally := func(c *slackui.StatusCount, cur money.Currency, n int, a money.Amount) {
+		if n > 0 {
+			add(c, cur, a)
+			c.Count += n - 1
+		}
+	}
+	for _, c := range counts {
+		switch c.State {
 		case store.StatePending, store.StateFlagged:
-			add(&s.Pending, inv.Currency, inv.Total)
+			tally(&s.Pending, c.Currency, c.Count, c.Total)
 		case store.StateHeld:
-			add(&s.Held, inv.Currency, inv.Total)
+			tally(&s.Held, c.Currency, c.Count, c.Total)
 		case store.StateApproved, store.StateSent:
-			add(&s.Sent, inv.Currency, inv.Balance)
-			if inv.Balance > 0 && inv.DueDate.Before(today) {
-				add(&s.Overdue, inv.Currency, inv.Balance)
-			}
+			tally(&s.Sent, c.Currency, c.Count, c.Balance)
+			tally(&s.Overdue, c.Currency, c.Overdue, c.OverdueBalance)
 		}
 	}
 	return s, nil
