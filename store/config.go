@@ -24,7 +24,8 @@ func (s *Store) SaveConfig(ctx context.Context, raw []byte, clients []billing.Cl
 			return fmt.Errorf("read current: %w", err)
 		}
 		if err := tx.Exec(`INSERT INTO firm_config (id, raw_yaml, updated_at, updated_by) VALUES (1, ?, ?, ?)
-			ON CONFLICT (id) DO UPDATE SET raw_yaml = excluded.raw_yaml, updated_at = excluded.updated_at, updated_by = excluded.updated_by`,
+			ON CONFLICT (id) DO UPDATE SET raw_yaml = excluded.raw_yaml, updated_at = excluded.updated_at, updated_by = excluded.updated_by,
+			version = firm_config.version + 1`,
 			string(raw), s.ts(now), actorOr(actor)).Error; err != nil {
 			return fmt.Errorf("write yaml: %w", err)
 		}
@@ -174,6 +175,21 @@ func stringMap(m map[string]string) map[string]string {
 	return m
 }
 
+// ConfigVersion returns a number that changes with every change of the
+// firm configuration or of a client's QBO customer: a cheap stamp for
+// callers that cache the parsed firm; ErrNotFound before any.
+func (s *Store) ConfigVersion(ctx context.Context) (int64, error) {
+	var v int64
+	found, err := scanRow(s.q(ctx).Raw("SELECT version FROM firm_config WHERE id = 1").Row(), &v)
+	if err != nil {
+		return 0, fmt.Errorf("store: read config version: %w", err)
+	}
+	if !found {
+		return 0, fmt.Errorf("store: read config version: %w", ErrNotFound)
+	}
+	return v, nil
+}
+
 // ConfigYAML returns the raw YAML last saved; ErrNotFound before any.
 func (s *Store) ConfigYAML(ctx context.Context) ([]byte, error) {
 	var raw string
@@ -274,6 +290,9 @@ func (s *Store) SetClientQBOCustomer(ctx context.Context, client, customerID str
 			return nil
 		}
 		if err := tx.Exec("UPDATE clients SET qbo_customer_id = ? WHERE name = ?", customerID, client).Error; err != nil {
+			return err
+		}
+		if err := tx.Exec("UPDATE firm_config SET version = version + 1 WHERE id = 1").Error; err != nil {
 			return err
 		}
 		return s.auditChange(tx, SystemActor, "client.qbo_customer", "client", client, "",

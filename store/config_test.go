@@ -121,3 +121,37 @@ func TestRetainerUsage(t *testing.T) {
 		}
 	})
 }
+
+// TestConfigVersion: every change of the configuration or of a client's QBO
+// customer bumps the version caches key on; a no-op change does not.
+func TestConfigVersion(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		ctx := t.Context()
+		if _, err := s.ConfigVersion(ctx); !errors.Is(err, store.ErrNotFound) {
+			t.Fatalf("before any config: %v, want ErrNotFound", err)
+		}
+		clients := testClients()
+		if err := s.SaveConfig(ctx, []byte("v1"), clients, testEngagements(), "U0ADMIN"); err != nil {
+			t.Fatal(err)
+		}
+		v1, err := s.ConfigVersion(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := s.SetClientQBOCustomer(ctx, clients[0].Name, "991"); err != nil {
+			t.Fatal(err)
+		}
+		v2, _ := s.ConfigVersion(ctx)
+		if err := s.SetClientQBOCustomer(ctx, clients[0].Name, "991"); err != nil {
+			t.Fatal(err)
+		}
+		v3, _ := s.ConfigVersion(ctx)
+		if err := s.SaveConfig(ctx, []byte("v2"), clients, testEngagements(), "U0ADMIN"); err != nil {
+			t.Fatal(err)
+		}
+		v4, _ := s.ConfigVersion(ctx)
+		if !(v2 > v1 && v3 == v2 && v4 > v3) {
+			t.Errorf("versions %d, %d, %d, %d: want a bump on each change and none on a no-op", v1, v2, v3, v4)
+		}
+	})
+}

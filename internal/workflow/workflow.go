@@ -6,7 +6,6 @@
 package workflow
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -140,7 +139,36 @@ func (f *Firm) IsApprover(user string, partners []string) bool {
 }
 
 // LoadFirm reads the imported configuration and the clients' QBO mapping.
+// It parses the YAML only when the configuration or the mapping changed
+// (the store's configuration version): every click and job reads the firm.
 func (w *Workflow) LoadFirm(ctx context.Context) (*Firm, error) {
+	version, err := w.store.ConfigVersion(ctx)
+	if errors.Is(err, store.ErrNotFound) {
+		return nil, ErrNoConfig
+	}
+	if err != nil {
+		return nil, fmt.Errorf("load firm configuration: %w", err)
+	}
+	w.firms.mu.Lock()
+	defer w.firms.mu.Unlock()
+	c := &w.firms
+	if c.firm == nil || c.version != version {
+		f, err := w.readFirm(ctx)
+		if err != nil {
+			return nil, err
+		}
+		c.firm, c.version = f, version
+	}
+	// Callers may change the clients' QBO ids (matching); the rest is read
+	// only, so the copy is shallow but for the clients.
+	f := *c.firm
+	f.Clients = append([]billing.Client(nil), c.firm.Clients...)
+	return &f, nil
+}
+
+// readFirm parses the stored configuration and merges the clients' QBO
+// mapping.
+func (w *Workflow) readFirm(ctx context.Context) (*Firm, error) {
 	raw, err := w.store.ConfigYAML(ctx)
 	if errors.Is(err, store.ErrNotFound) {
 		return nil, ErrNoConfig
@@ -148,11 +176,11 @@ func (w *Workflow) LoadFirm(ctx context.Context) (*Firm, error) {
 	if err != nil {
 		return nil, fmt.Errorf("load firm configuration: %w", err)
 	}
-	file, err := w.parseFirm(raw)
+	file, err := config.ParseFirm("stored configuration", raw)
 	if err != nil {
 		return nil, fmt.Errorf("stored firm configuration no longer parses: %w", err)
 	}
-	rules, clients, engs := file.Billing() // deep copies: the cached file stays as parsed
+	rules, clients, engs := file.Billing()
 	if w.loc != nil {
 		rules.Location = w.loc
 	}
@@ -172,25 +200,9 @@ func (w *Workflow) LoadFirm(ctx context.Context) (*Firm, error) {
 	return &Firm{File: file, Rules: rules, Clients: clients, Engagements: engs}, nil
 }
 
-// firmCache keeps the last parsed configuration: every click and job reads
-// the firm, and parsing the YAML is most of that work.
+// firmCache keeps the last firm read, with the configuration's version.
 type firmCache struct {
-	mu   sync.Mutex
-	raw  []byte
-	file *config.Firm
-}
-
-// parseFirm parses raw, or returns the parse of the same bytes done before.
-func (w *Workflow) parseFirm(raw []byte) (*config.Firm, error) {
-	w.firms.mu.Lock()
-	defer w.firms.mu.Unlock()
-	if w.firms.file != nil && bytes.Equal(w.firms.raw, raw) {
-		return w.firms.file, nil
-	}
-	file, err := config.ParseFirm("stored configuration", raw)
-	if err != nil {
-		return nil, err
-	}
-	w.firms.raw, w.firms.file = raw, file
-	return file, nil
+	mu      sync.Mutex
+	firm    *Firm
+	version int64
 }
