@@ -12,6 +12,7 @@ import (
 	"strings"
 
 	"billbot/internal/config"
+	"billbot/jobs"
 	"billbot/store"
 )
 
@@ -59,6 +60,7 @@ type cli struct {
 	env    config.Env
 	logger *slog.Logger
 	st     *store.Store
+	local  jobs.LocalLocker // this process's locks on the embedded database
 }
 
 func (c *cli) commands() []command {

@@ -68,11 +68,7 @@ func (c *cli) runner(st *store.Store) (*jobs.Runner, error) {
 		Store: st, Logger: c.logger.With("component", "jobs"), Now: c.now,
 		AlreadyRan: func(err error) bool { return errors.Is(err, store.ErrAlreadyRan) },
 	}
-	if st.Dialect() == "postgres" {
-		r.Locker = jobs.NewPGLocker(st.DB())
-	} else {
-		r.Locker = &jobs.LocalLocker{}
-	}
+	r.Locker = c.locker(st)
 	return r, nil
 }
 

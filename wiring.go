@@ -19,6 +19,7 @@ import (
 	"billbot/internal/qbo"
 	"billbot/internal/secrets"
 	"billbot/internal/workflow"
+	"billbot/jobs"
 	"billbot/store"
 )
 
@@ -40,7 +41,7 @@ func (c *cli) now() time.Time { return time.Now() }
 // workflow builds the workflows over the store and whichever vendors the
 // environment configures.
 func (c *cli) workflow(ctx context.Context, st *store.Store) (*workflow.Workflow, error) {
-	deps := workflow.Deps{Store: st, Now: c.now, Logger: c.logger, Location: c.env.Location()}
+	deps := workflow.Deps{Store: st, Now: c.now, Logger: c.logger, Location: c.env.Location(), Locker: c.locker(st)}
 	deps.FailPoint = failPointFromEnv(c.getenv)
 	if c.env.QBOClientID != "" {
 		if _, err := c.qboTokenStore(ctx, st); err != nil {
@@ -70,6 +71,17 @@ func (c *cli) firm(ctx context.Context) (*store.Store, *workflow.Workflow, *work
 		return nil, nil, nil, err
 	}
 	return st, wf, firm, nil
+}
+
+// locker returns the cross-process lock: Postgres advisory locks when
+// replicas share a database, an in-process lock on the embedded one.
+func (c *cli) locker(st *store.Store) interface {
+	TryLock(ctx context.Context, key string) (func(), bool, error)
+} {
+	if st.Dialect() == store.DialectPostgres {
+		return jobs.NewPGLocker(st.DB())
+	}
+	return &c.local
 }
 
 // slackAPI returns the Slack Web API client, nil when no bot token is set.

@@ -16,6 +16,19 @@ import (
 // create by the invoice key (requestid), the state change by a guarded
 // transition, the Slack post by the stored message ts.
 func (w *Workflow) Advance(ctx context.Context) error {
+	if w.locker != nil {
+		unlock, ok, err := w.locker.TryLock(ctx, "billbot.advance")
+		if err != nil {
+			return fmt.Errorf("advance: lock: %w", err)
+		}
+		if !ok {
+			// Another process is advancing: it does the same work, and two
+			// at once could post one draft twice.
+			w.logger.Info("advance: another process is advancing invoices; leaving it to it")
+			return nil
+		}
+		defer unlock()
+	}
 	firm, err := w.LoadFirm(ctx)
 	if err != nil {
 		return err

@@ -27,6 +27,7 @@ type Workflow struct {
 	loc    *time.Location // overrides the firm's time zone when set
 	logger *slog.Logger
 	fail   func(point string)
+	locker Locker
 	locks  *invoiceLocks
 	firms  firmCache
 }
@@ -45,6 +46,16 @@ type Deps struct {
 	// effects (see FailPoints); the crash-safety tests make it kill the
 	// process there.
 	FailPoint func(point string)
+	// Locker, when set, keeps two processes (replicas, or a CLI run beside
+	// serve) from advancing invoices at once, which could post one draft
+	// twice; the jobs package's Postgres advisory lock satisfies it.
+	Locker Locker
+}
+
+// Locker takes a named lock across processes; ok is false when another
+// holder has it.
+type Locker interface {
+	TryLock(ctx context.Context, key string) (unlock func(), ok bool, err error)
 }
 
 // FailPoints are the places between two effects where a crash would leave
@@ -71,7 +82,7 @@ func New(d Deps) *Workflow {
 	if d.Logger == nil {
 		d.Logger = slog.New(slog.DiscardHandler)
 	}
-	return &Workflow{store: d.Store, qbo: d.QBO, slack: d.Slack, now: d.Now, loc: d.Location, logger: d.Logger, fail: d.FailPoint, locks: &invoiceLocks{}}
+	return &Workflow{store: d.Store, qbo: d.QBO, slack: d.Slack, now: d.Now, loc: d.Location, logger: d.Logger, fail: d.FailPoint, locker: d.Locker, locks: &invoiceLocks{}}
 }
 
 // UserError is a failure the person who asked can fix; its message is
