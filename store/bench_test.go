@@ -57,7 +57,7 @@ func BenchmarkUpsertVsCopy(b *testing.B) {
 	now := t0
 	cols := []string{"source", "external_id", "project_id", "project", "harvest_client_id", "client", "task", "user_name",
 		"spent_date", "hours", "rate", "currency", "notes", "billable", "running", "approved", "approved_at",
-		"billed_elsewhere", "source_created_at", "source_updated_at", "first_seen_at", "synced_at"}
+		"billed_elsewhere", "first_seen_at", "synced_at"}
 	rows := make([][]any, len(entries))
 	for i, e := range entries {
 		var approvedAt any
@@ -66,7 +66,7 @@ func BenchmarkUpsertVsCopy(b *testing.B) {
 		}
 		rows[i] = []any{e.Source, e.ExternalID, e.ProjectID, e.Project, e.ClientID, e.Client, e.Task, e.User,
 			e.SpentDate.Time(time.UTC), int64(e.Hours), int64(e.Rate), string(e.Currency), e.Notes, e.Billable, e.Running,
-			e.Approved, approvedAt, e.BilledElsewhere, e.CreatedAt, e.UpdatedAt, now, now}
+			e.Approved, approvedAt, e.BilledElsewhere, now, now}
 	}
 
 	var upsert, copying time.Duration

@@ -55,7 +55,7 @@ func entry(ext string) billing.TimeEntry {
 		Source: "harvest", ExternalID: ext, ProjectID: 14308069, Project: "Acme 2026", ClientID: 5735776,
 		Client: "Acme Corp", Task: "Tax Prep", User: "Ann", SpentDate: billing.MustDate("2026-10-05"),
 		Hours: money.MustHours("1.5"), Rate: 19500, Currency: "USD", Notes: "return", Billable: true,
-		Approved: true, CreatedAt: t0.Add(-48 * time.Hour), UpdatedAt: t0.Add(-24 * time.Hour),
+		Approved: true,
 	}
 }
 

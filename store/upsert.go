@@ -148,7 +148,6 @@ func sourcesOf(es []billing.TimeEntry) string {
 func normalizeEntry(e billing.TimeEntry, now, prevApprovedAt time.Time) billing.TimeEntry {
 	norm := func(t time.Time) time.Time { return t.UTC().Truncate(time.Microsecond) }
 	e.ID = 0
-	e.CreatedAt, e.UpdatedAt = norm(e.CreatedAt), norm(e.UpdatedAt)
 	switch {
 	case !e.Approved:
 		e.ApprovedAt = time.Time{}
@@ -170,8 +169,7 @@ func sameEntry(a, b billing.TimeEntry) bool {
 		a.Project == b.Project && a.ClientID == b.ClientID && a.Client == b.Client && a.Task == b.Task &&
 		a.User == b.User && a.SpentDate == b.SpentDate && a.Hours == b.Hours && a.Rate == b.Rate &&
 		a.Currency == b.Currency && a.Notes == b.Notes && a.Billable == b.Billable && a.Running == b.Running &&
-		a.Approved == b.Approved && a.ApprovedAt.Equal(b.ApprovedAt) && a.BilledElsewhere == b.BilledElsewhere &&
-		a.CreatedAt.Equal(b.CreatedAt) && a.UpdatedAt.Equal(b.UpdatedAt)
+		a.Approved == b.Approved && a.ApprovedAt.Equal(b.ApprovedAt) && a.BilledElsewhere == b.BilledElsewhere
 }
 
 // billableChanged reports a change of what an invoice line bills.

@@ -107,6 +107,4 @@ type TimeEntry struct {
 	ApprovedAt time.Time
 	// BilledElsewhere is Harvest's is_billed: invoiced outside billbot.
 	BilledElsewhere bool
-	CreatedAt       time.Time
-	UpdatedAt       time.Time
 }

@@ -142,8 +142,6 @@ func (e TimeEntry) Billing(cur money.Currency) (billing.TimeEntry, error) {
 		Running:         e.IsRunning,
 		Approved:        e.IsClosed,
 		BilledElsewhere: e.IsBilled,
-		CreatedAt:       e.CreatedAt,
-		UpdatedAt:       e.UpdatedAt,
 	}, nil
 }
 

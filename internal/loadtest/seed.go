@@ -110,9 +110,9 @@ FROM invoices`
 const seedEntriesSQL = `
 INSERT INTO time_entries (source, external_id, project_id, project, harvest_client_id, client, task, user_name,
 	spent_date, hours, rate, currency, notes, billable, running, approved, approved_at, billed_elsewhere,
-	source_created_at, source_updated_at, first_seen_at, synced_at)
+	first_seen_at, synced_at)
 SELECT 'harvest', j::text, 100000 + c, 'Engagement ' || lpad(c::text, 4, '0'), 1000 + c, 'Client ' || lpad(c::text, 4, '0'),
 	(ARRAY['Tax Prep', 'Bookkeeping', 'Advisory', 'Payroll'])[1 + j % 4], 'Staff ' || (j % 120),
 	($4::date - interval '1 month')::date + ((j * 31) % $3)::int, 2500 * (1 + j % 24), 19500,
-	CASE WHEN c % 5 = 0 THEN 'CAD' ELSE 'USD' END, '', TRUE, FALSE, TRUE, now(), FALSE, now(), now(), now(), now()
+	CASE WHEN c % 5 = 0 THEN 'CAD' ELSE 'USD' END, '', TRUE, FALSE, TRUE, now(), FALSE, now(), now()
 FROM (SELECT j, ((j - 1) % $2) + 1 AS c FROM generate_series(1::bigint, $1) AS j) AS e`

@@ -284,7 +284,6 @@ func (e *env) entry(id string, project int64, task, day, hours, rate string) bil
 		Hours: money.MustHours(hours), Rate: money.MustParse(rate, "USD"), Currency: "USD",
 		Notes: task + " work", Billable: true, Approved: true,
 		ApprovedAt: d.Time(e.loc).Add(20 * time.Hour),
-		CreatedAt:  d.Time(e.loc).Add(17 * time.Hour), UpdatedAt: d.Time(e.loc).Add(20 * time.Hour),
 	}
 }
 
