@@ -111,29 +111,18 @@ func onOff(b bool) string {
 // doctorQBO checks the stored QuickBooks connection: the company, and when
 // the refresh token expires.
 func (c *cli) doctorQBO(ctx context.Context, s *store.Store, report func(string, error, string)) {
-	ts, err := c.qboTokenStore(ctx, s)
+	client, tok, err := c.qboClient(ctx, s, 30*time.Second)
 	if err != nil {
 		report("quickbooks", err, "")
 		return
 	}
-	tok, realm, err := ts.Load(ctx)
-	if err != nil {
-		report("quickbooks", fmt.Errorf("not connected: open %s/oauth/qbo/connect in a browser (or set QBO_REFRESH_TOKEN and QBO_REALM_ID)", "https://YOUR-HOST"), "")
-		return
-	}
-	hc, _, err := qbo.NewHTTPClient(context.WithoutCancel(ctx), c.qboOAuth(), ts, 30*time.Second, c.logger)
-	if err != nil {
-		report("quickbooks", err, "")
-		return
-	}
-	client, err := qbo.NewClient(c.env.QBOAPIURL, realm, hc)
-	if err != nil {
-		report("quickbooks", err, "")
+	if client == nil {
+		report("quickbooks", fmt.Errorf("not connected: open https://YOUR-HOST/oauth/qbo/connect in a browser (or set QBO_REFRESH_TOKEN and QBO_REALM_ID)"), "")
 		return
 	}
 	info, err := client.GetCompanyInfo(ctx)
 	if err != nil {
-		report("quickbooks", fmt.Errorf("company %s: %w (reconnect at /oauth/qbo/connect if the refresh token was revoked or expired)", realm, err), "")
+		report("quickbooks", fmt.Errorf("company %s: %w (reconnect at /oauth/qbo/connect if the refresh token was revoked or expired)", client.RealmID(), err), "")
 		return
 	}
 	exp := qbo.RefreshTokenExpiry(tok, c.now())
@@ -141,5 +130,5 @@ func (c *cli) doctorQBO(ctx context.Context, s *store.Store, report func(string,
 	if !exp.IsZero() {
 		when = fmt.Sprintf("%s (%d days)", exp.Format("2006-01-02"), int(time.Until(exp).Hours()/24))
 	}
-	report("quickbooks", nil, fmt.Sprintf("company %s (realm %s); refresh token expires %s, renewed on use", info.CompanyName, realm, when))
+	report("quickbooks", nil, fmt.Sprintf("company %s (realm %s); refresh token expires %s, renewed on use", info.CompanyName, client.RealmID(), when))
 }

@@ -6,7 +6,6 @@ import (
 	"flag"
 	"fmt"
 	"log/slog"
-	"os"
 	"time"
 
 	"golang.org/x/sync/errgroup"
@@ -14,7 +13,6 @@ import (
 	"billbot/bot"
 	"billbot/commands"
 	"billbot/interactions"
-	"billbot/internal/config"
 	"billbot/internal/metrics"
 	"billbot/internal/qbo"
 	"billbot/internal/server"
@@ -172,14 +170,10 @@ func (c *cli) importConfigFile(ctx context.Context, st *store.Store) error {
 	if c.env.ConfigPath == "" {
 		return nil
 	}
-	raw, err := os.ReadFile(c.env.ConfigPath)
+	raw, f, err := readFirmFile(c.env.ConfigPath)
 	if err != nil {
 		return fmt.Errorf("BILLBOT_CONFIG: %w", err)
 	}
-	f, err := config.ParseFirm(c.env.ConfigPath, raw)
-	if err != nil {
-		return err
-	}
-	_, clients, engs := f.Billing()
-	return st.SaveConfig(ctx, raw, clients, engs, "BILLBOT_CONFIG")
+	_, _, err = saveFirm(ctx, st, raw, f, "BILLBOT_CONFIG")
+	return err
 }

@@ -60,11 +60,7 @@ func configImportCommand() command {
 				return usagef("config import takes one FILE")
 			}
 			name := fs.Arg(0)
-			raw, err := os.ReadFile(name)
-			if err != nil {
-				return fmt.Errorf("read firm configuration: %w", err)
-			}
-			f, err := config.ParseFirm(name, raw)
+			raw, f, err := readFirmFile(name)
 			if err != nil {
 				return err
 			}
@@ -72,11 +68,11 @@ func configImportCommand() command {
 			if err != nil {
 				return err
 			}
-			_, clients, engs := f.Billing()
-			if err := st.SaveConfig(ctx, raw, clients, engs, "cli"); err != nil {
-				return fmt.Errorf("store firm configuration: %w", err)
+			clients, engs, err := saveFirm(ctx, st, raw, f, "cli")
+			if err != nil {
+				return err
 			}
-			fmt.Fprintf(c.stdout, "imported %s: %d clients, %d engagements\n", name, len(clients), len(engs))
+			fmt.Fprintf(c.stdout, "imported %s: %d clients, %d engagements\n", name, clients, engs)
 			return nil
 		},
 	}
@@ -113,4 +109,27 @@ func configExportCommand() command {
 			return err
 		},
 	}
+}
+
+// readFirmFile reads and checks a firm configuration file; it stores
+// nothing, so a bad file changes nothing.
+func readFirmFile(name string) ([]byte, *config.Firm, error) {
+	raw, err := os.ReadFile(name)
+	if err != nil {
+		return nil, nil, fmt.Errorf("read firm configuration: %w", err)
+	}
+	f, err := config.ParseFirm(name, raw)
+	if err != nil {
+		return nil, nil, err
+	}
+	return raw, f, nil
+}
+
+// saveFirm stores a checked configuration and reports its size.
+func saveFirm(ctx context.Context, st *store.Store, raw []byte, f *config.Firm, actor string) (clients, engagements int, err error) {
+	_, cs, es := f.Billing()
+	if err := st.SaveConfig(ctx, raw, cs, es, actor); err != nil {
+		return 0, 0, fmt.Errorf("store firm configuration: %w", err)
+	}
+	return len(cs), len(es), nil
 }

@@ -141,22 +141,8 @@ func (c *cli) qboTokenStore(ctx context.Context, st *store.Store) (*qbo.Encrypte
 
 // qboBooks returns the QBO adapter, nil when QBO is not configured.
 func (c *cli) qboBooks(ctx context.Context, st *store.Store) (*workflow.QBOBooks, error) {
-	if c.env.QBOClientID == "" {
-		return nil, nil
-	}
-	ts, err := c.qboTokenStore(ctx, st)
-	if err != nil {
-		return nil, err
-	}
-	if _, _, err := ts.Load(ctx); err != nil {
-		return nil, nil // not connected yet
-	}
-	hc, realm, err := qbo.NewHTTPClient(context.WithoutCancel(ctx), c.qboOAuth(), ts, 2*time.Minute, c.logger)
-	if err != nil {
-		return nil, fmt.Errorf("QuickBooks client: %w", err)
-	}
-	client, err := qbo.NewClient(c.env.QBOAPIURL, realm, hc, qbo.WithLogger(c.logger))
-	if err != nil {
+	client, _, err := c.qboClient(ctx, st, 2*time.Minute)
+	if err != nil || client == nil {
 		return nil, err
 	}
 	home := money.Currency("USD")
@@ -170,6 +156,32 @@ func (c *cli) qboBooks(ctx context.Context, st *store.Store) (*workflow.QBOBooks
 		appURL = "https://app.sandbox.qbo.intuit.com"
 	}
 	return workflow.NewQBOBooks(client, home, appURL), nil
+}
+
+// qboClient returns the QBO API client over the stored (and refreshed)
+// token, and that token; nil, nil when QBO is not configured or no company
+// is connected yet.
+func (c *cli) qboClient(ctx context.Context, st *store.Store, timeout time.Duration) (*qbo.Client, *oauth2.Token, error) {
+	if c.env.QBOClientID == "" {
+		return nil, nil, nil
+	}
+	ts, err := c.qboTokenStore(ctx, st)
+	if err != nil {
+		return nil, nil, err
+	}
+	tok, _, err := ts.Load(ctx)
+	if err != nil {
+		return nil, nil, nil // not connected yet
+	}
+	hc, realm, err := qbo.NewHTTPClient(context.WithoutCancel(ctx), c.qboOAuth(), ts, timeout, c.logger)
+	if err != nil {
+		return nil, nil, fmt.Errorf("QuickBooks client: %w", err)
+	}
+	client, err := qbo.NewClient(c.env.QBOAPIURL, realm, hc, qbo.WithLogger(c.logger))
+	if err != nil {
+		return nil, nil, err
+	}
+	return client, tok, nil
 }
 
 func sortedKeys[V any](m map[string]V) []string {
