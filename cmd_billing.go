@@ -76,12 +76,8 @@ func printDraftReport(w io.Writer, rep workflow.DraftReport, dryRun bool) {
 			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%d\n", inv.Key, inv.Client, inv.Period, inv.Hours, inv.Total.Display(inv.Currency), inv.DueDate, len(inv.Lines))
 		}
 		tw.Flush()
-		totals := map[string]int64{}
-		for _, inv := range rep.Invoices {
-			totals[string(inv.Currency)] += int64(inv.Total)
-		}
-		for _, cur := range sortedKeys(totals) {
-			fmt.Fprintf(w, "total %s\n", billingAmount(totals[cur], cur))
+		for _, t := range workflow.InvoiceTotals(rep.Invoices) {
+			fmt.Fprintf(w, "total %s\n", t.Amount.Display(t.Currency))
 		}
 		fmt.Fprintln(w)
 	}

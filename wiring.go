@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"sort"
 	"text/tabwriter"
 	"time"
 
@@ -182,19 +181,6 @@ func (c *cli) qboClient(ctx context.Context, st *store.Store, timeout time.Durat
 		return nil, nil, err
 	}
 	return client, tok, nil
-}
-
-func sortedKeys[V any](m map[string]V) []string {
-	out := make([]string, 0, len(m))
-	for k := range m {
-		out = append(out, k)
-	}
-	sort.Strings(out)
-	return out
-}
-
-func billingAmount(minor int64, cur string) string {
-	return money.Amount(minor).Display(money.Currency(cur))
 }
 
 func printAging(w io.Writer, a billing.Aging, asOf billing.Date) {

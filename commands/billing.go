@@ -2,7 +2,6 @@ package commands
 
 import (
 	"context"
-	"sort"
 	"strings"
 
 	"billbot/internal/billing"
@@ -81,8 +80,6 @@ func RunView(rep workflow.DraftReport, by string) slackui.Run {
 	if len(rep.PeriodEnds) == 1 {
 		r.PeriodEnd = rep.PeriodEnds[0]
 	}
-	totals := map[string]*slackui.CurrencyAmount{}
-	var order []string
 	for _, inv := range rep.Invoices {
 		switch {
 		case inv.Supplemental:
@@ -90,18 +87,8 @@ func RunView(rep workflow.DraftReport, by string) slackui.Run {
 		case inv.Replenish:
 			r.Replenishments++
 		}
-		t := totals[string(inv.Currency)]
-		if t == nil {
-			t = &slackui.CurrencyAmount{Currency: inv.Currency}
-			totals[string(inv.Currency)] = t
-			order = append(order, string(inv.Currency))
-		}
-		t.Amount += inv.Total
 	}
-	sort.Strings(order)
-	for _, cur := range order {
-		r.Totals = append(r.Totals, *totals[cur])
-	}
+	r.Totals = workflow.InvoiceTotals(rep.Invoices)
 	for _, p := range rep.Problems {
 		if p.Holds {
 			r.Exceptions++

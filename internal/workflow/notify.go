@@ -34,15 +34,21 @@ func (w *Workflow) NotifyDraftsReady(ctx context.Context, rep DraftReport) error
 	if len(rep.PeriodEnds) == 1 {
 		r.PeriodEnd = rep.PeriodEnds[0]
 	}
-	totals := map[money.Currency]money.Amount{}
-	for _, inv := range rep.Invoices {
-		totals[inv.Currency] += inv.Total
-	}
-	r.Totals = currencyAmounts(totals)
+	r.Totals = InvoiceTotals(rep.Invoices)
 	r.Exceptions = GroupExceptions(exs)
 	text, blocks := slackui.DraftsReadyDM(r)
 	_, _, err = w.slack.DM(ctx, firm.File.BillingManager, text, blocks)
 	return err
+}
+
+// InvoiceTotals sums invoices' totals per currency, in currency order:
+// amounts of different currencies are never added.
+func InvoiceTotals(invs []billing.Invoice) []slackui.CurrencyAmount {
+	m := map[money.Currency]money.Amount{}
+	for _, inv := range invs {
+		m[inv.Currency] += inv.Total
+	}
+	return currencyAmounts(m)
 }
 
 func currencyAmounts(m map[money.Currency]money.Amount) []slackui.CurrencyAmount {
