@@ -94,8 +94,7 @@ func unapproved(e *TimeEntry) { e.Approved, e.ApprovedAt = false, time.Time{} }
 func csv(client string) func(*TimeEntry) {
 	return func(e *TimeEntry) { e.ProjectID, e.Client = 0, client }
 }
-func approvedAt(s string) func(*TimeEntry)     { return func(e *TimeEntry) { e.ApprovedAt = mustTime(s) } }
-func with(f func(*TimeEntry)) func(*TimeEntry) { return f }
+func approvedAt(s string) func(*TimeEntry) { return func(e *TimeEntry) { e.ApprovedAt = mustTime(s) } }
 
 func mustTime(s string) time.Time {
 	t, err := time.Parse(time.RFC3339, s)

@@ -175,7 +175,9 @@ func TestEnvNeverPrintsSecrets(t *testing.T) {
 	}
 	outputs := map[string]string{
 		"String": e.String(), "%v": fmt.Sprintf("%v", e), "%+v": fmt.Sprintf("%+v", e),
-		"%#v": fmt.Sprintf("%#v", e), "%s field": fmt.Sprintf("%s", e.QBORefreshToken),
+		"%#v": fmt.Sprintf("%#v", e),
+		//lint:ignore S1025 every formatting path of a Secret is checked, %s included
+		"%s field":  fmt.Sprintf("%s", e.QBORefreshToken),
 		"%#v field": fmt.Sprintf("%#v", e.HarvestAccessToken), "slog": logged.String(), "json": string(js),
 		"Redacted": fmt.Sprint(e.Redacted()),
 	}
