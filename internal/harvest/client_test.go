@@ -446,3 +446,17 @@ func TestTokenSource(t *testing.T) {
 		t.Errorf("Authorization = %q", got)
 	}
 }
+
+func TestListUsers(t *testing.T) {
+	t.Parallel()
+	c, mux, _, _ := setup(t)
+	mux.HandleFunc("/v2/users", fixture(t, "users.json"))
+	users, err := c.ListUsers(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(users) != 2 || users[1].Name() != "Kim Allen" || users[1].Email != "kimallen@example.com" ||
+		!cmp.Equal(users[1].AccessRoles, []string{"administrator"}) || users[0].DefaultHourlyRate.String() != "100.0" {
+		t.Errorf("users = %+v", users)
+	}
+}

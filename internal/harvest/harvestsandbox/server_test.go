@@ -380,3 +380,22 @@ func TestGenerate(t *testing.T) {
 }
 
 func itoa(v int64) string { return strconv.FormatInt(v, 10) }
+
+func TestUsersEndpoint(t *testing.T) {
+	t.Parallel()
+	s, _, firm := newSandbox(t, harvestsandbox.Options{}, 1)
+	firm.Users[0].Email, firm.Users[0].Roles = "ann@example.com", []string{"administrator"}
+	firm.Users[1].Archived = true
+	s.Seed(firm)
+	_, _, body := get(t, s, "/v2/users?per_page=1", nil)
+	users := body["users"].([]any)
+	u := users[0].(map[string]any)
+	if len(users) != 1 || body["total_entries"] != float64(len(firm.Users)) || u["email"] != "ann@example.com" ||
+		u["access_roles"].([]any)[0] != "administrator" || u["is_active"] != true {
+		t.Errorf("users page = %v", body)
+	}
+	_, _, body = get(t, s, "/v2/users?page=2&per_page=1", nil)
+	if u := body["users"].([]any)[0].(map[string]any); u["is_active"] != false || u["access_roles"].([]any)[0] != "member" {
+		t.Errorf("archived user = %v", u)
+	}
+}
