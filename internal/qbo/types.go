@@ -157,6 +157,16 @@ type Item struct {
 	MetaData  *MetaData `json:"MetaData,omitempty"`
 }
 
+// Term is a QBO sales term ("Net 30"): DueDays after the invoice date
+// (developer.intuit.com/app/developer/qbo/docs/api/accounting/all-entities/term).
+type Term struct {
+	ID      string `json:"Id,omitempty"`
+	Name    string `json:"Name,omitempty"`
+	Type    string `json:"Type,omitempty"`
+	DueDays int    `json:"DueDays,omitempty"`
+	Active  bool   `json:"Active"`
+}
+
 // PaymentLine applies part of a payment to linked transactions.
 type PaymentLine struct {
 	Amount    Decimal     `json:"Amount,omitempty"`
