@@ -75,10 +75,10 @@ func NewIndex(names []string) *Index {
 	return ix
 }
 
-// Result is the outcome of one lookup: the position of the match (-1 when
+// Found is the outcome of one lookup: the position of the match (-1 when
 // there is none or it is ambiguous), how sure it is, and every candidate
 // when ambiguous.
-type Result struct {
+type Found struct {
 	Index      int
 	Confidence Confidence
 	Candidates []int
@@ -87,23 +87,23 @@ type Result struct {
 // Find looks name up: one exact match first, else one normalised match.
 // Two candidates with the same text, or the same normalised text without
 // an exact winner, are Ambiguous.
-func (ix *Index) Find(name string) Result {
+func (ix *Index) Find(name string) Found {
 	if hits := ix.exact[name]; len(hits) == 1 {
-		return Result{Index: hits[0], Confidence: Exact}
+		return Found{Index: hits[0], Confidence: Exact}
 	} else if len(hits) > 1 {
-		return Result{Index: -1, Confidence: Ambiguous, Candidates: hits}
+		return Found{Index: -1, Confidence: Ambiguous, Candidates: hits}
 	}
 	key := Normalise(name)
 	if key == "" {
-		return Result{Index: -1, Confidence: NoMatch}
+		return Found{Index: -1, Confidence: NoMatch}
 	}
 	switch hits := ix.norm[key]; len(hits) {
 	case 0:
-		return Result{Index: -1, Confidence: NoMatch}
+		return Found{Index: -1, Confidence: NoMatch}
 	case 1:
-		return Result{Index: hits[0], Confidence: Normalised}
+		return Found{Index: hits[0], Confidence: Normalised}
 	default:
-		return Result{Index: -1, Confidence: Ambiguous, Candidates: hits}
+		return Found{Index: -1, Confidence: Ambiguous, Candidates: hits}
 	}
 }
 

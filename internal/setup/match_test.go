@@ -35,17 +35,17 @@ func TestIndexFind(t *testing.T) {
 	ix := NewIndex([]string{"Acme Corp", "Smith & Jones LLC", "Brown Holdings", "Brown Holdings Ltd", "Twin", "Twin"})
 	for _, tc := range []struct {
 		name string
-		want Result
+		want Found
 	}{
-		{"Acme Corp", Result{Index: 0, Confidence: Exact}},
-		{"ACME, Inc.", Result{Index: 0, Confidence: Normalised}},
-		{"Smith and Jones", Result{Index: 1, Confidence: Normalised}},
-		{"Brown Holdings", Result{Index: 2, Confidence: Exact}}, // exact beats two normalised
-		{"brown holdings inc", Result{Index: -1, Confidence: Ambiguous, Candidates: []int{2, 3}}},
-		{"Twin", Result{Index: -1, Confidence: Ambiguous, Candidates: []int{4, 5}}},
-		{"Nobody LLC", Result{Index: -1, Confidence: NoMatch}},
-		{"LLC", Result{Index: -1, Confidence: NoMatch}},
-		{"...", Result{Index: -1, Confidence: NoMatch}},
+		{"Acme Corp", Found{Index: 0, Confidence: Exact}},
+		{"ACME, Inc.", Found{Index: 0, Confidence: Normalised}},
+		{"Smith and Jones", Found{Index: 1, Confidence: Normalised}},
+		{"Brown Holdings", Found{Index: 2, Confidence: Exact}}, // exact beats two normalised
+		{"brown holdings inc", Found{Index: -1, Confidence: Ambiguous, Candidates: []int{2, 3}}},
+		{"Twin", Found{Index: -1, Confidence: Ambiguous, Candidates: []int{4, 5}}},
+		{"Nobody LLC", Found{Index: -1, Confidence: NoMatch}},
+		{"LLC", Found{Index: -1, Confidence: NoMatch}},
+		{"...", Found{Index: -1, Confidence: NoMatch}},
 	} {
 		if got := ix.Find(tc.name); !cmp.Equal(got, tc.want) {
 			t.Errorf("Find(%q) = %+v, want %+v", tc.name, got, tc.want)

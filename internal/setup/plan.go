@@ -1,0 +1,261 @@
+package setup
+
+import (
+	"cmp"
+	"fmt"
+	"slices"
+	"strings"
+
+	"go.yaml.in/yaml/v3"
+
+	"billbot/internal/money"
+)
+
+// Entry is one client or engagement of the plan: its YAML, the Harvest id
+// it was made from, and the decisions a person must make about it.
+type Entry struct {
+	HarvestID int64
+	ClientID  int64  // for an engagement: its Harvest client
+	Label     string // "client Acme Corp", "engagement acme-tax (project 14308069)"
+	Node      *yaml.Node
+	Decisions []string
+}
+
+// Plan is the configuration setup proposes, before it is merged with an
+// existing file and written.
+type Plan struct {
+	Firm          *yaml.Node
+	FirmDecisions []string
+	Clients       []Entry
+	Engagements   []Entry
+	// Pending are engagements setup cannot complete (no partner, no rate,
+	// no fee): written commented out, with what is missing.
+	Pending []Entry
+	// Notes are things left out on purpose (archived or non-billable
+	// projects), listed so a person can check.
+	Notes []string
+}
+
+// Decisions counts every decision in the plan.
+func (p *Plan) Decisions() int {
+	n := len(p.FirmDecisions)
+	for _, es := range [][]Entry{p.Clients, p.Engagements, p.Pending} {
+		for _, e := range es {
+			n += len(e.Decisions)
+		}
+	}
+	return n
+}
+
+// planner holds the indexes Build shares between its steps.
+type planner struct {
+	in        Input
+	home      money.Currency
+	customers *Index
+	items     *Index
+	users     map[int64]User
+	termDays  map[string]int // QBO term id → due days
+	defTerm   int            // firm default terms_days
+	defTermBy string
+	fallback  string // Slack id of the firm's billing manager guess
+	clientOf  map[int64]string
+	keys      map[string]bool
+}
+
+// Build proposes a firm configuration from in. It is pure: the same input
+// gives the same plan.
+func Build(in Input) *Plan {
+	pl := &planner{in: in, users: map[int64]User{}, termDays: map[string]int{}, clientOf: map[int64]string{}, keys: map[string]bool{}}
+	pl.home = money.Currency(cmp.Or(in.HomeCurrency, "USD"))
+	names := make([]string, len(in.Customers))
+	for i, c := range in.Customers {
+		names[i] = c.Name
+	}
+	pl.customers = NewIndex(names)
+	items := make([]string, len(in.Items))
+	for i, it := range in.Items {
+		items[i] = it.Name
+	}
+	pl.items = NewIndex(items)
+	for _, u := range in.Users {
+		pl.users[u.ID] = u
+	}
+	for _, t := range in.Terms {
+		pl.termDays[t.ID] = t.DueDays
+	}
+	pl.defTerm, pl.defTermBy = pl.defaultTerms()
+
+	p := &Plan{}
+	p.Firm, p.FirmDecisions = pl.firm()
+	projects := map[int64][]Project{}
+	for _, pr := range in.Projects {
+		projects[pr.ClientID] = append(projects[pr.ClientID], pr)
+	}
+	clients := slices.Clone(in.Clients)
+	slices.SortStableFunc(clients, func(a, b Client) int { return cmp.Compare(a.ID, b.ID) })
+	folded := map[string]bool{}
+	for _, c := range clients {
+		prs := projects[c.ID]
+		if !c.Active || !slices.ContainsFunc(prs, func(pr Project) bool { return pr.Active }) {
+			p.Notes = append(p.Notes, fmt.Sprintf("client %q (Harvest %d) left out: archived or no active project", c.Name, c.ID))
+			continue
+		}
+		name := strings.TrimSpace(c.Name)
+		if folded[strings.ToLower(name)] {
+			name = fmt.Sprintf("%s (Harvest %d)", name, c.ID)
+		}
+		folded[strings.ToLower(name)] = true
+		entry, cust := pl.client(c, name)
+		p.Clients = append(p.Clients, entry)
+		slices.SortStableFunc(prs, func(a, b Project) int { return cmp.Compare(a.ID, b.ID) })
+		for _, pr := range prs {
+			pl.engagement(p, pr, name, cust)
+		}
+	}
+	return p
+}
+
+// defaultTerms picks the firm's usual payment terms: the active QBO term
+// most customers use, else "Net 30", else 30 days.
+func (pl *planner) defaultTerms() (int, string) {
+	count := map[string]int{}
+	for _, c := range pl.in.Customers {
+		if c.TermID != "" {
+			count[c.TermID]++
+		}
+	}
+	best := ""
+	for _, t := range pl.in.Terms {
+		if t.Active && count[t.ID] > count[best] {
+			best = t.ID
+		}
+	}
+	for _, t := range pl.in.Terms {
+		if t.ID == best {
+			return t.DueDays, "QBO term " + t.Name + ", the one most customers have"
+		}
+	}
+	for _, t := range pl.in.Terms {
+		if t.Active && Normalise(t.Name) == "net 30" {
+			return t.DueDays, "QBO term " + t.Name
+		}
+	}
+	return 30, "no QBO term found"
+}
+
+func (pl *planner) slackOf(userID int64) (string, User, bool) {
+	u, ok := pl.users[userID]
+	if !ok || u.Email == "" {
+		return "", u, false
+	}
+	id, ok := pl.in.Slack[strings.ToLower(u.Email)]
+	return id, u, ok
+}
+
+// firm builds the firm block: name, zone, currency, approvers from the
+// Harvest administrators found in Slack, and the default QBO item.
+func (pl *planner) firm() (*yaml.Node, []string) {
+	m := mapping()
+	var ds []string
+	name := strings.TrimSpace(pl.in.FirmName)
+	if name == "" {
+		name = "My Firm"
+		ds = append(ds, "firm.name: Harvest gave no company name; write the firm's name")
+	}
+	put(m, "name", str(name))
+	put(m, "timezone", str("UTC"))
+	ds = append(ds, "firm.timezone: UTC is a placeholder; set the firm's IANA zone (America/New_York, Europe/London, …): cycles close and jobs run in it")
+	put(m, "home_currency", str(string(pl.home)))
+	var approvers []*yaml.Node
+	users := slices.Clone(pl.in.Users)
+	slices.SortFunc(users, func(a, b User) int { return cmp.Compare(a.ID, b.ID) })
+	for _, u := range users {
+		if !u.Active || !u.Admin {
+			continue
+		}
+		if id, _, ok := pl.slackOf(u.ID); ok {
+			if pl.fallback == "" {
+				pl.fallback = id
+			}
+			approvers = append(approvers, str(id))
+		} else {
+			ds = append(ds, fmt.Sprintf("firm.approvers: Harvest administrator %s (%s) was not found in Slack by email", u.Name, cmp.Or(u.Email, "no email")))
+		}
+	}
+	if pl.fallback != "" {
+		put(m, "billing_manager", str(pl.fallback))
+		ds = append(ds, "firm.billing_manager: guessed as the first Harvest administrator found in Slack; approvers: every one of them; confirm both")
+		put(m, "approvers", seq(true, approvers...))
+	} else {
+		ds = append(ds, "firm.billing_manager and firm.approvers: no Harvest administrator was found in Slack; add Slack user ids")
+	}
+	if item, how := pl.defaultItem(); item != "" {
+		put(m, "default_item", str(item))
+		ds = append(ds, "firm.default_item: "+how)
+	} else {
+		ds = append(ds, "firm.default_item: QBO has no active service item; create one (e.g. Services) and name it here")
+	}
+	ds = append(ds, "firm.ledger_write (not yet a configuration key): when should drafts be written to QuickBooks, at_draft (as soon as drafted, then approved in Slack) or at_approval (only once a partner approves)?")
+	return m, ds
+}
+
+// defaultItem picks the QBO item for tasks with no mapping: one named
+// Services (or Professional Services), else the first active service item.
+func (pl *planner) defaultItem() (string, string) {
+	for _, want := range []string{"Services", "Professional Services", "Consulting"} {
+		if r := pl.items.Find(want); r.Index >= 0 && pl.in.Items[r.Index].Active {
+			return pl.in.Items[r.Index].Name, fmt.Sprintf("QBO item %q (%s match for %q); confirm", pl.in.Items[r.Index].Name, r.Confidence, want)
+		}
+	}
+	for _, it := range pl.in.Items {
+		if it.Active && (it.Type == "" || it.Type == "Service") {
+			return it.Name, fmt.Sprintf("QBO item %q, the first active service item; no item is named Services; confirm", it.Name)
+		}
+	}
+	return "", ""
+}
+
+// client builds one client and returns the QBO customer it matched, if any.
+func (pl *planner) client(c Client, name string) (Entry, *Customer) {
+	m := mapping()
+	e := Entry{HarvestID: c.ID, Label: fmt.Sprintf("client %s (Harvest %d)", name, c.ID), Node: m}
+	put(m, "name", str(name))
+	put(m, "harvest_client_id", integer(c.ID))
+	r := pl.customers.Find(c.Name)
+	var cust *Customer
+	switch r.Confidence {
+	case Exact:
+		cust = &pl.in.Customers[r.Index]
+	case Normalised:
+		cust = &pl.in.Customers[r.Index]
+		e.Decisions = append(e.Decisions, fmt.Sprintf("QBO customer %q (id %s) matched by normalised name; confirm it is the same customer", cust.Name, cust.ID))
+	case Ambiguous:
+		var cs []string
+		for _, i := range r.Candidates {
+			cs = append(cs, fmt.Sprintf("%q (id %s)", pl.in.Customers[i].Name, pl.in.Customers[i].ID))
+		}
+		e.Decisions = append(e.Decisions, "several QBO customers fit: "+strings.Join(cs, ", ")+"; set qbo_customer_id to the right one")
+	default:
+		e.Decisions = append(e.Decisions, "no QBO customer matches this name; create the customer in QuickBooks or set qbo_customer_id")
+	}
+	cur := money.Currency(cmp.Or(c.Currency, string(pl.home)))
+	if cust != nil {
+		if !cust.Active {
+			e.Decisions = append(e.Decisions, fmt.Sprintf("QBO customer %q is inactive; reactivate it or pick another", cust.Name))
+		}
+		put(m, "qbo_customer_id", quoted(cust.ID))
+		if cust.Currency != "" && cust.Currency != string(cur) {
+			e.Decisions = append(e.Decisions, fmt.Sprintf("currency: Harvest says %s, QBO customer says %s; QBO's is written (invoices are in the customer's currency)", cur, cust.Currency))
+			cur = money.Currency(cust.Currency)
+		}
+	}
+	put(m, "currency", str(string(cur)))
+	switch {
+	case cust != nil && cust.Email != "":
+		put(m, "email", str(cust.Email))
+	case cust != nil:
+		e.Decisions = append(e.Decisions, "email: the QBO customer has no email; invoices cannot be emailed until one is set")
+	}
+	pl.clientOf[c.ID] = name
+	return e, cust
+}

@@ -1,0 +1,91 @@
+package setup
+
+import (
+	"strings"
+	"testing"
+
+	"billbot/internal/billing"
+	"billbot/internal/config"
+)
+
+// sampleInput is a small firm: clients whose names differ from QBO's in
+// the normalisable ways, one unmatched, projects billed by project, task,
+// person, a fixed fee, a monthly retainer budget and one with no rate.
+func sampleInput() Input {
+	d := billing.MustDate
+	return Input{
+		FirmName:     "Example CPA",
+		HomeCurrency: "USD",
+		Clients: []Client{
+			{ID: 1, Name: "Acme Corp", Currency: "USD", Active: true},
+			{ID: 2, Name: "Smith and Jones", Currency: "USD", Active: true},
+			{ID: 3, Name: "brown holdings ltd", Currency: "CAD", Active: true},
+			{ID: 4, Name: "Nobody Ventures", Currency: "USD", Active: true},
+			{ID: 5, Name: "Old Client", Currency: "USD", Active: false},
+		},
+		Projects: []Project{
+			{ID: 11, ClientID: 1, Name: "Tax 2026", Active: true, Billable: true, BillBy: "Project", HourlyRate: "195.0", StartsOn: d("2026-01-01"), CreatedOn: d("2025-12-01"),
+				Tasks:  []TaskAssignment{{Task: "Tax Prep", Billable: true, Active: true}, {Task: "Admin", Active: true}},
+				People: []UserAssignment{{UserID: 100, Name: "Pat Partner", Manager: true, Active: true, HourlyRate: "300.0"}}},
+			{ID: 21, ClientID: 2, Name: "Bookkeeping", Active: true, Billable: true, BillBy: "Tasks", CreatedOn: d("2025-06-01"),
+				Tasks: []TaskAssignment{{Task: "Bookkeeping", Billable: true, Active: true, HourlyRate: "95.0"}, {Task: "Payroll", Billable: true, Active: true, HourlyRate: "110.0"}}},
+			{ID: 31, ClientID: 3, Name: "Advisory", Active: true, Billable: true, BillBy: "People", StartsOn: d("2026-02-01"),
+				People: []UserAssignment{{UserID: 100, Name: "Pat Partner", Active: true, HourlyRate: "250.0"}, {UserID: 101, Name: "Sam Staff", Active: true, HourlyRate: "150.0"}, {UserID: 102, Name: "Kim Staff", Active: true, HourlyRate: "150.0"}}},
+			{ID: 32, ClientID: 3, Name: "Audit", Active: true, Billable: true, FixedFee: true, Fee: "12000.0", StartsOn: d("2026-01-01"), EndsOn: d("2026-12-31")},
+			{ID: 41, ClientID: 4, Name: "Monthly", Active: true, Billable: true, BillBy: "Project", HourlyRate: "180.0", Budget: "20.0", BudgetBy: "project", BudgetIsMonthly: true, StartsOn: d("2026-03-01")},
+			{ID: 42, ClientID: 4, Name: "No rate", Active: true, Billable: true, BillBy: "Project", StartsOn: d("2026-03-01")},
+			{ID: 43, ClientID: 4, Name: "Internal", Active: true, Billable: false, BillBy: "none"},
+			{ID: 51, ClientID: 5, Name: "Old", Active: false, Billable: true, BillBy: "Project"},
+		},
+		Users: []User{
+			{ID: 100, Name: "Pat Partner", Email: "pat@firm.example", Active: true, Admin: true},
+			{ID: 101, Name: "Sam Staff", Email: "sam@firm.example", Active: true},
+			{ID: 102, Name: "Kim Staff", Active: true},
+		},
+		Customers: []Customer{
+			{ID: "58", Name: "Acme Corp", Currency: "USD", Email: "ap@acme.example", Active: true, TermID: "3"},
+			{ID: "59", Name: "Smith & Jones, LLC", Currency: "USD", Active: true},
+			{ID: "60", Name: "Brown Holdings", Currency: "CAD", Email: "ap@brown.example", Active: true},
+		},
+		Items: []Item{{ID: "1", Name: "Services", Type: "Service", Active: true}, {ID: "2", Name: "Tax-Prep", Active: true}, {ID: "3", Name: "tax prep", Active: true}, {ID: "4", Name: "BOOKKEEPING", Active: true}},
+		Terms: []Term{{ID: "3", Name: "Net 15", DueDays: 15, Active: true}, {ID: "4", Name: "Net 30", DueDays: 30, Active: true}},
+		Slack: map[string]string{"pat@firm.example": "U0PAT"},
+	}
+}
+
+func TestBuildImports(t *testing.T) {
+	t.Parallel()
+	p := Build(sampleInput())
+	res, err := Render(p, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f, err := config.ParseFirm("setup.yml", res.YAML)
+	if err != nil {
+		t.Fatalf("config import rejects the file: %v\n%s", err, res.YAML)
+	}
+	if len(f.Clients) != 4 || len(f.Engagements) != 5 {
+		t.Errorf("%d clients, %d engagements\n%s", len(f.Clients), len(f.Engagements), res.YAML)
+	}
+	t.Logf("\n%s", res.YAML)
+	for _, want := range []string{
+		"DECIDE: no QBO customer matches this name",
+		`DECIDE: QBO customer "Smith & Jones, LLC" (id 59) matched by normalised name`,
+		`DECIDE: QBO customer "Brown Holdings" (id 60) matched by normalised name`,
+		"DECIDE: kind fixed_fee: Harvest's fee 12000.00 over 12 month(s) is written as 1000.00 a cycle",
+		"DECIDE: kind retainer: guessed",
+		"DECIDE: rates by person in Harvest (Pat Partner 250.00, Sam Staff 150.00, Kim Staff 150.00)",
+		"DECIDE: rates missing: Harvest bills by project but has no project rate",
+		"DECIDE: cycle: monthly is a guess",
+		"DECIDE: partner: guessed as the Harvest project manager",
+		"DECIDE: partner unknown",
+		`DECIDE: task_items: task "Tax Prep" fits several QBO items`,
+		"ledger_write: at_approval",
+		"NOTE: project \"Internal\" (Harvest 43) of Nobody Ventures left out: not billable",
+		"# - key: nobody-ventures-no-rate",
+	} {
+		if !strings.Contains(string(res.YAML), want) {
+			t.Errorf("file lacks %q", want)
+		}
+	}
+}
