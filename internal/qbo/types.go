@@ -143,6 +143,7 @@ type Customer struct {
 	Balance          Decimal       `json:"Balance,omitempty"`
 	CurrencyRef      *Ref          `json:"CurrencyRef,omitempty"`
 	PrimaryEmailAddr *EmailAddress `json:"PrimaryEmailAddr,omitempty"`
+	SalesTermRef     *Ref          `json:"SalesTermRef,omitempty"` // the customer's default payment terms
 	MetaData         *MetaData     `json:"MetaData,omitempty"`
 }
 

@@ -112,6 +112,7 @@ type Customer struct {
 	CompanyName string
 	Currency    string
 	Email       string
+	TermID      string // SalesTermRef, a seeded Term's id
 	Inactive    bool
 }
 
@@ -131,6 +132,9 @@ func (s *Server) SeedCustomer(c Customer) string {
 	}
 	if c.CompanyName != "" {
 		d["CompanyName"] = raw(c.CompanyName)
+	}
+	if c.TermID != "" {
+		d["SalesTermRef"] = raw(map[string]string{"value": c.TermID})
 	}
 	if c.Email != "" {
 		d["PrimaryEmailAddr"] = raw(map[string]string{"Address": c.Email})

@@ -1,0 +1,269 @@
+package setup
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+	"sync/atomic"
+
+	"golang.org/x/sync/errgroup"
+
+	"billbot/internal/billing"
+	"billbot/internal/harvest"
+	"billbot/internal/qbo"
+)
+
+// Harvest is what setup reads from Harvest (*harvest.Client).
+type Harvest interface {
+	GetCompany(ctx context.Context) (harvest.Company, error)
+	ListClients(ctx context.Context) ([]harvest.Customer, error)
+	ListProjects(ctx context.Context) ([]harvest.Project, error)
+	ListUsers(ctx context.Context) ([]harvest.User, error)
+	ListTaskAssignments(ctx context.Context, projectID int64) ([]harvest.TaskAssignment, error)
+	ListUserAssignments(ctx context.Context, projectID int64) ([]harvest.UserAssignment, error)
+}
+
+// Books is what setup reads from QuickBooks Online (*qbo.Client).
+type Books interface {
+	QueryCustomers(ctx context.Context, where string) ([]qbo.Customer, error)
+	QueryItems(ctx context.Context, where string) ([]qbo.Item, error)
+	QueryTerms(ctx context.Context, where string) ([]qbo.Term, error)
+}
+
+// Directory finds a Slack user by email (users.lookupByEmail); found is
+// false when no member has that address.
+type Directory interface {
+	LookupEmail(ctx context.Context, email string) (id string, found bool, err error)
+}
+
+// Sources are the vendors Gather reads. Books and Directory may be nil
+// (QuickBooks not connected, no Slack token): the plan then lists every
+// match as a decision.
+type Sources struct {
+	Harvest   Harvest
+	Books     Books
+	Directory Directory
+	// Workers is how many project assignment lists are fetched at once
+	// (the Harvest client's rate limiter paces them); default 8.
+	Workers int
+	// Progress, when set, is told how many projects' assignments are read.
+	Progress func(done, total int)
+}
+
+// Calls counts the vendor calls Gather made, by kind.
+type Calls struct {
+	HarvestLists int // clients, projects, users, company
+	Assignments  int // task and user assignment lists, one per project each
+	QBOQueries   int
+	SlackLookups int
+}
+
+// Gather reads everything setup needs. Harvest's assignments are read per
+// active, billable project (the calls setup cannot avoid), in parallel
+// with the QBO queries and the Slack lookups.
+func Gather(ctx context.Context, s Sources) (Input, Calls, error) {
+	var in Input
+	var calls Calls
+	g, ctx := errgroup.WithContext(ctx)
+	if s.Books != nil {
+		g.Go(func() error { return gatherBooks(ctx, s.Books, &in, &calls) })
+	}
+	co, err := s.Harvest.GetCompany(ctx)
+	if err != nil {
+		return in, calls, fmt.Errorf("setup: %w", err)
+	}
+	in.FirmName = co.Name
+	clients, err := s.Harvest.ListClients(ctx)
+	if err != nil {
+		return in, calls, fmt.Errorf("setup: %w", err)
+	}
+	projects, err := s.Harvest.ListProjects(ctx)
+	if err != nil {
+		return in, calls, fmt.Errorf("setup: %w", err)
+	}
+	users, err := s.Harvest.ListUsers(ctx)
+	if err != nil {
+		return in, calls, fmt.Errorf("setup: %w", err)
+	}
+	calls.HarvestLists = 4
+	in.Clients, in.Users = convertClients(clients), convertUsers(users)
+	if s.Directory != nil {
+		in.Slack = map[string]string{}
+		g.Go(func() error { return lookupAll(ctx, s.Directory, in.Users, in.Slack, &calls) })
+	}
+	active := map[int64]bool{}
+	for _, c := range in.Clients {
+		active[c.ID] = c.Active
+	}
+	in.Projects = make([]Project, len(projects))
+	var todo []int
+	for i, p := range projects {
+		in.Projects[i] = convertProject(p)
+		if p.IsActive && p.IsBillable && active[p.Client.ID] {
+			todo = append(todo, i)
+		}
+	}
+	var done atomic.Int64
+	work := make(chan int)
+	workers := s.Workers
+	if workers <= 0 {
+		workers = 8
+	}
+	for range workers {
+		g.Go(func() error {
+			for i := range work {
+				if err := assignments(ctx, s.Harvest, &in.Projects[i]); err != nil {
+					return err
+				}
+				if n := done.Add(1); s.Progress != nil {
+					s.Progress(int(n), len(todo))
+				}
+			}
+			return nil
+		})
+	}
+	g.Go(func() error {
+		defer close(work)
+		for _, i := range todo {
+			select {
+			case work <- i:
+			case <-ctx.Done():
+				return ctx.Err()
+			}
+		}
+		return nil
+	})
+	if err := g.Wait(); err != nil {
+		return in, calls, err
+	}
+	calls.Assignments = 2 * len(todo)
+	if in.HomeCurrency == "" {
+		in.HomeCurrency = commonCurrency(in.Clients)
+	}
+	return in, calls, nil
+}
+
+func assignments(ctx context.Context, h Harvest, p *Project) error {
+	tas, err := h.ListTaskAssignments(ctx, p.ID)
+	if err != nil {
+		return fmt.Errorf("setup: %w", err)
+	}
+	uas, err := h.ListUserAssignments(ctx, p.ID)
+	if err != nil {
+		return fmt.Errorf("setup: %w", err)
+	}
+	for _, ta := range tas {
+		if ta.Task == nil {
+			continue
+		}
+		p.Tasks = append(p.Tasks, TaskAssignment{Task: ta.Task.Name, Billable: ta.Billable, Active: ta.IsActive, HourlyRate: ta.HourlyRate.String()})
+	}
+	for _, ua := range uas {
+		if ua.User == nil {
+			continue
+		}
+		p.People = append(p.People, UserAssignment{UserID: ua.User.ID, Name: ua.User.Name, Manager: ua.IsProjectManager, Active: ua.IsActive, HourlyRate: ua.HourlyRate.String()})
+	}
+	return nil
+}
+
+func gatherBooks(ctx context.Context, b Books, in *Input, calls *Calls) error {
+	cs, err := b.QueryCustomers(ctx, "")
+	if err != nil {
+		return fmt.Errorf("setup: %w", err)
+	}
+	items, err := b.QueryItems(ctx, "")
+	if err != nil {
+		return fmt.Errorf("setup: %w", err)
+	}
+	terms, err := b.QueryTerms(ctx, "")
+	if err != nil {
+		return fmt.Errorf("setup: %w", err)
+	}
+	for _, c := range cs {
+		x := Customer{ID: c.ID, Name: c.DisplayName, Company: c.CompanyName, Active: c.Active}
+		if c.CurrencyRef != nil {
+			x.Currency = c.CurrencyRef.Value
+		}
+		if c.PrimaryEmailAddr != nil {
+			x.Email = c.PrimaryEmailAddr.Address
+		}
+		if c.SalesTermRef != nil {
+			x.TermID = c.SalesTermRef.Value
+		}
+		in.Customers = append(in.Customers, x)
+	}
+	for _, it := range items {
+		in.Items = append(in.Items, Item{ID: it.ID, Name: it.Name, Type: it.Type, Active: it.Active})
+	}
+	for _, t := range terms {
+		in.Terms = append(in.Terms, Term{ID: t.ID, Name: t.Name, DueDays: t.DueDays, Active: t.Active})
+	}
+	calls.QBOQueries = 3 // at least; paging adds more
+	return nil
+}
+
+// lookupAll resolves every active user with an email in Slack, one at a
+// time (users.lookupByEmail is Tier 3; the Directory paces itself).
+func lookupAll(ctx context.Context, d Directory, users []User, out map[string]string, calls *Calls) error {
+	for _, u := range users {
+		if !u.Active || u.Email == "" {
+			continue
+		}
+		email := strings.ToLower(u.Email)
+		if _, dup := out[email]; dup {
+			continue
+		}
+		id, found, err := d.LookupEmail(ctx, u.Email)
+		calls.SlackLookups++
+		if err != nil {
+			return fmt.Errorf("setup: look up %s in Slack: %w", u.Email, err)
+		}
+		if found {
+			out[email] = id
+		}
+	}
+	return nil
+}
+
+func convertClients(cs []harvest.Customer) []Client {
+	out := make([]Client, len(cs))
+	for i, c := range cs {
+		out[i] = Client{ID: c.ID, Name: c.Name, Currency: c.Currency, Active: c.IsActive}
+	}
+	return out
+}
+
+func convertUsers(us []harvest.User) []User {
+	out := make([]User, len(us))
+	for i, u := range us {
+		out[i] = User{ID: u.ID, Name: u.Name(), Email: u.Email, Active: u.IsActive, Admin: slices.Contains(u.AccessRoles, "administrator"), Rate: u.DefaultHourlyRate.String()}
+	}
+	return out
+}
+
+func convertProject(p harvest.Project) Project {
+	return Project{
+		ID: p.ID, ClientID: p.Client.ID, Name: p.Name, Code: p.Code,
+		Active: p.IsActive, Billable: p.IsBillable, FixedFee: p.IsFixedFee, BillBy: p.BillBy,
+		HourlyRate: p.HourlyRate.String(), Fee: p.Fee.String(), Budget: p.Budget.String(),
+		BudgetBy: p.BudgetBy, BudgetIsMonthly: p.BudgetIsMonthly,
+		StartsOn: p.StartsOn, EndsOn: p.EndsOn, CreatedOn: billing.DateOf(p.CreatedAt),
+	}
+}
+
+// commonCurrency is the currency most active clients use.
+func commonCurrency(cs []Client) string {
+	n := map[string]int{}
+	best := "USD"
+	for _, c := range cs {
+		if c.Active && c.Currency != "" {
+			n[c.Currency]++
+			if n[c.Currency] > n[best] {
+				best = c.Currency
+			}
+		}
+	}
+	return best
+}
