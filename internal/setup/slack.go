@@ -26,9 +26,10 @@ type SlackDirectory struct {
 }
 
 // NewSlackDirectory paces calls to n per window (SlackTier3PerWindow per
-// SlackTier3Window for Slack itself).
+// SlackTier3Window for Slack itself): a burst of n, then n a window. Slack
+// tolerates bursts ("50+ per minute"); a 429 is waited out.
 func NewSlackDirectory(api *slack.Client, n int, window time.Duration) *SlackDirectory {
-	return &SlackDirectory{api: api, limiter: rate.NewLimiter(rate.Every(window/time.Duration(n)), 1)}
+	return &SlackDirectory{api: api, limiter: rate.NewLimiter(rate.Every(window/time.Duration(n)), n)}
 }
 
 // LookupEmail calls users.lookupByEmail; users_not_found is not an error.
