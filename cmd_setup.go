@@ -10,17 +10,19 @@ import (
 	"path/filepath"
 	"time"
 
+	"billbot/internal/billing"
 	"billbot/internal/setup"
 )
 
 func setupCommand() command {
-	var out string
+	var out, goLive string
 	var quiet bool
 	return command{
 		name:    "setup",
 		summary: "Read Harvest, QuickBooks and Slack and write a firm configuration (YAML) that config import accepts, with every decision a person must make listed in it as a comment. With --out naming an existing file, keep what is in it, add what is new, and print what changed.",
 		flags: func(fs *flag.FlagSet) {
 			fs.StringVar(&out, "out", "", "write the YAML to this file (default: standard output); an existing file is merged, never overwritten blindly")
+			fs.StringVar(&goLive, "go-live", "", "the cut-over day YYYY-MM-DD (firm.go_live): count the unbilled hours Harvest holds before it; the existing file's go_live wins")
 			fs.BoolVar(&quiet, "quiet", false, "no progress output")
 		},
 		run: func(ctx context.Context, c *cli, fs *flag.FlagSet) error {
@@ -38,6 +40,16 @@ func setupCommand() command {
 			src, err := c.setupSources(ctx)
 			if err != nil {
 				return err
+			}
+			if goLive != "" {
+				d, err := billing.ParseDate(goLive)
+				if err != nil {
+					return usagef("--go-live: %v", err)
+				}
+				src.GoLive = d
+			}
+			if d := setup.GoLiveOf(existing); !d.IsZero() {
+				src.GoLive = d
 			}
 			if !quiet && isTerminal(c.stderr) {
 				src.Progress = func(done, total int) { fmt.Fprintf(c.stderr, "\rread assignments of %d of %d projects", done, total) }
@@ -73,6 +85,9 @@ func setupCommand() command {
 				len(plan.Clients), len(plan.Engagements), len(plan.Pending), res.Decisions, res.Kept)
 			fmt.Fprintf(report, "setup: %d Harvest calls (%d for assignments), %d QuickBooks queries, %d Slack lookups in %s\n",
 				calls.HarvestLists+calls.Assignments, calls.Assignments, calls.QBOQueries, calls.SlackLookups, time.Since(start).Round(time.Millisecond))
+			if !in.GoLive.IsZero() {
+				fmt.Fprintf(report, "setup: go_live %s leaves out %s unbilled billable hours (%d Harvest entries) before it\n", in.GoLive, in.History.Hours, in.History.Entries)
+			}
 			if out != "" {
 				fmt.Fprintf(report, "setup: wrote %s; check every DECIDE line, then run: billbot config import %s\n", out, out)
 			}

@@ -5,7 +5,9 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
+	"billbot/internal/billing"
 	"billbot/internal/harvest/harvestsandbox"
 	"billbot/internal/money"
 	"billbot/internal/qbo/qbosandbox"
@@ -39,9 +41,25 @@ func TestCLISetup(t *testing.T) {
 	}
 	file := filepath.Join(dir, "firm.yml")
 
-	out, stderr, err := runCLI(t, dir, env, "setup", "--out", file)
+	// Unbilled time before go_live: 2.5 billable hours; the billed and the
+	// non-billable entries do not count, nor time after go_live.
+	for i, e := range []struct {
+		day      string
+		hours    string
+		billable bool
+		billed   bool
+	}{{"2026-10-05", "1.5", true, false}, {"2026-10-30", "1.0", true, false}, {"2026-10-06", "4.0", true, true}, {"2026-10-07", "3.0", false, false}, {"2026-11-02", "2.0", true, false}} {
+		f.Harvest.Entries = append(f.Harvest.Entries, harvestsandbox.Entry{ID: int64(900 + i), SpentDate: billing.MustDate(e.day), UserID: 7001, ClientID: 5001, ProjectID: 14001, TaskID: 9001,
+			Hours: money.MustHours(e.hours), Billable: e.billable, IsBilled: e.billed, BillableRate: money.MustParse("195.00", "USD"), CreatedAt: time.Now(), UpdatedAt: time.Now()})
+	}
+	h.Seed(f.Harvest)
+
+	out, stderr, err := runCLI(t, dir, env, "setup", "--out", file, "--go-live", "2026-11-01")
 	if err != nil {
 		t.Fatalf("setup: %v\n%s", err, stderr)
+	}
+	if !strings.Contains(out, "setup: go_live 2026-11-01 leaves out 2.50 unbilled billable hours (2 Harvest entries) before it") {
+		t.Errorf("setup output lacks the hours go_live leaves out: %q", out)
 	}
 	if !strings.Contains(out, "setup: 4 clients, 5 engagements, 0 to finish by hand") || !strings.Contains(out, "3 QuickBooks queries, 3 Slack lookups") {
 		t.Errorf("setup output = %q (stderr %q)", out, stderr)
@@ -50,7 +68,7 @@ func TestCLISetup(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, want := range []string{"DECIDE: no QBO customer matches this name", `qbo_customer_id: "7"`, "partner: U0DANA", "DECIDE: rates by person"} {
+	for _, want := range []string{"DECIDE: no QBO customer matches this name", `qbo_customer_id: "7"`, "partner: U0DANA", "DECIDE: person_rates", "mode: shadow", "go_live: \"2026-11-01\""} {
 		if !strings.Contains(string(written), want) {
 			t.Errorf("file lacks %q:\n%s", want, written)
 		}
@@ -78,13 +96,14 @@ func TestCLISetup(t *testing.T) {
 		"new: client Zeta Labs (Harvest 5005), 1 decision(s)",
 		"new: engagement zeta-labs-books (Harvest project 14006",
 		"kept from the existing file",
+		"setup: go_live 2026-11-01 leaves out 2.50", // the file's go_live, without the flag
 	} {
 		if !strings.Contains(out, want) {
 			t.Errorf("re-run output lacks %q:\n%s", want, out)
 		}
 	}
 	again, _ := os.ReadFile(file)
-	if !strings.Contains(string(again), `rates: {'*': "210.00"}`) || !strings.Contains(string(again), "DECIDE: no QBO customer matches this name; create the customer in QuickBooks or set qbo_customer_id\n  - name: Zeta Labs") {
+	if !strings.Contains(string(again), `rates: {'*': "210.00"}`) || !strings.Contains(string(again), "DECIDE: no QBO customer matches this name; create the customer in QuickBooks or set qbo_customer_id, then remove mode: off\n  - name: Zeta Labs") {
 		t.Errorf("re-run file lost the hand edit or the new client's decision:\n%s", again)
 	}
 	if out, stderr, err := runCLI(t, dir, env, "config", "import", file); err != nil || !strings.Contains(out, "5 clients, 6 engagements") {

@@ -152,8 +152,12 @@ func (pl *planner) terms(m *yaml.Node, e *Entry, pr Project, cur money.Currency)
 		return billing.FixedFee, true
 	}
 	rates, ok := pl.rates(e, pr, cur)
-	put(m, "rates", rates)
-	if hours, err := money.ParseHours(strings.TrimSpace(pr.Budget)); pr.BudgetIsMonthly && pr.BudgetBy == "project" && err == nil && hours > 0 && ok {
+	if pr.BillBy == "People" && ok {
+		put(m, "person_rates", rates)
+	} else {
+		put(m, "rates", rates)
+	}
+	if hours, err := money.ParseHours(strings.TrimSpace(pr.Budget)); pr.BillBy == "Project" && pr.BudgetIsMonthly && pr.BudgetBy == "project" && err == nil && hours > 0 && ok {
 		rate, _ := amount(get(rates, billing.DefaultRateKey).Value, cur)
 		ret := flow()
 		put(ret, "hours", quoted(hours.String()))
@@ -208,39 +212,37 @@ func (pl *planner) rates(e *Entry, pr Project, cur money.Currency) (*yaml.Node, 
 	}
 }
 
-// personRates handles a project Harvest bills by person: billbot's rate
-// card is per task, so the most common person rate is the default and
-// every person's rate is listed for a person to decide.
+// personRates handles a project Harvest bills by person: person_rates
+// from the user assignments' hourly rates, keyed by name.
 func (pl *planner) personRates(e *Entry, pr Project, cur money.Currency) (*yaml.Node, bool) {
 	r := flow()
-	count := map[money.Amount]int{}
-	var listed []string
+	var missing []string
+	names := map[string]bool{}
 	for _, ua := range pr.People {
 		if !ua.Active {
 			continue
 		}
 		a, ok := amount(ua.HourlyRate, cur)
 		if !ok {
-			listed = append(listed, ua.Name+" (no rate)")
+			missing = append(missing, ua.Name)
 			continue
 		}
-		count[a]++
-		listed = append(listed, ua.Name+" "+a.Format(cur))
-	}
-	var best money.Amount
-	found := false
-	for a, n := range count {
-		if !found || n > count[best] || (n == count[best] && a > best) {
-			best, found = a, true
+		key := ua.Name
+		if names[strings.ToLower(key)] || strings.TrimSpace(key) == "" {
+			key = fmt.Sprint(ua.UserID)
 		}
+		names[strings.ToLower(key)] = true
+		put(r, key, quoted(a.Format(cur)))
 	}
-	if !found {
-		e.Decisions = append(e.Decisions, "rates missing: Harvest bills by person and no one on the project has a rate; set rates, then uncomment it")
+	if len(missing) > 0 {
+		e.Decisions = append(e.Decisions, "person_rates missing for "+strings.Join(missing, ", ")+"; add them")
+	}
+	if len(r.Content) == 0 {
+		e.Decisions = append(e.Decisions, "rates missing: Harvest bills by person and no one on the project has a rate; set person_rates, then uncomment it")
 		put(r, billing.DefaultRateKey, quoted(""))
 		return r, false
 	}
-	put(r, billing.DefaultRateKey, quoted(best.Format(cur)))
-	e.Decisions = append(e.Decisions, "rates by person in Harvest ("+strings.Join(listed, ", ")+"); \"*\" is the most common, "+best.Format(cur)+"; decide the engagement's rates")
+	e.Decisions = append(e.Decisions, "person_rates: Harvest bills this project by person; its rates are written; confirm them against the engagement letter")
 	return r, true
 }
 

@@ -1,6 +1,7 @@
 package setup
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"slices"
@@ -11,6 +12,7 @@ import (
 
 	"billbot/internal/billing"
 	"billbot/internal/harvest"
+	"billbot/internal/money"
 	"billbot/internal/qbo"
 )
 
@@ -22,6 +24,7 @@ type Harvest interface {
 	ListUsers(ctx context.Context) ([]harvest.User, error)
 	ListTaskAssignments(ctx context.Context, projectID int64) ([]harvest.TaskAssignment, error)
 	ListUserAssignments(ctx context.Context, projectID int64) ([]harvest.UserAssignment, error)
+	ListTimeEntries(ctx context.Context, opts harvest.TimeEntryListOptions, fn func(page []harvest.TimeEntry) error) error
 }
 
 // Books is what setup reads from QuickBooks Online (*qbo.Client).
@@ -49,11 +52,15 @@ type Sources struct {
 	Workers int
 	// Progress, when set, is told how many projects' assignments are read.
 	Progress func(done, total int)
+	// GoLive, when set, is the firm's cut-over: Gather counts the unbilled
+	// billable time Harvest holds before it.
+	GoLive billing.Date
 }
 
 // Calls counts the vendor calls Gather made, by kind.
 type Calls struct {
 	HarvestLists int // clients, projects, users, company
+	EntryPages   int // time entries before go_live
 	Assignments  int // task and user assignment lists, one per project each
 	QBOQueries   int
 	SlackLookups int
@@ -88,6 +95,10 @@ func Gather(ctx context.Context, s Sources) (Input, Calls, error) {
 	}
 	calls.HarvestLists = 4
 	in.Clients, in.Users = convertClients(clients), convertUsers(users)
+	if !s.GoLive.IsZero() {
+		in.GoLive = s.GoLive
+		g.Go(func() error { return history(ctx, s.Harvest, s.GoLive, &in.History, &calls) })
+	}
 	if s.Directory != nil {
 		in.Slack = map[string]string{}
 		g.Go(func() error { return lookupAll(ctx, s.Directory, in.Users, in.Slack, &calls) })
@@ -164,6 +175,30 @@ func assignments(ctx context.Context, h Harvest, p *Project) error {
 			continue
 		}
 		p.People = append(p.People, UserAssignment{UserID: ua.User.ID, Name: ua.User.Name, Manager: ua.IsProjectManager, Active: ua.IsActive, HourlyRate: ua.HourlyRate.String()})
+	}
+	return nil
+}
+
+// history counts the unbilled, billable, stopped time spent before goLive:
+// what billbot will never bill once go_live is set.
+func history(ctx context.Context, h Harvest, goLive billing.Date, out *History, calls *Calls) error {
+	err := h.ListTimeEntries(ctx, harvest.TimeEntryListOptions{To: goLive.AddDays(-1)}, func(page []harvest.TimeEntry) error {
+		calls.EntryPages++
+		for _, e := range page {
+			if !e.Billable || e.IsBilled || e.IsRunning {
+				continue
+			}
+			hours, err := money.ParseHours(string(cmp.Or(e.RoundedHours, e.Hours)))
+			if err != nil {
+				return fmt.Errorf("time entry %d: hours %q: %w", e.ID, cmp.Or(e.RoundedHours, e.Hours), err)
+			}
+			out.Entries++
+			out.Hours += hours
+		}
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("setup: count time before go_live: %w", err)
 	}
 	return nil
 }

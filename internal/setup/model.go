@@ -1,6 +1,9 @@
 package setup
 
-import "billbot/internal/billing"
+import (
+	"billbot/internal/billing"
+	"billbot/internal/money"
+)
 
 // Input is what setup reads from the vendors, as plain values. Rates and
 // fees are decimal strings as the vendor sent them; empty means none.
@@ -17,6 +20,17 @@ type Input struct {
 	Terms        []Term
 	// Slack: lower-cased email → Slack user id, for the addresses found.
 	Slack map[string]string
+	// GoLive is the firm's cut-over day when one is chosen; History is
+	// the unbilled billable time Harvest holds before it, which billbot
+	// will never bill.
+	GoLive  billing.Date
+	History History
+}
+
+// History is the time go_live leaves out.
+type History struct {
+	Entries int
+	Hours   money.Hours
 }
 
 // Client is a Harvest client.

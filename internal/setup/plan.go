@@ -8,6 +8,7 @@ import (
 
 	"go.yaml.in/yaml/v3"
 
+	"billbot/internal/billing"
 	"billbot/internal/money"
 )
 
@@ -166,6 +167,14 @@ func (pl *planner) firm() (*yaml.Node, []string) {
 	put(m, "timezone", str("UTC"))
 	ds = append(ds, "firm.timezone: UTC is a placeholder; set the firm's IANA zone (America/New_York, Europe/London, …): cycles close and jobs run in it")
 	put(m, "home_currency", str(string(pl.home)))
+	if !pl.in.GoLive.IsZero() {
+		put(m, "go_live", str(pl.in.GoLive.String()))
+		ds = append(ds, fmt.Sprintf("firm.go_live %s leaves out %s hours of unbilled billable time in %d Harvest entries before it: bill those the old way, or move go_live earlier", pl.in.GoLive, pl.in.History.Hours, pl.in.History.Entries))
+	} else {
+		ds = append(ds, "firm.go_live: not set; every unbilled hour in Harvest would be drafted. Set the cut-over day (time before it is never billed), then run setup again to see how many hours it leaves out")
+	}
+	put(m, "mode", str(string(billing.ModeShadow)))
+	ds = append(ds, "firm.mode: shadow (draft and compare with the invoices the firm issues itself, write nothing to QuickBooks); set live once the drafts agree")
 	var approvers []*yaml.Node
 	users := slices.Clone(pl.in.Users)
 	slices.SortFunc(users, func(a, b User) int { return cmp.Compare(a.ID, b.ID) })
@@ -195,8 +204,37 @@ func (pl *planner) firm() (*yaml.Node, []string) {
 	} else {
 		ds = append(ds, "firm.default_item: QBO has no active service item; create one (e.g. Services) and name it here")
 	}
+	if staff := pl.staff(); len(staff.Content) > 0 {
+		put(m, "staff", staff)
+		ds = append(ds, "firm.staff: every active Harvest user; levels are unknown: set level where engagements use level_rates; slack is the id found by email, else the email")
+	}
 	ds = append(ds, "firm.ledger_write (not yet a configuration key): when should drafts be written to QuickBooks, at_draft (as soon as drafted, then approved in Slack) or at_approval (only once a partner approves)?")
 	return m, ds
+}
+
+// staff lists the active Harvest users with their Slack person.
+func (pl *planner) staff() *yaml.Node {
+	out := seq(false)
+	users := slices.Clone(pl.in.Users)
+	slices.SortFunc(users, func(a, b User) int { return cmp.Compare(a.ID, b.ID) })
+	names := map[string]bool{}
+	for _, u := range users {
+		name := strings.TrimSpace(u.Name)
+		if !u.Active || name == "" || names[strings.ToLower(name)] {
+			continue
+		}
+		names[strings.ToLower(name)] = true
+		m := mapping()
+		put(m, "harvest_user_id", integer(u.ID))
+		put(m, "name", str(name))
+		if id, _, ok := pl.slackOf(u.ID); ok {
+			put(m, "slack", str(id))
+		} else if strings.Contains(u.Email, "@") {
+			put(m, "slack", str(u.Email))
+		}
+		out.Content = append(out.Content, m)
+	}
+	return out
 }
 
 // defaultItem picks the QBO item for tasks with no mapping: one named
@@ -236,7 +274,7 @@ func (pl *planner) client(c Client, name string) (Entry, *Customer) {
 		}
 		e.Decisions = append(e.Decisions, "several QBO customers fit: "+strings.Join(cs, ", ")+"; set qbo_customer_id to the right one")
 	default:
-		e.Decisions = append(e.Decisions, "no QBO customer matches this name; create the customer in QuickBooks or set qbo_customer_id")
+		e.Decisions = append(e.Decisions, "no QBO customer matches this name; create the customer in QuickBooks or set qbo_customer_id, then remove mode: off")
 	}
 	cur := money.Currency(cmp.Or(c.Currency, string(pl.home)))
 	if cust != nil {
@@ -255,6 +293,9 @@ func (pl *planner) client(c Client, name string) (Entry, *Customer) {
 		put(m, "email", str(cust.Email))
 	case cust != nil:
 		e.Decisions = append(e.Decisions, "email: the QBO customer has no email; invoices cannot be emailed until one is set")
+	}
+	if r.Confidence == NoMatch {
+		put(m, "mode", str(string(billing.ModeOff)))
 	}
 	pl.clientOf[c.ID] = name
 	return e, cust

@@ -6,6 +6,7 @@ import (
 
 	"billbot/internal/billing"
 	"billbot/internal/config"
+	"billbot/internal/money"
 )
 
 // sampleInput is a small firm: clients whose names differ from QBO's in
@@ -53,6 +54,24 @@ func sampleInput() Input {
 	}
 }
 
+func TestBuildGoLive(t *testing.T) {
+	t.Parallel()
+	in := sampleInput()
+	in.GoLive = billing.MustDate("2026-11-01")
+	in.History = History{Entries: 12, Hours: money.MustHours("37.5")}
+	res, err := Render(Build(in), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f, err := config.ParseFirm("setup.yml", res.YAML)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if f.GoLive != in.GoLive || !strings.Contains(string(res.YAML), "DECIDE: firm.go_live 2026-11-01 leaves out 37.50 hours of unbilled billable time in 12 Harvest entries") {
+		t.Errorf("go_live %s; file:\n%s", f.GoLive, res.YAML)
+	}
+}
+
 func TestBuildImports(t *testing.T) {
 	t.Parallel()
 	p := Build(sampleInput())
@@ -64,7 +83,7 @@ func TestBuildImports(t *testing.T) {
 	if err != nil {
 		t.Fatalf("config import rejects the file: %v\n%s", err, res.YAML)
 	}
-	if len(f.Clients) != 4 || len(f.Engagements) != 5 {
+	if len(f.Clients) != 4 || len(f.Engagements) != 5 || len(f.Staff) != 3 || f.Mode != "shadow" || f.Engagements[2].PersonRates["Sam Staff"] != 15000 {
 		t.Errorf("%d clients, %d engagements\n%s", len(f.Clients), len(f.Engagements), res.YAML)
 	}
 	t.Logf("\n%s", res.YAML)
@@ -74,7 +93,12 @@ func TestBuildImports(t *testing.T) {
 		`DECIDE: QBO customer "Brown Holdings" (id 60) matched by normalised name`,
 		"DECIDE: kind fixed_fee: Harvest's fee 12000.00 over 12 month(s) is written as 1000.00 a cycle",
 		"DECIDE: kind retainer: guessed",
-		"DECIDE: rates by person in Harvest (Pat Partner 250.00, Sam Staff 150.00, Kim Staff 150.00)",
+		`person_rates: {Pat Partner: "250.00", Sam Staff: "150.00", Kim Staff: "150.00"}`,
+		"DECIDE: person_rates: Harvest bills this project by person",
+		"mode: shadow",
+		"- name: Nobody Ventures\n    harvest_client_id: 4\n    currency: USD\n    mode: off",
+		"- harvest_user_id: 100\n      name: Pat Partner\n      slack: U0PAT\n    - harvest_user_id: 101\n      name: Sam Staff\n      slack: sam@firm.example",
+		"DECIDE: firm.go_live: not set",
 		"DECIDE: rates missing: Harvest bills by project but has no project rate",
 		"DECIDE: cycle: monthly is a guess",
 		"DECIDE: partner: guessed as the Harvest project manager",

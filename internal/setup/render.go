@@ -8,6 +8,8 @@ import (
 	"strings"
 
 	"go.yaml.in/yaml/v3"
+
+	"billbot/internal/billing"
 )
 
 // pendingMarker starts the comment block of engagements to finish and
@@ -64,6 +66,24 @@ func Render(p *Plan, existing []byte) (Result, error) {
 	}
 	res.YAML = buf.Bytes()
 	return res, nil
+}
+
+// GoLiveOf returns firm.go_live of an existing file, zero when it has
+// none or cannot be read (Render reports an unreadable file).
+func GoLiveOf(existing []byte) billing.Date {
+	old, err := parseExisting(existing)
+	if err != nil || old == nil {
+		return billing.Date{}
+	}
+	v := get(get(old, "firm"), "go_live")
+	if v == nil {
+		return billing.Date{}
+	}
+	d, err := billing.ParseDate(strings.TrimSpace(v.Value))
+	if err != nil {
+		return billing.Date{}
+	}
+	return d
 }
 
 // parseExisting reads the current file, dropping the pending block a
