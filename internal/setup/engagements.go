@@ -250,6 +250,9 @@ func (pl *planner) personRates(e *Entry, pr Project, cur money.Currency) (*yaml.
 func (pl *planner) taskItems(m *yaml.Node, e *Entry, pr Project) {
 	ti := flow()
 	seen := map[string]bool{}
+	if !pl.in.BooksRead {
+		return
+	}
 	for _, ta := range pr.Tasks {
 		if !ta.Billable || !ta.Active || seen[ta.Task] {
 			continue

@@ -70,7 +70,7 @@ type Calls struct {
 // active, billable project (the calls setup cannot avoid), in parallel
 // with the QBO queries and the Slack lookups.
 func Gather(ctx context.Context, s Sources) (Input, Calls, error) {
-	var in Input
+	in := Input{BooksRead: s.Books != nil, SlackRead: s.Directory != nil}
 	var calls Calls
 	g, ctx := errgroup.WithContext(ctx)
 	if s.Books != nil {

@@ -20,6 +20,9 @@ type Input struct {
 	Terms        []Term
 	// Slack: lower-cased email → Slack user id, for the addresses found.
 	Slack map[string]string
+	// BooksRead and SlackRead say whether QBO and Slack were read at all:
+	// a customer missing from a ledger setup never saw is not "unmatched".
+	BooksRead, SlackRead bool
 	// GoLive is the firm's cut-over day when one is chosen; History is
 	// the unbilled billable time Harvest holds before it, which billbot
 	// will never bill.

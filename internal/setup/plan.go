@@ -81,6 +81,16 @@ func Build(in Input) *Plan {
 	for _, u := range in.Users {
 		pl.users[u.ID] = u
 	}
+	if !in.SlackRead {
+		// Without Slack, people are written as their emails, which config
+		// import resolves with users.lookupByEmail.
+		pl.in.Slack = map[string]string{}
+		for _, u := range in.Users {
+			if strings.Contains(u.Email, "@") {
+				pl.in.Slack[strings.ToLower(u.Email)] = u.Email
+			}
+		}
+	}
 	for _, t := range in.Terms {
 		pl.termDays[t.ID] = t.DueDays
 	}
@@ -88,6 +98,12 @@ func Build(in Input) *Plan {
 
 	p := &Plan{}
 	p.Firm, p.FirmDecisions = pl.firm()
+	if !in.SlackRead {
+		p.FirmDecisions = append(p.FirmDecisions, "Slack was not read (no SLACK_BOT_TOKEN): partners, managers, approvers and staff are written as Harvest emails, which config import looks up in Slack; check each")
+	}
+	if !in.BooksRead {
+		p.FirmDecisions = append(p.FirmDecisions, "QuickBooks was not read (not connected): no client has a qbo_customer_id or email and no task an item; connect QuickBooks and run setup again with --out this file")
+	}
 	projects := map[int64][]Project{}
 	for _, pr := range in.Projects {
 		projects[pr.ClientID] = append(projects[pr.ClientID], pr)
@@ -260,21 +276,29 @@ func (pl *planner) client(c Client, name string) (Entry, *Customer) {
 	put(m, "name", str(name))
 	put(m, "harvest_client_id", integer(c.ID))
 	r := pl.customers.Find(c.Name)
+	if !pl.in.BooksRead {
+		r = Found{Index: -1, Confidence: Ambiguous} // unknown, not unmatched
+	}
 	var cust *Customer
-	switch r.Confidence {
-	case Exact:
-		cust = &pl.in.Customers[r.Index]
-	case Normalised:
-		cust = &pl.in.Customers[r.Index]
-		e.Decisions = append(e.Decisions, fmt.Sprintf("QBO customer %q (id %s) matched by normalised name; confirm it is the same customer", cust.Name, cust.ID))
-	case Ambiguous:
-		var cs []string
-		for _, i := range r.Candidates {
-			cs = append(cs, fmt.Sprintf("%q (id %s)", pl.in.Customers[i].Name, pl.in.Customers[i].ID))
-		}
-		e.Decisions = append(e.Decisions, "several QBO customers fit: "+strings.Join(cs, ", ")+"; set qbo_customer_id to the right one")
+	switch {
+	case !pl.in.BooksRead:
+		e.Decisions = append(e.Decisions, "QBO customer unknown: QuickBooks was not read")
 	default:
-		e.Decisions = append(e.Decisions, "no QBO customer matches this name; create the customer in QuickBooks or set qbo_customer_id, then remove mode: off")
+		switch r.Confidence {
+		case Exact:
+			cust = &pl.in.Customers[r.Index]
+		case Normalised:
+			cust = &pl.in.Customers[r.Index]
+			e.Decisions = append(e.Decisions, fmt.Sprintf("QBO customer %q (id %s) matched by normalised name; confirm it is the same customer", cust.Name, cust.ID))
+		case Ambiguous:
+			var cs []string
+			for _, i := range r.Candidates {
+				cs = append(cs, fmt.Sprintf("%q (id %s)", pl.in.Customers[i].Name, pl.in.Customers[i].ID))
+			}
+			e.Decisions = append(e.Decisions, "several QBO customers fit: "+strings.Join(cs, ", ")+"; set qbo_customer_id to the right one")
+		default:
+			e.Decisions = append(e.Decisions, "no QBO customer matches this name; create the customer in QuickBooks or set qbo_customer_id, then remove mode: off")
+		}
 	}
 	cur := money.Currency(cmp.Or(c.Currency, string(pl.home)))
 	if cust != nil {

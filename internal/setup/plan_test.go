@@ -48,9 +48,10 @@ func sampleInput() Input {
 			{ID: "59", Name: "Smith & Jones, LLC", Currency: "USD", Active: true},
 			{ID: "60", Name: "Brown Holdings", Currency: "CAD", Email: "ap@brown.example", Active: true},
 		},
-		Items: []Item{{ID: "1", Name: "Services", Type: "Service", Active: true}, {ID: "2", Name: "Tax-Prep", Active: true}, {ID: "3", Name: "tax prep", Active: true}, {ID: "4", Name: "BOOKKEEPING", Active: true}},
-		Terms: []Term{{ID: "3", Name: "Net 15", DueDays: 15, Active: true}, {ID: "4", Name: "Net 30", DueDays: 30, Active: true}},
-		Slack: map[string]string{"pat@firm.example": "U0PAT"},
+		Items:     []Item{{ID: "1", Name: "Services", Type: "Service", Active: true}, {ID: "2", Name: "Tax-Prep", Active: true}, {ID: "3", Name: "tax prep", Active: true}, {ID: "4", Name: "BOOKKEEPING", Active: true}},
+		Terms:     []Term{{ID: "3", Name: "Net 15", DueDays: 15, Active: true}, {ID: "4", Name: "Net 30", DueDays: 30, Active: true}},
+		Slack:     map[string]string{"pat@firm.example": "U0PAT"},
+		BooksRead: true, SlackRead: true,
 	}
 }
 
@@ -69,6 +70,31 @@ func TestBuildGoLive(t *testing.T) {
 	}
 	if f.GoLive != in.GoLive || !strings.Contains(string(res.YAML), "DECIDE: firm.go_live 2026-11-01 leaves out 37.50 hours of unbilled billable time in 12 Harvest entries") {
 		t.Errorf("go_live %s; file:\n%s", f.GoLive, res.YAML)
+	}
+}
+
+func TestBuildWithoutBooksOrSlack(t *testing.T) {
+	t.Parallel()
+	in := sampleInput()
+	in.BooksRead, in.SlackRead = false, false
+	in.Customers, in.Items, in.Terms, in.Slack = nil, nil, nil, nil
+	res, err := Render(Build(in), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := string(res.YAML)
+	if _, err := config.ParseFirm("setup.yml", res.YAML); err != nil {
+		t.Fatalf("config import rejects the file: %v\n%s", err, out)
+	}
+	for _, want := range []string{"DECIDE: QBO customer unknown: QuickBooks was not read", "DECIDE: Slack was not read", "partner: pat@firm.example", "approvers: [pat@firm.example]"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("file lacks %q\n%s", want, out)
+		}
+	}
+	for _, unwanted := range []string{"mode: off", "no QBO customer matches"} {
+		if strings.Contains(out, unwanted) {
+			t.Errorf("file says %q though QuickBooks was not read", unwanted)
+		}
 	}
 }
 
