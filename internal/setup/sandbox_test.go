@@ -119,3 +119,33 @@ func TestSetupAgainstSandboxes(t *testing.T) {
 		t.Logf("\n%s", out)
 	}
 }
+
+// TestSlackDirectoryWaitsOutRateLimit: a 429 from users.lookupByEmail is
+// waited out (Retry-After) and the lookup retried, not reported as missing.
+func TestSlackDirectoryWaitsOutRateLimit(t *testing.T) {
+	t.Parallel()
+	s := slacksandbox.New(slacksandbox.Options{Token: "xoxb-rl"})
+	t.Cleanup(s.Close)
+	s.AddUser(slacksandbox.User{ID: "U0A", Email: "a@firm.example"})
+	s.AddUser(slacksandbox.User{ID: "U0B", Email: "b@firm.example"})
+	s.SetRateLimit("users.lookupByEmail", 1, time.Second)
+	d := setup.NewSlackDirectory(slack.New("xoxb-rl", slack.OptionAPIURL(s.APIURL())), 10, time.Second)
+	for _, c := range []struct{ email, id string }{{"a@firm.example", "U0A"}, {"b@firm.example", "U0B"}} {
+		id, found, err := d.LookupEmail(t.Context(), c.email)
+		if err != nil || !found || id != c.id {
+			t.Fatalf("LookupEmail(%s) = %q, %v, %v", c.email, id, found, err)
+		}
+	}
+	if _, found, err := d.LookupEmail(t.Context(), "nobody@firm.example"); err != nil || found {
+		t.Errorf("unknown address: found %v, err %v", found, err)
+	}
+	var throttled int
+	for _, c := range s.Calls() {
+		if c.Status == http.StatusTooManyRequests {
+			throttled++
+		}
+	}
+	if throttled == 0 {
+		t.Error("the sandbox never throttled; the test does not exercise the retry")
+	}
+}
