@@ -460,3 +460,18 @@ func TestListUsers(t *testing.T) {
 		t.Errorf("users = %+v", users)
 	}
 }
+
+func TestListAllAssignments(t *testing.T) {
+	t.Parallel()
+	c, mux, _, _ := setup(t)
+	mux.HandleFunc("/v2/task_assignments", fixture(t, "task_assignments.json"))
+	mux.HandleFunc("/v2/user_assignments", fixture(t, "user_assignments.json"))
+	tas, err := c.ListAllTaskAssignments(context.Background())
+	if err != nil || len(tas) != 2 || tas[1].Project == nil || tas[1].Project.ID != 14308069 {
+		t.Errorf("task assignments = %+v, %v", tas, err)
+	}
+	uas, err := c.ListAllUserAssignments(context.Background())
+	if err != nil || len(uas) != 2 || uas[1].User.Name != "Bob Powell" {
+		t.Errorf("user assignments = %+v, %v", uas, err)
+	}
+}

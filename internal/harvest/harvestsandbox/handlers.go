@@ -19,6 +19,8 @@ func (s *Server) routes() {
 	m.HandleFunc("GET /v2/projects/{id}/user_assignments", s.listUserAssignments)
 	m.HandleFunc("GET /v2/company", s.getCompany)
 	m.HandleFunc("GET /v2/users", s.listUsers)
+	m.HandleFunc("GET /v2/task_assignments", s.listAllTaskAssignments)
+	m.HandleFunc("GET /v2/user_assignments", s.listAllUserAssignments)
 	m.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		// Harvest's 404 body is not documented; billbot reads only the status.
 		writeJSON(w, http.StatusNotFound, []byte(`{"status":404,"error":"Not Found"}`))

@@ -399,3 +399,27 @@ func TestUsersEndpoint(t *testing.T) {
 		t.Errorf("archived user = %v", u)
 	}
 }
+
+func TestAllAssignmentsEndpoints(t *testing.T) {
+	t.Parallel()
+	s, _, firm := newSandbox(t, harvestsandbox.Options{}, 1)
+	firm.TaskAssignments[0].IsActive = false
+	s.Seed(firm)
+	_, _, tas := get(t, s, "/v2/task_assignments?per_page=1", nil)
+	first := tas["task_assignments"].([]any)[0].(map[string]any)
+	if tas["total_entries"] != float64(len(firm.TaskAssignments)) || first["project"].(map[string]any)["id"] != float64(firm.TaskAssignments[0].ProjectID) || first["task"] == nil {
+		t.Errorf("task assignments page = %v", tas)
+	}
+	_, _, active := get(t, s, "/v2/task_assignments?is_active=true", nil)
+	if active["total_entries"] != float64(len(firm.TaskAssignments)-1) {
+		t.Errorf("active task assignments = %v, want %d", active["total_entries"], len(firm.TaskAssignments)-1)
+	}
+	_, _, uas := get(t, s, "/v2/user_assignments", nil)
+	u := uas["user_assignments"].([]any)[0].(map[string]any)
+	if uas["total_entries"] != float64(len(firm.UserAssignments)) || u["user"] == nil || u["project"] == nil {
+		t.Errorf("user assignments = %v", uas["total_entries"])
+	}
+	if status, _, _ := get(t, s, "/v2/user_assignments?is_active=maybe", nil); status != 422 {
+		t.Errorf("bad is_active: status %d", status)
+	}
+}

@@ -54,3 +54,79 @@ func (s *Server) listUsers(w http.ResponseWriter, r *http.Request) {
 	b = append(b, ']')
 	writeJSON(w, http.StatusOK, appendPagination(b, r, p))
 }
+
+// listAllTaskAssignments serves GET /v2/task_assignments, every project's
+// task assignments with their project
+// (help.getharvest.com/api-v2/projects-api/projects/task-assignments/#list-all-task-assignments),
+// filtered by is_active when given.
+func (s *Server) listAllTaskAssignments(w http.ResponseWriter, r *http.Request) {
+	active, ok := activeFilter(w, r)
+	if !ok {
+		return
+	}
+	s.mu.Lock()
+	var mine []int
+	for i, ta := range s.taskAssignments {
+		if active == nil || ta.IsActive == *active {
+			mine = append(mine, i)
+		}
+	}
+	p := parsePage(r.URL.Query(), len(mine))
+	lo, hi := p.bounds()
+	b := []byte(`{"task_assignments":[`)
+	for i := lo; i < hi; i++ {
+		if i > lo {
+			b = append(b, ',')
+		}
+		ta := &s.taskAssignments[mine[i]]
+		b = s.appendTaskAssignment(b, ta, s.clients[s.projects[ta.ProjectID].ClientID].Currency, true)
+	}
+	s.mu.Unlock()
+	b = append(b, ']')
+	writeJSON(w, http.StatusOK, appendPagination(b, r, p))
+}
+
+// listAllUserAssignments serves GET /v2/user_assignments, every project's
+// user assignments with their project and user
+// (help.getharvest.com/api-v2/projects-api/projects/user-assignments/#list-all-user-assignments),
+// filtered by is_active when given.
+func (s *Server) listAllUserAssignments(w http.ResponseWriter, r *http.Request) {
+	active, ok := activeFilter(w, r)
+	if !ok {
+		return
+	}
+	s.mu.Lock()
+	var mine []int
+	for i, ua := range s.userAssignments {
+		if active == nil || ua.IsActive == *active {
+			mine = append(mine, i)
+		}
+	}
+	p := parsePage(r.URL.Query(), len(mine))
+	lo, hi := p.bounds()
+	b := []byte(`{"user_assignments":[`)
+	for i := lo; i < hi; i++ {
+		if i > lo {
+			b = append(b, ',')
+		}
+		ua := &s.userAssignments[mine[i]]
+		b = s.appendUserAssignment(b, ua, s.clients[s.projects[ua.ProjectID].ClientID].Currency, true)
+	}
+	s.mu.Unlock()
+	b = append(b, ']')
+	writeJSON(w, http.StatusOK, appendPagination(b, r, p))
+}
+
+// activeFilter parses is_active; a malformed value is a 422.
+func activeFilter(w http.ResponseWriter, r *http.Request) (*bool, bool) {
+	v := r.URL.Query().Get("is_active")
+	if v == "" {
+		return nil, true
+	}
+	b, err := strconv.ParseBool(v)
+	if err != nil {
+		writeJSON(w, http.StatusUnprocessableEntity, []byte(`{"message":"is_active must be true or false"}`))
+		return nil, false
+	}
+	return &b, true
+}
