@@ -222,7 +222,11 @@ func (pl *planner) personRates(e *Entry, pr Project, cur money.Currency) (*yaml.
 		if !ua.Active {
 			continue
 		}
-		a, ok := amount(ua.HourlyRate, cur)
+		rate := ua.HourlyRate
+		if ua.UseDefaultRates {
+			rate = pl.users[ua.UserID].Rate
+		}
+		a, ok := amount(rate, cur)
 		if !ok {
 			missing = append(missing, ua.Name)
 			continue

@@ -24,6 +24,8 @@ type Harvest interface {
 	ListUsers(ctx context.Context) ([]harvest.User, error)
 	ListTaskAssignments(ctx context.Context, projectID int64) ([]harvest.TaskAssignment, error)
 	ListUserAssignments(ctx context.Context, projectID int64) ([]harvest.UserAssignment, error)
+	ListAllTaskAssignments(ctx context.Context) ([]harvest.TaskAssignment, error)
+	ListAllUserAssignments(ctx context.Context) ([]harvest.UserAssignment, error)
 	ListTimeEntries(ctx context.Context, opts harvest.TimeEntryListOptions, fn func(page []harvest.TimeEntry) error) error
 }
 
@@ -47,8 +49,13 @@ type Sources struct {
 	Harvest   Harvest
 	Books     Books
 	Directory Directory
+	// PerProject reads assignments project by project (two calls each)
+	// instead of the account-wide lists (a few pages of 2,000). The lists
+	// need the same administrator token /v2/users does.
+	PerProject bool
 	// Workers is how many project assignment lists are fetched at once
-	// (the Harvest client's rate limiter paces them); default 8.
+	// in PerProject mode (the Harvest client's rate limiter paces them);
+	// default 8.
 	Workers int
 	// Progress, when set, is told how many projects' assignments are read.
 	Progress func(done, total int)
@@ -59,9 +66,9 @@ type Sources struct {
 
 // Calls counts the vendor calls Gather made, by kind.
 type Calls struct {
-	HarvestLists int // clients, projects, users, company
+	HarvestLists int // clients, projects, users, company; the two assignment lists unless PerProject
 	EntryPages   int // time entries before go_live
-	Assignments  int // task and user assignment lists, one per project each
+	Assignments  int // PerProject: task and user assignment lists, one per project each
 	QBOQueries   int
 	SlackLookups int
 }
@@ -115,6 +122,25 @@ func Gather(ctx context.Context, s Sources) (Input, Calls, error) {
 			todo = append(todo, i)
 		}
 	}
+	if s.PerProject {
+		perProject(ctx, g, s, in.Projects, todo)
+		calls.Assignments = 2 * len(todo)
+	} else {
+		g.Go(func() error { return bulkAssignments(ctx, s.Harvest, in.Projects, todo) })
+		calls.HarvestLists += 2
+	}
+	if err := g.Wait(); err != nil {
+		return in, calls, err
+	}
+	if in.HomeCurrency == "" {
+		in.HomeCurrency = commonCurrency(in.Clients)
+	}
+	return in, calls, nil
+}
+
+// perProject reads the assignments of projects[todo] with s.Workers
+// goroutines in g.
+func perProject(ctx context.Context, g *errgroup.Group, s Sources, projects []Project, todo []int) {
 	var done atomic.Int64
 	work := make(chan int)
 	workers := s.Workers
@@ -124,7 +150,7 @@ func Gather(ctx context.Context, s Sources) (Input, Calls, error) {
 	for range workers {
 		g.Go(func() error {
 			for i := range work {
-				if err := assignments(ctx, s.Harvest, &in.Projects[i]); err != nil {
+				if err := assignments(ctx, s.Harvest, &projects[i]); err != nil {
 					return err
 				}
 				if n := done.Add(1); s.Progress != nil {
@@ -145,14 +171,46 @@ func Gather(ctx context.Context, s Sources) (Input, Calls, error) {
 		}
 		return nil
 	})
-	if err := g.Wait(); err != nil {
-		return in, calls, err
+}
+
+// bulkAssignments reads every project's assignments from the two
+// account-wide lists and files them under projects[todo].
+func bulkAssignments(ctx context.Context, h Harvest, projects []Project, todo []int) error {
+	at := make(map[int64]*Project, len(todo))
+	for _, i := range todo {
+		at[projects[i].ID] = &projects[i]
 	}
-	calls.Assignments = 2 * len(todo)
-	if in.HomeCurrency == "" {
-		in.HomeCurrency = commonCurrency(in.Clients)
+	tas, err := h.ListAllTaskAssignments(ctx)
+	if err != nil {
+		return fmt.Errorf("setup: %w", err)
 	}
-	return in, calls, nil
+	uas, err := h.ListAllUserAssignments(ctx)
+	if err != nil {
+		return fmt.Errorf("setup: %w", err)
+	}
+	for _, ta := range tas {
+		if ta.Project != nil && at[ta.Project.ID] != nil {
+			addTask(at[ta.Project.ID], ta)
+		}
+	}
+	for _, ua := range uas {
+		if ua.Project != nil && at[ua.Project.ID] != nil {
+			addUser(at[ua.Project.ID], ua)
+		}
+	}
+	return nil
+}
+
+func addTask(p *Project, ta harvest.TaskAssignment) {
+	if ta.Task != nil {
+		p.Tasks = append(p.Tasks, TaskAssignment{Task: ta.Task.Name, Billable: ta.Billable, Active: ta.IsActive, HourlyRate: ta.HourlyRate.String()})
+	}
+}
+
+func addUser(p *Project, ua harvest.UserAssignment) {
+	if ua.User != nil {
+		p.People = append(p.People, UserAssignment{UserID: ua.User.ID, Name: ua.User.Name, Manager: ua.IsProjectManager, Active: ua.IsActive, UseDefaultRates: ua.UseDefaultRates, HourlyRate: ua.HourlyRate.String()})
+	}
 }
 
 func assignments(ctx context.Context, h Harvest, p *Project) error {
@@ -165,16 +223,10 @@ func assignments(ctx context.Context, h Harvest, p *Project) error {
 		return fmt.Errorf("setup: %w", err)
 	}
 	for _, ta := range tas {
-		if ta.Task == nil {
-			continue
-		}
-		p.Tasks = append(p.Tasks, TaskAssignment{Task: ta.Task.Name, Billable: ta.Billable, Active: ta.IsActive, HourlyRate: ta.HourlyRate.String()})
+		addTask(p, ta)
 	}
 	for _, ua := range uas {
-		if ua.User == nil {
-			continue
-		}
-		p.People = append(p.People, UserAssignment{UserID: ua.User.ID, Name: ua.User.Name, Manager: ua.IsProjectManager, Active: ua.IsActive, HourlyRate: ua.HourlyRate.String()})
+		addUser(p, ua)
 	}
 	return nil
 }

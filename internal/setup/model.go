@@ -76,11 +76,15 @@ type TaskAssignment struct {
 
 // UserAssignment is a person on a project.
 type UserAssignment struct {
-	UserID     int64
-	Name       string
-	Manager    bool // is_project_manager
-	Active     bool
-	HourlyRate string
+	UserID  int64
+	Name    string
+	Manager bool // is_project_manager
+	Active  bool
+	// UseDefaultRates: the person bills at their own default rate, not
+	// HourlyRate (Harvest: "Custom rate used when the project's bill_by
+	// is People and use_default_rates is false").
+	UseDefaultRates bool
+	HourlyRate      string
 }
 
 // User is a Harvest user.

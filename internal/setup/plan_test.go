@@ -31,7 +31,7 @@ func sampleInput() Input {
 			{ID: 21, ClientID: 2, Name: "Bookkeeping", Active: true, Billable: true, BillBy: "Tasks", CreatedOn: d("2025-06-01"),
 				Tasks: []TaskAssignment{{Task: "Bookkeeping", Billable: true, Active: true, HourlyRate: "95.0"}, {Task: "Payroll", Billable: true, Active: true, HourlyRate: "110.0"}}},
 			{ID: 31, ClientID: 3, Name: "Advisory", Active: true, Billable: true, BillBy: "People", StartsOn: d("2026-02-01"),
-				People: []UserAssignment{{UserID: 100, Name: "Pat Partner", Active: true, HourlyRate: "250.0"}, {UserID: 101, Name: "Sam Staff", Active: true, HourlyRate: "150.0"}, {UserID: 102, Name: "Kim Staff", Active: true, HourlyRate: "150.0"}}},
+				People: []UserAssignment{{UserID: 100, Name: "Pat Partner", Active: true, HourlyRate: "250.0"}, {UserID: 101, Name: "Sam Staff", Active: true, HourlyRate: "150.0"}, {UserID: 102, Name: "Kim Staff", Active: true, UseDefaultRates: true, HourlyRate: "150.0"}}},
 			{ID: 32, ClientID: 3, Name: "Audit", Active: true, Billable: true, FixedFee: true, Fee: "12000.0", StartsOn: d("2026-01-01"), EndsOn: d("2026-12-31")},
 			{ID: 41, ClientID: 4, Name: "Monthly", Active: true, Billable: true, BillBy: "Project", HourlyRate: "180.0", Budget: "20.0", BudgetBy: "project", BudgetIsMonthly: true, StartsOn: d("2026-03-01")},
 			{ID: 42, ClientID: 4, Name: "No rate", Active: true, Billable: true, BillBy: "Project", StartsOn: d("2026-03-01")},
@@ -41,7 +41,7 @@ func sampleInput() Input {
 		Users: []User{
 			{ID: 100, Name: "Pat Partner", Email: "pat@firm.example", Active: true, Admin: true},
 			{ID: 101, Name: "Sam Staff", Email: "sam@firm.example", Active: true},
-			{ID: 102, Name: "Kim Staff", Active: true},
+			{ID: 102, Name: "Kim Staff", Active: true, Rate: "140.0"},
 		},
 		Customers: []Customer{
 			{ID: "58", Name: "Acme Corp", Currency: "USD", Email: "ap@acme.example", Active: true, TermID: "3"},
@@ -119,7 +119,7 @@ func TestBuildImports(t *testing.T) {
 		`DECIDE: QBO customer "Brown Holdings" (id 60) matched by normalised name`,
 		"DECIDE: kind fixed_fee: Harvest's fee 12000.00 over 12 month(s) is written as 1000.00 a cycle",
 		"DECIDE: kind retainer: guessed",
-		`person_rates: {Pat Partner: "250.00", Sam Staff: "150.00", Kim Staff: "150.00"}`,
+		`person_rates: {Pat Partner: "250.00", Sam Staff: "150.00", Kim Staff: "140.00"}`,
 		"DECIDE: person_rates: Harvest bills this project by person",
 		"mode: shadow",
 		"- name: Nobody Ventures\n    harvest_client_id: 4\n    currency: USD\n    mode: off",

@@ -81,8 +81,18 @@ func runSetup(t *testing.T, v *vendors, existing []byte) setup.Result {
 
 func TestSetupAgainstSandboxes(t *testing.T) {
 	t.Parallel()
+	for _, perProject := range []bool{false, true} {
+		t.Run(map[bool]string{false: "bulk", true: "per-project"}[perProject], func(t *testing.T) {
+			t.Parallel()
+			testSetupAgainstSandboxes(t, perProject)
+		})
+	}
+}
+
+func testSetupAgainstSandboxes(t *testing.T, perProject bool) {
 	f := setuptest.Small()
 	v := startVendors(t, f, limits{scale: 100})
+	v.src.PerProject = perProject
 	res := runSetup(t, v, nil)
 	out := string(res.YAML)
 	firm, err := config.ParseFirm("setup.yml", res.YAML)
