@@ -156,8 +156,10 @@ func mergeClients(res *Result, old *yaml.Node, fresh []Entry) (*yaml.Node, map[i
 	names := map[int64]string{}
 	taken := map[string]bool{}
 	byID := map[int64]Entry{}
+	byName := map[string]int64{}
 	for _, e := range fresh {
 		byID[e.HarvestID] = e
+		byName[strings.ToLower(get(e.Node, "name").Value)] = e.HarvestID
 	}
 	seen := map[int64]bool{}
 	if old != nil {
@@ -171,7 +173,11 @@ func mergeClients(res *Result, old *yaml.Node, fresh []Entry) (*yaml.Node, map[i
 			}
 			id, ok := idOf(n, "harvest_client_id")
 			if !ok {
-				continue
+				// A client written by name only is the Harvest client of
+				// that name, as billbot matches it.
+				if id, ok = byName[strings.ToLower(name)]; !ok {
+					continue
+				}
 			}
 			seen[id], names[id] = true, name
 			if e, ok := byID[id]; ok {

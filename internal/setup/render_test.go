@@ -97,3 +97,22 @@ func TestRenderRejectsNonYAML(t *testing.T) {
 		}
 	}
 }
+
+func TestRerunMatchesClientsWrittenByName(t *testing.T) {
+	t.Parallel()
+	first, err := Render(Build(sampleInput()), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	edited := strings.Replace(string(first.YAML), "    harvest_client_id: 1\n", "", 1)
+	second, err := Render(Build(sampleInput()), []byte(edited))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := strings.Count(string(second.YAML), "- name: Acme Corp"); n != 1 {
+		t.Errorf("Acme Corp written %d times:\n%s", n, second.YAML)
+	}
+	if _, err := config.ParseFirm("setup.yml", second.YAML); err != nil {
+		t.Fatal(err)
+	}
+}
