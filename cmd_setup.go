@@ -83,8 +83,9 @@ func setupCommand() command {
 			}
 			fmt.Fprintf(report, "setup: %d clients, %d engagements, %d to finish by hand; %d decisions listed; %d kept from the existing file\n",
 				len(plan.Clients), len(plan.Engagements), len(plan.Pending), res.Decisions, res.Kept)
-			fmt.Fprintf(report, "setup: %d Harvest calls (%d for assignments), %d QuickBooks queries, %d Slack lookups in %s\n",
-				calls.HarvestLists+calls.Assignments, calls.Assignments, calls.QBOQueries, calls.SlackLookups, time.Since(start).Round(time.Millisecond))
+			fmt.Fprintf(report, "setup: read %d Harvest clients, %d projects, %d users (%d calls); %d QuickBooks customers, %d items, %d terms; %d Slack lookups, %d found; in %s\n",
+				len(in.Clients), len(in.Projects), len(in.Users), calls.HarvestLists+calls.Assignments+calls.EntryPages,
+				len(in.Customers), len(in.Items), len(in.Terms), calls.SlackLookups, len(in.Slack), time.Since(start).Round(time.Millisecond))
 			if !in.GoLive.IsZero() {
 				fmt.Fprintf(report, "setup: go_live %s leaves out %s unbilled billable hours (%d Harvest entries) before it\n", in.GoLive, in.History.Hours, in.History.Entries)
 			}

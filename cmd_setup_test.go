@@ -61,7 +61,7 @@ func TestCLISetup(t *testing.T) {
 	if !strings.Contains(out, "setup: go_live 2026-11-01 leaves out 2.50 unbilled billable hours (2 Harvest entries) before it") {
 		t.Errorf("setup output lacks the hours go_live leaves out: %q", out)
 	}
-	if !strings.Contains(out, "setup: 4 clients, 5 engagements, 0 to finish by hand") || !strings.Contains(out, "3 QuickBooks queries, 3 Slack lookups") {
+	if !strings.Contains(out, "setup: 4 clients, 5 engagements, 0 to finish by hand") || !strings.Contains(out, "setup: read 4 Harvest clients, 5 projects, 3 users (7 calls); 3 QuickBooks customers, 3 items, 2 terms; 3 Slack lookups, 2 found") {
 		t.Errorf("setup output = %q (stderr %q)", out, stderr)
 	}
 	written, err := os.ReadFile(file)

@@ -69,13 +69,13 @@ type Calls struct {
 	HarvestLists int // clients, projects, users, company; the two assignment lists unless PerProject
 	EntryPages   int // time entries before go_live
 	Assignments  int // PerProject: task and user assignment lists, one per project each
-	QBOQueries   int
 	SlackLookups int
 }
 
-// Gather reads everything setup needs. Harvest's assignments are read per
-// active, billable project (the calls setup cannot avoid), in parallel
-// with the QBO queries and the Slack lookups.
+// Gather reads everything setup needs: Harvest's lists one after the
+// other, then the assignments (the account-wide lists, or per active,
+// billable project with PerProject), the QBO queries, the Slack lookups
+// and the time before go_live in parallel.
 func Gather(ctx context.Context, s Sources) (Input, Calls, error) {
 	in := Input{BooksRead: s.Books != nil, SlackRead: s.Directory != nil}
 	var calls Calls
@@ -287,7 +287,6 @@ func gatherBooks(ctx context.Context, b Books, in *Input, calls *Calls) error {
 	for _, t := range terms {
 		in.Terms = append(in.Terms, Term{ID: t.ID, Name: t.Name, DueDays: t.DueDays, Active: t.Active})
 	}
-	calls.QBOQueries = 3 // at least; paging adds more
 	return nil
 }
 
