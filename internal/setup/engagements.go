@@ -163,7 +163,7 @@ func (pl *planner) terms(m *yaml.Node, e *Entry, pr Project, cur money.Currency)
 		put(ret, "hours", quoted(hours.String()))
 		put(ret, "amount", quoted(money.LineAmount(hours, rate).Format(cur)))
 		put(m, "retainer", ret)
-		e.Decisions = append(e.Decisions, "kind retainer: guessed from Harvest's monthly hours budget; the block's price is hours × rate; check against the engagement letter")
+		e.Decisions = append(e.Decisions, "kind retainer: guessed from Harvest's monthly hours budget; the block's price is hours × rate; check against the engagement letter, and set retainer.used_hours if the current block began before go_live")
 		return billing.Retainer, true
 	}
 	e.Decisions = append(e.Decisions, "kind hourly: guessed from Harvest (bill_by "+pr.BillBy+"); say fixed_fee, retainer or mixed if the engagement letter does")
