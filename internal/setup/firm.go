@@ -110,4 +110,3 @@ func (pl *planner) defaultItem() (string, string) {
 	}
 	return "", ""
 }
-

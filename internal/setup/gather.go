@@ -226,4 +226,3 @@ func assignments(ctx context.Context, h Harvest, p *Project) error {
 	}
 	return nil
 }
-
