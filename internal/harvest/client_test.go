@@ -446,3 +446,32 @@ func TestTokenSource(t *testing.T) {
 		t.Errorf("Authorization = %q", got)
 	}
 }
+
+func TestListUsers(t *testing.T) {
+	t.Parallel()
+	c, mux, _, _ := setup(t)
+	mux.HandleFunc("/v2/users", fixture(t, "users.json"))
+	users, err := c.ListUsers(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(users) != 2 || users[1].Name() != "Kim Allen" || users[1].Email != "kimallen@example.com" ||
+		!cmp.Equal(users[1].AccessRoles, []string{"administrator"}) || users[0].DefaultHourlyRate.String() != "100.0" {
+		t.Errorf("users = %+v", users)
+	}
+}
+
+func TestListAllAssignments(t *testing.T) {
+	t.Parallel()
+	c, mux, _, _ := setup(t)
+	mux.HandleFunc("/v2/task_assignments", fixture(t, "task_assignments.json"))
+	mux.HandleFunc("/v2/user_assignments", fixture(t, "user_assignments.json"))
+	tas, err := c.ListAllTaskAssignments(context.Background())
+	if err != nil || len(tas) != 2 || tas[1].Project == nil || tas[1].Project.ID != 14308069 {
+		t.Errorf("task assignments = %+v, %v", tas, err)
+	}
+	uas, err := c.ListAllUserAssignments(context.Background())
+	if err != nil || len(uas) != 2 || uas[1].User.Name != "Bob Powell" {
+		t.Errorf("user assignments = %+v, %v", uas, err)
+	}
+}

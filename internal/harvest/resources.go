@@ -213,3 +213,35 @@ func (c *Client) GetCompany(ctx context.Context) (Company, error) {
 	}
 	return co, nil
 }
+
+// ListAllTaskAssignments returns the task assignments of every project,
+// each with its project: one paged list instead of a call per project.
+//
+// Harvest docs: help.getharvest.com/api-v2/projects-api/projects/task-assignments/#list-all-task-assignments
+func (c *Client) ListAllTaskAssignments(ctx context.Context) ([]TaskAssignment, error) {
+	var out []TaskAssignment
+	err := walk(ctx, c, "task_assignments", perPageQuery(), func(p *taskAssignmentsPage) error {
+		out = append(out, p.TaskAssignments...)
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("harvest: list all task assignments: %w", err)
+	}
+	return out, nil
+}
+
+// ListAllUserAssignments returns the user assignments of every project,
+// each with its project and user.
+//
+// Harvest docs: help.getharvest.com/api-v2/projects-api/projects/user-assignments/#list-all-user-assignments
+func (c *Client) ListAllUserAssignments(ctx context.Context) ([]UserAssignment, error) {
+	var out []UserAssignment
+	err := walk(ctx, c, "user_assignments", perPageQuery(), func(p *userAssignmentsPage) error {
+		out = append(out, p.UserAssignments...)
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("harvest: list all user assignments: %w", err)
+	}
+	return out, nil
+}

@@ -99,6 +99,12 @@ func (c *Client) QueryItems(ctx context.Context, where string) ([]Item, error) {
 	return queryAll[Item](ctx, c, "Item", where)
 }
 
+// QueryTerms returns every sales term matching where (empty for all).
+// API: developer.intuit.com/app/developer/qbo/docs/api/accounting/all-entities/term ("Query a term").
+func (c *Client) QueryTerms(ctx context.Context, where string) ([]Term, error) {
+	return queryAll[Term](ctx, c, "Term", where)
+}
+
 // QueryInvoices returns every invoice matching where, e.g. "Balance > '0'"
 // for open invoices (VENDORS §2.6).
 func (c *Client) QueryInvoices(ctx context.Context, where string) ([]Invoice, error) {

@@ -314,3 +314,26 @@ func TestSandboxTwoHundredInvoicesUnderFaults(t *testing.T) {
 	}
 	t.Logf("200 invoices in %d calls", calls)
 }
+
+func TestSandboxQueryTermsAndCustomers(t *testing.T) {
+	t.Parallel()
+	srv := newSandbox(t, qbosandbox.Options{})
+	srv.SeedTerm(qbosandbox.Term{Name: "Net 30", DueDays: 30})
+	srv.SeedTerm(qbosandbox.Term{Name: "Net 15", DueDays: 15, Inactive: true})
+	srv.SeedCustomer(qbosandbox.Customer{DisplayName: "Acme, Inc.", Currency: "CAD", Email: "ap@acme.example"})
+	c := sandboxClient(t, srv, 5*time.Second, WithPageSize(1))
+	terms, err := c.QueryTerms(t.Context(), "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(terms) != 2 || terms[0].Name != "Net 30" || terms[0].DueDays != 30 || !terms[0].Active || terms[1].Active || terms[1].Type != "STANDARD" {
+		t.Errorf("terms = %+v", terms)
+	}
+	cs, err := c.QueryCustomers(t.Context(), "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(cs) != 1 || cs[0].CurrencyRef.Value != "CAD" || cs[0].PrimaryEmailAddr.Address != "ap@acme.example" {
+		t.Errorf("customers = %+v", cs)
+	}
+}

@@ -143,6 +143,7 @@ type Customer struct {
 	Balance          Decimal       `json:"Balance,omitempty"`
 	CurrencyRef      *Ref          `json:"CurrencyRef,omitempty"`
 	PrimaryEmailAddr *EmailAddress `json:"PrimaryEmailAddr,omitempty"`
+	SalesTermRef     *Ref          `json:"SalesTermRef,omitempty"` // the customer's default payment terms
 	MetaData         *MetaData     `json:"MetaData,omitempty"`
 }
 
@@ -155,6 +156,16 @@ type Item struct {
 	Active    bool      `json:"Active"`
 	UnitPrice Decimal   `json:"UnitPrice,omitempty"`
 	MetaData  *MetaData `json:"MetaData,omitempty"`
+}
+
+// Term is a QBO sales term ("Net 30"): DueDays after the invoice date
+// (developer.intuit.com/app/developer/qbo/docs/api/accounting/all-entities/term).
+type Term struct {
+	ID      string `json:"Id,omitempty"`
+	Name    string `json:"Name,omitempty"`
+	Type    string `json:"Type,omitempty"`
+	DueDays int    `json:"DueDays,omitempty"`
+	Active  bool   `json:"Active"`
 }
 
 // PaymentLine applies part of a payment to linked transactions.

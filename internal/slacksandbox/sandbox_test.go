@@ -328,3 +328,16 @@ func TestSignerBuildsWhatSlackSends(t *testing.T) {
 		t.Errorf("view submission = %+v", ic.View)
 	}
 }
+
+func TestUsersLookupByEmail(t *testing.T) {
+	t.Parallel()
+	s, api, _ := setup(t, Options{})
+	s.AddUser(User{ID: "U0ANN", Name: "ann", RealName: "Ann Lee", Email: "Ann@Firm.example"})
+	u, err := api.GetUserByEmailContext(t.Context(), "ann@firm.example")
+	if err != nil || u.ID != "U0ANN" || u.Profile.Email != "Ann@Firm.example" {
+		t.Fatalf("lookup = %+v, %v", u, err)
+	}
+	if _, err := api.GetUserByEmailContext(t.Context(), "nobody@firm.example"); slackError(err) != "users_not_found" {
+		t.Errorf("unknown address: %v", err)
+	}
+}

@@ -18,6 +18,9 @@ func (s *Server) routes() {
 	m.HandleFunc("GET /v2/projects/{id}/task_assignments", s.listTaskAssignments)
 	m.HandleFunc("GET /v2/projects/{id}/user_assignments", s.listUserAssignments)
 	m.HandleFunc("GET /v2/company", s.getCompany)
+	m.HandleFunc("GET /v2/users", s.listUsers)
+	m.HandleFunc("GET /v2/task_assignments", s.listAllTaskAssignments)
+	m.HandleFunc("GET /v2/user_assignments", s.listAllUserAssignments)
 	m.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		// Harvest's 404 body is not documented; billbot reads only the status.
 		writeJSON(w, http.StatusNotFound, []byte(`{"status":404,"error":"Not Found"}`))
@@ -218,7 +221,14 @@ func (s *Server) listProjects(w http.ResponseWriter, r *http.Request) {
 		b = appendBool(b, pr.IsFixedFee)
 		b = append(b, `,"bill_by":`...)
 		b = appendString(b, pr.BillBy)
-		b = append(b, `,"budget":null,"budget_by":"none","budget_is_monthly":false,"notify_when_over_budget":false,"over_budget_notification_percentage":80.0,"show_budget_to_all":false,"created_at":`...)
+		b = append(b, `,"budget":`...)
+		if pr.Budget != 0 {
+			b = appendAmount(b, pr.Budget, cur)
+			b = append(b, `,"budget_by":"project_cost"`...)
+		} else {
+			b = append(b, `null,"budget_by":"none"`...)
+		}
+		b = append(b, `,"budget_is_monthly":false,"notify_when_over_budget":false,"over_budget_notification_percentage":80.0,"show_budget_to_all":false,"created_at":`...)
 		b = appendTime(b, pr.CreatedAt)
 		b = append(b, `,"updated_at":`...)
 		b = appendTime(b, pr.UpdatedAt)

@@ -39,6 +39,7 @@ type Project struct {
 	BillBy     string       // "Project", "Tasks", "People" or "none"
 	HourlyRate money.Amount // project rate, when BillBy is "Project"
 	Fee        money.Amount // fixed fee, when IsFixedFee
+	Budget     money.Amount // zero serves null
 	StartsOn   billing.Date
 	EndsOn     billing.Date
 	CreatedAt  time.Time
@@ -57,6 +58,9 @@ type User struct {
 	FirstName string
 	LastName  string
 	Rate      money.Amount // default billable rate
+	Email     string
+	Archived  bool     // served as is_active: false
+	Roles     []string // access_roles; empty serves ["member"]
 }
 
 // Name is how Harvest shows the user on time entries.

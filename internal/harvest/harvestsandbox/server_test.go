@@ -380,3 +380,46 @@ func TestGenerate(t *testing.T) {
 }
 
 func itoa(v int64) string { return strconv.FormatInt(v, 10) }
+
+func TestUsersEndpoint(t *testing.T) {
+	t.Parallel()
+	s, _, firm := newSandbox(t, harvestsandbox.Options{}, 1)
+	firm.Users[0].Email, firm.Users[0].Roles = "ann@example.com", []string{"administrator"}
+	firm.Users[1].Archived = true
+	s.Seed(firm)
+	_, _, body := get(t, s, "/v2/users?per_page=1", nil)
+	users := body["users"].([]any)
+	u := users[0].(map[string]any)
+	if len(users) != 1 || body["total_entries"] != float64(len(firm.Users)) || u["email"] != "ann@example.com" ||
+		u["access_roles"].([]any)[0] != "administrator" || u["is_active"] != true {
+		t.Errorf("users page = %v", body)
+	}
+	_, _, body = get(t, s, "/v2/users?page=2&per_page=1", nil)
+	if u := body["users"].([]any)[0].(map[string]any); u["is_active"] != false || u["access_roles"].([]any)[0] != "member" {
+		t.Errorf("archived user = %v", u)
+	}
+}
+
+func TestAllAssignmentsEndpoints(t *testing.T) {
+	t.Parallel()
+	s, _, firm := newSandbox(t, harvestsandbox.Options{}, 1)
+	firm.TaskAssignments[0].IsActive = false
+	s.Seed(firm)
+	_, _, tas := get(t, s, "/v2/task_assignments?per_page=1", nil)
+	first := tas["task_assignments"].([]any)[0].(map[string]any)
+	if tas["total_entries"] != float64(len(firm.TaskAssignments)) || first["project"].(map[string]any)["id"] != float64(firm.TaskAssignments[0].ProjectID) || first["task"] == nil {
+		t.Errorf("task assignments page = %v", tas)
+	}
+	_, _, active := get(t, s, "/v2/task_assignments?is_active=true", nil)
+	if active["total_entries"] != float64(len(firm.TaskAssignments)-1) {
+		t.Errorf("active task assignments = %v, want %d", active["total_entries"], len(firm.TaskAssignments)-1)
+	}
+	_, _, uas := get(t, s, "/v2/user_assignments", nil)
+	u := uas["user_assignments"].([]any)[0].(map[string]any)
+	if uas["total_entries"] != float64(len(firm.UserAssignments)) || u["user"] == nil || u["project"] == nil {
+		t.Errorf("user assignments = %v", uas["total_entries"])
+	}
+	if status, _, _ := get(t, s, "/v2/user_assignments?is_active=maybe", nil); status != 422 {
+		t.Errorf("bad is_active: status %d", status)
+	}
+}

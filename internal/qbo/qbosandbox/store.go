@@ -112,6 +112,7 @@ type Customer struct {
 	CompanyName string
 	Currency    string
 	Email       string
+	TermID      string // SalesTermRef, a seeded Term's id
 	Inactive    bool
 }
 
@@ -131,6 +132,9 @@ func (s *Server) SeedCustomer(c Customer) string {
 	}
 	if c.CompanyName != "" {
 		d["CompanyName"] = raw(c.CompanyName)
+	}
+	if c.TermID != "" {
+		d["SalesTermRef"] = raw(map[string]string{"value": c.TermID})
 	}
 	if c.Email != "" {
 		d["PrimaryEmailAddr"] = raw(map[string]string{"Address": c.Email})
@@ -166,6 +170,30 @@ func (s *Server) SeedItem(it Item) string {
 	return strconv.Itoa(id)
 }
 
+// Term is a sales term to seed: "Net 30" with DueDays 30.
+type Term struct {
+	Name     string
+	DueDays  int
+	Inactive bool
+}
+
+// SeedTerm adds a standard sales term and returns its id. Fields as the
+// Term entity documents them (developer.intuit.com/app/developer/qbo/docs/api/accounting/all-entities/term):
+// Name, Active, Type ("STANDARD" for days-after-invoice terms), DueDays.
+func (s *Server) SeedTerm(t Term) string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	id := s.newID()
+	d := doc{
+		"Id": raw(strconv.Itoa(id)), "SyncToken": raw("0"), "Name": raw(t.Name), "Type": raw("STANDARD"),
+		"DueDays": raw(t.DueDays), "Active": raw(!t.Inactive), "domain": raw("QBO"),
+	}
+	at := s.stamp(d, true)
+	s.tbl("Term").rows[strconv.Itoa(id)] = &record{id: id, doc: d, updated: at}
+	s.logChange("Term", strconv.Itoa(id), "Create", at)
+	return strconv.Itoa(id)
+}
+
 // entityName maps a URL segment ("invoice") to the entity ("Invoice").
 func entityName(seg string) string {
 	switch strings.ToLower(seg) {
@@ -175,6 +203,8 @@ func entityName(seg string) string {
 		return "Customer"
 	case "item":
 		return "Item"
+	case "term":
+		return "Term"
 	case "payment":
 		return "Payment"
 	}
