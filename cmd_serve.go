@@ -88,8 +88,11 @@ func (c *cli) serve(ctx context.Context) error {
 		if err != nil {
 			return err
 		}
-		oc := c.qboOAuth()
-		cfg.QBOConnect, cfg.QBOCallback = qbo.ConnectHandler(oc), qbo.CallbackHandler(oc, ts, log)
+		flow, err := c.qboConnectFlow(st, ts, wf)
+		if err != nil {
+			return err
+		}
+		cfg.QBOConnect, cfg.QBOCallback = flow.ConnectHandler(), flow.CallbackHandler()
 		if c.env.QBOWebhookVerifierToken.IsSet() {
 			cfg.QBOWebhook = qbo.WebhookHandler(c.env.QBOWebhookVerifierToken.Reveal(), c.env.QBORealmID, webhookSink(wf, log), log)
 		}
