@@ -47,15 +47,21 @@ func (c *cli) workflow(ctx context.Context, st *store.Store) (*workflow.Workflow
 		if _, err := c.qboTokenStore(ctx, st); err != nil {
 			return nil, err // a bad key or bootstrap setting is said at once
 		}
-		deps.QBO = &lazyBooks{
-			build:      func(ctx context.Context, gen int64) (*workflow.QBOBooks, error) { return c.qboBooks(ctx, st, gen) },
-			generation: st.QBOConnectionGeneration,
-		}
+		deps.QBO = c.lazyQBO(st)
 	}
 	if m := c.messenger(); m != nil {
 		deps.Slack = m
 	}
 	return workflow.New(deps), nil
+}
+
+// lazyQBO is the QBO of the workflows: built once a company is connected,
+// rebuilt whenever the stored connection's generation moves on.
+func (c *cli) lazyQBO(st *store.Store) *lazyBooks {
+	return &lazyBooks{
+		build:      func(ctx context.Context, gen int64) (*workflow.QBOBooks, error) { return c.qboBooks(ctx, st, gen) },
+		generation: st.QBOConnectionGeneration,
+	}
 }
 
 // firm opens the store and the workflows and loads the firm configuration,
