@@ -63,7 +63,7 @@ func (c *cli) serve(ctx context.Context) error {
 	if api := c.slackAPI(); api != nil {
 		messenger := c.messenger()
 		cmds, inter := commands.New(wf, c.now, log), interactions.New(wf, messenger, log)
-		events, resp := interactions.NewEvents(wf, messenger), bot.NewResponder(api, nil, log)
+		events, resp := interactions.NewEvents(wf, messenger).WithConnectLinks(c.homeConnectLinks(st, wf)), bot.NewResponder(api, nil, log)
 		if c.env.SocketMode() {
 			sock, err := bot.NewSocket(bot.SocketConfig{API: api, Commands: cmds, Interactions: inter, Events: events, Deduper: st, Responder: resp, Logger: log})
 			if err != nil {

@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"encoding/json"
 	"errors"
 	"io"
 	"net/http"
@@ -10,7 +11,9 @@ import (
 	"testing"
 	"time"
 
+	"billbot/internal/chat"
 	"billbot/internal/qbo"
+	"billbot/internal/slacksandbox"
 	"billbot/store"
 )
 
@@ -74,6 +77,22 @@ func TestE2EQBOConnectOnlyFromLink(t *testing.T) {
 	}
 	firmToken := secret()
 
+	// 3b. App Home offers an approver a fresh link, and nobody else.
+	if link := w.homeConnectLink(e2eManager, "Ev0HOMEMGR"); link != "" {
+		t.Errorf("App Home offers a non-approver a connect link: %s", link)
+	}
+	homeLink := w.homeConnectLink(e2ePartner, "Ev0HOMEPARTNER")
+	if homeLink == "" {
+		t.Fatal("App Home offers the approver no connect link")
+	}
+	if code, body := w.followLink(homeLink); code != http.StatusOK {
+		t.Errorf("App Home link: HTTP %d %q", code, body)
+	}
+	if evs, _ := w.store.AuditEvents(t.Context(), "qbo_company", e2eQBORealm); len(evs) != 2 || evs[1].Actor != e2ePartner {
+		t.Errorf("reconnect from App Home audit = %+v; want it made by the approver", evs)
+	}
+	firmToken = secret()
+
 	// 4. The same link again: 403, no redirect.
 	req, _ = http.NewRequest(http.MethodGet, link, nil)
 	if code, loc, _ := get(req); code != http.StatusForbidden || loc != "" {
@@ -97,6 +116,42 @@ func TestE2EQBOConnectOnlyFromLink(t *testing.T) {
 	if !w.announced(attackerRealm, "Mallory Ltd") || !w.announced(attackerRealm, "switched from company id "+e2eQBORealm) {
 		t.Errorf("switch not announced in the billing channel: %+v", w.slack.Messages(e2eChannel))
 	}
+}
+
+// homeConnectLink opens user's App Home through a signed Events API request
+// and returns the connect link it shows ("" when none).
+func (w *e2eWorld) homeConnectLink(user, eventID string) string {
+	w.t.Helper()
+	ev := []byte(`{"token":"x","team_id":"` + slacksandbox.TeamID + `","api_app_id":"A0BILLBOT","type":"event_callback","event_id":"` + eventID +
+		`","event_time":1772442000,"event":{"type":"app_home_opened","user":"` + user + `","channel":"D0` + user + `","tab":"home","event_ts":"1772442000.000100"}}`)
+	if status, body := w.send(w.signer.Event(w.base+"/slack/events", ev)); status != http.StatusOK {
+		w.t.Fatalf("app_home_opened: HTTP %d %q", status, body)
+	}
+	var home json.RawMessage
+	w.eventually("App Home of "+user, func() (bool, error) {
+		var ok bool
+		home, ok = w.slack.Home(user)
+		return ok, nil
+	})
+	var view struct {
+		Blocks []struct {
+			Elements []struct {
+				ActionID string `json:"action_id"`
+				URL      string `json:"url"`
+			} `json:"elements"`
+		} `json:"blocks"`
+	}
+	if err := json.Unmarshal(home, &view); err != nil {
+		w.t.Fatalf("App Home view: %v", err)
+	}
+	for _, b := range view.Blocks {
+		for _, e := range b.Elements {
+			if e.ActionID == chat.ActionConnectQBO {
+				return e.URL
+			}
+		}
+	}
+	return ""
 }
 
 // announced reports whether a billing-channel message names realm and

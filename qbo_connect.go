@@ -6,10 +6,12 @@ import (
 	"flag"
 	"fmt"
 	"os/user"
+	"slices"
 	"strings"
 	"time"
 
 	"billbot/internal/qbo"
+	"billbot/internal/slackui"
 	"billbot/internal/workflow"
 	"billbot/store"
 )
@@ -138,4 +140,44 @@ func (c *cli) qboConnectFlow(st *store.Store, ts qbo.TokenStore, wf *workflow.Wo
 		},
 		Logger: c.logger,
 	}, nil
+}
+
+// homeConnectLinks gives firm approvers (firm.approvers) a fresh one-time
+// connect link on App Home, without --switch-company; anyone else gets none.
+func (c *cli) homeConnectLinks(st *store.Store, wf *workflow.Workflow) func(ctx context.Context, user string) (*slackui.QBOConnect, error) {
+	return func(ctx context.Context, user string) (*slackui.QBOConnect, error) {
+		if c.env.QBOClientID == "" {
+			return nil, nil
+		}
+		firm, err := wf.LoadFirm(ctx)
+		if errors.Is(err, workflow.ErrNoConfig) {
+			return nil, nil
+		}
+		if err != nil {
+			return nil, err
+		}
+		if user == "" || !slices.Contains(firm.Rules.Approvers, user) {
+			return nil, nil
+		}
+		link, err := c.newConnectLink(ctx, st, user, "app_home", false, homeLinkTTL)
+		if err != nil {
+			return nil, err
+		}
+		q := &slackui.QBOConnect{LinkURL: link, Minutes: int(homeLinkTTL / time.Minute)}
+		conn, err := st.QBOConnection(ctx)
+		switch {
+		case err == nil:
+			q.RealmID, q.CompanyName = conn.RealmID, conn.CompanyName
+		case errors.Is(err, store.ErrNotFound):
+			// A token seeded from QBO_REFRESH_TOKEN has no connection row.
+			if ts, err := c.qboTokenStore(ctx, st); err == nil {
+				if _, realm, err := ts.Load(ctx); err == nil {
+					q.RealmID = realm
+				}
+			}
+		default:
+			return nil, err
+		}
+		return q, nil
+	}
 }
