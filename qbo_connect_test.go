@@ -143,3 +143,36 @@ func TestReconnectSeenByAnotherProcessWithoutRestart(t *testing.T) {
 		t.Errorf("switch audit = %+v", evs)
 	}
 }
+
+// `billbot qbo connect` prints a link under BILLBOT_PUBLIC_URL and stores
+// only the SHA-256 of its token, with who made it and whether it may switch
+// companies.
+func TestCLIQBOConnectPrintsOneTimeLink(t *testing.T) {
+	dir := t.TempDir()
+	if _, _, err := runCLI(t, dir, nil, "qbo", "connect"); err == nil || !strings.Contains(err.Error(), "QBO_CLIENT_ID") {
+		t.Fatalf("without QuickBooks settings: %v", err)
+	}
+	env := map[string]string{"QBO_CLIENT_ID": "id", "QBO_CLIENT_SECRET": "s", "BILLBOT_PUBLIC_URL": "https://billbot.example.com/"}
+	out, _, err := runCLI(t, dir, env, "qbo", "connect", "--switch-company")
+	if err != nil {
+		t.Fatal(err)
+	}
+	link := strings.TrimSpace(out)
+	tok := strings.TrimPrefix(link, "https://billbot.example.com/oauth/qbo/connect?t=")
+	if tok == link || len(tok) < 43 {
+		t.Fatalf("printed %q, want a link with a 32-byte token under BILLBOT_PUBLIC_URL", link)
+	}
+	st, err := store.Open(t.Context(), "", dir, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	var hash, by string
+	var allow bool
+	if err := st.DB().QueryRowContext(t.Context(), "SELECT link_hash, created_by, allow_switch FROM qbo_connect_links").Scan(&hash, &by, &allow); err != nil {
+		t.Fatal(err)
+	}
+	if hash != qbo.HashSecret(tok) || !strings.HasPrefix(by, "cli") || !allow {
+		t.Errorf("stored link = %q by %q switch %v; want the token's SHA-256 only", hash, by, allow)
+	}
+}
