@@ -161,11 +161,13 @@ func (f *ConnectFlow) CallbackHandler() http.Handler {
 // connect checks the company, exchanges the code, proves the token with a
 // CompanyInfo read and commits. A non-empty msg is the failure to answer.
 func (f *ConnectFlow) connect(ctx context.Context, link ConnectLink, code, realmID string) (conn Connection, status int, msg string, err error) {
-	current := f.PinnedRealm
-	if _, stored, err := f.Tokens.Load(ctx); err == nil && current == "" {
-		current = stored
-	} else if err != nil && !errors.Is(err, ErrNoToken) {
+	_, stored, err := f.Tokens.Load(ctx)
+	if err != nil && !errors.Is(err, ErrNoToken) {
 		return conn, http.StatusInternalServerError, "Could not read the current QuickBooks connection; nothing was changed.", err
+	}
+	current := f.PinnedRealm
+	if current == "" {
+		current = stored
 	}
 	if current != "" && realmID != current {
 		if f.PinnedRealm != "" {
@@ -186,10 +188,7 @@ func (f *ConnectFlow) connect(ctx context.Context, link ConnectLink, code, realm
 	if err != nil {
 		return conn, http.StatusBadGateway, "Could not read the QuickBooks company with the new authorization; nothing was changed." + startAgain, err
 	}
-	conn = Connection{Token: stamp(tok, f.now()), RealmID: realmID, CompanyName: info.CompanyName, Link: link}
-	if current != "" {
-		conn.PreviousRealm = current
-	}
+	conn = Connection{Token: stamp(tok, f.now()), RealmID: realmID, CompanyName: info.CompanyName, PreviousRealm: stored, Link: link}
 	if err := f.Commit(ctx, conn); err != nil {
 		return conn, http.StatusInternalServerError, "The QuickBooks connection could not be saved; nothing was changed. Check the database and try again.", err
 	}
