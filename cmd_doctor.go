@@ -117,12 +117,12 @@ func (c *cli) doctorQBO(ctx context.Context, s *store.Store, report func(string,
 		return
 	}
 	if client == nil {
-		report("quickbooks", fmt.Errorf("not connected: open https://YOUR-HOST/oauth/qbo/connect in a browser (or set QBO_REFRESH_TOKEN and QBO_REALM_ID)"), "")
+		report("quickbooks", fmt.Errorf("not connected: run 'billbot qbo connect' and open the link it prints (or set QBO_REFRESH_TOKEN and QBO_REALM_ID)"), "")
 		return
 	}
 	info, err := client.GetCompanyInfo(ctx)
 	if err != nil {
-		report("quickbooks", fmt.Errorf("company %s: %w (reconnect at /oauth/qbo/connect if the refresh token was revoked or expired)", client.RealmID(), err), "")
+		report("quickbooks", fmt.Errorf("company %s: %w (reconnect with a 'billbot qbo connect' link if the refresh token was revoked or expired)", client.RealmID(), err), "")
 		return
 	}
 	exp := qbo.RefreshTokenExpiry(tok, c.now())

@@ -63,7 +63,7 @@ func (c *cli) serve(ctx context.Context) error {
 	if api := c.slackAPI(); api != nil {
 		messenger := c.messenger()
 		cmds, inter := commands.New(wf, c.now, log), interactions.New(wf, messenger, log)
-		events, resp := interactions.NewEvents(wf, messenger), bot.NewResponder(api, nil, log)
+		events, resp := interactions.NewEvents(wf, messenger).WithConnectLinks(c.homeConnectLinks(st, wf)), bot.NewResponder(api, nil, log)
 		if c.env.SocketMode() {
 			sock, err := bot.NewSocket(bot.SocketConfig{API: api, Commands: cmds, Interactions: inter, Events: events, Deduper: st, Responder: resp, Logger: log})
 			if err != nil {
@@ -88,8 +88,11 @@ func (c *cli) serve(ctx context.Context) error {
 		if err != nil {
 			return err
 		}
-		oc := c.qboOAuth()
-		cfg.QBOConnect, cfg.QBOCallback = qbo.ConnectHandler(oc), qbo.CallbackHandler(oc, ts, log)
+		flow, err := c.qboConnectFlow(st, ts, wf)
+		if err != nil {
+			return err
+		}
+		cfg.QBOConnect, cfg.QBOCallback = flow.ConnectHandler(), flow.CallbackHandler()
 		if c.env.QBOWebhookVerifierToken.IsSet() {
 			cfg.QBOWebhook = qbo.WebhookHandler(c.env.QBOWebhookVerifierToken.Reveal(), c.env.QBORealmID, webhookSink(wf, log), log)
 		}

@@ -133,6 +133,7 @@ func newE2EWorld(t *testing.T) *e2eWorld {
 	w.env = map[string]string{
 		"DATABASE_URL":               dsn,
 		"LISTEN_ADDR":                addr,
+		"BILLBOT_PUBLIC_URL":         w.base,
 		"BILLBOT_CONFIG":             cfgPath,
 		"BILLBOT_ENCRYPTION_KEY":     base64.StdEncoding.EncodeToString(key),
 		"BILLBOT_DATA_DIR":           dir,
@@ -361,10 +362,32 @@ func (w *e2eWorld) cli(args ...string) string {
 	return out.String()
 }
 
-// connectQBO walks Intuit's connect flow as a browser would: billbot's
-// connect page redirects to the authorize page, which redirects back to
-// billbot's callback with a code, exchanged for tokens that billbot stores.
-func (w *e2eWorld) connectQBO() string {
+// connectQBO connects QuickBooks the only way there is: `billbot qbo
+// connect` prints a one-time link, and a browser follows it through
+// Intuit's authorize page back to billbot's callback. It returns the
+// callback page.
+func (w *e2eWorld) connectQBO(args ...string) string {
+	w.t.Helper()
+	code, body := w.followLink(w.connectLink(args...))
+	if code != http.StatusOK {
+		w.t.Fatalf("connect QuickBooks: HTTP %d: %s", code, body)
+	}
+	return body
+}
+
+// connectLink runs `billbot qbo connect [args]` and returns its link.
+func (w *e2eWorld) connectLink(args ...string) string {
+	w.t.Helper()
+	link := strings.TrimSpace(w.cli(append([]string{"qbo", "connect"}, args...)...))
+	if !strings.HasPrefix(link, w.base+"/oauth/qbo/connect?t=") {
+		w.t.Fatalf("billbot qbo connect printed %q, want a link under BILLBOT_PUBLIC_URL", link)
+	}
+	return link
+}
+
+// followLink opens link in a fresh cookie-keeping browser and follows the
+// redirects; it checks the hops are billbot → Intuit → billbot's callback.
+func (w *e2eWorld) followLink(link string) (int, string) {
 	w.t.Helper()
 	jar, err := cookiejar.New(nil)
 	if err != nil {
@@ -375,17 +398,17 @@ func (w *e2eWorld) connectQBO() string {
 		hops = append(hops, req.URL.Scheme+"://"+req.URL.Host+req.URL.Path)
 		return nil
 	}}
-	resp, err := browser.Get(w.base + "/oauth/qbo/connect")
+	resp, err := browser.Get(link)
 	if err != nil {
-		w.t.Fatalf("connect QuickBooks: %v", err)
+		w.t.Fatalf("follow the connect link: %v", err)
 	}
 	defer resp.Body.Close()
 	body, _ := io.ReadAll(resp.Body)
 	want := []string{w.qbo.AuthURL(), w.base + "/oauth/qbo/callback"}
-	if resp.StatusCode != http.StatusOK || len(hops) != 2 || hops[0] != want[0] || hops[1] != want[1] {
-		w.t.Fatalf("connect QuickBooks: HTTP %d after hops %v (want %v): %s", resp.StatusCode, hops, want, body)
+	if len(hops) != 2 || hops[0] != want[0] || hops[1] != want[1] {
+		w.t.Fatalf("connect link: HTTP %d after hops %v (want %v): %s", resp.StatusCode, hops, want, body)
 	}
-	return string(body)
+	return resp.StatusCode, string(body)
 }
 
 // eventually polls cond until it holds: serve acknowledges Slack at once

@@ -35,10 +35,10 @@ func TestE2EServeCycle(t *testing.T) {
 	w := newE2EWorld(t)
 	ctx := context.Background()
 
-	// 1–2. Serve, then connect QuickBooks through the OAuth flow; the
-	// running serve uses the company from then on.
+	// 1–2. Serve, then connect QuickBooks through a `billbot qbo connect`
+	// link; the running serve uses the company from then on.
 	w.startServe()
-	if got := w.connectQBO(); !strings.Contains(got, e2eQBORealm+" is connected") {
+	if got := w.connectQBO(); !strings.Contains(got, "("+e2eQBORealm+") is connected") {
 		t.Fatalf("callback page = %q, want the realm connected", got)
 	}
 

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"errors"
+	"fmt"
 	"sync"
 	"time"
 
@@ -12,17 +13,25 @@ import (
 
 // errQBONotConnected is returned by lazyBooks before a company is
 // connected.
-var errQBONotConnected = errors.New("QuickBooks is not connected yet: open /oauth/qbo/connect")
+var errQBONotConnected = errors.New("QuickBooks is not connected yet: run `billbot qbo connect` and open the link it prints")
 
 // lazyBooks is the QBO of a running billbot whose company may be connected
-// through the OAuth flow after start: it builds the client the first time a
-// token is stored, and reuses it from then on.
+// (or switched) through the OAuth flow after start: it builds the client the
+// first time a token is stored, and rebuilds it whenever the stored
+// connection's generation moves on, so a reconnect made through any process
+// takes effect in every process without a restart.
 type lazyBooks struct {
-	build func(ctx context.Context) (*workflow.QBOBooks, error)
+	// build makes the client over the token stored at generation gen.
+	build func(ctx context.Context, gen int64) (*workflow.QBOBooks, error)
+	// generation reads the stored connection's generation (one row by
+	// primary key); nil means it never changes.
+	generation func(ctx context.Context) (int64, error)
 
-	mu    sync.Mutex
-	books *workflow.QBOBooks
-	last  time.Time // last failed attempt, so a missing token is not re-read on every call
+	mu        sync.Mutex
+	books     *workflow.QBOBooks
+	gen       int64     // generation books was built at
+	last      time.Time // last failed attempt, so a missing token is not re-read on every call
+	failedGen int64     // generation of that attempt: a new connection retries at once
 }
 
 var (
@@ -33,21 +42,30 @@ var (
 func (l *lazyBooks) get(ctx context.Context) (*workflow.QBOBooks, error) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	if l.books != nil {
+	var gen int64
+	if l.generation != nil {
+		g, err := l.generation(ctx)
+		if err != nil {
+			return nil, fmt.Errorf("QuickBooks: read the connection: %w", err)
+		}
+		gen = g
+	}
+	if l.books != nil && gen == l.gen {
 		return l.books, nil
 	}
-	if !l.last.IsZero() && time.Since(l.last) < 5*time.Second {
+	if l.books == nil && !l.last.IsZero() && gen == l.failedGen && time.Since(l.last) < 5*time.Second {
 		return nil, errQBONotConnected
 	}
-	b, err := l.build(ctx)
+	l.books = nil // never the previous company's client after a reconnect
+	b, err := l.build(ctx, gen)
 	if err != nil || b == nil {
-		l.last = time.Now()
+		l.last, l.failedGen = time.Now(), gen
 		if err == nil {
 			err = errQBONotConnected
 		}
 		return nil, err
 	}
-	l.books = b
+	l.books, l.gen = b, gen
 	return b, nil
 }
 

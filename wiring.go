@@ -33,6 +33,7 @@ func extraCommands() []command {
 		serveCommand(),
 		doctorCommand(),
 		setupCommand(),
+		qboConnectCommand(),
 	}
 }
 
@@ -47,12 +48,21 @@ func (c *cli) workflow(ctx context.Context, st *store.Store) (*workflow.Workflow
 		if _, err := c.qboTokenStore(ctx, st); err != nil {
 			return nil, err // a bad key or bootstrap setting is said at once
 		}
-		deps.QBO = &lazyBooks{build: func(ctx context.Context) (*workflow.QBOBooks, error) { return c.qboBooks(ctx, st) }}
+		deps.QBO = c.lazyQBO(st)
 	}
 	if m := c.messenger(); m != nil {
 		deps.Slack = m
 	}
 	return workflow.New(deps), nil
+}
+
+// lazyQBO is the QBO of the workflows: built once a company is connected,
+// rebuilt whenever the stored connection's generation moves on.
+func (c *cli) lazyQBO(st *store.Store) *lazyBooks {
+	return &lazyBooks{
+		build:      func(ctx context.Context, gen int64) (*workflow.QBOBooks, error) { return c.qboBooks(ctx, st, gen) },
+		generation: st.QBOConnectionGeneration,
+	}
 }
 
 // firm opens the store and the workflows and loads the firm configuration,
@@ -126,7 +136,13 @@ func (c *cli) qboTokenStore(ctx context.Context, st *store.Store) (*qbo.Encrypte
 	}
 	ts := qbo.NewEncryptedTokenStore(st, box, qbo.WithNotFound(func(err error) bool { return errors.Is(err, store.ErrNotFound) }))
 	if c.env.QBORefreshToken.IsSet() {
+		// Only an empty store is seeded: a token that fails to load for any
+		// other reason (another key, a database error) is the firm's live
+		// one, and the bootstrap token has long been rotated out.
 		if _, _, err := ts.Load(ctx); err != nil {
+			if !errors.Is(err, qbo.ErrNoToken) {
+				return nil, fmt.Errorf("read the stored QuickBooks token: %w", err)
+			}
 			if c.env.QBORealmID == "" {
 				return nil, fmt.Errorf("QBO_REFRESH_TOKEN is set without QBO_REALM_ID: set the company id too")
 			}
@@ -140,8 +156,8 @@ func (c *cli) qboTokenStore(ctx context.Context, st *store.Store) (*qbo.Encrypte
 }
 
 // qboBooks returns the QBO adapter, nil when QBO is not configured.
-func (c *cli) qboBooks(ctx context.Context, st *store.Store) (*workflow.QBOBooks, error) {
-	client, _, err := c.qboClient(ctx, st, 2*time.Minute)
+func (c *cli) qboBooks(ctx context.Context, st *store.Store, gen int64) (*workflow.QBOBooks, error) {
+	client, _, err := c.qboClientAt(ctx, st, 2*time.Minute, gen)
 	if err != nil || client == nil {
 		return nil, err
 	}
@@ -162,13 +178,29 @@ func (c *cli) qboBooks(ctx context.Context, st *store.Store) (*workflow.QBOBooks
 // token, and that token; nil, nil when QBO is not configured or no company
 // is connected yet.
 func (c *cli) qboClient(ctx context.Context, st *store.Store, timeout time.Duration) (*qbo.Client, *oauth2.Token, error) {
-	if c.env.QBOClientID == "" {
-		return nil, nil, nil
-	}
-	ts, err := c.qboTokenStore(ctx, st)
+	gen, err := st.QBOConnectionGeneration(ctx)
 	if err != nil {
 		return nil, nil, err
 	}
+	return c.qboClientAt(ctx, st, timeout, gen)
+}
+
+// qboClientAt is qboClient over the token of connection generation gen:
+// refreshed tokens are saved only while the connection is still at gen, so
+// a client built before a reconnect never writes over the new company's
+// token.
+func (c *cli) qboClientAt(ctx context.Context, st *store.Store, timeout time.Duration, gen int64) (*qbo.Client, *oauth2.Token, error) {
+	if c.env.QBOClientID == "" {
+		return nil, nil, nil
+	}
+	if _, err := c.qboTokenStore(ctx, st); err != nil {
+		return nil, nil, err // seeds QBO_REFRESH_TOKEN on an empty store
+	}
+	box, err := c.secretBox()
+	if err != nil {
+		return nil, nil, err
+	}
+	ts := qbo.NewEncryptedTokenStore(generationSecrets{st: st, gen: gen}, box, qbo.WithNotFound(func(err error) bool { return errors.Is(err, store.ErrNotFound) }))
 	tok, _, err := ts.Load(ctx)
 	if err != nil {
 		return nil, nil, nil // not connected yet
@@ -182,6 +214,21 @@ func (c *cli) qboClient(ctx context.Context, st *store.Store, timeout time.Durat
 		return nil, nil, err
 	}
 	return client, tok, nil
+}
+
+// generationSecrets writes secrets only while the QuickBooks connection is
+// at gen (see store.PutSecretAtGeneration).
+type generationSecrets struct {
+	st  *store.Store
+	gen int64
+}
+
+func (s generationSecrets) Secret(ctx context.Context, name string) ([]byte, error) {
+	return s.st.Secret(ctx, name)
+}
+
+func (s generationSecrets) PutSecret(ctx context.Context, name string, ct []byte) error {
+	return s.st.PutSecretAtGeneration(ctx, name, ct, s.gen)
 }
 
 func printAging(w io.Writer, a billing.Aging, asOf billing.Date) {

@@ -2,6 +2,7 @@ package interactions
 
 import (
 	"context"
+	"fmt"
 
 	"github.com/slack-go/slack"
 
@@ -18,8 +19,20 @@ type HomePublisher interface {
 // Events answers Events API events: app_home_opened refreshes the user's
 // App Home.
 type Events struct {
-	wf   *workflow.Workflow
-	home HomePublisher
+	wf    *workflow.Workflow
+	home  HomePublisher
+	links ConnectLinker
+}
+
+// ConnectLinker gives the App Home QuickBooks section for user: a fresh
+// one-time connect link for a firm approver, nil for anyone else.
+type ConnectLinker func(ctx context.Context, userID string) (*slackui.QBOConnect, error)
+
+// WithConnectLinks makes App Home offer firm approvers a one-time link that
+// connects QuickBooks.
+func (e *Events) WithConnectLinks(f ConnectLinker) *Events {
+	e.links = f
+	return e
 }
 
 // NewEvents returns the events handler.
@@ -37,5 +50,15 @@ func (e *Events) HandleEvent(ctx context.Context, ev chat.Event) error {
 	if err != nil {
 		return err
 	}
-	return e.home.PublishHome(ctx, ev.UserID, slackui.HomeView(h))
+	var linkErr error
+	if e.links != nil {
+		// Without a link the rest of the tab is still worth showing.
+		if h.QBO, linkErr = e.links(ctx, ev.UserID); linkErr != nil {
+			h.QBO, linkErr = nil, fmt.Errorf("app home: qbo connect link: %w", linkErr)
+		}
+	}
+	if err := e.home.PublishHome(ctx, ev.UserID, slackui.HomeView(h)); err != nil {
+		return err
+	}
+	return linkErr
 }

@@ -73,7 +73,7 @@ func keys[V any](m map[string]V) []string {
 // updated by the workflow (chat.update); the reply, when not empty, is an
 // ephemeral note to whoever clicked.
 func (h *Handler) HandleAction(ctx context.Context, a chat.Action) (chat.Reply, error) {
-	if a.ActionID == chat.ActionOpenInQBO {
+	if a.ActionID == chat.ActionOpenInQBO || a.ActionID == chat.ActionConnectQBO {
 		return chat.Reply{}, nil // a link: Slack opens it, nothing to do
 	}
 	fn, ok := h.actions[a.ActionID]

@@ -18,6 +18,7 @@ const (
 	ActionDispute      = "mark_disputed"
 	ActionSupplemental = "supplemental_invoice"
 	ActionOpenInQBO    = "open_in_qbo" // a link button: Slack still sends a block_actions payload
+	ActionConnectQBO   = "connect_qbo" // App Home's one-time QuickBooks connect link (a link button)
 )
 
 // Callback ids of modals.

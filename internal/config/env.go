@@ -57,6 +57,7 @@ type Env struct {
 	Timezone      string // BILLBOT_TIMEZONE; empty → the firm's time zone
 	EncryptionKey Secret // BILLBOT_ENCRYPTION_KEY, base64 as given (see EncryptionKeyBytes)
 	ListenAddr    string // LISTEN_ADDR
+	PublicURL     string // BILLBOT_PUBLIC_URL, without a trailing "/"
 	LogLevel      slog.Level
 	LogFormat     string // "json" or "text"
 
@@ -120,6 +121,7 @@ func LoadEnv(getenv func(string) string) (Env, error) {
 	if _, port, err := net.SplitHostPort(e.ListenAddr); err != nil || port == "" {
 		l.fail("LISTEN_ADDR", "%q is not a host:port address such as :3000", e.ListenAddr)
 	}
+	e.PublicURL = strings.TrimRight(l.publicURL("BILLBOT_PUBLIC_URL", e.ListenAddr), "/")
 	e.LogLevel = l.level("LOG_LEVEL")
 	if e.LogFormat != "json" && e.LogFormat != "text" {
 		l.fail("LOG_FORMAT", "%q: want json or text", e.LogFormat)
@@ -270,6 +272,21 @@ func (l *envLoader) url(name, def string) string {
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 		l.fail(name, "%q is not an http(s) URL with a host", v)
 		return v
+	}
+	return v
+}
+
+// publicURL is BILLBOT_PUBLIC_URL, an absolute http(s) URL; unset, it is
+// http://localhost with the port of LISTEN_ADDR. It is a base: a query or
+// fragment would break the links built on it.
+func (l *envLoader) publicURL(name, listenAddr string) string {
+	def := "http://localhost"
+	if _, port, err := net.SplitHostPort(listenAddr); err == nil && port != "" {
+		def += ":" + port
+	}
+	v := l.url(name, def)
+	if u, err := url.Parse(v); err == nil && (u.RawQuery != "" || u.Fragment != "" || u.User != nil) {
+		l.fail(name, "%q: want a base URL such as https://billbot.example.com, without query, fragment or user", v)
 	}
 	return v
 }

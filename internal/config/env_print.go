@@ -22,6 +22,7 @@ func (e Env) Redacted() map[string]string {
 		"BILLBOT_CONFIG":             e.ConfigPath,
 		"BILLBOT_TIMEZONE":           e.Timezone,
 		"LISTEN_ADDR":                e.ListenAddr,
+		"BILLBOT_PUBLIC_URL":         e.PublicURL,
 		"LOG_LEVEL":                  strings.ToLower(e.LogLevel.String()),
 		"LOG_FORMAT":                 e.LogFormat,
 		"SLACK_API_URL":              e.SlackAPIURL,

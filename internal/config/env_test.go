@@ -27,6 +27,7 @@ func TestLoadEnvDefaults(t *testing.T) {
 	want := Env{
 		DataDir:        ".",
 		ListenAddr:     ":3000",
+		PublicURL:      "http://localhost:3000",
 		LogLevel:       slog.LevelInfo,
 		LogFormat:      "json",
 		SlackAPIURL:    "https://slack.com/api/",
@@ -65,6 +66,7 @@ func TestLoadEnvValues(t *testing.T) {
 		"HARVEST_ACCOUNT_ID":     "123456",
 		"QBO_ENVIRONMENT":        "production",
 		"QBO_TOKEN_URL":          "http://127.0.0.1:9000/token",
+		"BILLBOT_PUBLIC_URL":     "https://billbot.example.com/",
 	}))
 	if err != nil {
 		t.Fatalf("LoadEnv: %v", err)
@@ -86,6 +88,9 @@ func TestLoadEnvValues(t *testing.T) {
 	}
 	if e.QBOAPIURL != QBOProductionAPIURL || e.QBOTokenURL != "http://127.0.0.1:9000/token" || e.QBOAuthURL != QBOAuthURL {
 		t.Errorf("QBO URLs = %q %q %q", e.QBOAPIURL, e.QBOAuthURL, e.QBOTokenURL)
+	}
+	if e.PublicURL != "https://billbot.example.com" {
+		t.Errorf("PublicURL = %q, want the trailing slash trimmed", e.PublicURL)
 	}
 	if e.SQLitePath() != filepath.Join(dir, "billbot.db") {
 		t.Errorf("SQLitePath = %q", e.SQLitePath())
@@ -115,6 +120,9 @@ func TestLoadEnvRejects(t *testing.T) {
 		{"database url", "DATABASE_URL", "mysql://user:" + secret + "@db/billbot", "not a postgres:// URL"},
 		{"database url unparsable", "DATABASE_URL", "postgres://user:" + secret + "@db:port/billbot", "not a postgres:// URL"},
 		{"listen addr", "LISTEN_ADDR", "3000", "not a host:port address"},
+		{"public url relative", "BILLBOT_PUBLIC_URL", "billbot.example.com", "not an http(s) URL with a host"},
+		{"public url other scheme", "BILLBOT_PUBLIC_URL", "ftp://billbot.example.com", "not an http(s) URL"},
+		{"public url with query", "BILLBOT_PUBLIC_URL", "https://billbot.example.com/?x=1", "want a base URL"},
 		{"bot token", "SLACK_BOT_TOKEN", "xapp-" + secret, "starting with xoxb-"},
 		{"app token", "SLACK_APP_TOKEN", "xoxb-" + secret, "starting with xapp-"},
 		{"harvest account", "HARVEST_ACCOUNT_ID", "acct-1", "digits only"},
@@ -222,7 +230,7 @@ func TestRedactedShowsSettings(t *testing.T) {
 	if strings.Contains(r["DATABASE_URL"], "=pw") {
 		t.Errorf("Redacted[DATABASE_URL] = %q reveals a query password", r["DATABASE_URL"])
 	}
-	if n := strings.Count(e.String(), "\n") + 1; n != len(r) || len(r) != 25 {
-		t.Errorf("String has %d lines, Redacted %d entries; want 25 each", n, len(r))
+	if n := strings.Count(e.String(), "\n") + 1; n != len(r) || len(r) != 26 {
+		t.Errorf("String has %d lines, Redacted %d entries; want 26 each", n, len(r))
 	}
 }

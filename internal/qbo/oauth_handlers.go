@@ -2,9 +2,8 @@ package qbo
 
 import (
 	"context"
-	"crypto/rand"
 	"crypto/subtle"
-	"encoding/base64"
+	"errors"
 	"fmt"
 	"log/slog"
 	"net/http"
@@ -16,78 +15,226 @@ import (
 // stateCookie carries the OAuth state between connect and callback.
 const stateCookie = "qbo_oauth_state"
 
-// ConnectHandler starts the connect flow: it sets a random state in an
-// HttpOnly, Secure, SameSite=Lax cookie and redirects to Intuit's authorize
-// page with scope com.intuit.quickbooks.accounting (VENDORS §2.9).
-// Mounted at GET /oauth/qbo/connect.
-func ConnectHandler(cfg *oauth2.Config) http.Handler {
+// Connection is a company the callback is about to connect, or has.
+type Connection struct {
+	Token         *oauth2.Token // fresh from the code exchange
+	RealmID       string
+	CompanyName   string
+	PreviousRealm string // the company connected before; "" on the first connection
+	Link          ConnectLink
+}
+
+// Switched reports whether the connection replaces another company.
+func (c Connection) Switched() bool { return c.PreviousRealm != "" && c.PreviousRealm != c.RealmID }
+
+// ConnectFlow is the OAuth connect flow of serve: GET /oauth/qbo/connect
+// starts only from a one-time link, GET /oauth/qbo/callback finishes it.
+// Intuit's rules: developer.intuit.com/app/developer/qbo/docs/develop/authentication-and-authorization/oauth-2.0
+type ConnectFlow struct {
+	OAuth  *oauth2.Config
+	Links  ConnectLinks
+	Tokens TokenStore // read for the connected company; never written here
+	// PinnedRealm is QBO_REALM_ID: when set, no other company can be
+	// connected.
+	PinnedRealm string
+	// APIURL is the QBO API base, for reading CompanyInfo with the new token.
+	APIURL string
+	// SecureCookie sets Secure on the state cookie (the public URL is https).
+	SecureCookie bool
+	// Commit stores the connection (token, generation, audit) atomically.
+	// It is the only write of the flow.
+	Commit func(ctx context.Context, c Connection) error
+	// Announce tells the firm about a connection; its error is only logged.
+	Announce func(ctx context.Context, c Connection) error
+	Now      func() time.Time
+	Logger   *slog.Logger
+}
+
+func (f *ConnectFlow) now() time.Time {
+	if f.Now != nil {
+		return f.Now()
+	}
+	return time.Now()
+}
+
+func (f *ConnectFlow) log() *slog.Logger {
+	if f.Logger != nil {
+		return f.Logger
+	}
+	return slog.New(slog.DiscardHandler)
+}
+
+const startAgain = " Make a new link with `billbot qbo connect` (or from billbot's App Home in Slack) and open it."
+
+// ConnectHandler serves GET /oauth/qbo/connect?t=…: a valid, unopened,
+// unexpired link gets a fresh state bound to this browser by an HttpOnly,
+// SameSite=Lax cookie and a redirect to Intuit's authorize page; anything
+// else gets 403 and no redirect.
+func (f *ConnectFlow) ConnectHandler() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		b := make([]byte, 32)
-		if _, err := rand.Read(b); err != nil {
-			http.Error(w, "could not start the QuickBooks connection", http.StatusInternalServerError)
+		noStore(w)
+		t := r.URL.Query().Get("t")
+		if t == "" {
+			f.reply(w, r, http.StatusForbidden, "This page opens only from a one-time link."+startAgain, nil)
 			return
 		}
-		state := base64.RawURLEncoding.EncodeToString(b)
+		state, err := NewSecret()
+		if err != nil {
+			f.reply(w, r, http.StatusInternalServerError, "Could not start the QuickBooks connection. Try again.", err)
+			return
+		}
+		now := f.now()
+		link, err := f.Links.OpenLink(r.Context(), HashSecret(t), HashSecret(state), now)
+		if errors.Is(err, ErrLinkInvalid) {
+			f.reply(w, r, http.StatusForbidden, "This connect link is unknown, already used or expired."+startAgain, nil)
+			return
+		}
+		if err != nil {
+			f.reply(w, r, http.StatusInternalServerError, "Could not start the QuickBooks connection. Check the database and try again.", err)
+			return
+		}
 		http.SetCookie(w, &http.Cookie{
-			Name: stateCookie, Value: state, Path: "/oauth/qbo", MaxAge: 600,
-			HttpOnly: true, Secure: true, SameSite: http.SameSiteLaxMode,
+			Name: stateCookie, Value: state, Path: "/oauth/qbo", Expires: link.ExpiresAt,
+			MaxAge: max(1, int(link.ExpiresAt.Sub(now)/time.Second)), HttpOnly: true,
+			Secure: f.SecureCookie, SameSite: http.SameSiteLaxMode,
 		})
-		http.Redirect(w, r, cfg.AuthCodeURL(state), http.StatusFound)
+		http.Redirect(w, r, f.OAuth.AuthCodeURL(state), http.StatusFound)
 	})
 }
 
-// CallbackHandler finishes the connect flow at GET /oauth/qbo/callback: the
-// state must equal the cookie, the code is exchanged for tokens, and the
-// token is stored with the realmId Intuit adds to the redirect (VENDORS
-// §2.9). Any failure is a 400 with a short plain message; tokens never
+// CallbackHandler serves GET /oauth/qbo/callback. The state must be this
+// browser's cookie and an opened link's unused, unexpired state; it is
+// consumed before anything else. The company must be the connected one
+// (or QBO_REALM_ID) unless the link allows a switch. The code is exchanged,
+// CompanyInfo is read with the new token to prove it is the company's, and
+// only then is anything stored, through Commit. Every failure stores
+// nothing and answers 4xx/5xx with a short plain message; tokens never
 // appear in responses or logs.
-func CallbackHandler(cfg *oauth2.Config, store TokenStore, logger *slog.Logger) http.Handler {
-	if logger == nil {
-		logger = slog.New(slog.DiscardHandler)
-	}
+func (f *ConnectFlow) CallbackHandler() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		fail := func(msg string, err error) {
-			attrs := []slog.Attr{slog.String("reason", msg)}
-			if err != nil {
-				attrs = append(attrs, slog.String("error", err.Error()))
-			}
-			logger.LogAttrs(r.Context(), slog.LevelWarn, "qbo connect failed", attrs...)
-			w.Header().Set("Content-Type", "text/plain; charset=utf-8")
-			w.WriteHeader(http.StatusBadRequest)
-			fmt.Fprintln(w, msg)
-		}
+		noStore(w)
 		q := r.URL.Query()
 		if e := q.Get("error"); e != "" {
-			fail("QuickBooks did not authorize the connection ("+sanitize(e)+"). Start again from /oauth/qbo/connect.", nil)
+			f.reply(w, r, http.StatusBadRequest, "QuickBooks did not authorize the connection ("+sanitize(e)+")."+startAgain, nil)
 			return
 		}
-		c, err := r.Cookie(stateCookie)
 		state := q.Get("state")
+		c, err := r.Cookie(stateCookie)
 		if err != nil || state == "" || subtle.ConstantTimeCompare([]byte(c.Value), []byte(state)) != 1 {
-			fail("The connection request expired or did not start here. Start again from /oauth/qbo/connect.", nil)
+			f.reply(w, r, http.StatusBadRequest, "This connection did not start in this browser."+startAgain, nil)
+			return
+		}
+		http.SetCookie(w, &http.Cookie{Name: stateCookie, Path: "/oauth/qbo", MaxAge: -1, HttpOnly: true, Secure: f.SecureCookie, SameSite: http.SameSiteLaxMode})
+		link, err := f.Links.ConsumeState(r.Context(), HashSecret(state), f.now())
+		if errors.Is(err, ErrLinkInvalid) {
+			f.reply(w, r, http.StatusBadRequest, "This connection request expired or was already used."+startAgain, nil)
+			return
+		}
+		if err != nil {
+			f.reply(w, r, http.StatusInternalServerError, "Could not check the connection request. Check the database and try again.", err)
 			return
 		}
 		code, realmID := q.Get("code"), q.Get("realmId")
-		if code == "" || realmID == "" {
-			fail("QuickBooks sent no authorization code or company id. Start again from /oauth/qbo/connect.", nil)
+		if code == "" || realmID == "" || sanitize(realmID) != realmID {
+			f.reply(w, r, http.StatusBadRequest, "QuickBooks sent no authorization code or company id."+startAgain, nil)
 			return
 		}
-		ctx, cancel := context.WithTimeout(r.Context(), 30*time.Second)
+		ctx, cancel := context.WithTimeout(r.Context(), 60*time.Second)
 		defer cancel()
-		tok, err := cfg.Exchange(ctx, code)
-		if err != nil {
-			fail("QuickBooks refused the authorization code. Start again from /oauth/qbo/connect.", err)
+		conn, status, msg, err := f.connect(ctx, link, code, realmID)
+		if msg != "" {
+			f.reply(w, r, status, msg, err)
 			return
 		}
-		if err := store.Save(ctx, stamp(tok, time.Now()), realmID); err != nil {
-			fail("The QuickBooks connection could not be saved. Check the database and try again.", err)
-			return
+		if f.Announce != nil {
+			if err := f.Announce(ctx, conn); err != nil {
+				f.log().LogAttrs(ctx, slog.LevelWarn, "qbo connection not announced", slog.String("realm_id", realmID), slog.String("error", err.Error()))
+			}
 		}
-		http.SetCookie(w, &http.Cookie{Name: stateCookie, Path: "/oauth/qbo", MaxAge: -1, HttpOnly: true, Secure: true, SameSite: http.SameSiteLaxMode})
-		logger.LogAttrs(r.Context(), slog.LevelInfo, "qbo company connected", slog.String("realm_id", realmID))
+		f.log().LogAttrs(ctx, slog.LevelInfo, "qbo company connected", slog.String("realm_id", realmID),
+			slog.String("previous_realm_id", conn.PreviousRealm), slog.String("link_created_by", link.CreatedBy))
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
-		fmt.Fprintf(w, "QuickBooks company %s is connected to billbot. You can close this page.\n", sanitize(realmID))
+		fmt.Fprintf(w, "QuickBooks company %q (%s) is connected to billbot. You can close this page.\n", sanitize(conn.CompanyName), realmID)
 	})
+}
+
+// connect checks the company, exchanges the code, proves the token with a
+// CompanyInfo read and commits. A non-empty msg is the failure to answer.
+func (f *ConnectFlow) connect(ctx context.Context, link ConnectLink, code, realmID string) (conn Connection, status int, msg string, err error) {
+	_, stored, err := f.Tokens.Load(ctx)
+	if err != nil && !errors.Is(err, ErrNoToken) {
+		return conn, http.StatusInternalServerError, "Could not read the current QuickBooks connection; nothing was changed.", err
+	}
+	current := f.PinnedRealm
+	if current == "" {
+		current = stored
+	}
+	if current != "" && realmID != current {
+		if f.PinnedRealm != "" {
+			return conn, http.StatusForbidden, fmt.Sprintf("QBO_REALM_ID pins billbot to QuickBooks company %s; company %s was not connected. Change QBO_REALM_ID to switch companies.", current, realmID), nil
+		}
+		if !link.AllowSwitch {
+			return conn, http.StatusForbidden, fmt.Sprintf("billbot is connected to QuickBooks company %s; this link may not switch it to company %s, so nothing was changed. To switch companies, make a link with `billbot qbo connect --switch-company`.", current, realmID), nil
+		}
+	}
+	tok, err := f.OAuth.Exchange(ctx, code)
+	if err != nil {
+		return conn, http.StatusBadRequest, "QuickBooks refused the authorization code; nothing was changed." + startAgain, err
+	}
+	if tok.AccessToken == "" || tok.RefreshToken == "" {
+		return conn, http.StatusBadGateway, "QuickBooks answered without an access and refresh token; nothing was changed." + startAgain, nil
+	}
+	info, err := f.companyInfo(ctx, tok, realmID)
+	if err != nil {
+		return conn, http.StatusBadGateway, "Could not read the QuickBooks company with the new authorization; nothing was changed." + startAgain, err
+	}
+	conn = Connection{Token: stamp(tok, f.now()), RealmID: realmID, CompanyName: info.CompanyName, PreviousRealm: stored, Link: link}
+	if err := f.Commit(ctx, conn); err != nil {
+		return conn, http.StatusInternalServerError, "The QuickBooks connection could not be saved; nothing was changed. Check the database and try again.", err
+	}
+	return conn, http.StatusOK, "", nil
+}
+
+// companyInfo reads CompanyInfo with tok alone (nothing persisted), which
+// also proves the token belongs to realmID.
+func (f *ConnectFlow) companyInfo(ctx context.Context, tok *oauth2.Token, realmID string) (CompanyInfo, error) {
+	base := http.DefaultTransport
+	if hc, ok := ctx.Value(oauth2.HTTPClient).(*http.Client); ok && hc.Transport != nil {
+		base = hc.Transport
+	}
+	hc := &http.Client{Transport: &oauth2.Transport{Source: oauth2.StaticTokenSource(tok), Base: base}, Timeout: 30 * time.Second}
+	c, err := NewClient(f.APIURL, realmID, hc, WithRetry(1, time.Second, time.Second))
+	if err != nil {
+		return CompanyInfo{}, err
+	}
+	info, err := c.GetCompanyInfo(ctx)
+	if err != nil {
+		return CompanyInfo{}, err
+	}
+	if info.ID != "" && info.ID != realmID {
+		return CompanyInfo{}, fmt.Errorf("qbo: company info is for company %s, not %s", sanitize(info.ID), realmID)
+	}
+	return info, nil
+}
+
+// reply writes a one-line plain-text answer and logs failures.
+func (f *ConnectFlow) reply(w http.ResponseWriter, r *http.Request, status int, msg string, err error) {
+	attrs := []slog.Attr{slog.Int("status", status), slog.String("reason", msg)}
+	if err != nil {
+		attrs = append(attrs, slog.String("error", err.Error()))
+	}
+	f.log().LogAttrs(r.Context(), slog.LevelWarn, "qbo connect refused", attrs...)
+	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+	w.Header().Set("X-Content-Type-Options", "nosniff")
+	w.WriteHeader(status)
+	fmt.Fprintln(w, msg)
+}
+
+// noStore keeps the pages (and the link in the URL) out of caches and
+// Referer headers.
+func noStore(w http.ResponseWriter) {
+	w.Header().Set("Cache-Control", "no-store")
+	w.Header().Set("Referrer-Policy", "no-referrer")
 }
 
 // sanitize keeps echoed query values short and printable.

@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
-	"net/url"
 	"strings"
 	"sync"
 	"testing"
@@ -49,59 +48,13 @@ func (m *memTokens) refreshToken() string {
 	return m.tok.RefreshToken
 }
 
-// connect runs the connect flow against the sandbox and returns the store.
-func connect(t *testing.T, srv *qbosandbox.Server, cfg *oauth2.Config) *memTokens {
+// connect runs the connect flow against srv, from a one-time link, and
+// returns the token store.
+func connect(t *testing.T, srv *qbosandbox.Server) *memTokens {
 	t.Helper()
-	w := httptest.NewRecorder()
-	ConnectHandler(cfg).ServeHTTP(w, httptest.NewRequest(http.MethodGet, "/oauth/qbo/connect", nil))
-	if w.Code != http.StatusFound {
-		t.Fatalf("connect: %d", w.Code)
-	}
-	cookie := w.Result().Cookies()[0]
-	if !cookie.HttpOnly || !cookie.Secure || cookie.SameSite != http.SameSiteLaxMode {
-		t.Errorf("state cookie %+v", cookie)
-	}
-	loc, _ := url.Parse(w.Header().Get("Location"))
-	if loc.Query().Get("scope") != ScopeAccounting || loc.Query().Get("state") != cookie.Value {
-		t.Errorf("authorize URL %s", loc)
-	}
-	noFollow := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
-	resp, err := noFollow.Get(loc.String())
-	if err != nil {
-		t.Fatal(err)
-	}
-	resp.Body.Close()
-	back := resp.Header.Get("Location")
-
-	store := &memTokens{}
-	cb := CallbackHandler(cfg, store, nil)
-	// A callback whose state does not match the cookie changes nothing.
-	r := httptest.NewRequest(http.MethodGet, strings.Replace(back, "state=", "state=x", 1), nil)
-	r.AddCookie(cookie)
-	w = httptest.NewRecorder()
-	cb.ServeHTTP(w, r)
-	if w.Code != http.StatusBadRequest || store.tok != nil {
-		t.Fatalf("forged state: %d, stored %v", w.Code, store.tok != nil)
-	}
-	r = httptest.NewRequest(http.MethodGet, back, nil)
-	r.AddCookie(cookie)
-	w = httptest.NewRecorder()
-	cb.ServeHTTP(w, r)
-	if w.Code != http.StatusOK || store.realm != srv.RealmID() {
-		t.Fatalf("callback: %d %q, realm %q", w.Code, w.Body.String(), store.realm)
-	}
-	if strings.Contains(w.Body.String(), store.tok.AccessToken) {
-		t.Error("success page shows the token")
-	}
-	// The code is single use: replaying the callback fails with a plain 400.
-	r = httptest.NewRequest(http.MethodGet, back, nil)
-	r.AddCookie(cookie)
-	w = httptest.NewRecorder()
-	cb.ServeHTTP(w, r)
-	if w.Code != http.StatusBadRequest || strings.Contains(w.Body.String(), "invalid_grant") {
-		t.Errorf("replayed code: %d %q", w.Code, w.Body.String())
-	}
-	return store
+	w := newConnectWorldOn(t, srv)
+	w.connectFirm()
+	return w.tokens
 }
 
 func TestSandboxTokenExpiresMidRun(t *testing.T) {
@@ -109,7 +62,7 @@ func TestSandboxTokenExpiresMidRun(t *testing.T) {
 	srv := newSandbox(t, qbosandbox.Options{StaticToken: "-"})
 	cust, items := seed(srv)
 	cfg := NewOAuthConfig("sandbox-client", "sandbox-secret", "https://billbot.example/oauth/qbo/callback", srv.AuthURL(), srv.TokenURL())
-	store := connect(t, srv, cfg)
+	store := connect(t, srv)
 	firstRT := store.refreshToken()
 	if RefreshTokenExpiry(store.tok, time.Now()).IsZero() {
 		t.Error("stored token lacks the refresh token expiry")

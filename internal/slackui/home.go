@@ -16,6 +16,17 @@ type Home struct {
 	AwaitingMe     []DraftSummary // drafts this user may approve
 	AR             AgingSummary
 	OpenExceptions []ExceptionGroup
+	// QBO is shown to firm approvers only: a fresh one-time link that
+	// connects (or reconnects) the firm's QuickBooks company.
+	QBO *QBOConnect
+}
+
+// QBOConnect is App Home's QuickBooks section.
+type QBOConnect struct {
+	LinkURL     string // one-time connect link, valid a few minutes
+	Minutes     int    // how long the link lasts
+	RealmID     string // the connected company; "" when none
+	CompanyName string
 }
 
 // DraftSummary is one draft invoice in a list.
@@ -95,7 +106,32 @@ func HomeView(h Home) slack.HomeTabViewRequest {
 		blocks = append(blocks, packSections("home_exceptions", items)...)
 		blocks = append(blocks, contextBlock("home_exceptions_hint", "`/billing exceptions` lists each one with its fix"))
 	}
+	if h.QBO != nil && h.QBO.LinkURL != "" {
+		blocks = append(blocks, homeQBO(*h.QBO)...)
+	}
 	return slack.HomeTabViewRequest{Type: slack.VTHomeTab, Blocks: slack.Blocks{BlockSet: blocks}}
+}
+
+// homeQBO is the QuickBooks section: the connected company and a one-time
+// link to connect or reconnect it. Switching to another company is not
+// offered here; it needs `billbot qbo connect --switch-company`.
+func homeQBO(q QBOConnect) []slack.Block {
+	status, label := "QuickBooks is not connected yet.", "Connect QuickBooks"
+	if q.RealmID != "" {
+		name := q.CompanyName
+		if name == "" {
+			name = "company"
+		}
+		status, label = "Connected to *"+esc(clipPlain(name, 150))+"* (company id "+esc(q.RealmID)+").", "Reconnect QuickBooks"
+	}
+	return []slack.Block{
+		slack.NewDividerBlock(),
+		header("home_qbo_header", "QuickBooks"),
+		section("home_qbo_status", status),
+		actions("home_qbo_actions", linkButton(chat.ActionConnectQBO, label, q.LinkURL)),
+		contextBlock("home_qbo_hint", "The button is a one-time link for you, valid "+plural(q.Minutes, "minute", "minutes")+
+			". Connecting another company needs `billbot qbo connect --switch-company`."),
+	}
 }
 
 // homeDraft is one draft with the same buttons as its message, so it can be

@@ -37,6 +37,9 @@ func TestHomeView(t *testing.T) {
 	}{
 		{"busy", sampleHome()},
 		{"quiet", Home{UserID: "U0PARTNER1"}},
+		{"approver not connected", Home{UserID: "U0PARTNER1", QBO: &QBOConnect{LinkURL: "https://billbot.example.com/oauth/qbo/connect?t=abc", Minutes: 5}}},
+		{"approver connected", Home{UserID: "U0PARTNER1", QBO: &QBOConnect{LinkURL: "https://billbot.example.com/oauth/qbo/connect?t=abc", Minutes: 5,
+			RealmID: "9130350000000001", CompanyName: "Alder & <Birch>"}}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -58,5 +61,6 @@ func TestHomeViewManyDraftsFit(t *testing.T) {
 	for range 50 {
 		h.OpenExceptions = append(h.OpenExceptions, sampleGroups()...)
 	}
+	h.QBO = &QBOConnect{LinkURL: "https://billbot.example.com/oauth/qbo/connect?t=abc", Minutes: 5, RealmID: "1", CompanyName: strings.Repeat("Big & <Co> ", 50)}
 	checkHome(t, HomeView(h))
 }

@@ -15,7 +15,7 @@ import (
 var messageActions = map[string]bool{
 	chat.ActionApprove: true, chat.ActionEdit: true, chat.ActionHold: true,
 	chat.ActionRelease: true, chat.ActionSnooze: true, chat.ActionDispute: true,
-	chat.ActionSupplemental: true, chat.ActionOpenInQBO: true,
+	chat.ActionSupplemental: true, chat.ActionOpenInQBO: true, chat.ActionConnectQBO: true,
 }
 
 // modalActions is every action id a modal may carry.

@@ -31,6 +31,9 @@ func NewQBOBooks(client *qbo.Client, home money.Currency, appURL string) *QBOBoo
 
 var _ QBO = (*QBOBooks)(nil)
 
+// RealmID is the QuickBooks company the adapter writes to.
+func (b *QBOBooks) RealmID() string { return b.client.RealmID() }
+
 // MatchCustomers implements QBO: config id, else exact DisplayName, else
 // case- and space-insensitive; none, several or another currency → a
 // problem naming the candidates.

@@ -23,6 +23,18 @@ func (s *Server) api(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusUnauthorized, []byte(`{"fault":{"error":[{"message":"message=AuthenticationFailed; errorCode=003200; statusCode=401","detail":"Token expired or invalid","code":"3200"}],"type":"AUTHENTICATION"},"time":"`+s.opts.Now().Format(time.RFC3339)+`"}`))
 		return
 	}
+	if other, ok := s.otherCompany(r); ok {
+		if r.PathValue("realm") != other || rest != "companyinfo/"+other {
+			writeJSON(w, http.StatusForbidden, s.marshal(faultResult(http.StatusForbidden, "AuthorizationFault", "003100", "ApplicationAuthorizationFailed", "the token is not for this company")))
+			return
+		}
+		s.mu.Lock()
+		name := s.others[other]
+		s.mu.Unlock()
+		writeJSON(w, http.StatusOK, s.marshal(result{status: http.StatusOK, body: map[string]any{"CompanyInfo": map[string]any{
+			"Id": other, "CompanyName": name, "LegalName": name, "Country": "US", "SyncToken": "0"}}}))
+		return
+	}
 	if r.PathValue("realm") != s.opts.RealmID {
 		writeJSON(w, http.StatusForbidden, s.marshal(faultResult(http.StatusForbidden, "AuthorizationFault", "003100", "ApplicationAuthorizationFailed", "the token is not for this company")))
 		return
@@ -222,4 +234,14 @@ func (s *Server) drawFault() string {
 		x -= c.p
 	}
 	return ""
+}
+
+// otherCompany returns the realm of a bearer token granted for another
+// company than the sandbox's (see AuthorizeAs).
+func (s *Server) otherCompany(r *http.Request) (string, bool) {
+	tok := strings.TrimPrefix(r.Header.Get("Authorization"), "Bearer ")
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	realm, ok := s.realmOf[tok]
+	return realm, ok
 }

@@ -29,12 +29,16 @@ func (s *Server) authorize(w http.ResponseWriter, r *http.Request) {
 	}
 	s.mu.Lock()
 	code := s.randToken("AB")
-	s.codes[code] = true
+	realm := s.opts.RealmID
+	if s.authRealm != "" {
+		realm = s.authRealm
+	}
+	s.codes[code] = realm
 	s.mu.Unlock()
 	v := redirect.Query()
 	v.Set("code", code)
 	v.Set("state", q.Get("state"))
-	v.Set("realmId", s.opts.RealmID)
+	v.Set("realmId", realm)
 	redirect.RawQuery = v.Encode()
 	http.Redirect(w, r, redirect.String(), http.StatusFound)
 }
@@ -56,16 +60,22 @@ func (s *Server) token(w http.ResponseWriter, r *http.Request) {
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	realm := s.opts.RealmID
 	switch r.PostForm.Get("grant_type") {
 	case "authorization_code":
 		code := r.PostForm.Get("code")
-		if !s.codes[code] {
+		cr, ok := s.codes[code]
+		if !ok {
 			oauthError(w, http.StatusBadRequest, "invalid_grant")
 			return
 		}
 		delete(s.codes, code) // single use
+		realm = cr
 	case "refresh_token":
 		rt := r.PostForm.Get("refresh_token")
+		if o, ok := s.realmOf[rt]; ok {
+			realm = o
+		}
 		left, ok := s.refresh[rt]
 		if !ok || left == 0 {
 			oauthError(w, http.StatusBadRequest, "invalid_grant")
@@ -81,6 +91,9 @@ func (s *Server) token(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	access, refresh := s.mint()
+	if realm != s.opts.RealmID {
+		s.realmOf[access], s.realmOf[refresh] = realm, realm
+	}
 	w.Header().Set("Content-Type", "application/json")
 	json.NewEncoder(w).Encode(map[string]any{
 		"access_token": access, "refresh_token": refresh, "token_type": "bearer",
@@ -101,6 +114,19 @@ func (s *Server) MintTokens() (access, refresh string) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.mint()
+}
+
+// AuthorizeAs makes the authorize page grant codes for another company
+// (realmID, named name), as when the person who opens it picks their own
+// company; "" goes back to the sandbox's company. Tokens of another company
+// may read only its CompanyInfo.
+func (s *Server) AuthorizeAs(realmID, name string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.authRealm = realmID
+	if realmID != "" && realmID != s.opts.RealmID {
+		s.others[realmID] = name
+	}
 }
 
 // ExpireAccessTokens makes every access token handed out so far invalid, as if

@@ -88,7 +88,10 @@ type Server struct {
 	mu        sync.Mutex
 	rng       *rand.Rand
 	forced    []string
-	codes     map[string]bool
+	codes     map[string]string // authorization code → realm
+	realmOf   map[string]string // token of another company → its realm
+	others    map[string]string // other companies' realm → name
+	authRealm string            // realm the authorize page grants; "" = the sandbox's
 	access    map[string]time.Time
 	refresh   map[string]int // token → remaining uses; -1 = current
 	ent       map[string]*table
@@ -150,7 +153,9 @@ func New(opts Options) *Server {
 	s := &Server{
 		opts:    opts,
 		rng:     rand.New(rand.NewPCG(opts.Faults.Seed, opts.Faults.Seed^0x9e3779b97f4a7c15)),
-		codes:   map[string]bool{},
+		codes:   map[string]string{},
+		realmOf: map[string]string{},
+		others:  map[string]string{},
 		access:  map[string]time.Time{},
 		refresh: map[string]int{},
 		ent:     map[string]*table{},

@@ -1,0 +1,70 @@
+package workflow
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+)
+
+// QBOConnected is a QuickBooks company just connected through a one-time
+// link.
+type QBOConnected struct {
+	RealmID       string
+	CompanyName   string
+	PreviousRealm string // the company connected before; "" on the first connection
+	LinkCreatedBy string // a Slack user id, or "cli:<user>"
+}
+
+// AnnounceQBOConnection tells the firm that a QuickBooks company was
+// connected or switched: in the billing channel, else by DM to the billing
+// manager. Nothing is sent without Slack or a firm configuration.
+func (w *Workflow) AnnounceQBOConnection(ctx context.Context, c QBOConnected) error {
+	if w.slack == nil {
+		return nil
+	}
+	firm, err := w.LoadFirm(ctx)
+	if errors.Is(err, ErrNoConfig) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	text := QBOConnectionText(c)
+	switch {
+	case firm.File.BillingChannel != "":
+		_, err = w.slack.Post(ctx, firm.File.BillingChannel, text, nil)
+	case firm.File.BillingManager != "":
+		_, _, err = w.slack.DM(ctx, firm.File.BillingManager, text, nil)
+	}
+	if err != nil {
+		return fmt.Errorf("announce qbo connection: %w", err)
+	}
+	return nil
+}
+
+// QBOConnectionText is the announcement: which company (name and realm),
+// which one it replaced, and who made the link.
+func QBOConnectionText(c QBOConnected) string {
+	who := c.LinkCreatedBy
+	if strings.HasPrefix(who, "U") || strings.HasPrefix(who, "W") {
+		who = "<@" + who + ">"
+	} else {
+		who = "`" + mrkdwnEscape(who) + "`"
+	}
+	company := "*" + mrkdwnEscape(c.CompanyName) + "* (company id " + mrkdwnEscape(c.RealmID) + ")"
+	if c.PreviousRealm != "" && c.PreviousRealm != c.RealmID {
+		return fmt.Sprintf(":warning: billbot's QuickBooks company was switched from company id %s to %s, through a connect link made by %s. Invoices are now written to the new company.",
+			mrkdwnEscape(c.PreviousRealm), company, who)
+	}
+	if c.PreviousRealm == c.RealmID {
+		return fmt.Sprintf("QuickBooks company %s was reconnected to billbot, through a connect link made by %s.", company, who)
+	}
+	return fmt.Sprintf("QuickBooks company %s is now connected to billbot, through a connect link made by %s.", company, who)
+}
+
+// mrkdwnEscape escapes the three characters Slack's mrkdwn reserves
+// (api.slack.com/reference/surfaces/formatting#escaping).
+func mrkdwnEscape(s string) string {
+	return strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;").Replace(s)
+}

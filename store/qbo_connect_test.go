@@ -1,0 +1,91 @@
+package store_test
+
+import (
+	"bytes"
+	"errors"
+	"testing"
+	"time"
+
+	"billbot/store"
+	"billbot/store/storetest"
+)
+
+func TestQBOConnectLinkOnce(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		ctx := t.Context()
+		exp := t0.Add(15 * time.Minute)
+		id, err := s.CreateQBOConnectLink(ctx, "link-hash", store.QBOConnectLink{CreatedBy: "cli:ops", CreatedVia: "cli", AllowSwitch: true, ExpiresAt: exp})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.ConsumeQBOConnectState(ctx, "state-hash", t0); !errors.Is(err, store.ErrConnectLinkInvalid) {
+			t.Fatalf("consume before open = %v, want ErrConnectLinkInvalid", err)
+		}
+		if _, err := s.OpenQBOConnectLink(ctx, "link-hash", "state-hash", exp); !errors.Is(err, store.ErrConnectLinkInvalid) {
+			t.Fatalf("open at expiry = %v, want ErrConnectLinkInvalid", err)
+		}
+		l, err := s.OpenQBOConnectLink(ctx, "link-hash", "state-hash", t0)
+		if err != nil || l.ID != id || l.CreatedBy != "cli:ops" || !l.AllowSwitch || !l.ExpiresAt.Equal(exp) {
+			t.Fatalf("open = %+v, %v", l, err)
+		}
+		if _, err := s.OpenQBOConnectLink(ctx, "link-hash", "state-2", t0); !errors.Is(err, store.ErrConnectLinkInvalid) {
+			t.Fatalf("second open = %v, want ErrConnectLinkInvalid", err)
+		}
+		if _, err := s.ConsumeQBOConnectState(ctx, "state-hash", exp); !errors.Is(err, store.ErrConnectLinkInvalid) {
+			t.Fatalf("consume at expiry = %v, want ErrConnectLinkInvalid", err)
+		}
+		won := concurrently(t, 10, func() (bool, error) {
+			_, err := s.ConsumeQBOConnectState(ctx, "state-hash", t0)
+			if errors.Is(err, store.ErrConnectLinkInvalid) {
+				return false, nil
+			}
+			return err == nil, err
+		})
+		if won != 1 {
+			t.Errorf("state consumed %d times, want 1", won)
+		}
+	})
+}
+
+func TestConnectQBOBumpsGenerationAndGuardsOldTokens(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		ctx := t.Context()
+		if g, err := s.QBOConnectionGeneration(ctx); err != nil || g != 0 {
+			t.Fatalf("generation before = %d, %v", g, err)
+		}
+		if _, err := s.QBOConnection(ctx); !errors.Is(err, store.ErrNotFound) {
+			t.Fatalf("connection before = %v, want ErrNotFound", err)
+		}
+		if err := s.PutSecretAtGeneration(ctx, "tok", []byte("boot"), 0); err != nil {
+			t.Fatal(err)
+		}
+		c, err := s.ConnectQBO(ctx, "tok", []byte("first"), 0, store.QBOConnection{RealmID: "111", CompanyName: "Firm", ConnectedBy: "U1"})
+		if err != nil || c.Generation != 1 {
+			t.Fatalf("connect = %+v, %v", c, err)
+		}
+		if err := s.PutSecretAtGeneration(ctx, "tok", []byte("stale"), 0); !errors.Is(err, store.ErrConflict) {
+			t.Fatalf("stale put = %v, want ErrConflict", err)
+		}
+		if ct, _ := s.Secret(ctx, "tok"); !bytes.Equal(ct, []byte("first")) {
+			t.Fatalf("secret = %q after a stale put, want the connected token", ct)
+		}
+		if err := s.PutSecretAtGeneration(ctx, "tok", []byte("rotated"), 1); err != nil {
+			t.Fatal(err)
+		}
+		c, err = s.ConnectQBO(ctx, "tok", []byte("second"), 0, store.QBOConnection{RealmID: "222", CompanyName: "Other", ConnectedBy: "U2"})
+		if err != nil || c.Generation != 2 {
+			t.Fatalf("switch = %+v, %v", c, err)
+		}
+		got, err := s.QBOConnection(ctx)
+		if err != nil || got.RealmID != "222" || got.Generation != 2 || got.ConnectedBy != "U2" {
+			t.Fatalf("connection = %+v, %v", got, err)
+		}
+		evs, err := s.AuditEvents(ctx, "qbo_company", "222")
+		if err != nil || len(evs) != 1 || evs[0].Action != "qbo.switched" || evs[0].Actor != "U2" {
+			t.Fatalf("audit of the switch = %+v, %v", evs, err)
+		}
+		if evs, _ := s.AuditEvents(ctx, "qbo_company", "111"); len(evs) != 1 || evs[0].Action != "qbo.connected" {
+			t.Fatalf("audit of the first connection = %+v", evs)
+		}
+	})
+}
