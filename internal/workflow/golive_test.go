@@ -1,0 +1,64 @@
+package workflow_test
+
+import (
+	"strings"
+	"testing"
+
+	"billbot/internal/qbo/qbosandbox"
+	"billbot/store"
+	"billbot/store/storetest"
+)
+
+// goLiveYAML is the test firm going live on 2026-10-15, with Birch in
+// shadow mode, Cedar off, and Hollow Co off too (billed in CAD, its QBO
+// customer in USD: a live client would raise a currency mismatch).
+func goLiveYAML(t *testing.T) string {
+	t.Helper()
+	y := strings.Replace(firmYAML, "  home_currency: USD\n", "  home_currency: USD\n  go_live: 2026-10-15\n", 1)
+	y = strings.Replace(y, "    email: ap@birch.example\n", "    email: ap@birch.example\n    mode: shadow\n", 1)
+	y = strings.Replace(y, "    email: ap@cedar.example\n", "    email: ap@cedar.example\n    mode: off\n", 1)
+	y = strings.Replace(y, "engagements:\n", "  - name: Hollow Co\n    harvest_client_id: 190\n    currency: CAD\n    mode: off\nengagements:\n", 1)
+	return y
+}
+
+// TestDraftGoingLive: the live draft bills only live clients' time spent
+// from go_live on; time before it, shadow and off clients raise no
+// exceptions and reach neither the store nor QBO.
+func TestDraftGoingLive(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		e := newEnvYAML(t, s, goLiveYAML(t))
+		e.qbo.SeedCustomer(qbosandbox.Customer{DisplayName: "Hollow Co", CompanyName: "Hollow Co", Currency: "USD"})
+		e.october() // a1 (Oct 6) is before go_live; a2, a3 after; b1 is Birch's (shadow)
+		e.upsert(
+			e.entry("a0", acmeProject, "Advisory", "2026-10-07", "1", "999.00"), // rate mismatch, before go_live
+			e.entry("c1", 203, "Advisory", "2026-10-20", "2", "999.00"),         // Cedar is off
+		)
+		invs := e.draft()
+		acmeInv, ok := invs[acme]
+		if !ok || len(invs) != 1 {
+			t.Fatalf("invoices = %v, want Acme's only", keys(invs))
+		}
+		if got := acmeInv.Hours; got.String() != "8.50" {
+			t.Errorf("Acme hours = %s, want 8.50 (a2 + a3; a0 and a1 precede go_live)", got)
+		}
+		exs, err := e.store.Exceptions(t.Context(), store.ExceptionFilter{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, ex := range exs {
+			t.Errorf("unexpected exception %s for %s: %s", ex.Code, ex.Client, ex.Message)
+		}
+		if n := e.qbo.InvoiceCount(); n != 1 {
+			t.Errorf("QBO holds %d invoices, want 1", n)
+		}
+	})
+}
+
+func keys(m map[string]store.Invoice) []string {
+	var out []string
+	for k := range m {
+		out = append(out, k)
+	}
+	return out
+}
+
