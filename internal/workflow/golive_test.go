@@ -61,4 +61,3 @@ func keys(m map[string]store.Invoice) []string {
 	}
 	return out
 }
-
