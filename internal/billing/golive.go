@@ -212,3 +212,42 @@ func (x *engine) leftOut(t *TimeEntry, ei int32, status matchStatus) bool {
 	}
 	return x.modes.ofEntry(t) != x.runMode
 }
+
+// History is the time a cut-over leaves out: billable entries spent before
+// go_live or their engagement's bill_from.
+type History struct {
+	Entries int
+	Hours   money.Hours
+}
+
+// BeforeCutOver counts the billable entries of entries that f's go_live and
+// engs' bill_from leave out (see BillFrom): the history billbot will never
+// bill, hold or flag. Entries no engagement covers count against go_live
+// alone. doctor and setup report this figure.
+func BeforeCutOver(f Firm, engs []Engagement, entries []TimeEntry) History {
+	var h History
+	var idx *engIndex
+	for i := range engs {
+		if !engs[i].BillFrom.IsZero() {
+			idx = newEngIndex(engs)
+			break
+		}
+	}
+	for i := range entries {
+		t := &entries[i]
+		if !t.Billable {
+			continue
+		}
+		from := f.GoLive
+		if idx != nil {
+			if ei, status := idx.match(t); status == matched || status == outside {
+				from = BillFrom(&f, &engs[ei])
+			}
+		}
+		if t.SpentDate.Before(from) {
+			h.Entries++
+			h.Hours += t.Hours
+		}
+	}
+	return h
+}

@@ -378,3 +378,35 @@ func TestConservationPropertyGoLive(t *testing.T) {
 		})
 	}
 }
+
+func TestBeforeCutOver(t *testing.T) {
+	t.Parallel()
+	engs := testEngagements()
+	engs[0].BillFrom = MustDate("2026-10-20") // acme-2026
+	entries := []TimeEntry{
+		te(1, 100, "Tax Prep", "2026-10-19", "2"),                                         // before acme's bill_from
+		te(2, 100, "Tax Prep", "2026-10-20", "1"),                                         // on it
+		te(3, 101, "Audit", "2026-10-09", "1.5"),                                          // before go_live
+		te(4, 9999, "Audit", "2026-10-09", "0.5"),                                         // orphan, before go_live
+		te(5, 300, "Audit", "2026-10-09", "4", func(e *TimeEntry) { e.Billable = false }), // not billable: not history
+		te(6, 300, "Audit", "2026-10-10", "3", unapproved),                                // unapproved still counts
+	}
+	tests := []struct {
+		name   string
+		goLive Date
+		want   History
+	}{
+		{"bill_from only", Date{}, History{Entries: 1, Hours: hrs("2")}},
+		{"go_live and bill_from", MustDate("2026-10-15"), History{Entries: 4, Hours: hrs("7")}},
+	}
+	for _, tc := range tests {
+		f := testFirm()
+		f.GoLive = tc.goLive
+		if got := BeforeCutOver(f, engs, entries); got != tc.want {
+			t.Errorf("%s: BeforeCutOver = %+v, want %+v", tc.name, got, tc.want)
+		}
+	}
+	if got := BeforeCutOver(testFirm(), testEngagements(), entries); got != (History{}) {
+		t.Errorf("no cut-over: BeforeCutOver = %+v, want nothing", got)
+	}
+}

@@ -61,3 +61,21 @@ func keys(m map[string]store.Invoice) []string {
 	}
 	return out
 }
+
+// TestCutOverHistory counts the synced billable time before go_live.
+func TestCutOverHistory(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		e := newEnvYAML(t, s, goLiveYAML(t))
+		e.october() // a1 (Oct 6, 6 h) and b1 (Oct 13, 8 h) precede go_live
+		c, err := e.wf.CutOverHistory(t.Context())
+		if err != nil {
+			t.Fatal(err)
+		}
+		if c.Entries != 2 || c.Hours.String() != "14.00" || c.GoLive.String() != "2026-10-15" {
+			t.Errorf("CutOverHistory = %+v, want 2 entries, 14 h before 2026-10-15", c)
+		}
+		if got, want := c.String(), "go_live 2026-10-15 leave out 2 entries (14.00 h) of billable history: never billed, held or flagged"; got != want {
+			t.Errorf("String = %q, want %q", got, want)
+		}
+	})
+}
