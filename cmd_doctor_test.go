@@ -5,6 +5,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"billbot/internal/slacksandbox"
 )
 
 // TestDoctorReportsCutOverHistory: doctor says how much synced billable
@@ -51,5 +53,51 @@ engagements:
 	want := "ok    history    go_live 2026-03-05 leave out 2 entries (3.50 h) of billable history: never billed, held or flagged\n"
 	if !strings.Contains(out, want) {
 		t.Errorf("doctor output lacks %q:\n%s", want, out)
+	}
+}
+
+// TestConfigImportResolvesEmails: without Slack, import keeps the emails
+// and says they will be resolved; with Slack, users.lookupByEmail resolves
+// them, and an address nobody has stops the import.
+func TestConfigImportResolvesEmails(t *testing.T) {
+	dir := t.TempDir()
+	firm := filepath.Join(dir, "firm.yml")
+	yaml := `firm:
+  name: Email CPA
+  approvers: [boss@firm.example]
+clients:
+  - name: Acme Corp
+engagements:
+  - key: acme
+    client: Acme Corp
+    harvest_project_id: 1
+    kind: hourly
+    starts_on: 2026-01-01
+    partner: PAT@firm.example
+    rates: { "*": "195.00" }
+`
+	if err := os.WriteFile(firm, []byte(yaml), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	out, _, err := runCLI(t, dir, nil, "config", "import", firm)
+	if err != nil {
+		t.Fatalf("config import: %v", err)
+	}
+	if !strings.Contains(out, "2 of 2 email addresses stand for Slack user ids (boss@firm.example, pat@firm.example): they will be resolved with users.lookupByEmail once SLACK_BOT_TOKEN is set") {
+		t.Errorf("import without Slack says:\n%s", out)
+	}
+
+	sb := slacksandbox.New(slacksandbox.Options{})
+	t.Cleanup(sb.Close)
+	sb.AddUser(slacksandbox.User{ID: "U0BOSS", Email: "boss@firm.example"})
+	slackEnv := map[string]string{"SLACK_BOT_TOKEN": slacksandbox.DefaultToken, "SLACK_API_URL": sb.APIURL(), "SLACK_SIGNING_SECRET": "s3cret"}
+	_, _, err = runCLI(t, dir, slackEnv, "config", "import", firm)
+	if err == nil || !strings.Contains(err.Error(), "pat@firm.example: no Slack member has this email address") || !strings.Contains(err.Error(), "nothing imported") {
+		t.Fatalf("import with an unknown address: %v", err)
+	}
+	sb.AddUser(slacksandbox.User{ID: "U0PAT", Email: "pat@firm.example"})
+	out, _, err = runCLI(t, dir, slackEnv, "config", "import", firm)
+	if err != nil || !strings.Contains(out, "resolved 2 email addresses to Slack user ids") {
+		t.Errorf("import with Slack: %v\n%s", err, out)
 	}
 }

@@ -2,9 +2,12 @@ package workflow
 
 import (
 	"context"
+	"errors"
 	"fmt"
 
 	"billbot/internal/billing"
+	"billbot/internal/config"
+	"billbot/store"
 )
 
 // CutOver is what the firm's cut-over leaves out of the synced time.
@@ -60,4 +63,43 @@ func (w *Workflow) CutOverHistory(ctx context.Context) (CutOver, error) {
 	}
 	c.History = billing.BeforeCutOver(firm.Rules, firm.Engagements, entries)
 	return c, nil
+}
+
+// EmailResolver finds a Slack user id by email address (users.lookupByEmail);
+// *bot.Messenger is one.
+type EmailResolver interface {
+	UserIDByEmail(ctx context.Context, email string) (string, error)
+}
+
+// ResolveEmails turns the email addresses the firm configuration names
+// people by into Slack user ids: from the store's cache, else (when
+// resolver is not nil) with users.lookupByEmail, caching each id found so
+// that later loads need no Slack call. It returns the addresses left
+// unresolved; an address Slack does not know is an error naming it.
+func ResolveEmails(ctx context.Context, st *store.Store, resolver EmailResolver, f *config.Firm) ([]string, error) {
+	emails := f.Emails()
+	if len(emails) == 0 {
+		return nil, nil
+	}
+	ids, err := st.SlackUserEmails(ctx)
+	if err != nil {
+		return nil, err
+	}
+	left := f.ResolveEmails(ids)
+	if len(left) == 0 || resolver == nil {
+		return left, nil
+	}
+	var errs []error
+	for _, email := range left {
+		id, err := resolver.UserIDByEmail(ctx, email)
+		if err != nil {
+			errs = append(errs, fmt.Errorf("%s: no Slack member has this email address (%w)", email, err))
+			continue
+		}
+		if err := st.SaveSlackUserEmail(ctx, email, id); err != nil {
+			return nil, err
+		}
+		ids[email] = id
+	}
+	return f.ResolveEmails(ids), errors.Join(errs...)
 }

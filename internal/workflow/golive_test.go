@@ -4,7 +4,10 @@ import (
 	"strings"
 	"testing"
 
+	"billbot/internal/config"
 	"billbot/internal/qbo/qbosandbox"
+	"billbot/internal/slacksandbox"
+	"billbot/internal/workflow"
 	"billbot/store"
 	"billbot/store/storetest"
 )
@@ -76,6 +79,60 @@ func TestCutOverHistory(t *testing.T) {
 		}
 		if got, want := c.String(), "go_live 2026-10-15 leave out 2 entries (14.00 h) of billable history: never billed, held or flagged"; got != want {
 			t.Errorf("String = %q, want %q", got, want)
+		}
+	})
+}
+
+// TestResolveEmails: emails standing for Slack ids are looked up once with
+// users.lookupByEmail and cached; later loads make no Slack call.
+func TestResolveEmails(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		y := strings.Replace(firmYAML, "approvers: [U0APPROVER]", "approvers: [U0APPROVER, Boss@Firm.example]", 1)
+		y = strings.Replace(y, "    partner: U0PARTNERB\n", "    partner: pat@firm.example\n", 1)
+		e := newEnvYAML(t, s, y)
+		ctx := t.Context()
+		e.slack.AddUser(slacksandbox.User{ID: "U0BOSS", Email: "boss@firm.example"})
+		e.slack.AddUser(slacksandbox.User{ID: "U0PAT", Email: "pat@firm.example"})
+		lookups := func() int {
+			n := 0
+			for _, c := range e.slack.Calls() {
+				if c.Method == "users.lookupByEmail" {
+					n++
+				}
+			}
+			return n
+		}
+		firm, err := e.wf.LoadFirm(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		birchEng, _ := firm.Engagement("birch-2026")
+		if got := firm.Rules.Approvers; len(got) != 2 || got[1] != "U0BOSS" || birchEng.Partner != "U0PAT" {
+			t.Errorf("approvers %q, Birch partner %q: emails not resolved", got, birchEng.Partner)
+		}
+		if n := lookups(); n != 2 {
+			t.Errorf("%d users.lookupByEmail calls, want 2", n)
+		}
+		// A later load (a new process: no Slack at all) uses the cache.
+		cfg, err := e.store.ConfigYAML(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		f, err := config.ParseFirm("stored", cfg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		left, err := workflow.ResolveEmails(ctx, e.store, nil, f)
+		if err != nil || len(left) != 0 || f.Approvers[1] != "U0BOSS" {
+			t.Errorf("from the cache: left %v, err %v, approvers %q", left, err, f.Approvers)
+		}
+		if n := lookups(); n != 2 {
+			t.Errorf("%d users.lookupByEmail calls after a cached load, want still 2", n)
+		}
+		// An address Slack does not know is an error naming it.
+		f.BillingManager = "ghost@firm.example"
+		if _, err := workflow.ResolveEmails(ctx, e.store, e.msgr, f); err == nil || !strings.Contains(err.Error(), "ghost@firm.example") {
+			t.Errorf("unknown address: err = %v", err)
 		}
 	})
 }
