@@ -49,6 +49,11 @@ func doctorCommand() command {
 				} else {
 					report("config", err, fmt.Sprintf("%s: %d clients, %d engagements, time zone %s", firm.File.Name, len(firm.Clients), len(firm.Engagements), firm.Location()))
 				}
+				if cut, err := wf.CutOverHistory(ctx); err == nil && !cut.Set() {
+					skip("history", cut.String())
+				} else if !errors.Is(err, workflow.ErrNoConfig) {
+					report("history", err, cut.String())
+				}
 			}
 			if c.env.EncryptionKey.IsSet() {
 				_, err := c.secretBox()

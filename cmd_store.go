@@ -6,6 +6,7 @@ import (
 	"flag"
 	"fmt"
 	"os"
+	"strings"
 
 	"billbot/internal/config"
 	"billbot/internal/workflow"
@@ -68,11 +69,18 @@ func configImportCommand() command {
 			if err != nil {
 				return err
 			}
+			note, err := c.resolveEmails(ctx, st, f)
+			if err != nil {
+				return fmt.Errorf("%s: %w; nothing imported", name, err)
+			}
 			clients, engs, err := saveFirm(ctx, st, raw, f, "cli")
 			if err != nil {
 				return err
 			}
 			fmt.Fprintf(c.stdout, "imported %s: %d clients, %d engagements\n", name, clients, engs)
+			if note != "" {
+				fmt.Fprintln(c.stdout, note)
+			}
 			return nil
 		},
 	}
@@ -132,4 +140,27 @@ func saveFirm(ctx context.Context, st *store.Store, raw []byte, f *config.Firm, 
 		return 0, 0, fmt.Errorf("store firm configuration: %w", err)
 	}
 	return len(cs), len(es), nil
+}
+
+// resolveEmails turns the email addresses f names people by into Slack user
+// ids (cached in the store; users.lookupByEmail when Slack is configured)
+// and says what it did, or what is left for later.
+func (c *cli) resolveEmails(ctx context.Context, st *store.Store, f *config.Firm) (string, error) {
+	emails := f.Emails()
+	if len(emails) == 0 {
+		return "", nil
+	}
+	var resolver workflow.EmailResolver
+	if m := c.messenger(); m != nil {
+		resolver = m
+	}
+	left, err := workflow.ResolveEmails(ctx, st, resolver, f)
+	if err != nil {
+		return "", err
+	}
+	if len(left) > 0 {
+		return fmt.Sprintf("%d of %d email addresses stand for Slack user ids (%s): they will be resolved with users.lookupByEmail once SLACK_BOT_TOKEN is set",
+			len(left), len(emails), strings.Join(left, ", ")), nil
+	}
+	return fmt.Sprintf("resolved %d email addresses to Slack user ids", len(emails)), nil
 }

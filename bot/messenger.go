@@ -267,3 +267,21 @@ func (m *Messenger) retry(ctx context.Context, method string, fn func() error) e
 		}
 	}
 }
+
+// UserIDByEmail finds the workspace member with that email address.
+// docs.slack.dev/reference/methods/users.lookupByEmail (scope
+// users:read.email); an unknown or deactivated address is users_not_found.
+func (m *Messenger) UserIDByEmail(ctx context.Context, email string) (string, error) {
+	var id string
+	err := m.retry(ctx, "users.lookupByEmail", func() error {
+		u, err := m.api.GetUserByEmailContext(ctx, email)
+		if err == nil {
+			id = u.ID
+		}
+		return err
+	})
+	if err != nil {
+		return "", fmt.Errorf("bot: look up %s: %w", email, err)
+	}
+	return id, nil
+}

@@ -207,6 +207,17 @@ func TestUsersAndDMs(t *testing.T) {
 	if _, err := api.GetUserInfoContext(ctx, "U404"); slackError(err) != "user_not_found" {
 		t.Errorf("unknown user: %v", err)
 	}
+	// users.lookupByEmail: any case of the address; a deactivated member or
+	// an unknown address is users_not_found.
+	if u, err := api.GetUserByEmailContext(ctx, "Pat@Firm.example"); err != nil || u.ID != "U0PARTNER1" {
+		t.Errorf("users.lookupByEmail = %+v %v", u, err)
+	}
+	s.AddUser(User{ID: "U0GONE", Email: "gone@firm.example", Deleted: true})
+	for _, email := range []string{"gone@firm.example", "nobody@firm.example"} {
+		if _, err := api.GetUserByEmailContext(ctx, email); slackError(err) != "users_not_found" {
+			t.Errorf("users.lookupByEmail(%s): %v, want users_not_found", email, err)
+		}
+	}
 	ch, _, _, err := api.OpenConversationContext(ctx, &slack.OpenConversationParameters{Users: []string{"U0PARTNER1"}})
 	if err != nil || ch.ID != DMChannel("U0PARTNER1") {
 		t.Errorf("conversations.open = %+v %v", ch, err)

@@ -10,6 +10,7 @@ type User struct {
 	Email    string
 	TZ       string
 	IsBot    bool
+	Deleted  bool // deactivated: users.lookupByEmail no longer finds them
 }
 
 // AddUser registers (or replaces) a workspace member.
@@ -40,11 +41,34 @@ func (s *Server) usersInfo(p params, c *Call) (map[string]any, string) {
 	if !ok {
 		return nil, "user_not_found"
 	}
-	return map[string]any{"user": map[string]any{
+	return map[string]any{"user": userObject(u)}, ""
+}
+
+// usersLookupByEmail finds a member by email address:
+// docs.slack.dev/reference/methods/users.lookupByEmail. A deactivated member,
+// like an unknown address, gets users_not_found; the address is matched
+// without regard to case.
+func (s *Server) usersLookupByEmail(p params, c *Call) (map[string]any, string) {
+	email := strings.TrimSpace(p.str("email"))
+	if email == "" {
+		return nil, "invalid_arguments"
+	}
+	for _, u := range s.users {
+		if !u.Deleted && u.Email != "" && strings.EqualFold(u.Email, email) {
+			c.User = u.ID
+			return map[string]any{"user": userObject(u)}, ""
+		}
+	}
+	return nil, "users_not_found"
+}
+
+// userObject is a user as users.info and users.lookupByEmail return it.
+func userObject(u User) map[string]any {
+	return map[string]any{
 		"id": u.ID, "team_id": TeamID, "name": u.Name, "real_name": u.RealName,
-		"tz": u.TZ, "is_bot": u.IsBot,
+		"tz": u.TZ, "is_bot": u.IsBot, "deleted": u.Deleted,
 		"profile": map[string]any{"real_name": u.RealName, "display_name": u.Name, "email": u.Email},
-	}}, ""
+	}
 }
 
 // usersLookupByEmail: docs.slack.dev/reference/methods/users.lookupByEmail

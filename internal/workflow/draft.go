@@ -149,14 +149,15 @@ func closedCycleEnds(engs []billing.Engagement, today billing.Date) []billing.Da
 	return ends
 }
 
-// prepareQBO matches clients to customers (problems name the candidates)
-// and lists items. Without QBO the stored mapping stands and items go
-// unchecked.
+// prepareQBO matches the live clients to customers (problems name the
+// candidates) and lists items; clients in shadow or off mode are no
+// business of the live ledger and raise nothing. Without QBO the stored
+// mapping stands and items go unchecked.
 func (w *Workflow) prepareQBO(ctx context.Context, firm *Firm, dryRun bool) (map[string]string, []billing.Problem, error) {
 	if !w.qboReady(ctx) {
 		return nil, nil, nil
 	}
-	ids, problems, err := w.qbo.MatchCustomers(ctx, firm.Clients)
+	ids, problems, err := w.qbo.MatchCustomers(ctx, LiveClients(firm.Rules, firm.Clients))
 	if err != nil {
 		return nil, nil, fmt.Errorf("match clients to QBO customers: %w", err)
 	}
@@ -263,4 +264,21 @@ func (w *Workflow) freeKey(ctx context.Context, key string) (string, error) {
 		}
 		candidate = fmt.Sprintf("%s/reissue-%d", key, n)
 	}
+}
+
+// LiveClients returns the clients a live run drafts: those whose mode (their
+// own, else the firm's) is live. billing.Assess leaves the others out by
+// itself; this is for the steps around it (QBO customer matching).
+func LiveClients(f billing.Firm, clients []billing.Client) []billing.Client {
+	out := make([]billing.Client, 0, len(clients))
+	for _, c := range clients {
+		mode := c.Mode
+		if mode == "" {
+			mode = f.Mode
+		}
+		if mode.Effective() == billing.ModeLive {
+			out = append(out, c)
+		}
+	}
+	return out
 }

@@ -229,15 +229,21 @@ func nyc(t *testing.T) *time.Location {
 
 func newEnv(t *testing.T, s *store.Store) *env {
 	t.Helper()
+	return newEnvYAML(t, s, firmYAML)
+}
+
+// newEnvYAML is newEnv with another firm configuration.
+func newEnvYAML(t *testing.T, s *store.Store, yaml string) *env {
+	t.Helper()
 	e := &env{t: t, clock: clock.NewFake(start(t)), loc: nyc(t)}
 	e.store = s.WithClock(e.clock.Now)
 	ctx := t.Context()
-	parsed, err := config.ParseFirm("test firm", []byte(firmYAML))
+	parsed, err := config.ParseFirm("test firm", []byte(yaml))
 	if err != nil {
 		t.Fatalf("firm: %v", err)
 	}
 	_, clients, engs := parsed.Billing()
-	if err := e.store.SaveConfig(ctx, []byte(firmYAML), clients, engs, "test"); err != nil {
+	if err := e.store.SaveConfig(ctx, []byte(yaml), clients, engs, "test"); err != nil {
 		t.Fatal(err)
 	}
 

@@ -191,6 +191,13 @@ func (w *Workflow) readFirm(ctx context.Context) (*Firm, error) {
 	if err != nil {
 		return nil, fmt.Errorf("stored firm configuration no longer parses: %w", err)
 	}
+	// Emails standing for Slack ids: the cache first, then Slack. An
+	// address Slack does not know stays as it is (a DM to it fails and is
+	// logged) rather than stopping every job.
+	resolver, _ := w.slack.(EmailResolver)
+	if left, err := ResolveEmails(ctx, w.store, resolver, file); err != nil || len(left) > 0 {
+		w.logger.Warn("firm configuration names people by email not resolved to Slack ids", "emails", left, "err", err)
+	}
 	rules, clients, engs := file.Billing()
 	if w.loc != nil {
 		rules.Location = w.loc
