@@ -32,6 +32,7 @@ func extraCommands() []command {
 		demoCommand(),
 		serveCommand(),
 		doctorCommand(),
+		shadowCommand(),
 	}
 }
 
