@@ -188,3 +188,17 @@ func (w *Workflow) entriesOf(ctx context.Context, drafts []billing.Invoice) (map
 	}
 	return out, nil
 }
+
+// ShadowHistory returns the stored shadow cycles, latest first (at most
+// limit; <= 0 for all).
+func (w *Workflow) ShadowHistory(ctx context.Context, limit int) ([]shadow.Summary, error) {
+	runs, err := w.store.ShadowRuns(ctx, limit)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]shadow.Summary, len(runs))
+	for i, r := range runs {
+		out[i] = r.Summary
+	}
+	return out, nil
+}
