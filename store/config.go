@@ -135,19 +135,21 @@ func (s *Store) saveEngagements(tx *gorm.DB, engs []billing.Engagement, now time
 			return fmt.Errorf("engagement %q: %w", e.Key, err)
 		}
 		var rh, ra any
+		var used int64
 		if e.Retainer != nil {
-			rh, ra = int64(e.Retainer.Hours), int64(e.Retainer.Amount)
+			rh, ra, used = int64(e.Retainer.Hours), int64(e.Retainer.Amount), int64(e.Retainer.UsedHours)
 		}
 		err = tx.Exec(`INSERT INTO engagements (key, client_id, harvest_project_id, kind, starts_on, ends_on, partner, manager,
-				cycle, terms_days, rates_json, discount_percent, fixed_fee, retainer_hours, retainer_amount, task_items_json)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+				cycle, terms_days, rates_json, discount_percent, fixed_fee, retainer_hours, retainer_amount, task_items_json, retainer_used_hours)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 			ON CONFLICT (key) DO UPDATE SET client_id = excluded.client_id, harvest_project_id = excluded.harvest_project_id,
 				kind = excluded.kind, starts_on = excluded.starts_on, ends_on = excluded.ends_on, partner = excluded.partner,
 				manager = excluded.manager, cycle = excluded.cycle, terms_days = excluded.terms_days, rates_json = excluded.rates_json,
 				discount_percent = excluded.discount_percent, fixed_fee = excluded.fixed_fee, retainer_hours = excluded.retainer_hours,
-				retainer_amount = excluded.retainer_amount, task_items_json = excluded.task_items_json`,
+				retainer_amount = excluded.retainer_amount, task_items_json = excluded.task_items_json,
+				retainer_used_hours = excluded.retainer_used_hours`,
 			e.Key, clientID, e.HarvestProjectID, string(e.Kind), date(e.StartsOn), date(e.EndsOn), e.Partner, e.Manager,
-			string(e.Cycle), e.TermsDays, rates, int64(e.DiscountPercent), int64(e.FixedFee), rh, ra, items).Error
+			string(e.Cycle), e.TermsDays, rates, int64(e.DiscountPercent), int64(e.FixedFee), rh, ra, items, used).Error
 		if err != nil {
 			return fmt.Errorf("engagement %q: %w", e.Key, err)
 		}
@@ -229,7 +231,8 @@ func (s *Store) Clients(ctx context.Context) ([]billing.Client, error) {
 // Engagements returns every engagement, by key.
 func (s *Store) Engagements(ctx context.Context) ([]billing.Engagement, error) {
 	rows, err := s.q(ctx).Raw(`SELECT e.key, c.name, e.harvest_project_id, e.kind, e.starts_on, e.ends_on, e.partner, e.manager,
-			e.cycle, e.terms_days, e.rates_json, e.discount_percent, e.fixed_fee, e.retainer_hours, e.retainer_amount, e.task_items_json
+			e.cycle, e.terms_days, e.rates_json, e.discount_percent, e.fixed_fee, e.retainer_hours, e.retainer_amount, e.task_items_json,
+			e.retainer_used_hours
 		FROM engagements e JOIN clients c ON c.id = e.client_id ORDER BY e.key`).Rows()
 	if err != nil {
 		return nil, fmt.Errorf("store: list engagements: %w", err)
@@ -244,9 +247,10 @@ func (s *Store) Engagements(ctx context.Context) ([]billing.Engagement, error) {
 			rates, items        string
 			discount, fixedFee  int64
 			retHours, retAmount *int64
+			retUsed             int64
 		)
 		if err := rows.Scan(&e.Key, &e.Client, &e.HarvestProjectID, &kind, &starts, &ends, &e.Partner, &e.Manager,
-			&cycle, &e.TermsDays, &rates, &discount, &fixedFee, &retHours, &retAmount, &items); err != nil {
+			&cycle, &e.TermsDays, &rates, &discount, &fixedFee, &retHours, &retAmount, &items, &retUsed); err != nil {
 			return nil, fmt.Errorf("store: scan engagement: %w", err)
 		}
 		e.Kind, e.Cycle = billing.Kind(kind), billing.CycleKind(cycle)
@@ -265,7 +269,7 @@ func (s *Store) Engagements(ctx context.Context) ([]billing.Engagement, error) {
 			e.TaskItems = nil
 		}
 		if retHours != nil && retAmount != nil {
-			e.Retainer = &billing.RetainerTerms{Hours: money.Hours(*retHours), Amount: money.Amount(*retAmount)}
+			e.Retainer = &billing.RetainerTerms{Hours: money.Hours(*retHours), Amount: money.Amount(*retAmount), UsedHours: money.Hours(retUsed)}
 		}
 		out = append(out, e)
 	}

@@ -17,12 +17,12 @@ import (
 // entryCols are the columns of a time entry as billing.TimeEntry carries
 // them, in scanEntry's order after the id.
 const entryCols = `source, external_id, project_id, project, harvest_client_id, client, task, user_name,
-	spent_date, hours, rate, currency, notes, billable, running, approved, approved_at, billed_elsewhere`
+	spent_date, hours, rate, currency, notes, billable, running, approved, approved_at, billed_elsewhere, user_id`
 
 // selectEntry selects one entry as scanEntry reads it, from alias t.
 const selectEntry = `SELECT t.id, t.source, t.external_id, t.project_id, t.project, t.harvest_client_id, t.client, t.task,
 	t.user_name, t.spent_date, t.hours, t.rate, t.currency, t.notes, t.billable, t.running, t.approved, t.approved_at,
-	t.billed_elsewhere`
+	t.billed_elsewhere, t.user_id`
 
 // billedExpr is true when entry t is actively on an invoice line.
 const billedExpr = `EXISTS (SELECT 1 FROM allocations a WHERE a.entry_id = t.id AND a.active AND a.invoice_line_id IS NOT NULL)`
@@ -37,7 +37,7 @@ func scanEntry(rows *sql.Rows, extra ...any) (billing.TimeEntry, error) {
 	)
 	dest := []any{&e.ID, &e.Source, &e.ExternalID, &e.ProjectID, &e.Project, &e.ClientID, &e.Client, &e.Task,
 		&e.User, &spent, &hours, &rate, &cur, &e.Notes, &e.Billable, &e.Running, &e.Approved, &approvedAt,
-		&e.BilledElsewhere}
+		&e.BilledElsewhere, &e.UserID}
 	if err := rows.Scan(append(dest, extra...)...); err != nil {
 		return billing.TimeEntry{}, fmt.Errorf("store: scan time entry: %w", err)
 	}

@@ -53,7 +53,7 @@ func saveTestConfig(t *testing.T, s *store.Store) {
 func entry(ext string) billing.TimeEntry {
 	return billing.TimeEntry{
 		Source: "harvest", ExternalID: ext, ProjectID: 14308069, Project: "Acme 2026", ClientID: 5735776,
-		Client: "Acme Corp", Task: "Tax Prep", User: "Ann", SpentDate: billing.MustDate("2026-10-05"),
+		Client: "Acme Corp", Task: "Tax Prep", UserID: 1782959, User: "Ann", SpentDate: billing.MustDate("2026-10-05"),
 		Hours: money.MustHours("1.5"), Rate: 19500, Currency: "USD", Notes: "return", Billable: true,
 		Approved: true,
 	}

@@ -28,8 +28,9 @@ func (s *Store) saveLetterBlock(tx *gorm.DB, engagement string, hours money.Hour
 }
 
 // RetainerUsage reports an engagement's prepaid blocks and the hours used
-// against them: the hours of entries actively allocated to hourly lines of
-// that engagement. ErrNotFound for an engagement with no block and no
+// against them: the hours the letter says were used before billbot took
+// over (retainer used_hours) plus the hours of entries actively allocated
+// to hourly lines of that engagement. ErrNotFound for an engagement with no block and no
 // configuration.
 func (s *Store) RetainerUsage(ctx context.Context, engagement string) (billing.RetainerUsage, error) {
 	u := billing.RetainerUsage{Engagement: engagement}
@@ -50,6 +51,10 @@ func (s *Store) RetainerUsage(ctx context.Context, engagement string) (billing.R
 			return u, fmt.Errorf("store: retainer usage of %s: %w", engagement, ErrNotFound)
 		}
 	}
+	var onboarding int64
+	if err := q.Raw("SELECT COALESCE(MAX(retainer_used_hours), 0) FROM engagements WHERE key = ?", engagement).Row().Scan(&onboarding); err != nil {
+		return u, fmt.Errorf("store: retainer usage of %s: %w", engagement, err)
+	}
 	if err := q.Raw(`SELECT COALESCE(SUM(t.hours), 0) FROM allocations a
 			JOIN invoice_lines l ON l.id = a.invoice_line_id
 			JOIN time_entries t ON t.id = a.entry_id
@@ -57,7 +62,7 @@ func (s *Store) RetainerUsage(ctx context.Context, engagement string) (billing.R
 		Row().Scan(&used); err != nil {
 		return u, fmt.Errorf("store: retainer usage of %s: %w", engagement, err)
 	}
-	u.BlockHours, u.UsedHours, u.Blocks = money.Hours(blockHours), money.Hours(used), int(blocks)
+	u.BlockHours, u.UsedHours, u.Blocks = money.Hours(blockHours), money.Hours(used+onboarding), int(blocks)
 	return u, nil
 }
 

@@ -167,7 +167,7 @@ func normalizeEntry(e billing.TimeEntry, now, prevApprovedAt time.Time) billing.
 func sameEntry(a, b billing.TimeEntry) bool {
 	return a.Source == b.Source && a.ExternalID == b.ExternalID && a.ProjectID == b.ProjectID &&
 		a.Project == b.Project && a.ClientID == b.ClientID && a.Client == b.Client && a.Task == b.Task &&
-		a.User == b.User && a.SpentDate == b.SpentDate && a.Hours == b.Hours && a.Rate == b.Rate &&
+		a.UserID == b.UserID && a.User == b.User && a.SpentDate == b.SpentDate && a.Hours == b.Hours && a.Rate == b.Rate &&
 		a.Currency == b.Currency && a.Notes == b.Notes && a.Billable == b.Billable && a.Running == b.Running &&
 		a.Approved == b.Approved && a.ApprovedAt.Equal(b.ApprovedAt) && a.BilledElsewhere == b.BilledElsewhere
 }

@@ -26,6 +26,12 @@ type Input struct {
 	// PeriodEnd drafts the engagements whose cycle ends this day; zero
 	// assesses only.
 	PeriodEnd Date
+	// Mode is which clients this run covers: ModeLive (the default, also
+	// for "") or ModeShadow. A client's mode is Client.Mode, else
+	// Firm.Mode; entries of clients of another mode (and of clients that
+	// are off) are left out: not billed, held, pending or flagged. The
+	// ledger's drafts are live runs; shadow runs only compare.
+	Mode Mode
 }
 
 // Result is what a run proposes: draft invoices, exceptions and the entries
@@ -44,6 +50,10 @@ type Result struct {
 	// this run changes, by engagement key. When assessing it is a
 	// projection; only a draft's figures become true once it is approved.
 	Retainers map[string]RetainerUsage
+	// Excluded lists, ascending, the eligible entries this run leaves out:
+	// spent before the cut-over (BillFrom) or of a client this run does
+	// not cover (Input.Mode). Nothing bills, holds or flags them.
+	Excluded []int64
 }
 
 // FixedFeeTask is the TaskItems key that names the QBO item of an
@@ -100,7 +110,12 @@ type engState struct {
 	mapped   bool    // the client has a QBO customer
 	cycle    Period  // the cycle being drafted (contains the run date)
 	drafting bool    // entries are collected for this run's lines
-	tasks    map[string]*taskState
+	skip     bool    // the client's mode is not the run's: leave its entries out
+	from     Date    // BillFrom: time spent before it is left out
+	tasks    map[taskKey]*taskState
+	// people caches person and level rates by Harvest user; nil when the
+	// letter has neither.
+	people map[personKey]personRes
 	// fixedOnTime and fixedLate hold a FixedFee engagement's entries, which
 	// ride on fixed-fee lines rather than hourly ones.
 	fixedOnTime  []int32
@@ -109,6 +124,25 @@ type engState struct {
 	feeItem      string   // QBO item of the fixed-fee lines
 	retainerItem string   // QBO item of the retainer credit line
 	notes        []string // for the approver, gathered while drafting lines
+}
+
+// taskKey tells task lines apart: by task name and, for time billed at a
+// person or level rate, by that rate.
+type taskKey struct {
+	name     string
+	rate     money.Amount
+	personal bool
+}
+
+// personKey and personRes cache a person's rate on one engagement.
+type personKey struct {
+	id   int64
+	name string
+}
+
+type personRes struct {
+	rate money.Amount
+	ok   bool
 }
 
 // taskState is what an engagement letter says about one Harvest task,
@@ -136,6 +170,11 @@ type engine struct {
 	pending   []int64
 	retainers map[string]RetainerUsage
 	replenish []Invoice
+	excluded  []int64
+	runMode   Mode
+	modes     clientModes
+	roster    *Roster
+	gated     bool                   // a cut-over or a client mode may leave entries out
 	byKey     map[string]*Engagement // for messages; built on first use
 }
 
@@ -157,6 +196,12 @@ func newEngine(in *Input, mode runMode, only map[int64]bool) *engine {
 	if x.runDate.IsZero() {
 		x.runDate = in.Today
 	}
+	x.runMode = in.Mode.Effective()
+	x.modes = newClientModes(in)
+	x.gated = !in.Firm.GoLive.IsZero() || x.modes.byID != nil || x.modes.firm != x.runMode
+	if len(in.Firm.Staff) > 0 {
+		x.roster = NewRoster(in.Firm.Staff)
+	}
 	for i := range in.Clients {
 		c := &in.Clients[i]
 		if _, dup := x.clients[c.Name]; !dup {
@@ -170,12 +215,21 @@ func newEngine(in *Input, mode runMode, only map[int64]bool) *engine {
 		es.client = x.clients[e.Client]
 		es.mapped = es.client != nil && es.client.QBOCustomerID != ""
 		es.drafting = true
+		es.skip = x.modes.of(es.client) != x.runMode
+		es.from = BillFrom(&in.Firm, e)
+		if len(e.PersonRates)+len(e.LevelRates) > 0 {
+			es.people = make(map[personKey]personRes)
+		}
 		if mode != modeAssess {
 			es.cycle = CycleContaining(e.Cycle, e.StartsOn, x.runDate)
 		}
 		if mode == modeDraft {
 			es.drafting = es.cycle.End == x.runDate
 		}
+		if es.skip {
+			es.drafting = false // nothing of it is drafted, not even a fee
+		}
+		x.gated = x.gated || es.skip || !es.from.IsZero()
 	}
 	return x
 }
@@ -200,5 +254,7 @@ func (x *engine) run() Result {
 	slices.Sort(x.pending)
 	r.Pending = x.pending
 	r.Retainers = x.retainers
+	slices.Sort(x.excluded)
+	r.Excluded = x.excluded
 	return r
 }

@@ -3,11 +3,23 @@ package billing
 // classify routes one entry: ignored, alerted, held by a problem, pending,
 // or collected for a line.
 func (x *engine) classify(i int32, t *TimeEntry) {
+	ei, status := int32(-1), unmatched
+	if x.gated {
+		ei, status = x.index.match(t)
+		if x.leftOut(t, ei, status) {
+			if eligible(t) {
+				x.excluded = append(x.excluded, t.ID)
+			}
+			return
+		}
+	}
 	if !eligible(t) {
-		x.alertUnapproved(t)
+		x.alertUnapproved(t, ei, status)
 		return
 	}
-	ei, status := x.index.match(t)
+	if status == unmatched {
+		ei, status = x.index.match(t)
+	}
 	switch status {
 	case orphan, ambiguous:
 		x.probs.add(probKey{code: ExOrphaned, client: t.Client, projectID: t.ProjectID, tag: ambiguityTag(status)}, true, t)
@@ -29,7 +41,7 @@ func (x *engine) classify(i int32, t *TimeEntry) {
 	}
 	var ts *taskState
 	if e.Kind != FixedFee {
-		ts = x.task(es, t.Task)
+		ts = x.task(es, t)
 		if !ts.rateOK {
 			x.probs.add(probKey{code: ExNoRate, eng: e.Key, client: e.Client, task: t.Task}, true, t)
 			return
@@ -40,7 +52,7 @@ func (x *engine) classify(i int32, t *TimeEntry) {
 		}
 		if t.Rate != 0 && t.Rate != ts.rate {
 			// The engagement letter is the contract: bill its rate and say so.
-			a := x.probs.add(probKey{code: ExRateMismatch, eng: e.Key, client: e.Client, task: t.Task, rate: t.Rate}, false, t)
+			a := x.probs.add(probKey{code: ExRateMismatch, eng: e.Key, client: e.Client, task: t.Task, rate: t.Rate, letter: ts.rate}, false, t)
 			a.letterRate = ts.rate
 		}
 	}
@@ -79,12 +91,14 @@ func ambiguityTag(s matchStatus) string {
 // alertUnapproved raises ExUnapproved for billable time left unapproved
 // longer than the firm allows. Such time is not eligible, so the problem
 // holds nothing; a non-positive UnapprovedAlertDays turns the alert off.
-func (x *engine) alertUnapproved(t *TimeEntry) {
+func (x *engine) alertUnapproved(t *TimeEntry, ei int32, status matchStatus) {
 	n := x.in.Firm.UnapprovedAlertDays
 	if n <= 0 || x.in.Today.IsZero() || !awaitingApproval(t) || t.SpentDate.DaysUntil(x.in.Today) <= n {
 		return
 	}
-	ei, status := x.index.match(t)
+	if status == unmatched {
+		ei, status = x.index.match(t)
+	}
 	if status == matched || status == outside {
 		e := &x.in.Engagements[ei]
 		x.probs.add(probKey{code: ExUnapproved, eng: e.Key, client: e.Client}, false, t)
@@ -107,21 +121,34 @@ func (x *engine) checkLateApproval(es *engState, t *TimeEntry) {
 	}
 }
 
-// task resolves what the letter says about a task, once per engagement.
-func (x *engine) task(es *engState, name string) *taskState {
-	if ts, ok := es.tasks[name]; ok {
+// task resolves what the letter says about t's task and person, once per
+// engagement, task and rate (RateFor's precedence).
+func (x *engine) task(es *engState, t *TimeEntry) *taskState {
+	k := taskKey{name: t.Task}
+	if es.people != nil {
+		pk := personKey{id: t.UserID, name: t.User}
+		res, ok := es.people[pk]
+		if !ok {
+			res.rate, res.ok = personRate(es.eng, x.roster, t.UserID, t.User)
+			es.people[pk] = res
+		}
+		if res.ok {
+			k.rate, k.personal = res.rate, true
+		}
+	}
+	if ts, ok := es.tasks[k]; ok {
 		return ts
 	}
-	ts := &taskState{name: name}
-	if r, ok := es.eng.Rates[name]; ok {
-		ts.rate, ts.rateOK = r, true
-	} else if r, ok := es.eng.Rates[DefaultRateKey]; ok {
-		ts.rate, ts.rateOK = r, true
+	ts := &taskState{name: t.Task}
+	if k.personal {
+		ts.rate, ts.rateOK = k.rate, true
+	} else {
+		ts.rate, ts.rateOK = taskRate(es.eng, t.Task)
 	}
-	ts.item, ts.itemProblem = x.resolveItem(es.eng, name)
+	ts.item, ts.itemProblem = x.resolveItem(es.eng, t.Task)
 	if es.tasks == nil {
-		es.tasks = make(map[string]*taskState, 4)
+		es.tasks = make(map[taskKey]*taskState, 4)
 	}
-	es.tasks[name] = ts
+	es.tasks[k] = ts
 	return ts
 }

@@ -9,7 +9,7 @@ import (
 // ConservationError says how a Result fails to account for its entries.
 // Each list is ascending.
 type ConservationError struct {
-	Missing    []int64 // eligible entries on no line, held by no problem, not pending
+	Missing    []int64 // eligible entries on no line, held by no problem, not pending or excluded
 	Duplicated []int64 // eligible entries in more than one of those places
 	Ineligible []int64 // ineligible entries on a line, held, or pending
 	Unknown    []int64 // ids in the result that are not among the entries
@@ -36,8 +36,8 @@ func (e *ConservationError) Error() string {
 }
 
 // CheckConservation verifies that r accounts for every eligible entry of
-// entries exactly once: on an invoice line, in a holding problem, or in
-// r.Pending; that no ineligible entry is billed, held or pending; and that
+// entries exactly once: on an invoice line, in a holding problem, in
+// r.Pending or in r.Excluded; that no ineligible entry is billed, held or pending; and that
 // r names no unknown id. It returns a *ConservationError or nil.
 func CheckConservation(entries []TimeEntry, r Result) error {
 	seen := make(map[int64]int32, len(entries))
@@ -72,6 +72,9 @@ func CheckConservation(entries []TimeEntry, r Result) error {
 		}
 	}
 	for _, id := range r.Pending {
+		count(id)
+	}
+	for _, id := range r.Excluded {
 		count(id)
 	}
 	for id, el := range ok {

@@ -45,7 +45,9 @@ func (x *engine) settleFixedFee(es *engState) {
 	if e.Kind != FixedFee && e.Kind != Mixed {
 		return
 	}
-	es.feeDue = x.mode == modeDraft && es.drafting && overlaps(e, es.cycle) &&
+	// The fee of a cycle that ended before the cut-over is the firm's own
+	// business, like the time spent then.
+	es.feeDue = x.mode == modeDraft && es.drafting && overlaps(e, es.cycle) && !es.cycle.End.Before(es.from) &&
 		(e.FixedFee != 0 || len(es.fixedOnTime) > 0)
 	if !es.feeDue && len(es.fixedLate) == 0 {
 		return

@@ -1,6 +1,7 @@
 package billing
 
 import (
+	"cmp"
 	"fmt"
 	"slices"
 	"strings"
@@ -182,14 +183,14 @@ func (x *engine) span(idx []int32) (first, last Date) {
 	return first, last
 }
 
-// sortedTasks returns es's tasks by name, so that notes come out in a
+// sortedTasks returns es's tasks by name and rate, so that notes come out in a
 // stable order.
 func (es *engState) sortedTasks() []*taskState {
 	out := make([]*taskState, 0, len(es.tasks))
 	for _, ts := range es.tasks {
 		out = append(out, ts)
 	}
-	slices.SortFunc(out, func(a, b *taskState) int { return strings.Compare(a.name, b.name) })
+	slices.SortFunc(out, func(a, b *taskState) int { return cmp.Or(strings.Compare(a.name, b.name), cmp.Compare(a.rate, b.rate)) })
 	return out
 }
 

@@ -13,6 +13,7 @@ const (
 	outside                      // the project's engagement exists but not for that date
 	orphan                       // no engagement for the project or client
 	ambiguous                    // a CSV entry whose client has several covering engagements
+	unmatched                    // not looked up yet
 )
 
 // engIndex finds an entry's engagement in O(1): built once per run, it is

@@ -18,6 +18,7 @@ type probKey struct {
 	task      string
 	projectID int64
 	rate      money.Amount // Harvest rate, for rate mismatches
+	letter    money.Amount // the letter's rate (by person, level or task), for rate mismatches
 	tag       string       // refines the cause, e.g. "ambiguous" orphans
 }
 

@@ -14,7 +14,8 @@ import (
 const retainerThreshold = 80
 
 // usage returns the retainer usage on file for e, or the letter's first
-// block unused.
+// block with the hours used before billbot took over (UsedHours at
+// onboarding). Usage on file includes those hours already.
 func (x *engine) usage(e *Engagement) RetainerUsage {
 	if u, ok := x.in.Retainers[e.Key]; ok {
 		u.Engagement = e.Key
@@ -22,7 +23,7 @@ func (x *engine) usage(e *Engagement) RetainerUsage {
 	}
 	u := RetainerUsage{Engagement: e.Key}
 	if e.Retainer != nil {
-		u.BlockHours, u.Blocks = e.Retainer.Hours, 1
+		u.BlockHours, u.Blocks, u.UsedHours = e.Retainer.Hours, 1, e.Retainer.UsedHours
 	}
 	return u
 }

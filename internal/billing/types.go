@@ -44,6 +44,11 @@ type Firm struct {
 	DefaultItem         string // QBO item for tasks with no mapping; empty means none
 	UnapprovedAlertDays int
 	Approvers           []string // Slack user ids that may approve any invoice
+	// GoLive is the firm's cut-over day: time spent before it is never
+	// billed, held or flagged. Zero: no cut-over.
+	GoLive Date
+	Mode   Mode    // the default of Client.Mode; empty means ModeLive
+	Staff  []Staff // Harvest users with their level, for level rates
 }
 
 // Client is a customer of the firm.
@@ -53,12 +58,17 @@ type Client struct {
 	QBOCustomerID   string // empty until matched
 	Currency        money.Currency
 	Email           string
+	Mode            Mode // empty means ModeLive
 }
 
 // RetainerTerms is a prepaid block of hours from an engagement letter.
 type RetainerTerms struct {
 	Hours  money.Hours
 	Amount money.Amount
+	// UsedHours are the hours of the first block already used before
+	// billbot took over (at onboarding); they count toward the 80 % alert
+	// and exhaustion like hours billbot drew itself.
+	UsedHours money.Hours
 }
 
 // Engagement is one engagement letter: who is billed, how, at which rates,
@@ -74,11 +84,19 @@ type Engagement struct {
 	Manager          string
 	Cycle            CycleKind
 	TermsDays        int
-	Rates            map[string]money.Amount // Harvest task name → rate; DefaultRateKey for the rest
-	DiscountPercent  money.Percent
-	FixedFee         money.Amount // per cycle, for FixedFee and Mixed
-	Retainer         *RetainerTerms
-	TaskItems        map[string]string // Harvest task name → QBO item name
+	// BillFrom is the engagement's own cut-over day: time spent before the
+	// later of it and Firm.GoLive is never billed, held or flagged.
+	BillFrom Date
+	Rates    map[string]money.Amount // Harvest task name → rate; DefaultRateKey for the rest
+	// PersonRates maps a Harvest user id (decimal text) or user name to a
+	// rate; LevelRates maps a staff level (Staff.Level) to a rate. See
+	// RateFor for the precedence.
+	PersonRates     map[string]money.Amount
+	LevelRates      map[string]money.Amount
+	DiscountPercent money.Percent
+	FixedFee        money.Amount // per cycle, for FixedFee and Mixed
+	Retainer        *RetainerTerms
+	TaskItems       map[string]string // Harvest task name → QBO item name
 }
 
 // TimeEntry is one time entry as billbot knows it, whatever its source.
@@ -93,7 +111,10 @@ type TimeEntry struct {
 	ClientID  int64  // Harvest client id; zero when unknown
 	Client    string // Harvest client name
 	Task      string
-	User      string
+	// UserID is the Harvest user id; zero when the source does not carry
+	// one (a CSV export names people but not their ids).
+	UserID    int64
+	User      string // Harvest user name
 	SpentDate Date
 	Hours     money.Hours  // Harvest rounded_hours
 	Rate      money.Amount // Harvest billable_rate, minor units of Currency

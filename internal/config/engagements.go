@@ -111,6 +111,7 @@ func (d *decoder) engagement(f *Firm, m *fields, keys map[string]string) (billin
 		endOK = false
 	}
 	e.StartsOn, e.EndsOn = start, end
+	e.BillFrom, _ = m.date("bill_from")
 
 	e.Partner = m.userID("partner", true)
 	e.Manager = m.userID("manager", false)
@@ -132,7 +133,7 @@ func (d *decoder) engagement(f *Firm, m *fields, keys map[string]string) (billin
 		}
 	}
 
-	d.terms(&e, m, cur)
+	d.terms(f, &e, m, cur)
 
 	var sp *span
 	if pidOK && startOK && (endOK || m.node("ends_on") == nil) {
@@ -143,7 +144,7 @@ func (d *decoder) engagement(f *Firm, m *fields, keys map[string]string) (billin
 
 // terms reads the money side of an engagement letter: rates, discount,
 // fixed fee, retainer and item mapping, amounts in the client's currency.
-func (d *decoder) terms(e *billing.Engagement, m *fields, cur money.Currency) {
+func (d *decoder) terms(f *Firm, e *billing.Engagement, m *fields, cur money.Currency) {
 	ratesBad := false
 	if n := m.node("rates"); n != nil {
 		es, ok := d.entries(n, m.field("rates"))
@@ -166,8 +167,11 @@ func (d *decoder) terms(e *billing.Engagement, m *fields, cur money.Currency) {
 			e.Rates[r.key] = a
 		}
 	}
+	personOK := d.personRates(e, m, cur)
+	levelOK := d.levelRates(f, e, m, cur)
+	ratesBad = ratesBad || !personOK || !levelOK
 	needsRates := e.Kind == billing.Hourly || e.Kind == billing.Mixed || e.Kind == billing.Retainer
-	if needsRates && len(e.Rates) == 0 && !ratesBad {
+	if needsRates && len(e.Rates)+len(e.PersonRates)+len(e.LevelRates) == 0 && !ratesBad {
 		m.errorf("rates", "required for a %s engagement: a rate per Harvest task name, \"*\" for the rest", e.Kind)
 	}
 
@@ -227,6 +231,9 @@ func (d *decoder) retainer(n *yaml.Node, path string, cur money.Currency) *billi
 		}
 	} else {
 		r.errorf("amount", "required: the price of one block, more than zero")
+	}
+	if un := r.node("used_hours"); un != nil {
+		t.UsedHours, _ = d.usedHours(un, r.field("used_hours"))
 	}
 	return t
 }

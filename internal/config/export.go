@@ -23,7 +23,7 @@ func Export(f *Firm) ([]byte, error) {
 	if len(f.Clients) > 0 {
 		seq := &yaml.Node{Kind: yaml.SequenceNode}
 		for _, c := range f.Clients {
-			seq.Content = append(seq.Content, exportClient(c))
+			seq.Content = append(seq.Content, exportClient(c, f.Mode.Effective()))
 		}
 		put(root, "clients", seq)
 	}
@@ -65,6 +65,10 @@ func exportFirm(f *Firm) *yaml.Node {
 		home = DefaultHomeCurrency
 	}
 	put(m, "home_currency", str(string(home)))
+	if !f.GoLive.IsZero() {
+		put(m, "go_live", date(f.GoLive))
+	}
+	put(m, "mode", str(string(f.Mode.Effective())))
 	putStr(m, "billing_channel", f.BillingChannel)
 	putStr(m, "billing_manager", f.BillingManager)
 	if len(f.Approvers) > 0 {
@@ -88,10 +92,14 @@ func exportFirm(f *Firm) *yaml.Node {
 	if len(s.Content) > 0 {
 		put(m, "schedules", s)
 	}
+	if len(f.Staff) > 0 {
+		put(m, "staff", exportStaff(f.Staff))
+	}
 	return m
 }
 
-func exportClient(c billing.Client) *yaml.Node {
+// exportClient writes c; its mode only when it differs from the firm's.
+func exportClient(c billing.Client, firmMode billing.Mode) *yaml.Node {
 	m := mapping(false)
 	put(m, "name", str(c.Name))
 	if c.HarvestClientID != 0 {
@@ -102,6 +110,9 @@ func exportClient(c billing.Client) *yaml.Node {
 	}
 	putStr(m, "currency", string(c.Currency))
 	putStr(m, "email", c.Email)
+	if mode := c.Mode.Effective(); mode != firmMode {
+		put(m, "mode", str(string(mode)))
+	}
 	return m
 }
 
@@ -117,6 +128,9 @@ func exportEngagement(e billing.Engagement, cur money.Currency) *yaml.Node {
 	if !e.EndsOn.IsZero() {
 		put(m, "ends_on", date(e.EndsOn))
 	}
+	if !e.BillFrom.IsZero() {
+		put(m, "bill_from", date(e.BillFrom))
+	}
 	putStr(m, "partner", e.Partner)
 	putStr(m, "manager", e.Manager)
 	putStr(m, "cycle", string(e.Cycle))
@@ -128,6 +142,12 @@ func exportEngagement(e billing.Engagement, cur money.Currency) *yaml.Node {
 		}
 		put(m, "rates", r)
 	}
+	if len(e.PersonRates) > 0 {
+		put(m, "person_rates", exportRates(e.PersonRates, cur))
+	}
+	if len(e.LevelRates) > 0 {
+		put(m, "level_rates", exportRates(e.LevelRates, cur))
+	}
 	if e.DiscountPercent != 0 {
 		put(m, "discount_percent", quoted(e.DiscountPercent.String()))
 	}
@@ -138,6 +158,9 @@ func exportEngagement(e billing.Engagement, cur money.Currency) *yaml.Node {
 		r := mapping(true)
 		put(r, "hours", quoted(e.Retainer.Hours.String()))
 		put(r, "amount", quoted(e.Retainer.Amount.Format(cur)))
+		if e.Retainer.UsedHours != 0 {
+			put(r, "used_hours", quoted(e.Retainer.UsedHours.String()))
+		}
 		put(m, "retainer", r)
 	}
 	if len(e.TaskItems) > 0 {

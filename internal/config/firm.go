@@ -39,14 +39,17 @@ type Firm struct {
 	Name                string
 	Timezone            string // IANA zone name; see Location
 	HomeCurrency        money.Currency
-	BillingChannel      string   // Slack channel id for drafts; empty → partner DMs
-	BillingManager      string   // Slack user id told when drafts are ready
-	Approvers           []string // Slack user ids that may approve any invoice
-	DefaultItem         string   // QBO item for tasks with no mapping
+	GoLive              billing.Date // cut-over: time spent before it is never billed, held or flagged; zero: none
+	Mode                billing.Mode // live or shadow; the default of each client's mode
+	BillingChannel      string       // Slack channel id for drafts; empty → partner DMs
+	BillingManager      string       // Slack user id told when drafts are ready
+	Approvers           []string     // Slack user ids that may approve any invoice
+	DefaultItem         string       // QBO item for tasks with no mapping
 	UnapprovedAlertDays int
 	ReminderDays        []int // days after sending: email reminder via QBO if unpaid
 	EscalationDays      []int // days after sending: DM the engagement manager if unpaid
 	Schedules           Schedules
+	Staff               []billing.Staff // Harvest users: level and Slack person
 	Clients             []billing.Client
 	Engagements         []billing.Engagement
 }
@@ -133,12 +136,17 @@ func (f *Firm) Billing() (billing.Firm, []billing.Client, []billing.Engagement) 
 		DefaultItem:         f.DefaultItem,
 		UnapprovedAlertDays: f.UnapprovedAlertDays,
 		Approvers:           slices.Clone(f.Approvers),
+		GoLive:              f.GoLive,
+		Mode:                f.Mode,
+		Staff:               slices.Clone(f.Staff),
 	}
 	clients := slices.Clone(f.Clients)
 	engs := make([]billing.Engagement, len(f.Engagements))
 	for i, e := range f.Engagements {
 		e.Rates = maps.Clone(e.Rates)
 		e.TaskItems = maps.Clone(e.TaskItems)
+		e.PersonRates = maps.Clone(e.PersonRates)
+		e.LevelRates = maps.Clone(e.LevelRates)
 		if e.Retainer != nil {
 			r := *e.Retainer
 			e.Retainer = &r

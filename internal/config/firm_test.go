@@ -33,6 +33,8 @@ func TestContractExample(t *testing.T) {
 		Name:                "Example CPA",
 		Timezone:            "America/New_York",
 		HomeCurrency:        usd,
+		GoLive:              billing.MustDate("2026-11-01"),
+		Mode:                billing.ModeLive,
 		BillingChannel:      "C0BILLING",
 		BillingManager:      "U0BILLMGR",
 		Approvers:           []string{"U0PARTNER1"},
@@ -42,7 +44,7 @@ func TestContractExample(t *testing.T) {
 		EscalationDays:      []int{35},
 		Schedules:           Schedules{Sync: "*/15 * * * *", Draft: "0 6 * * *", Collections: "0 9 * * *", Approvals: "0 9 * * 1"},
 		Clients: []billing.Client{{
-			Name: "Acme Corp", HarvestClientID: 5735776, QBOCustomerID: "58", Currency: usd, Email: "ap@acme.example",
+			Name: "Acme Corp", HarvestClientID: 5735776, QBOCustomerID: "58", Currency: usd, Email: "ap@acme.example", Mode: billing.ModeLive,
 		}},
 		Engagements: []billing.Engagement{{
 			Key:              "acme-2026",
@@ -77,11 +79,12 @@ func TestDefaults(t *testing.T) {
 		Name:                "Tiny LLP",
 		Timezone:            "UTC",
 		HomeCurrency:        "USD",
+		Mode:                billing.ModeLive,
 		UnapprovedAlertDays: 7,
 		ReminderDays:        []int{25},
 		EscalationDays:      []int{35},
 		Schedules:           Schedules{Sync: "*/15 * * * *", Draft: "0 6 * * *", Collections: "0 9 * * *", Approvals: "0 9 * * 1"},
-		Clients:             []billing.Client{{Name: "Solo", Currency: "USD"}},
+		Clients:             []billing.Client{{Name: "Solo", Currency: "USD", Mode: billing.ModeLive}},
 		Engagements: []billing.Engagement{{
 			Key: "solo", Client: "Solo", HarvestProjectID: 1, Kind: billing.Hourly,
 			StartsOn: billing.MustDate("2026-01-01"), Partner: "U01", Cycle: billing.Monthly, TermsDays: 30,
@@ -95,7 +98,7 @@ func TestDefaults(t *testing.T) {
 
 func TestRoundTrip(t *testing.T) {
 	t.Parallel()
-	for _, name := range []string{"testdata/contract.yml", "testdata/roundtrip.yml", "../../examples/firm.yml"} {
+	for _, name := range []string{"testdata/contract.yml", "testdata/roundtrip.yml", "testdata/golive.yml", "../../examples/firm.yml"} {
 		t.Run(filepath.Base(name), func(t *testing.T) {
 			t.Parallel()
 			data, err := os.ReadFile(name)
@@ -164,7 +167,8 @@ func TestBilling(t *testing.T) {
 	if got := bf.Location.String(); got != "America/New_York" {
 		t.Errorf("Location = %q, want America/New_York", got)
 	}
-	wantFirm := billing.Firm{Name: "Example CPA", HomeCurrency: "USD", DefaultItem: "Services", UnapprovedAlertDays: 7, Approvers: []string{"U0PARTNER1"}}
+	wantFirm := billing.Firm{Name: "Example CPA", HomeCurrency: "USD", DefaultItem: "Services", UnapprovedAlertDays: 7, Approvers: []string{"U0PARTNER1"},
+		GoLive: billing.MustDate("2026-11-01"), Mode: billing.ModeLive}
 	bf.Location = nil
 	if diff := cmp.Diff(wantFirm, bf); diff != "" {
 		t.Errorf("billing.Firm mismatch (-want +got):\n%s", diff)

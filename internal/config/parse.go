@@ -20,11 +20,11 @@ import (
 // (Export writes them in this order too).
 var (
 	rootKeys       = []string{"firm", "clients", "engagements"}
-	firmKeys       = []string{"name", "timezone", "home_currency", "billing_channel", "billing_manager", "approvers", "default_item", "unapproved_alert_days", "reminder_days", "escalation_days", "schedules"}
+	firmKeys       = []string{"name", "timezone", "home_currency", "go_live", "mode", "billing_channel", "billing_manager", "approvers", "default_item", "unapproved_alert_days", "reminder_days", "escalation_days", "schedules", "staff"}
 	scheduleKeys   = []string{JobSync, JobDraft, JobCollections, JobApprovals}
-	clientKeys     = []string{"name", "harvest_client_id", "qbo_customer_id", "currency", "email"}
-	engagementKeys = []string{"key", "client", "harvest_project_id", "kind", "starts_on", "ends_on", "partner", "manager", "cycle", "terms_days", "rates", "discount_percent", "fixed_fee", "retainer", "task_items"}
-	retainerKeys   = []string{"hours", "amount"}
+	clientKeys     = []string{"name", "harvest_client_id", "qbo_customer_id", "currency", "email", "mode"}
+	engagementKeys = []string{"key", "client", "harvest_project_id", "kind", "starts_on", "ends_on", "bill_from", "partner", "manager", "cycle", "terms_days", "rates", "person_rates", "level_rates", "discount_percent", "fixed_fee", "retainer", "task_items"}
+	retainerKeys   = []string{"hours", "amount", "used_hours"}
 )
 
 // ParseFirm parses and validates a firm configuration. filename only labels
@@ -168,6 +168,8 @@ func (d *decoder) firmBlock(f *Firm, n *yaml.Node) {
 		}
 	}
 	f.HomeCurrency = m.currency("home_currency", DefaultHomeCurrency)
+	d.goLive(f, m)
+	d.staff(f, m)
 	f.BillingChannel = m.str("billing_channel", false)
 	if c := f.BillingChannel; c != "" && !channelIDPattern.MatchString(c) {
 		m.errorf("billing_channel", "%q is not a Slack channel id (C… or G…, upper-case letters and digits)", c)
@@ -176,8 +178,8 @@ func (d *decoder) firmBlock(f *Firm, n *yaml.Node) {
 	approvers, _ := m.list("approvers")
 	for i, it := range approvers {
 		field := index(m.field("approvers"), i)
-		if it.Kind != yaml.ScalarNode || !userIDPattern.MatchString(strings.TrimSpace(it.Value)) {
-			d.add(it.Line, field, "%q is not a Slack user id (U… or W…, upper-case letters and digits)", it.Value)
+		if it.Kind != yaml.ScalarNode || !isUserRef(strings.TrimSpace(it.Value)) {
+			d.add(it.Line, field, "%q is not a Slack user id (U… or W…, upper-case letters and digits) or an email address", it.Value)
 			continue
 		}
 		f.Approvers = append(f.Approvers, strings.TrimSpace(it.Value))
@@ -260,6 +262,7 @@ func (d *decoder) clients(f *Firm, top *fields) {
 		if c.Email != "" && !checkEmail(c.Email) {
 			m.errorf("email", "%q is not an email address (it needs an @)", c.Email)
 		}
+		c.Mode = m.mode("mode", clientModes, f.Mode)
 		f.Clients = append(f.Clients, c)
 	}
 }

@@ -144,13 +144,25 @@ func intValue(n *yaml.Node) (int64, bool) {
 	return v, err == nil
 }
 
-// userID reads an optional Slack user id.
+// userID reads a Slack user id, or an email address that stands for one
+// until it is resolved with users.lookupByEmail.
 func (f *fields) userID(key string, required bool) string {
 	s := f.str(key, required)
-	if s != "" && !userIDPattern.MatchString(s) {
-		f.errorf(key, "%q is not a Slack user id (U… or W…, upper-case letters and digits)", s)
+	if s != "" && !isUserRef(s) {
+		f.errorf(key, "%q is not a Slack user id (U… or W…, upper-case letters and digits) or an email address", s)
 	}
 	return s
+}
+
+// isUserRef reports whether s is a Slack user id or a single email address.
+func isUserRef(s string) bool {
+	return userIDPattern.MatchString(s) || IsEmail(s)
+}
+
+// IsEmail reports whether s is one email address (text on both sides of an
+// '@', no spaces or commas): the form that may stand for a Slack user id.
+func IsEmail(s string) bool {
+	return !strings.Contains(s, ",") && checkEmail(s)
 }
 
 // checkEmail accepts one address or several separated by commas, as QBO's

@@ -132,6 +132,7 @@ func (e TimeEntry) Billing(cur money.Currency) (billing.TimeEntry, error) {
 		ClientID:        e.Client.ID,
 		Client:          e.Client.Name,
 		Task:            e.Task.Name,
+		UserID:          e.User.ID,
 		User:            e.User.Name,
 		SpentDate:       e.SpentDate,
 		Hours:           hours,

@@ -49,7 +49,7 @@ func TestTimeEntryBilling(t *testing.T) {
 			name: "approved, rounded hours billed", entry: entries[0], cur: "USD",
 			want: billing.TimeEntry{
 				Source: "harvest", ExternalID: "636709355", ProjectID: 14307913, Project: "Marketing Website",
-				ClientID: 5735774, Client: "ABC Corp", Task: "Graphic Design", User: "Kim Allen",
+				ClientID: 5735774, Client: "ABC Corp", Task: "Graphic Design", UserID: 1782959, User: "Kim Allen",
 				SpentDate: mustDate("2017-03-02"), Hours: money.MustHours("2.25"), Rate: 10000, Currency: "USD",
 				Notes: "Adding CSS styling", Billable: true, Approved: true, ApprovedAt: ts("2017-06-27T16:47:14Z"),
 			},
@@ -58,7 +58,7 @@ func TestTimeEntryBilling(t *testing.T) {
 			name: "billed elsewhere, euro client", entry: entries[1], cur: "EUR",
 			want: billing.TimeEntry{
 				Source: "harvest", ExternalID: "636708723", ProjectID: 14308069, Project: "Online Store - Phase 1",
-				ClientID: 5735776, Client: "123 Industries", Task: "Programming", User: "Kim Allen",
+				ClientID: 5735776, Client: "123 Industries", Task: "Programming", UserID: 1782959, User: "Kim Allen",
 				SpentDate: mustDate("2017-03-01"), Hours: money.MustHours("1.5"), Rate: 10000, Currency: "EUR",
 				Notes: "Importing products", Billable: true, Approved: true, ApprovedAt: ts("2017-06-27T16:47:14Z"), BilledElsewhere: true,
 			},
@@ -67,7 +67,7 @@ func TestTimeEntryBilling(t *testing.T) {
 			name: "running, non-billable, null rate and notes", entry: entries[2], cur: "JPY",
 			want: billing.TimeEntry{
 				Source: "harvest", ExternalID: "636708906", ProjectID: 14308069, Project: "Online Store - Phase 1",
-				ClientID: 5735776, Client: "123 Industries", Task: "Research", User: "Kim Allen",
+				ClientID: 5735776, Client: "123 Industries", Task: "Research", UserID: 1782959, User: "Kim Allen",
 				SpentDate: mustDate("2017-03-01"), Hours: money.MustHours("1"), Currency: "JPY",
 				Running: true,
 			},
