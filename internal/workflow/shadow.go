@@ -43,13 +43,17 @@ type ShadowOptions struct {
 type ShadowReport struct {
 	shadow.Report
 	PeriodEnds []billing.Date
-	From, To   billing.Date // the invoice dates read from the ledger
-	Problems   []billing.Problem
-	History    []store.ShadowRun // latest cycle first, this one included
+	// Mode is the clients compared: those in shadow mode or, when no
+	// client is, every live client (a preview before any is switched).
+	Mode     billing.Mode
+	From, To billing.Date // the invoice dates read from the ledger
+	Problems []billing.Problem
+	History  []store.ShadowRun // latest cycle first, this one included
 }
 
 // Shadow drafts the cycle as a dry run — nothing stored, nothing written
-// to QuickBooks, nothing posted — reads the invoices the firm issued in
+// to QuickBooks, nothing posted — for the clients in shadow mode (every
+// live client when none is; clients that are off never), reads the invoices the firm issued in
 // QuickBooks for the same clients and invoice dates, compares them line by
 // line (shadow.Compare), and keeps the run's summary for the cycle.
 func (w *Workflow) Shadow(ctx context.Context, opts ShadowOptions) (ShadowReport, error) {
@@ -74,9 +78,10 @@ func (w *Workflow) Shadow(ctx context.Context, opts ShadowOptions) (ShadowReport
 		return rep, err
 	}
 	rep.Problems = append(rep.Problems, matchProblems...)
+	rep.Mode = firm.shadowMode()
 	var drafts []billing.Invoice
 	for _, end := range rep.PeriodEnds {
-		res, err := w.assess(ctx, firm, items, today, end)
+		res, err := w.assessShadow(ctx, firm, items, today, end, rep.Mode)
 		if err != nil {
 			return rep, err
 		}
@@ -88,7 +93,7 @@ func (w *Workflow) Shadow(ctx context.Context, opts ShadowOptions) (ShadowReport
 	}
 	rep.From = rep.PeriodEnds[0]
 	rep.To = rep.PeriodEnds[len(rep.PeriodEnds)-1].AddDays(LedgerWindowDays)
-	issued, err := w.issued(ctx, ledger, firm, items, rep.From, rep.To)
+	issued, err := w.issued(ctx, ledger, firm, rep.Mode, items, rep.From, rep.To)
 	if err != nil {
 		return rep, err
 	}
@@ -138,10 +143,13 @@ func ledgerItems(inv *billing.Invoice, items map[string]string) {
 
 // issued reads the ledger's invoices of the firm's matched clients and names
 // each by its client.
-func (w *Workflow) issued(ctx context.Context, ledger Ledger, firm *Firm, items map[string]string, from, to billing.Date) ([]shadow.LedgerInvoice, error) {
+func (w *Workflow) issued(ctx context.Context, ledger Ledger, firm *Firm, mode billing.Mode, items map[string]string, from, to billing.Date) ([]shadow.LedgerInvoice, error) {
 	byCustomer := map[string]string{}
 	var ids []string
 	for _, c := range firm.Clients {
+		if firm.ClientMode(c) != mode {
+			continue
+		}
 		if c.QBOCustomerID != "" && byCustomer[c.QBOCustomerID] == "" {
 			byCustomer[c.QBOCustomerID] = c.Name
 			ids = append(ids, c.QBOCustomerID)
@@ -201,4 +209,31 @@ func (w *Workflow) ShadowHistory(ctx context.Context, limit int) ([]shadow.Summa
 		out[i] = r.Summary
 	}
 	return out, nil
+}
+
+// ClientMode is c's mode: its own, else the firm's (live when unset).
+func (f *Firm) ClientMode(c billing.Client) billing.Mode {
+	if c.Mode != "" {
+		return c.Mode
+	}
+	return f.Rules.Mode.Effective()
+}
+
+// hasMode reports whether some client is in mode.
+func (f *Firm) hasMode(mode billing.Mode) bool {
+	for _, c := range f.Clients {
+		if f.ClientMode(c) == mode {
+			return true
+		}
+	}
+	return false
+}
+
+// shadowMode is the mode a shadow run covers: shadow when any client is in
+// it, else live.
+func (f *Firm) shadowMode() billing.Mode {
+	if f.hasMode(billing.ModeShadow) {
+		return billing.ModeShadow
+	}
+	return billing.ModeLive
 }
