@@ -178,21 +178,6 @@ func (w *Workflow) assess(ctx context.Context, firm *Firm, items map[string]stri
 	return w.assessWith(ctx, firm, items, today, end, nil)
 }
 
-// assessShadow runs the billing engine over every unallocated entry for the
-// clients of mode (billing.Input.Mode): a shadow run's.
-func (w *Workflow) assessShadow(ctx context.Context, firm *Firm, items map[string]string, today, end billing.Date, mode billing.Mode) (billing.Result, error) {
-	entries, err := w.store.UnallocatedEntries(ctx)
-	if err != nil {
-		return billing.Result{}, fmt.Errorf("load entries: %w", err)
-	}
-	in, err := w.billingInput(ctx, firm, items, entries, today, end)
-	if err != nil {
-		return billing.Result{}, err
-	}
-	in.Mode = mode
-	return billing.Assess(in), nil
-}
-
 // assessWith runs the billing engine over every unallocated entry and the
 // entries extra (held by exceptions that are being re-assessed).
 func (w *Workflow) assessWith(ctx context.Context, firm *Firm, items map[string]string, today, end billing.Date, extra []int64) (billing.Result, error) {

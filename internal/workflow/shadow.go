@@ -3,7 +3,8 @@ package workflow
 import (
 	"context"
 	"fmt"
-	"slices"
+
+	"golang.org/x/sync/errgroup"
 
 	"billbot/internal/billing"
 	"billbot/internal/qbo"
@@ -79,28 +80,24 @@ func (w *Workflow) Shadow(ctx context.Context, opts ShadowOptions) (ShadowReport
 	}
 	rep.Problems = append(rep.Problems, matchProblems...)
 	rep.Mode = firm.shadowMode()
-	var drafts []billing.Invoice
-	for _, end := range rep.PeriodEnds {
-		res, err := w.assessShadow(ctx, firm, items, today, end, rep.Mode)
-		if err != nil {
-			return rep, err
-		}
-		rep.Problems = append(rep.Problems, res.Problems...)
-		drafts = append(drafts, res.Invoices...)
-	}
-	for i := range drafts {
-		ledgerItems(&drafts[i], items)
-	}
 	rep.From = rep.PeriodEnds[0]
 	rep.To = rep.PeriodEnds[len(rep.PeriodEnds)-1].AddDays(LedgerWindowDays)
-	issued, err := w.issued(ctx, ledger, firm, rep.Mode, items, rep.From, rep.To)
+	// The ledger is read while billbot drafts: neither needs the other.
+	var issued []shadow.LedgerInvoice
+	var g errgroup.Group
+	g.Go(func() error {
+		var err error
+		issued, err = w.issued(ctx, ledger, firm, rep.Mode, items, rep.From, rep.To)
+		return err
+	})
+	drafts, entries, problems, err := w.shadowDrafts(ctx, firm, items, today, rep.PeriodEnds, rep.Mode)
+	if gerr := g.Wait(); err == nil {
+		err = gerr
+	}
 	if err != nil {
 		return rep, err
 	}
-	entries, err := w.entriesOf(ctx, drafts)
-	if err != nil {
-		return rep, err
-	}
+	rep.Problems = append(rep.Problems, problems...)
 	rep.Report = shadow.Compare(shadow.Input{
 		PeriodEnd:    rep.PeriodEnds[len(rep.PeriodEnds)-1],
 		HomeCurrency: firm.Rules.HomeCurrency,
@@ -174,27 +171,42 @@ func (w *Workflow) issued(ctx context.Context, ledger Ledger, firm *Firm, mode b
 	return out, nil
 }
 
-// entriesOf loads the time entries billed on drafts' lines.
-func (w *Workflow) entriesOf(ctx context.Context, drafts []billing.Invoice) (map[int64]billing.TimeEntry, error) {
-	var ids []int64
-	for _, inv := range drafts {
-		for _, l := range inv.Lines {
-			ids = append(ids, l.EntryIDs...)
+// shadowDrafts drafts the cycles ending on ends as a dry run for the
+// clients of mode, naming items as QBO would receive them, and returns the
+// entries the drafts bill, by id.
+func (w *Workflow) shadowDrafts(ctx context.Context, firm *Firm, items map[string]string, today billing.Date, ends []billing.Date, mode billing.Mode) ([]billing.Invoice, map[int64]billing.TimeEntry, []billing.Problem, error) {
+	all, err := w.store.UnallocatedEntries(ctx)
+	if err != nil {
+		return nil, nil, nil, fmt.Errorf("load entries: %w", err)
+	}
+	var drafts []billing.Invoice
+	var problems []billing.Problem
+	for _, end := range ends {
+		in, err := w.billingInput(ctx, firm, items, all, today, end)
+		if err != nil {
+			return nil, nil, nil, err
+		}
+		in.Mode = mode
+		res := billing.Assess(in)
+		problems = append(problems, res.Problems...)
+		drafts = append(drafts, res.Invoices...)
+	}
+	byID := make(map[int64]int, len(all))
+	for i, e := range all {
+		byID[e.ID] = i
+	}
+	entries := map[int64]billing.TimeEntry{}
+	for i := range drafts {
+		ledgerItems(&drafts[i], items)
+		for _, l := range drafts[i].Lines {
+			for _, id := range l.EntryIDs {
+				if j, ok := byID[id]; ok {
+					entries[id] = all[j]
+				}
+			}
 		}
 	}
-	if len(ids) == 0 {
-		return nil, nil
-	}
-	slices.Sort(ids)
-	es, err := w.store.Entries(ctx, slices.Compact(ids))
-	if err != nil {
-		return nil, fmt.Errorf("load the entries behind the drafts: %w", err)
-	}
-	out := make(map[int64]billing.TimeEntry, len(es))
-	for _, e := range es {
-		out[e.ID] = e
-	}
-	return out, nil
+	return drafts, entries, problems, nil
 }
 
 // ShadowHistory returns the stored shadow cycles, latest first (at most
