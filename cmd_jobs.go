@@ -36,14 +36,26 @@ func billingJobs(wf *workflow.Workflow, syncer func(ctx context.Context) (*harve
 			}}, err
 		}),
 		jobs.Func(config.JobDraft, func(ctx context.Context, _ jobs.Tick) (jobs.Outcome, error) {
-			rep, err := wf.Draft(ctx, workflow.DraftOptions{Actor: "scheduler"})
+			// Live clients are drafted; clients in shadow mode are compared
+			// with the firm's own invoices and the report posted instead.
+			run, err := wf.DraftCycle(ctx)
 			if err != nil {
 				return jobs.Outcome{}, err
 			}
-			if err := wf.NotifyDraftsReady(ctx, rep); err != nil {
-				return jobs.Outcome{}, fmt.Errorf("notify billing manager: %w", err)
+			counts := map[string]int{}
+			if rep := run.Draft; rep != nil {
+				if err := wf.NotifyDraftsReady(ctx, *rep); err != nil {
+					return jobs.Outcome{}, fmt.Errorf("notify billing manager: %w", err)
+				}
+				counts["drafted"], counts["existing"], counts["exceptions"] = len(rep.Invoices), rep.Existing, len(rep.Problems)
 			}
-			return jobs.Outcome{Counts: map[string]int{"drafted": len(rep.Invoices), "existing": rep.Existing, "exceptions": len(rep.Problems)}}, nil
+			if run.Shadow != nil {
+				counts["shadow_compared"], counts["shadow_posted"] = run.Shadow.InvoicesCompared, 0
+				if run.Posted {
+					counts["shadow_posted"] = 1
+				}
+			}
+			return jobs.Outcome{Counts: counts}, nil
 		}),
 		jobs.Func(config.JobCollections, func(ctx context.Context, _ jobs.Tick) (jobs.Outcome, error) {
 			if err := wf.Advance(ctx); err != nil {

@@ -157,3 +157,13 @@ func (l *lazyBooks) CreateDrafts(ctx context.Context, batchKey string, drafts []
 	}
 	return b.CreateDrafts(ctx, batchKey, drafts, items)
 }
+
+var _ workflow.Ledger = (*lazyBooks)(nil)
+
+func (l *lazyBooks) IssuedInvoices(ctx context.Context, customerIDs []string, from, to billing.Date, items map[string]string) ([]workflow.Issued, error) {
+	b, err := l.get(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return b.IssuedInvoices(ctx, customerIDs, from, to, items)
+}

@@ -62,6 +62,8 @@ func (h *Handler) HandleCommand(ctx context.Context, c chat.Command) (chat.Reply
 			reply, err = h.run(ctx, c.UserID, rest)
 		case "status":
 			reply, err = h.status(ctx, rest)
+		case "shadow":
+			reply, err = h.shadow(ctx, rest)
 		case "help", "":
 			reply = render(slackui.HelpReply(Billing))
 		default:

@@ -110,3 +110,35 @@ func (c *Client) QueryTerms(ctx context.Context, where string) ([]Term, error) {
 func (c *Client) QueryInvoices(ctx context.Context, where string) ([]Invoice, error) {
 	return queryAll[Invoice](ctx, c, "Invoice", where)
 }
+
+// MaxInValues is how many customer ids IssuedInvoices puts in one IN list,
+// keeping each query URL a few kilobytes long.
+const MaxInValues = 100
+
+// IssuedInvoices returns the invoices of the given customers dated from
+// through to (YYYY-MM-DD, inclusive), every page of them:
+//
+//	SELECT * FROM Invoice WHERE CustomerRef IN ('58','59') AND TxnDate >= '…' AND TxnDate <= '…'
+//
+// CustomerRef and TxnDate are filterable on Invoice (Intuit API reference,
+// developer.intuit.com/app/developer/qbo/docs/api/accounting/all-entities/invoice);
+// IN, >= and <= and the STARTPOSITION/MAXRESULTS paging are the query
+// language's (developer.intuit.com/app/developer/qbo/docs/learn/explore-the-quickbooks-online-api/data-queries).
+// Customers go MaxInValues to a query.
+func (c *Client) IssuedInvoices(ctx context.Context, customerIDs []string, from, to string) ([]Invoice, error) {
+	var out []Invoice
+	for i := 0; i < len(customerIDs); i += MaxInValues {
+		chunk := customerIDs[i:min(i+MaxInValues, len(customerIDs))]
+		quoted := make([]string, len(chunk))
+		for j, id := range chunk {
+			quoted[j] = Quote(id)
+		}
+		where := "CustomerRef IN (" + strings.Join(quoted, ",") + ") AND TxnDate >= " + Quote(from) + " AND TxnDate <= " + Quote(to)
+		invs, err := c.QueryInvoices(ctx, where)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, invs...)
+	}
+	return out, nil
+}

@@ -71,23 +71,6 @@ func userObject(u User) map[string]any {
 	}
 }
 
-// usersLookupByEmail: docs.slack.dev/reference/methods/users.lookupByEmail
-// (scope users:read.email; users_not_found when no member has the address;
-// Tier 3). Slack compares addresses without regard to case.
-func (s *Server) usersLookupByEmail(p params, c *Call) (map[string]any, string) {
-	email := strings.TrimSpace(p.str("email"))
-	if email == "" {
-		return nil, "invalid_arguments"
-	}
-	for _, u := range s.users {
-		if u.Email != "" && strings.EqualFold(u.Email, email) {
-			c.User = u.ID
-			return s.usersInfo(params{form: map[string][]string{"user": {u.ID}}}, c)
-		}
-	}
-	return nil, "users_not_found"
-}
-
 // conversationsOpen opens (or returns) the DM with one user:
 // docs.slack.dev/reference/methods/conversations.open. Without return_im
 // Slack answers only the channel id.

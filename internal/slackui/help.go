@@ -21,6 +21,7 @@ func Subcommands(command string) []Subcommand {
 			{"/billing exceptions [client]", "open exceptions by kind, with the fix for each"},
 			{"/billing run [YYYY-MM-DD]", "draft invoices for the cycle ending that day (default: the last closed cycle)"},
 			{"/billing status [client]", "drafts awaiting approval, held, sent and overdue invoices"},
+			{"/billing shadow", "how the last shadow cycle's drafts compared with the invoices issued in QuickBooks, and earlier cycles"},
 			{"/billing help", "this list"},
 		}
 	case "/ar":

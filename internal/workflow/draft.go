@@ -41,13 +41,8 @@ func (w *Workflow) Draft(ctx context.Context, opts DraftOptions) (DraftReport, e
 		return rep, err
 	}
 	today := firm.Today(w.now())
-	if !opts.PeriodEnd.IsZero() {
-		if !opts.PeriodEnd.Before(today) {
-			return rep, userErrorf("the cycle ending %s has not closed yet (today is %s in %s)", opts.PeriodEnd, today, firm.Location())
-		}
-		rep.PeriodEnds = []billing.Date{opts.PeriodEnd}
-	} else {
-		rep.PeriodEnds = closedCycleEnds(firm.Engagements, today)
+	if rep.PeriodEnds, err = cycleEnds(firm, today, opts.PeriodEnd); err != nil {
+		return rep, err
 	}
 	// An earlier run's invoices hold their entries, so the assessment no
 	// longer proposes them: count them from the store instead.

@@ -81,7 +81,9 @@ func (s *Server) writeInvoice(body []byte, rid string) result {
 	rec.doc = d
 	rec.updated = s.stamp(d, true)
 	s.tbl("Invoice").rows[id] = rec
-	s.byRID[rid]++
+	if rid != "" {
+		s.byRID[rid]++
+	}
 	s.logChange("Invoice", id, "Create", rec.updated)
 	return result{status: http.StatusOK, body: map[string]any{"Invoice": d}}
 }
