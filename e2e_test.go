@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/url"
 	"sort"
 	"strconv"
 	"strings"
@@ -198,6 +199,8 @@ func e2eNoTrace(t *testing.T, w *e2eWorld) {
 // signed with another secret, unsigned, signed 6 minutes ago, and a
 // captured body replayed under a new timestamp. Each gets 401 and nothing
 // happens: no Slack call, no audit event, no QBO call, no state change.
+// Then it sends correctly signed requests from another workspace and
+// another app: each is refused and, again, nothing happens.
 func e2eRejections(t *testing.T, w *e2eWorld, inv store.Invoice) {
 	target := w.base + "/slack/interactions"
 	action := func() slacksandbox.BlockAction {
@@ -237,10 +240,31 @@ func e2eRejections(t *testing.T, w *e2eWorld, inv store.Invoice) {
 	if status, _ := w.send(huge); status != http.StatusRequestEntityTooLarge {
 		t.Errorf("oversized request: HTTP %d, want 413", status)
 	}
+	// Correctly signed by Slack, but from a workspace (or app) that is not
+	// the firm's: an attacker who installs the app in their own workspace
+	// sends exactly these. Answered 200 (a refusal, not a transport
+	// failure), and nothing happens.
+	for _, o := range []struct{ name, team, app string }{
+		{"another workspace", "T0ATTACKER", slacksandbox.AppID},
+		{"another app", slacksandbox.TeamID, "A0ATTACKER"},
+	} {
+		a := action()
+		a.TeamID, a.AppID = o.team, o.app
+		if status, body := w.send(w.signer.BlockAction(target, a)); status != http.StatusOK || body != "" {
+			t.Errorf("approve from %s: HTTP %d %q, want an empty 200", o.name, status, body)
+		}
+		status, body := w.send(w.signer.SlashCommand(w.base+"/slack/commands", url.Values{
+			"command": {"/ar"}, "text": {"aging"}, "team_id": {o.team}, "api_app_id": {o.app}, "user_id": {e2eImpostor},
+			"channel_id": {e2eChannel}, "response_url": {w.slack.NewResponseURL()}, "trigger_id": {w.slack.NewTriggerID()},
+		}))
+		if status != http.StatusOK || !strings.Contains(body, "another Slack workspace") || strings.Contains(body, e2eApproveClient) {
+			t.Errorf("/ar aging from %s: HTTP %d %q, want a refusal that shows nothing of the firm", o.name, status, body)
+		}
+	}
 	// A signed no-op (an unknown interaction type) goes through the same
 	// server after the rejected ones: once it is answered, anything they
 	// had started would have had its chance to show.
-	ok := w.signer.Request(target, "application/x-www-form-urlencoded", []byte("payload="+`{"type":"view_closed","team":{"id":"`+slacksandbox.TeamID+`"},"user":{"id":"`+e2ePartner+`"}}`))
+	ok := w.signer.Request(target, "application/x-www-form-urlencoded", []byte("payload="+`{"type":"view_closed","api_app_id":"`+slacksandbox.AppID+`","team":{"id":"`+slacksandbox.TeamID+`"},"user":{"id":"`+e2ePartner+`"}}`))
 	if status, body := w.send(ok); status != http.StatusOK {
 		t.Fatalf("signed view_closed: HTTP %d %q", status, body)
 	}

@@ -20,8 +20,11 @@ const MaxBodyBytes = 1 << 20
 type HTTPConfig struct {
 	// SigningSecret verifies every request (SLACK_SIGNING_SECRET).
 	SigningSecret string
-	Commands      Commands
-	Interactions  Interactions
+	// Identity is the workspace and app whose requests are served; all
+	// others are refused (see LearnIdentity).
+	Identity     Identity
+	Commands     Commands
+	Interactions Interactions
 	// Events may be nil: events are then acknowledged and dropped.
 	Events Events
 	// Deduper defaults to an in-memory one.
@@ -51,7 +54,7 @@ func NewHTTP(cfg HTTPConfig) (*HTTP, error) {
 		return nil, errors.New("bot: SigningSecret is required for HTTP mode (set SLACK_SIGNING_SECRET)")
 	}
 	d, err := newDispatcher(&dispatcher{
-		commands: cfg.Commands, interactions: cfg.Interactions, events: cfg.Events, deduper: cfg.Deduper,
+		commands: cfg.Commands, interactions: cfg.Interactions, events: cfg.Events, deduper: cfg.Deduper, identity: cfg.Identity,
 		responder: cfg.Responder, logger: cfg.Logger, now: cfg.Now, ackBudget: cfg.AckBudget, workTimeout: cfg.WorkTimeout,
 	})
 	if err != nil {
@@ -122,11 +125,13 @@ func (h *HTTP) serveInteraction(w http.ResponseWriter, r *http.Request, _ []byte
 // url_verification carries challenge; event_callback carries event_id and
 // the inner event).
 type eventEnvelope struct {
-	Type      string          `json:"type"`
-	Challenge string          `json:"challenge"`
-	TeamID    string          `json:"team_id"`
-	EventID   string          `json:"event_id"`
-	Event     json.RawMessage `json:"event"`
+	Type         string          `json:"type"`
+	Challenge    string          `json:"challenge"`
+	TeamID       string          `json:"team_id"`
+	EnterpriseID string          `json:"enterprise_id"`
+	APIAppID     string          `json:"api_app_id"`
+	EventID      string          `json:"event_id"`
+	Event        json.RawMessage `json:"event"`
 }
 
 func (h *HTTP) serveEvent(w http.ResponseWriter, r *http.Request, body []byte, start time.Time) {
@@ -140,7 +145,7 @@ func (h *HTTP) serveEvent(w http.ResponseWriter, r *http.Request, body []byte, s
 		// Answered only after the signature check: Slack signs it too.
 		h.finish(w, ack{payload: map[string]string{"challenge": env.Challenge}, attrs: []any{"kind", "url_verification"}}, start)
 	case "event_callback":
-		a := h.d.event(r.Context(), env.TeamID, env.EventID, env.Event)
+		a := h.d.event(r.Context(), eventOrigin{env.TeamID, env.EnterpriseID, env.APIAppID}, env.EventID, env.Event)
 		if n := r.Header.Get("X-Slack-Retry-Num"); n != "" {
 			a.attrs = append(a.attrs, "retry_num", n, "retry_reason", r.Header.Get("X-Slack-Retry-Reason"))
 		}
