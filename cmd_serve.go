@@ -58,6 +58,7 @@ func (c *cli) serve(ctx context.Context) error {
 		return nil
 	}}
 
+	cfg.SlackHint = server.SlackHint(c.env.SlackBotToken.IsSet(), c.env.SlackSigningSecret.IsSet(), c.env.SocketMode())
 	g, gctx := errgroup.WithContext(ctx)
 	var httpBot *bot.HTTP
 	if api := c.slackAPI(); api != nil {
@@ -81,6 +82,8 @@ func (c *cli) serve(ctx context.Context) error {
 			}
 			g.Go(func() error { return sock.Run(gctx) })
 			log.Info("slack: socket mode")
+		} else if !c.env.SlackSigningSecret.IsSet() {
+			log.Warn("slack: SLACK_SIGNING_SECRET is not set; /slack/ answers 404 until it is (drafts are still posted)")
 		} else {
 			httpBot, err = bot.NewHTTP(bot.HTTPConfig{SigningSecret: c.env.SlackSigningSecret.Reveal(), Identity: identity, Commands: cmds, Interactions: inter, Events: events, Deduper: st, Responder: resp, Logger: log})
 			if err != nil {

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
@@ -15,6 +16,10 @@ import (
 // MaxBodyBytes caps a Slack request body; larger bodies get 413 (operator
 // contract, CONTRACT.md "HTTP endpoints").
 const MaxBodyBytes = 1 << 20
+
+// MinSigningSecretLen is the shortest signing secret accepted: Slack's
+// are 32 hex characters, and a short one would be guessable.
+const MinSigningSecretLen = 16
 
 // HTTPConfig configures the HTTP transport.
 type HTTPConfig struct {
@@ -53,6 +58,9 @@ func NewHTTP(cfg HTTPConfig) (*HTTP, error) {
 	if cfg.SigningSecret == "" {
 		return nil, errors.New("bot: SigningSecret is required for HTTP mode (set SLACK_SIGNING_SECRET)")
 	}
+	if len(cfg.SigningSecret) < MinSigningSecretLen {
+		return nil, fmt.Errorf("bot: SLACK_SIGNING_SECRET is too short: want at least %d characters (Slack's are 32)", MinSigningSecretLen)
+	}
 	d, err := newDispatcher(&dispatcher{
 		commands: cfg.Commands, interactions: cfg.Interactions, events: cfg.Events, deduper: cfg.Deduper, identity: cfg.Identity,
 		responder: cfg.Responder, logger: cfg.Logger, now: cfg.Now, ackBudget: cfg.AckBudget, workTimeout: cfg.WorkTimeout,
@@ -78,24 +86,28 @@ func (h *HTTP) Wait() { h.d.wait() }
 
 // signed reads the body (at most MaxBodyBytes), verifies Slack's signature
 // on the raw bytes before anything parses them, and puts the body back for
-// slack-go's parsers, which call ParseForm and so consume it (VENDORS.md
-// §1.6). A bad signature gets 401 and nothing else happens.
+// slack-go's parsers, which call ParseForm and so consume it. A declared
+// Content-Length over the limit gets 413 before any byte of the body is
+// read; a bad signature gets 401 and nothing else happens.
 func (h *HTTP) signed(next func(w http.ResponseWriter, r *http.Request, body []byte, start time.Time)) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := h.d.now()
+		if r.ContentLength > MaxBodyBytes {
+			h.reject(w, r, http.StatusRequestEntityTooLarge, "request body too large", fmt.Sprintf("Content-Length %d over %d", r.ContentLength, MaxBodyBytes))
+			return
+		}
 		body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, MaxBodyBytes))
 		if err != nil {
 			var tooBig *http.MaxBytesError
 			if errors.As(err, &tooBig) {
-				http.Error(w, "request body too large", http.StatusRequestEntityTooLarge)
+				h.reject(w, r, http.StatusRequestEntityTooLarge, "request body too large", "body over the limit")
 				return
 			}
-			http.Error(w, "cannot read request body", http.StatusBadRequest)
+			h.reject(w, r, http.StatusBadRequest, "cannot read request body", err.Error())
 			return
 		}
 		if err := verifySignature(r.Header, body, h.secret, start); err != nil {
-			h.d.logger.Debug("slack request rejected", "path", r.URL.Path, "reason", err.Error())
-			http.Error(w, "invalid signature", http.StatusUnauthorized)
+			h.reject(w, r, http.StatusUnauthorized, "invalid signature", err.Error())
 			return
 		}
 		r.Body = io.NopCloser(bytes.NewReader(body))
@@ -103,10 +115,18 @@ func (h *HTTP) signed(next func(w http.ResponseWriter, r *http.Request, body []b
 	})
 }
 
+// reject answers a request refused for the caller's fault. It is logged at
+// INFO: anyone on the internet can send these, and they say nothing is
+// wrong with billbot. The reason never holds the body or the secret.
+func (h *HTTP) reject(w http.ResponseWriter, r *http.Request, status int, msg, reason string) {
+	h.d.logger.Info("slack request rejected", "path", r.URL.Path, "status", status, "reason", reason)
+	http.Error(w, msg, status)
+}
+
 func (h *HTTP) serveCommand(w http.ResponseWriter, r *http.Request, _ []byte, start time.Time) {
 	sc, err := slack.SlashCommandParse(r)
 	if err != nil {
-		http.Error(w, "malformed slash command", http.StatusBadRequest)
+		h.reject(w, r, http.StatusBadRequest, "malformed slash command", "slash command form not understood")
 		return
 	}
 	h.finish(w, h.d.command(r.Context(), sc, true), start)
@@ -115,7 +135,7 @@ func (h *HTTP) serveCommand(w http.ResponseWriter, r *http.Request, _ []byte, st
 func (h *HTTP) serveInteraction(w http.ResponseWriter, r *http.Request, _ []byte, start time.Time) {
 	ic, err := slack.InteractionCallbackParse(r)
 	if err != nil {
-		http.Error(w, "malformed interaction payload", http.StatusBadRequest)
+		h.reject(w, r, http.StatusBadRequest, "malformed interaction payload", "interaction payload not understood")
 		return
 	}
 	h.finish(w, h.d.interaction(r.Context(), ic), start)
@@ -137,7 +157,7 @@ type eventEnvelope struct {
 func (h *HTTP) serveEvent(w http.ResponseWriter, r *http.Request, body []byte, start time.Time) {
 	var env eventEnvelope
 	if err := json.Unmarshal(body, &env); err != nil {
-		http.Error(w, "malformed event", http.StatusBadRequest)
+		h.reject(w, r, http.StatusBadRequest, "malformed event", "event body is not JSON")
 		return
 	}
 	switch env.Type {
