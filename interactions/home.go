@@ -33,6 +33,13 @@ func (e *Events) HandleEvent(ctx context.Context, ev chat.Event) error {
 	if ev.Type != "app_home_opened" || (ev.Tab != "" && ev.Tab != "home") {
 		return nil
 	}
+	firm, err := e.wf.LoadFirm(ctx)
+	if err != nil {
+		return err
+	}
+	if !firm.Reader(ev.UserID).Allowed() {
+		return e.home.PublishHome(ctx, ev.UserID, slackui.StrangerHome())
+	}
 	h, err := e.wf.Home(ctx, ev.UserID)
 	if err != nil {
 		return err

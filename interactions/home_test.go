@@ -1,0 +1,51 @@
+package interactions_test
+
+import (
+	"context"
+	"encoding/json"
+	"strings"
+	"testing"
+
+	"github.com/slack-go/slack"
+
+	"billbot/interactions"
+	"billbot/internal/chat"
+)
+
+// fakeHome records the App Home tabs published.
+type fakeHome struct{ views map[string]slack.HomeTabViewRequest }
+
+func (f *fakeHome) PublishHome(_ context.Context, user string, v slack.HomeTabViewRequest) error {
+	if f.views == nil {
+		f.views = map[string]slack.HomeTabViewRequest{}
+	}
+	f.views[user] = v
+	return nil
+}
+
+// TestHomeForStrangersShowsNothingOfTheFirm: someone the configuration
+// does not name opens billbot's App Home and sees a plain notice, with no
+// client, amount or exception of the firm; the firm's people see the firm.
+func TestHomeForStrangersShowsNothingOfTheFirm(t *testing.T) {
+	f := newFixture(t)
+	f.pending()
+	home := &fakeHome{}
+	ev := interactions.NewEvents(f.wf, home)
+	for _, user := range []string{staffer, partner} {
+		if err := ev.HandleEvent(t.Context(), chat.Event{Type: "app_home_opened", UserID: user, Tab: "home"}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	raw, _ := json.Marshal(home.views[staffer])
+	for _, leak := range []string{"Acme", "USD", "2,400", "Test CPA"} {
+		if strings.Contains(string(raw), leak) {
+			t.Errorf("a stranger's App Home shows %q:\n%s", leak, raw)
+		}
+	}
+	if !strings.Contains(string(raw), "only to the firm's people") {
+		t.Errorf("a stranger's App Home does not say why it is empty:\n%s", raw)
+	}
+	if own, _ := json.Marshal(home.views[partner]); !strings.Contains(string(own), "Acme") {
+		t.Errorf("the partner's App Home lacks the draft awaiting them:\n%s", own)
+	}
+}
