@@ -13,7 +13,9 @@ import (
 )
 
 // fakeHome records the App Home tabs published.
-type fakeHome struct{ views map[string]slack.HomeTabViewRequest }
+type fakeHome struct {
+	views map[string]slack.HomeTabViewRequest
+}
 
 func (f *fakeHome) PublishHome(_ context.Context, user string, v slack.HomeTabViewRequest) error {
 	if f.views == nil {
