@@ -79,6 +79,20 @@ func TestE2EServeCycle(t *testing.T) {
 	alder := w.invoice(e2eApproveClient)
 	t.Run("bad signatures leave no trace", func(t *testing.T) { e2eRejections(t, w, alder) })
 
+	t.Run("a stranger reads nothing", func(t *testing.T) {
+		// A member of the firm's own workspace whom the configuration does
+		// not name: correctly signed, refused all the same.
+		for _, text := range []string{"aging", "client " + e2eApproveClient} {
+			status, body := w.send(w.signer.SlashCommand(w.base+"/slack/commands", url.Values{
+				"command": {"/ar"}, "text": {text}, "team_id": {slacksandbox.TeamID}, "user_id": {e2eStaffer},
+				"channel_id": {e2eChannel}, "response_url": {w.slack.NewResponseURL()}, "trigger_id": {w.slack.NewTriggerID()},
+			}))
+			if status != http.StatusOK || !strings.Contains(body, "only the firm's people") || strings.Contains(body, e2eApproveClient+"*") || strings.Contains(body, "USD") {
+				t.Errorf("/ar %s by a stranger: HTTP %d %q, want a plain refusal", text, status, body)
+			}
+		}
+	})
+
 	t.Run("non-approver is refused", func(t *testing.T) {
 		slackCalls := len(w.slack.Calls())
 		respURL, _ := w.click(e2eStaffer, chat.ActionApprove, alder)
