@@ -222,7 +222,11 @@ func (d *dispatcher) viewSubmission(ctx context.Context, ic slack.InteractionCal
 		a.after = func() {
 			d.background(ctx, func(work context.Context) {
 				if err := res.follow(work); err != nil {
-					d.errorReply(err, "callback_id", v.CallbackID, "user_id", v.UserID, "stage", "after submit")
+					// The modal is closed and a submission has no
+					// response_url: the outcome goes to the person's DM
+					// with billbot.
+					r := d.errorReply(err, "callback_id", v.CallbackID, "user_id", v.UserID, "stage", "after submit")
+					d.respond(work, ResponseTarget{UserID: v.UserID}, r)
 				}
 			})
 		}
