@@ -362,8 +362,10 @@ func e2eHoldRelease(t *testing.T, w *e2eWorld) {
 	viewID := w.openedView(trigger)
 	versions := w.message(inv).Versions
 	const reason = "Client disputes the scope of the payroll clean-up; call on Friday"
+	// Typed with a NUL and an escape in it (Postgres refuses NUL in text):
+	// held all the same, with the reason as a person would read it.
 	w.submit(e2ePartner, viewID, chat.CallbackHold, inv, map[string]map[string]slacksandbox.Input{
-		slackui.BlockHoldReason: {slackui.InputAction: {Value: reason}},
+		slackui.BlockHoldReason: {slackui.InputAction: {Value: "Client disputes\x00 the scope of the payroll clean-up;\x1b call on Friday"}},
 	})
 	held := w.waitState(e2eHoldClient, store.StateHeld)
 	if held.HoldReason != reason {
@@ -372,6 +374,16 @@ func e2eHoldRelease(t *testing.T, w *e2eWorld) {
 	m := w.waitMessageVersion(held, versions+1)
 	if !strings.Contains(string(m.Blocks)+m.Text, "payroll clean-up") || !strings.Contains(string(m.Blocks), chat.ActionRelease) {
 		t.Errorf("held message lacks the reason or a Release button:\n%s", m.Blocks)
+	}
+	// Approve of the held invoice: the partner is told why nothing happens.
+	sends := w.qboCalls(e2eSendEndpoint)
+	respURL, _ := w.click(e2ePartner, chat.ActionApprove, held)
+	w.eventually("the approve of a held invoice is answered", func() (bool, error) { return len(w.slack.ResponsePosts(respURL)) > 0, nil })
+	if post := w.slack.ResponsePosts(respURL)[0]; !strings.Contains(post.Text, "on hold") || post.ReplaceOriginal {
+		t.Errorf("approve of a held invoice answered %+v, want an ephemeral saying it is on hold", post)
+	}
+	if got := w.invoice(e2eHoldClient); got.State != store.StateHeld || w.qboCalls(e2eSendEndpoint) != sends {
+		t.Errorf("approve of a held invoice: %s, %d new QBO sends", got.State, w.qboCalls(e2eSendEndpoint)-sends)
 	}
 	w.click(e2ePartner, chat.ActionRelease, held)
 	released := w.waitState(e2eHoldClient, store.StatePending)
