@@ -29,6 +29,16 @@ type Identity struct {
 	AppID string
 }
 
+// A refused request is still answered 200 (and a Socket Mode envelope is
+// still acknowledged): a 403 is a transport failure to Slack, which then
+// shows the person a bare "failed with the error http_client_error" for a
+// command, and retries an event up to three times and turns off the app's
+// event subscriptions when most deliveries fail
+// (docs.slack.dev/apis/events-api, "Responding to events"). So a command
+// gets an ephemeral refusal in the ack body, a modal's submit is replaced
+// by the same refusal, and clicks and events get an empty 200. Nothing is
+// posted to the request's response_url and no handler runs.
+
 // errForeign is why a request from another workspace or app is refused.
 var errForeign = errors.New("request from another workspace or app")
 
