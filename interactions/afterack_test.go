@@ -97,3 +97,25 @@ func TestFollowUpOfStaleSubmitIsAUserError(t *testing.T) {
 		t.Errorf("invoice: %s %q", got.State, got.HoldReason)
 	}
 }
+
+// TestDisputeByAStrangerChangesNothing: marking an invoice disputed stops
+// its reminders and escalations, so only its partners, managers and the
+// firm's approvers may do it.
+func TestDisputeByAStrangerChangesNothing(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t)
+	inv := f.pending()
+	r, err := f.h.HandleAction(t.Context(), click(chat.ActionDispute, inv.ID, staffer))
+	if err != nil || strings.Contains(r.Text, "Marked disputed") || !strings.Contains(r.Text, "Only") {
+		t.Errorf("dispute by a stranger: %q, %v; want a refusal", r.Text, err)
+	}
+	evs, err := f.store.AuditEvents(t.Context(), "invoice", strconv.FormatInt(inv.ID, 10))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, ev := range evs {
+		if ev.Actor == staffer {
+			t.Errorf("audit event %s by the stranger", ev.Action)
+		}
+	}
+}

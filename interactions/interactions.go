@@ -148,6 +148,10 @@ func (h *Handler) snooze(ctx context.Context, a chat.Action, id int64) (chat.Rep
 }
 
 func (h *Handler) dispute(ctx context.Context, a chat.Action, id int64) (chat.Reply, error) {
+	// Disputed stops reminders and escalations: the same people as Snooze.
+	if err := h.wf.CanActOrManager(ctx, id, a.UserID); err != nil {
+		return chat.Reply{}, err
+	}
 	if err := h.wf.SetDisputed(ctx, id, a.UserID, true); err != nil {
 		return chat.Reply{}, err
 	}
