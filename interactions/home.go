@@ -37,11 +37,15 @@ func (e *Events) HandleEvent(ctx context.Context, ev chat.Event) error {
 	if err != nil {
 		return err
 	}
-	if !firm.Reader(ev.UserID).Allowed() {
+	rd := firm.Reader(ev.UserID)
+	if !rd.Allowed() {
 		return e.home.PublishHome(ctx, ev.UserID, slackui.StrangerHome())
 	}
 	h, err := e.wf.Home(ctx, ev.UserID)
 	if err != nil {
+		return err
+	}
+	if h, err = e.scopeHome(ctx, rd, ev.UserID, h); err != nil {
 		return err
 	}
 	return e.home.PublishHome(ctx, ev.UserID, slackui.HomeView(h))

@@ -9,6 +9,7 @@ import (
 	"github.com/slack-go/slack"
 
 	"billbot/interactions"
+	"billbot/internal/billing"
 	"billbot/internal/chat"
 )
 
@@ -49,5 +50,35 @@ func TestHomeForStrangersShowsNothingOfTheFirm(t *testing.T) {
 	}
 	if own, _ := json.Marshal(home.views[partner]); !strings.Contains(string(own), "Acme") {
 		t.Errorf("the partner's App Home lacks the draft awaiting them:\n%s", own)
+	}
+}
+
+// TestHomeForAManagerShowsTheirClientsOnly: a manager who is neither
+// approver, billing manager nor viewer sees the exceptions of the clients
+// they manage, not the firm's.
+func TestHomeForAManagerShowsTheirClientsOnly(t *testing.T) {
+	f := newFixture(t)
+	for _, p := range []billing.Problem{
+		{Code: billing.ExRateMismatch, Client: "Acme Corp", Engagement: "acme-2026", Message: "Advisory billed at 175.00.", Fix: "Correct the rate."},
+		{Code: billing.ExUnapproved, Client: "Zephyr Partners", Engagement: "zephyr-2026", Message: "Zephyr has 3 entries unapproved.", Fix: "Approve them."},
+	} {
+		if _, _, err := f.store.OpenException(t.Context(), p, now()); err != nil {
+			t.Fatal(err)
+		}
+	}
+	home := &fakeHome{}
+	ev := interactions.NewEvents(f.wf, home)
+	for _, user := range []string{manager, approver} {
+		if err := ev.HandleEvent(t.Context(), chat.Event{Type: "app_home_opened", UserID: user, Tab: "home"}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	mine, _ := json.Marshal(home.views[manager])
+	if strings.Contains(string(mine), "Unapproved") || !strings.Contains(string(mine), "Rate") {
+		t.Errorf("the manager's App Home shows another manager's client, or not their own:\n%s", mine)
+	}
+	all, _ := json.Marshal(home.views[approver])
+	if !strings.Contains(string(all), "Unapproved") {
+		t.Errorf("the approver's App Home lacks the firm's exceptions:\n%s", all)
 	}
 }
