@@ -84,11 +84,18 @@ type IdentityAPI interface {
 // identify whether a bot belongs to your Slack app"). pinTeam
 // (SLACK_TEAM_ID) and pinApp (SLACK_APP_ID), when set, must agree with
 // what Slack says: a token of another workspace is a start-up error, not a
-// silent switch. With pinApp set, bots.info is only a cross-check.
+// silent switch. With pinApp set, bots.info is only a cross-check; with
+// both set, billbot starts even when Slack cannot be reached.
 func LearnIdentity(ctx context.Context, api IdentityAPI, pinTeam, pinApp string) (Identity, error) {
 	at, err := api.AuthTestContext(ctx)
-	if err != nil {
-		return Identity{}, fmt.Errorf("slack auth.test (check SLACK_BOT_TOKEN): %w", err)
+	var refusal slack.SlackErrorResponse
+	switch {
+	case err != nil && pinTeam != "" && pinApp != "" && !errors.As(err, &refusal):
+		// Slack unreachable, but both are pinned: serve them rather than
+		// not start (a token Slack refuses is still fatal).
+		return Identity{TeamID: pinTeam, AppID: pinApp}, nil
+	case err != nil:
+		return Identity{}, fmt.Errorf("slack auth.test (check SLACK_BOT_TOKEN and SLACK_API_URL; or pin SLACK_TEAM_ID and SLACK_APP_ID): %w", err)
 	}
 	if at.TeamID == "" {
 		return Identity{}, errors.New("slack auth.test returned no team_id")

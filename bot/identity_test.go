@@ -68,6 +68,19 @@ func TestLearnIdentityFromSlack(t *testing.T) {
 	if _, err := LearnIdentity(t.Context(), api, "", "A0OTHER"); err == nil || !strings.Contains(err.Error(), "SLACK_APP_ID") {
 		t.Errorf("SLACK_APP_ID of another app: err = %v, want a start-up error naming SLACK_APP_ID", err)
 	}
+	down := slacksandbox.New(slacksandbox.Options{})
+	downURL := down.APIURL()
+	down.Close()
+	unreachable := slack.New(slacksandbox.DefaultToken, slack.OptionAPIURL(downURL))
+	if id, err := LearnIdentity(t.Context(), unreachable, "T0PINNED", "A0PINNED"); err != nil || id != (Identity{TeamID: "T0PINNED", AppID: "A0PINNED"}) {
+		t.Errorf("Slack unreachable, both pinned: %+v, %v; want the pins", id, err)
+	}
+	if _, err := LearnIdentity(t.Context(), unreachable, "T0PINNED", ""); err == nil {
+		t.Error("Slack unreachable, only the team pinned: no error")
+	}
+	if _, err := LearnIdentity(t.Context(), slacksandbox.SlackClient(sb, "xoxb-not-the-token"), "T0PINNED", "A0PINNED"); err == nil {
+		t.Error("a token Slack refuses, both pinned: no error")
+	}
 	bad := slacksandbox.SlackClient(sb, "xoxb-not-the-token")
 	if _, err := LearnIdentity(t.Context(), bad, "", ""); err == nil || !strings.Contains(err.Error(), "SLACK_BOT_TOKEN") {
 		t.Errorf("bad token: err = %v, want one naming SLACK_BOT_TOKEN", err)
