@@ -63,7 +63,7 @@ func (h *Handler) HandleCommand(ctx context.Context, c chat.Command) (chat.Reply
 	}
 	rd := firm.Reader(c.UserID)
 	if !rd.Allowed() {
-		return chat.Reply{Text: notFirmMember}, nil
+		return chat.Reply{Text: slackui.NoAccessText}, nil
 	}
 	var reply chat.Reply
 	switch c.Command {

@@ -45,7 +45,7 @@ func TestHomeForStrangersShowsNothingOfTheFirm(t *testing.T) {
 			t.Errorf("a stranger's App Home shows %q:\n%s", leak, raw)
 		}
 	}
-	if !strings.Contains(string(raw), "only to the firm's people") {
+	if !strings.Contains(string(raw), "only the firm's people") {
 		t.Errorf("a stranger's App Home does not say why it is empty:\n%s", raw)
 	}
 	if own, _ := json.Marshal(home.views[partner]); !strings.Contains(string(own), "Acme") {

@@ -2,9 +2,9 @@ package slackui
 
 import "github.com/slack-go/slack"
 
-// StrangerHomeText is what someone the firm's configuration does not name
-// reads on billbot's App Home.
-const StrangerHomeText = "billbot shows billing only to the firm's people: the partners and managers of its engagements, its approvers, its billing manager and the viewers its configuration names. Ask the billing manager if you need access."
+// NoAccessText is what someone the firm's configuration does not name is
+// told, in answer to a command and on billbot's App Home.
+const NoAccessText = "billbot answers only the firm's people: the partners and managers of its engagements, its approvers, its billing manager and the viewers its configuration names (firm.viewers). Ask the billing manager if you need to read billbot's reports."
 
 // StrangerHome is the App Home of someone who may read nothing: a notice,
 // and nothing of the firm (no name, client, amount or exception).
@@ -13,7 +13,7 @@ func StrangerHome() slack.HomeTabViewRequest {
 		Type: slack.VTHomeTab,
 		Blocks: slack.Blocks{BlockSet: []slack.Block{
 			header("home_header", "billbot"),
-			slack.NewSectionBlock(slack.NewTextBlockObject(slack.MarkdownType, StrangerHomeText, false, false), nil, nil, slack.SectionBlockOptionBlockID("home_no_access")),
+			slack.NewSectionBlock(slack.NewTextBlockObject(slack.MarkdownType, NoAccessText, false, false), nil, nil, slack.SectionBlockOptionBlockID("home_no_access")),
 		}},
 	}
 }
