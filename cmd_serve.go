@@ -58,21 +58,34 @@ func (c *cli) serve(ctx context.Context) error {
 		return nil
 	}}
 
+	cfg.SlackHint = server.SlackHint(c.env.SlackBotToken.IsSet(), c.env.SlackSigningSecret.IsSet(), c.env.SocketMode())
 	g, gctx := errgroup.WithContext(ctx)
 	var httpBot *bot.HTTP
 	if api := c.slackAPI(); api != nil {
+		// Whose requests to serve: the bot token's workspace and app,
+		// asked of Slack once at start (SLACK_TEAM_ID / SLACK_APP_ID pin
+		// them). Every other workspace's requests are refused.
+		idCtx, cancel := context.WithTimeout(ctx, 30*time.Second)
+		identity, err := bot.LearnIdentity(idCtx, api, c.env.SlackTeamID, c.env.SlackAppID)
+		cancel()
+		if err != nil {
+			return err
+		}
+		log.Info("slack: serving one workspace", "team_id", identity.TeamID, "enterprise_id", identity.EnterpriseID, "app_id", identity.AppID)
 		messenger := c.messenger()
 		cmds, inter := commands.New(wf, c.now, log), interactions.New(wf, messenger, log)
 		events, resp := interactions.NewEvents(wf, messenger).WithConnectLinks(c.homeConnectLinks(st, wf)), bot.NewResponder(api, nil, log)
 		if c.env.SocketMode() {
-			sock, err := bot.NewSocket(bot.SocketConfig{API: api, Commands: cmds, Interactions: inter, Events: events, Deduper: st, Responder: resp, Logger: log})
+			sock, err := bot.NewSocket(bot.SocketConfig{API: api, Identity: identity, Commands: cmds, Interactions: inter, Events: events, Deduper: st, Responder: resp, Logger: log})
 			if err != nil {
 				return err
 			}
 			g.Go(func() error { return sock.Run(gctx) })
 			log.Info("slack: socket mode")
+		} else if !c.env.SlackSigningSecret.IsSet() {
+			log.Warn("slack: SLACK_SIGNING_SECRET is not set; /slack/ answers 404 until it is (drafts are still posted)")
 		} else {
-			httpBot, err = bot.NewHTTP(bot.HTTPConfig{SigningSecret: c.env.SlackSigningSecret.Reveal(), Commands: cmds, Interactions: inter, Events: events, Deduper: st, Responder: resp, Logger: log})
+			httpBot, err = bot.NewHTTP(bot.HTTPConfig{SigningSecret: c.env.SlackSigningSecret.Reveal(), Identity: identity, Commands: cmds, Interactions: inter, Events: events, Deduper: st, Responder: resp, Logger: log})
 			if err != nil {
 				return err
 			}

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/url"
 	"sort"
 	"strconv"
 	"strings"
@@ -77,6 +78,20 @@ func TestE2EServeCycle(t *testing.T) {
 
 	alder := w.invoice(e2eApproveClient)
 	t.Run("bad signatures leave no trace", func(t *testing.T) { e2eRejections(t, w, alder) })
+
+	t.Run("a stranger reads nothing", func(t *testing.T) {
+		// A member of the firm's own workspace whom the configuration does
+		// not name: correctly signed, refused all the same.
+		for _, text := range []string{"aging", "client " + e2eApproveClient} {
+			status, body := w.send(w.signer.SlashCommand(w.base+"/slack/commands", url.Values{
+				"command": {"/ar"}, "text": {text}, "team_id": {slacksandbox.TeamID}, "user_id": {e2eStaffer},
+				"channel_id": {e2eChannel}, "response_url": {w.slack.NewResponseURL()}, "trigger_id": {w.slack.NewTriggerID()},
+			}))
+			if status != http.StatusOK || !strings.Contains(body, "only the firm's people") || strings.Contains(body, e2eApproveClient+"*") || strings.Contains(body, "USD") {
+				t.Errorf("/ar %s by a stranger: HTTP %d %q, want a plain refusal", text, status, body)
+			}
+		}
+	})
 
 	t.Run("non-approver is refused", func(t *testing.T) {
 		slackCalls := len(w.slack.Calls())
@@ -198,6 +213,8 @@ func e2eNoTrace(t *testing.T, w *e2eWorld) {
 // signed with another secret, unsigned, signed 6 minutes ago, and a
 // captured body replayed under a new timestamp. Each gets 401 and nothing
 // happens: no Slack call, no audit event, no QBO call, no state change.
+// Then it sends correctly signed requests from another workspace and
+// another app: each is refused and, again, nothing happens.
 func e2eRejections(t *testing.T, w *e2eWorld, inv store.Invoice) {
 	target := w.base + "/slack/interactions"
 	action := func() slacksandbox.BlockAction {
@@ -237,10 +254,31 @@ func e2eRejections(t *testing.T, w *e2eWorld, inv store.Invoice) {
 	if status, _ := w.send(huge); status != http.StatusRequestEntityTooLarge {
 		t.Errorf("oversized request: HTTP %d, want 413", status)
 	}
+	// Correctly signed by Slack, but from a workspace (or app) that is not
+	// the firm's: an attacker who installs the app in their own workspace
+	// sends exactly these. Answered 200 (a refusal, not a transport
+	// failure), and nothing happens.
+	for _, o := range []struct{ name, team, app string }{
+		{"another workspace", "T0ATTACKER", slacksandbox.AppID},
+		{"another app", slacksandbox.TeamID, "A0ATTACKER"},
+	} {
+		a := action()
+		a.TeamID, a.AppID = o.team, o.app
+		if status, body := w.send(w.signer.BlockAction(target, a)); status != http.StatusOK || body != "" {
+			t.Errorf("approve from %s: HTTP %d %q, want an empty 200", o.name, status, body)
+		}
+		status, body := w.send(w.signer.SlashCommand(w.base+"/slack/commands", url.Values{
+			"command": {"/ar"}, "text": {"aging"}, "team_id": {o.team}, "api_app_id": {o.app}, "user_id": {e2eImpostor},
+			"channel_id": {e2eChannel}, "response_url": {w.slack.NewResponseURL()}, "trigger_id": {w.slack.NewTriggerID()},
+		}))
+		if status != http.StatusOK || !strings.Contains(body, "another Slack workspace") || strings.Contains(body, e2eApproveClient) {
+			t.Errorf("/ar aging from %s: HTTP %d %q, want a refusal that shows nothing of the firm", o.name, status, body)
+		}
+	}
 	// A signed no-op (an unknown interaction type) goes through the same
 	// server after the rejected ones: once it is answered, anything they
 	// had started would have had its chance to show.
-	ok := w.signer.Request(target, "application/x-www-form-urlencoded", []byte("payload="+`{"type":"view_closed","team":{"id":"`+slacksandbox.TeamID+`"},"user":{"id":"`+e2ePartner+`"}}`))
+	ok := w.signer.Request(target, "application/x-www-form-urlencoded", []byte("payload="+`{"type":"view_closed","api_app_id":"`+slacksandbox.AppID+`","team":{"id":"`+slacksandbox.TeamID+`"},"user":{"id":"`+e2ePartner+`"}}`))
 	if status, body := w.send(ok); status != http.StatusOK {
 		t.Fatalf("signed view_closed: HTTP %d %q", status, body)
 	}
@@ -324,8 +362,10 @@ func e2eHoldRelease(t *testing.T, w *e2eWorld) {
 	viewID := w.openedView(trigger)
 	versions := w.message(inv).Versions
 	const reason = "Client disputes the scope of the payroll clean-up; call on Friday"
+	// Typed with a NUL and an escape in it (Postgres refuses NUL in text):
+	// held all the same, with the reason as a person would read it.
 	w.submit(e2ePartner, viewID, chat.CallbackHold, inv, map[string]map[string]slacksandbox.Input{
-		slackui.BlockHoldReason: {slackui.InputAction: {Value: reason}},
+		slackui.BlockHoldReason: {slackui.InputAction: {Value: "Client disputes\x00 the scope of the payroll clean-up;\x1b call on Friday"}},
 	})
 	held := w.waitState(e2eHoldClient, store.StateHeld)
 	if held.HoldReason != reason {
@@ -334,6 +374,16 @@ func e2eHoldRelease(t *testing.T, w *e2eWorld) {
 	m := w.waitMessageVersion(held, versions+1)
 	if !strings.Contains(string(m.Blocks)+m.Text, "payroll clean-up") || !strings.Contains(string(m.Blocks), chat.ActionRelease) {
 		t.Errorf("held message lacks the reason or a Release button:\n%s", m.Blocks)
+	}
+	// Approve of the held invoice: the partner is told why nothing happens.
+	sends := w.qboCalls(e2eSendEndpoint)
+	respURL, _ := w.click(e2ePartner, chat.ActionApprove, held)
+	w.eventually("the approve of a held invoice is answered", func() (bool, error) { return len(w.slack.ResponsePosts(respURL)) > 0, nil })
+	if post := w.slack.ResponsePosts(respURL)[0]; !strings.Contains(post.Text, "on hold") || post.ReplaceOriginal {
+		t.Errorf("approve of a held invoice answered %+v, want an ephemeral saying it is on hold", post)
+	}
+	if got := w.invoice(e2eHoldClient); got.State != store.StateHeld || w.qboCalls(e2eSendEndpoint) != sends {
+		t.Errorf("approve of a held invoice: %s, %d new QBO sends", got.State, w.qboCalls(e2eSendEndpoint)-sends)
 	}
 	w.click(e2ePartner, chat.ActionRelease, held)
 	released := w.waitState(e2eHoldClient, store.StatePending)

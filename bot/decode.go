@@ -17,7 +17,7 @@ func commandFrom(sc slack.SlashCommand) chat.Command {
 		ChannelID:   sc.ChannelID,
 		UserID:      sc.UserID,
 		Command:     sc.Command,
-		Text:        sc.Text,
+		Text:        cleanText(sc.Text),
 		ResponseURL: sc.ResponseURL,
 		TriggerID:   sc.TriggerID,
 	}
@@ -52,7 +52,7 @@ func actionsFrom(ic slack.InteractionCallback) []chat.Action {
 			UserID:      ic.User.ID,
 			ActionID:    ba.ActionID,
 			BlockID:     ba.BlockID,
-			Value:       value,
+			Value:       cleanText(value),
 			ChannelID:   channel,
 			MessageTS:   ts,
 			ResponseURL: ic.ResponseURL,
@@ -70,7 +70,7 @@ func viewSubmissionFrom(ic slack.InteractionCallback) chat.ViewSubmission {
 		for block, actions := range ic.View.State.Values {
 			byAction := make(map[string]string, len(actions))
 			for action, ba := range actions {
-				byAction[action] = inputValue(ba)
+				byAction[action] = cleanText(inputValue(ba))
 			}
 			values[block] = byAction
 		}
@@ -80,7 +80,7 @@ func viewSubmissionFrom(ic slack.InteractionCallback) chat.ViewSubmission {
 		UserID:          ic.User.ID,
 		CallbackID:      ic.View.CallbackID,
 		ViewID:          ic.View.ID,
-		PrivateMetadata: ic.View.PrivateMetadata,
+		PrivateMetadata: cleanText(ic.View.PrivateMetadata),
 		Values:          values,
 	}
 }

@@ -32,6 +32,7 @@ type dispatcher struct {
 	deduper      Deduper
 	responder    ReplySender
 	logger       *slog.Logger
+	identity     Identity
 	now          func() time.Time
 	ackBudget    time.Duration
 	workTimeout  time.Duration
@@ -55,6 +56,9 @@ func newDispatcher(d *dispatcher) (*dispatcher, error) {
 		return nil, errors.New("bot: Interactions handler is required")
 	case d.responder == nil:
 		return nil, errors.New("bot: Responder is required")
+	}
+	if err := d.identity.validate(); err != nil {
+		return nil, err
 	}
 	if d.deduper == nil {
 		d.deduper = NewMemoryDeduper(time.Hour)
@@ -84,6 +88,12 @@ func (d *dispatcher) wait() { d.wg.Wait() }
 func (d *dispatcher) command(ctx context.Context, sc slack.SlashCommand, inline bool) ack {
 	c := commandFrom(sc)
 	a := ack{attrs: []any{"kind", "command", "team_id", c.TeamID, "user_id", c.UserID, "command", c.Command}}
+	if d.refused(d.identity.check(sc.TeamID, sc.EnterpriseID, sc.APIAppID), a.attrs) {
+		// The refusal is the ack's own body: nothing is posted to the
+		// response_url of a request billbot does not serve.
+		a.payload = inlineBody(chat.Reply{Text: refusedText})
+		return a
+	}
 	target := ResponseTarget{URL: c.ResponseURL, ChannelID: c.ChannelID, UserID: c.UserID, IssuedAt: d.now()}
 
 	// claim decides, once, who delivers the reply: the ack (inline) or the
@@ -125,6 +135,14 @@ func (d *dispatcher) command(ctx context.Context, sc slack.SlashCommand, inline 
 
 // interaction routes an interactivity payload by type.
 func (d *dispatcher) interaction(ctx context.Context, ic slack.InteractionCallback) ack {
+	attrs := []any{"kind", string(ic.Type), "team_id", teamOf(ic), "user_id", ic.User.ID}
+	if d.refused(d.identity.check(teamOf(ic), ic.Enterprise.ID, ic.APIAppID), attrs) {
+		a := ack{attrs: attrs}
+		if ic.Type == slack.InteractionTypeViewSubmission {
+			a.payload = slack.NewUpdateViewSubmissionResponse(messageView(refusedText))
+		}
+		return a
+	}
 	switch ic.Type {
 	case slack.InteractionTypeBlockActions:
 		return d.blockActions(ctx, ic)
@@ -204,7 +222,11 @@ func (d *dispatcher) viewSubmission(ctx context.Context, ic slack.InteractionCal
 		a.after = func() {
 			d.background(ctx, func(work context.Context) {
 				if err := res.follow(work); err != nil {
-					d.errorReply(err, "callback_id", v.CallbackID, "user_id", v.UserID, "stage", "after submit")
+					// The modal is closed and a submission has no
+					// response_url: the outcome goes to the person's DM
+					// with billbot.
+					r := d.errorReply(err, "callback_id", v.CallbackID, "user_id", v.UserID, "stage", "after submit")
+					d.respond(work, ResponseTarget{UserID: v.UserID}, r)
 				}
 			})
 		}
@@ -215,9 +237,16 @@ func (d *dispatcher) viewSubmission(ctx context.Context, ic slack.InteractionCal
 // event handles one event_callback after the ack, once per event_id: Slack
 // retries deliveries it thinks failed (X-Slack-Retry-Num, VENDORS.md §1.2)
 // and signature checks do not deduplicate (slack-go security.go).
-func (d *dispatcher) event(ctx context.Context, teamID, eventID string, inner json.RawMessage) ack {
+func (d *dispatcher) event(ctx context.Context, o eventOrigin, eventID string, inner json.RawMessage) ack {
+	teamID := o.TeamID
 	e, err := eventFrom(teamID, eventID, inner)
 	a := ack{attrs: []any{"kind", "event", "team_id", teamID, "event_id", eventID, "event_type", e.Type, "user_id", e.UserID}}
+	if d.refused(d.identity.check(o.TeamID, o.EnterpriseID, o.AppID), a.attrs) {
+		// Acknowledged all the same: Slack retries an event answered
+		// with an error, and turns off the subscriptions of an app that
+		// keeps failing (docs.slack.dev/apis/events-api).
+		return a
+	}
 	if err != nil {
 		d.logger.Warn("slack event not understood", "event_id", eventID, "err", err)
 		return a
@@ -243,6 +272,20 @@ func (d *dispatcher) event(ctx context.Context, teamID, eventID string, inner js
 		})
 	}
 	return a
+}
+
+// eventOrigin is who an Events API delivery says it is for.
+type eventOrigin struct{ TeamID, EnterpriseID, AppID string }
+
+// refused logs, at INFO, a request refused for its origin and reports
+// whether err refuses it. The request is answered (200, or the envelope's
+// ack) but nothing else happens.
+func (d *dispatcher) refused(err error, attrs []any) bool {
+	if err == nil {
+		return false
+	}
+	d.logger.Info("slack request from another workspace or app refused", append(attrs, "reason", err.Error())...)
+	return true
 }
 
 // background runs fn after the ack with its own deadline, detached from the

@@ -48,6 +48,11 @@ func (d *dispatcher) errorReply(err error, attrs ...any) chat.Reply {
 		d.logger.Info("slack request refused", append(attrs, "reason", ue.Msg)...)
 		return chat.Reply{Text: ue.Msg}
 	}
+	var cue *chat.UserError
+	if errors.As(err, &cue) {
+		d.logger.Info("slack request refused", append(attrs, "reason", cue.Msg)...)
+		return chat.Reply{Text: cue.Msg}
+	}
 	id := correlationID()
 	d.logger.Error("slack handler failed", append(attrs, "correlation_id", id, "err", err)...)
 	return chat.Reply{Text: fmt.Sprintf(genericFailure, id)}

@@ -29,7 +29,7 @@ func FuzzInteractionPayload(f *testing.F) {
 	logger, _ := newTestLogger()
 	ints := &fakeInteractions{}
 	h, err := NewHTTP(HTTPConfig{
-		SigningSecret: testSecret, Commands: &fakeCommands{}, Interactions: ints, Events: &fakeEvents{},
+		SigningSecret: testSecret, Identity: testIdentity, Commands: &fakeCommands{}, Interactions: ints, Events: &fakeEvents{},
 		Deduper:   NewMemoryDeduper(time.Hour),
 		Responder: NewResponder(slacksandbox.SlackClient(sb, slacksandbox.DefaultToken), nil, logger, ResponderClock(clock.Now)),
 		Logger:    logger, Now: clock.Now, AckBudget: 50 * time.Millisecond,

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
@@ -16,12 +17,19 @@ import (
 // contract, CONTRACT.md "HTTP endpoints").
 const MaxBodyBytes = 1 << 20
 
+// MinSigningSecretLen is the shortest signing secret accepted: Slack's
+// are 32 hex characters, and a short one would be guessable.
+const MinSigningSecretLen = 16
+
 // HTTPConfig configures the HTTP transport.
 type HTTPConfig struct {
 	// SigningSecret verifies every request (SLACK_SIGNING_SECRET).
 	SigningSecret string
-	Commands      Commands
-	Interactions  Interactions
+	// Identity is the workspace and app whose requests are served; all
+	// others are refused (see LearnIdentity).
+	Identity     Identity
+	Commands     Commands
+	Interactions Interactions
 	// Events may be nil: events are then acknowledged and dropped.
 	Events Events
 	// Deduper defaults to an in-memory one.
@@ -50,8 +58,11 @@ func NewHTTP(cfg HTTPConfig) (*HTTP, error) {
 	if cfg.SigningSecret == "" {
 		return nil, errors.New("bot: SigningSecret is required for HTTP mode (set SLACK_SIGNING_SECRET)")
 	}
+	if len(cfg.SigningSecret) < MinSigningSecretLen {
+		return nil, fmt.Errorf("bot: SLACK_SIGNING_SECRET is too short: want at least %d characters (Slack's are 32)", MinSigningSecretLen)
+	}
 	d, err := newDispatcher(&dispatcher{
-		commands: cfg.Commands, interactions: cfg.Interactions, events: cfg.Events, deduper: cfg.Deduper,
+		commands: cfg.Commands, interactions: cfg.Interactions, events: cfg.Events, deduper: cfg.Deduper, identity: cfg.Identity,
 		responder: cfg.Responder, logger: cfg.Logger, now: cfg.Now, ackBudget: cfg.AckBudget, workTimeout: cfg.WorkTimeout,
 	})
 	if err != nil {
@@ -75,24 +86,28 @@ func (h *HTTP) Wait() { h.d.wait() }
 
 // signed reads the body (at most MaxBodyBytes), verifies Slack's signature
 // on the raw bytes before anything parses them, and puts the body back for
-// slack-go's parsers, which call ParseForm and so consume it (VENDORS.md
-// §1.6). A bad signature gets 401 and nothing else happens.
+// slack-go's parsers, which call ParseForm and so consume it. A declared
+// Content-Length over the limit gets 413 before any byte of the body is
+// read; a bad signature gets 401 and nothing else happens.
 func (h *HTTP) signed(next func(w http.ResponseWriter, r *http.Request, body []byte, start time.Time)) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := h.d.now()
+		if r.ContentLength > MaxBodyBytes {
+			h.reject(w, r, http.StatusRequestEntityTooLarge, "request body too large", fmt.Sprintf("Content-Length %d over %d", r.ContentLength, MaxBodyBytes))
+			return
+		}
 		body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, MaxBodyBytes))
 		if err != nil {
 			var tooBig *http.MaxBytesError
 			if errors.As(err, &tooBig) {
-				http.Error(w, "request body too large", http.StatusRequestEntityTooLarge)
+				h.reject(w, r, http.StatusRequestEntityTooLarge, "request body too large", "body over the limit")
 				return
 			}
-			http.Error(w, "cannot read request body", http.StatusBadRequest)
+			h.reject(w, r, http.StatusBadRequest, "cannot read request body", err.Error())
 			return
 		}
 		if err := verifySignature(r.Header, body, h.secret, start); err != nil {
-			h.d.logger.Debug("slack request rejected", "path", r.URL.Path, "reason", err.Error())
-			http.Error(w, "invalid signature", http.StatusUnauthorized)
+			h.reject(w, r, http.StatusUnauthorized, "invalid signature", err.Error())
 			return
 		}
 		r.Body = io.NopCloser(bytes.NewReader(body))
@@ -100,10 +115,18 @@ func (h *HTTP) signed(next func(w http.ResponseWriter, r *http.Request, body []b
 	})
 }
 
+// reject answers a request refused for the caller's fault. It is logged at
+// INFO: anyone on the internet can send these, and they say nothing is
+// wrong with billbot. The reason never holds the body or the secret.
+func (h *HTTP) reject(w http.ResponseWriter, r *http.Request, status int, msg, reason string) {
+	h.d.logger.Info("slack request rejected", "path", r.URL.Path, "status", status, "reason", reason)
+	http.Error(w, msg, status)
+}
+
 func (h *HTTP) serveCommand(w http.ResponseWriter, r *http.Request, _ []byte, start time.Time) {
 	sc, err := slack.SlashCommandParse(r)
 	if err != nil {
-		http.Error(w, "malformed slash command", http.StatusBadRequest)
+		h.reject(w, r, http.StatusBadRequest, "malformed slash command", "slash command form not understood")
 		return
 	}
 	h.finish(w, h.d.command(r.Context(), sc, true), start)
@@ -112,7 +135,7 @@ func (h *HTTP) serveCommand(w http.ResponseWriter, r *http.Request, _ []byte, st
 func (h *HTTP) serveInteraction(w http.ResponseWriter, r *http.Request, _ []byte, start time.Time) {
 	ic, err := slack.InteractionCallbackParse(r)
 	if err != nil {
-		http.Error(w, "malformed interaction payload", http.StatusBadRequest)
+		h.reject(w, r, http.StatusBadRequest, "malformed interaction payload", "interaction payload not understood")
 		return
 	}
 	h.finish(w, h.d.interaction(r.Context(), ic), start)
@@ -122,17 +145,19 @@ func (h *HTTP) serveInteraction(w http.ResponseWriter, r *http.Request, _ []byte
 // url_verification carries challenge; event_callback carries event_id and
 // the inner event).
 type eventEnvelope struct {
-	Type      string          `json:"type"`
-	Challenge string          `json:"challenge"`
-	TeamID    string          `json:"team_id"`
-	EventID   string          `json:"event_id"`
-	Event     json.RawMessage `json:"event"`
+	Type         string          `json:"type"`
+	Challenge    string          `json:"challenge"`
+	TeamID       string          `json:"team_id"`
+	EnterpriseID string          `json:"enterprise_id"`
+	APIAppID     string          `json:"api_app_id"`
+	EventID      string          `json:"event_id"`
+	Event        json.RawMessage `json:"event"`
 }
 
 func (h *HTTP) serveEvent(w http.ResponseWriter, r *http.Request, body []byte, start time.Time) {
 	var env eventEnvelope
 	if err := json.Unmarshal(body, &env); err != nil {
-		http.Error(w, "malformed event", http.StatusBadRequest)
+		h.reject(w, r, http.StatusBadRequest, "malformed event", "event body is not JSON")
 		return
 	}
 	switch env.Type {
@@ -140,7 +165,7 @@ func (h *HTTP) serveEvent(w http.ResponseWriter, r *http.Request, body []byte, s
 		// Answered only after the signature check: Slack signs it too.
 		h.finish(w, ack{payload: map[string]string{"challenge": env.Challenge}, attrs: []any{"kind", "url_verification"}}, start)
 	case "event_callback":
-		a := h.d.event(r.Context(), env.TeamID, env.EventID, env.Event)
+		a := h.d.event(r.Context(), eventOrigin{env.TeamID, env.EnterpriseID, env.APIAppID}, env.EventID, env.Event)
 		if n := r.Header.Get("X-Slack-Retry-Num"); n != "" {
 			a.attrs = append(a.attrs, "retry_num", n, "retry_reason", r.Header.Get("X-Slack-Retry-Reason"))
 		}

@@ -49,7 +49,7 @@ func newHTTPEnv(t *testing.T, ackBudget time.Duration) *httpEnv {
 		deduper: NewMemoryDeduper(time.Hour),
 	}
 	h, err := NewHTTP(HTTPConfig{
-		SigningSecret: testSecret, Commands: e.cmds, Interactions: e.ints, Events: e.events,
+		SigningSecret: testSecret, Identity: testIdentity, Commands: e.cmds, Interactions: e.ints, Events: e.events,
 		Deduper:   e.deduper,
 		Responder: NewResponder(slacksandbox.SlackClient(sb, slacksandbox.DefaultToken), nil, logger, ResponderClock(clock.Now)),
 		Logger:    logger, Now: clock.Now, AckBudget: ackBudget,

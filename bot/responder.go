@@ -184,12 +184,24 @@ func (r *Responder) post(ctx context.Context, target string, reply chat.Reply) e
 }
 
 func (r *Responder) fallback(ctx context.Context, to ResponseTarget, reply chat.Reply) error {
-	if r.api == nil || to.ChannelID == "" || to.UserID == "" {
+	if r.api == nil || to.UserID == "" {
 		return ErrResponseURLSpent
 	}
 	opts := []slack.MsgOption{slack.MsgOptionText(reply.Text, false)}
 	if len(reply.Blocks) > 0 {
 		opts = append(opts, slack.MsgOptionBlocks(reply.Blocks...))
+	}
+	if to.ChannelID == "" {
+		// Nowhere to answer in place (a modal's submit): the person's DM
+		// with billbot (docs.slack.dev/reference/methods/conversations.open).
+		ch, _, _, err := r.api.OpenConversationContext(ctx, &slack.OpenConversationParameters{Users: []string{to.UserID}})
+		if err != nil {
+			return fmt.Errorf("bot: open DM with %s: %w", to.UserID, err)
+		}
+		if _, _, err := r.api.PostMessageContext(ctx, ch.ID, opts...); err != nil {
+			return fmt.Errorf("bot: DM reply to %s: %w", to.UserID, err)
+		}
+		return nil
 	}
 	if _, err := r.api.PostEphemeralContext(ctx, to.ChannelID, to.UserID, opts...); err != nil {
 		return fmt.Errorf("bot: ephemeral reply to %s in %s: %w", to.UserID, to.ChannelID, err)

@@ -16,7 +16,10 @@ import (
 type SocketConfig struct {
 	// API is built with slack.OptionAppLevelToken (SLACK_APP_TOKEN, scope
 	// connections:write) besides the bot token (VENDORS.md §1.5).
-	API          *slack.Client
+	API *slack.Client
+	// Identity is as in HTTPConfig: a Socket Mode connection carries the
+	// requests of every workspace the app is installed in.
+	Identity     Identity
 	Commands     Commands
 	Interactions Interactions
 	// Events may be nil: events are then acknowledged and dropped.
@@ -44,7 +47,7 @@ func NewSocket(cfg SocketConfig) (*Socket, error) {
 		return nil, errors.New("bot: Socket Mode needs a Slack client built with the app-level token")
 	}
 	d, err := newDispatcher(&dispatcher{
-		commands: cfg.Commands, interactions: cfg.Interactions, events: cfg.Events, deduper: cfg.Deduper,
+		commands: cfg.Commands, interactions: cfg.Interactions, events: cfg.Events, deduper: cfg.Deduper, identity: cfg.Identity,
 		responder: cfg.Responder, logger: cfg.Logger, now: cfg.Now, ackBudget: cfg.AckBudget, workTimeout: cfg.WorkTimeout,
 	})
 	if err != nil {
@@ -122,7 +125,7 @@ func (s *Socket) handle(ctx context.Context, evt socketmode.Event, ackFn func(pa
 		}
 		a = ack{attrs: []any{"kind", ev.Type, "team_id", ev.TeamID}}
 		if cb, ok := ev.Data.(*slackevents.EventsAPICallbackEvent); ok && cb.InnerEvent != nil {
-			a = s.d.event(ctx, cb.TeamID, cb.EventID, *cb.InnerEvent)
+			a = s.d.event(ctx, eventOrigin{cb.TeamID, cb.EnterpriseID, cb.APIAppID}, cb.EventID, *cb.InnerEvent)
 			if evt.Request != nil && evt.Request.RetryAttempt > 0 {
 				a.attrs = append(a.attrs, "retry_num", evt.Request.RetryAttempt, "retry_reason", evt.Request.RetryReason)
 			}

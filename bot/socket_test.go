@@ -32,7 +32,7 @@ func newSocketEnv(t *testing.T) *socketEnv {
 	api := slacksandbox.SlackClient(sb, slacksandbox.DefaultToken, slack.OptionAppLevelToken("xapp-sandbox"))
 	e := &socketEnv{slack: sb, cmds: &fakeCommands{}, ints: &fakeInteractions{}, events: &fakeEvents{}}
 	s, err := NewSocket(SocketConfig{
-		API: api, Commands: e.cmds, Interactions: e.ints, Events: e.events,
+		API: api, Identity: testIdentity, Commands: e.cmds, Interactions: e.ints, Events: e.events,
 		Responder: NewResponder(api, nil, nil, ResponderClock(clock.Now)), Now: clock.Now, AckBudget: time.Minute,
 	})
 	if err != nil {
@@ -68,7 +68,7 @@ func TestSocketCommandAcksAtOnceThenResponds(t *testing.T) {
 	var got acks
 	e.s.handle(context.Background(), socketmode.Event{
 		Type:    socketmode.EventTypeSlashCommand,
-		Data:    slack.SlashCommand{TeamID: "T0FIRM", UserID: "U0PARTNER1", ChannelID: "C0BILLING", Command: "/billing", Text: "exceptions", ResponseURL: ru},
+		Data:    slack.SlashCommand{TeamID: "T0FIRM", APIAppID: "A0BILLBOT", UserID: "U0PARTNER1", ChannelID: "C0BILLING", Command: "/billing", Text: "exceptions", ResponseURL: ru},
 		Request: &socketmode.Request{EnvelopeID: "env-1", Type: "slash_commands"},
 	}, got.fn)
 	// The ack went out while the handler was still blocked.
@@ -96,7 +96,7 @@ func TestSocketViewSubmissionAcksWithErrors(t *testing.T) {
 	e.s.handle(context.Background(), socketmode.Event{
 		Type: socketmode.EventTypeInteractive,
 		Data: slack.InteractionCallback{
-			Type: slack.InteractionTypeViewSubmission, User: slack.User{ID: "U0PARTNER1"}, Team: slack.Team{ID: "T0FIRM"},
+			Type: slack.InteractionTypeViewSubmission, APIAppID: "A0BILLBOT", User: slack.User{ID: "U0PARTNER1"}, Team: slack.Team{ID: "T0FIRM"},
 			View: slack.View{ID: "V1", CallbackID: chat.CallbackEdit, State: &slack.ViewState{Values: map[string]map[string]slack.BlockAction{
 				"amount": {"value": {Type: "plain_text_input", Value: ""}},
 			}}},
@@ -121,7 +121,7 @@ func TestSocketEventsDeduplicated(t *testing.T) {
 		e.s.handle(context.Background(), socketmode.Event{
 			Type: socketmode.EventTypeEventsAPI,
 			Data: slackevents.EventsAPIEvent{Type: "event_callback", TeamID: "T0FIRM", Data: &slackevents.EventsAPICallbackEvent{
-				Type: "event_callback", TeamID: "T0FIRM", EventID: "Ev0HOME2", InnerEvent: &inner,
+				Type: "event_callback", TeamID: "T0FIRM", APIAppID: "A0BILLBOT", EventID: "Ev0HOME2", InnerEvent: &inner,
 			}},
 			Request: &socketmode.Request{EnvelopeID: "env-3", Type: "events_api", RetryAttempt: attempt, RetryReason: "timeout"},
 		}, got.fn)

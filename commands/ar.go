@@ -8,35 +8,44 @@ import (
 	"billbot/internal/billing"
 	"billbot/internal/chat"
 	"billbot/internal/slackui"
+	"billbot/internal/workflow"
 )
 
 // mentionRe matches a Slack user mention as slash-command text carries it
 // with escaping on: <@U012ABC> or <@U012ABC|name>.
 var mentionRe = regexp.MustCompile(`^<@([UW][A-Z0-9]+)(\|[^>]*)?>$`)
 
-func (h *Handler) aging(ctx context.Context, arg string) (chat.Reply, error) {
+func (h *Handler) aging(ctx context.Context, rd workflow.Reader, user, arg string) (chat.Reply, error) {
 	var client, manager string
+	if !rd.All {
+		// A manager's own engagements, unless they name one of their
+		// clients.
+		manager = user
+	}
 	if arg != "" {
 		if m := mentionRe.FindStringSubmatch(arg); m != nil {
+			if !rd.All && m[1] != user {
+				return chat.Reply{Text: ownClientsOnly}, nil
+			}
 			manager = m[1]
 		} else if strings.HasPrefix(arg, "<@") || strings.HasPrefix(arg, "@") {
 			return render(slackui.UsageError(AR, "Mention the manager with @ so Slack turns it into a link, like `/ar aging @dana`.")), nil
 		} else {
-			name, reply, ok, err := h.client(ctx, arg)
+			name, reply, ok, err := h.client(ctx, rd, arg)
 			if !ok || err != nil {
 				return reply, err
 			}
-			client = name
+			client, manager = name, ""
 		}
 	}
 	return h.agingReply(ctx, client, manager)
 }
 
-func (h *Handler) arClient(ctx context.Context, arg string) (chat.Reply, error) {
+func (h *Handler) arClient(ctx context.Context, rd workflow.Reader, arg string) (chat.Reply, error) {
 	if arg == "" {
 		return render(slackui.UsageError(AR, "Name the client, like `/ar client Acme Corp`.")), nil
 	}
-	name, reply, ok, err := h.client(ctx, arg)
+	name, reply, ok, err := h.client(ctx, rd, arg)
 	if !ok || err != nil {
 		return reply, err
 	}

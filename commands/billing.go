@@ -2,19 +2,18 @@ package commands
 
 import (
 	"context"
+	"slices"
 	"strings"
 
 	"billbot/internal/billing"
 	"billbot/internal/chat"
 	"billbot/internal/slackui"
 	"billbot/internal/workflow"
+	"billbot/store"
 )
 
-func (h *Handler) exceptions(ctx context.Context, arg string) (chat.Reply, error) {
-	if _, err := h.wf.LoadFirm(ctx); err != nil {
-		return chat.Reply{}, err // no configuration yet: say so, not "no exceptions"
-	}
-	client, reply, ok, err := h.optionalClient(ctx, arg)
+func (h *Handler) exceptions(ctx context.Context, rd workflow.Reader, arg string) (chat.Reply, error) {
+	client, reply, ok, err := h.optionalClient(ctx, rd, arg)
 	if !ok || err != nil {
 		return reply, err
 	}
@@ -22,22 +21,34 @@ func (h *Handler) exceptions(ctx context.Context, arg string) (chat.Reply, error
 	if err != nil {
 		return chat.Reply{}, err
 	}
+	if !rd.All {
+		exs = slices.DeleteFunc(exs, func(ex store.Exception) bool { return !rd.Sees(ex.Client) })
+	}
 	return render(slackui.ExceptionsReply(workflow.GroupExceptions(exs), client)), nil
 }
 
 // optionalClient resolves an optional client argument: "" for all clients;
 // ok is false when the name matched no client and reply suggests some.
-func (h *Handler) optionalClient(ctx context.Context, arg string) (string, chat.Reply, bool, error) {
+func (h *Handler) optionalClient(ctx context.Context, rd workflow.Reader, arg string) (string, chat.Reply, bool, error) {
 	if arg == "" {
 		return "", chat.Reply{}, true, nil
 	}
-	return h.client(ctx, arg)
+	return h.client(ctx, rd, arg)
 }
 
 // client resolves a client name typed by a person: exact or
-// case-insensitive, else suggestions for near misses.
-func (h *Handler) client(ctx context.Context, query string) (string, chat.Reply, bool, error) {
-	name, suggestions, err := h.wf.ResolveClient(ctx, query)
+// case-insensitive, else suggestions for near misses. A reader limited to
+// some clients is matched (and offered suggestions) among those only, so
+// the names of other clients never show.
+func (h *Handler) client(ctx context.Context, rd workflow.Reader, query string) (string, chat.Reply, bool, error) {
+	var name string
+	var suggestions []string
+	var err error
+	if rd.All {
+		name, suggestions, err = h.wf.ResolveClient(ctx, query)
+	} else {
+		name, suggestions = workflow.MatchName(query, rd.Clients)
+	}
 	if err != nil {
 		return "", chat.Reply{}, false, err
 	}
@@ -97,14 +108,45 @@ func RunView(rep workflow.DraftReport, by string) slackui.Run {
 	return r
 }
 
-func (h *Handler) status(ctx context.Context, arg string) (chat.Reply, error) {
-	client, reply, ok, err := h.optionalClient(ctx, arg)
+func (h *Handler) status(ctx context.Context, rd workflow.Reader, arg string) (chat.Reply, error) {
+	client, reply, ok, err := h.optionalClient(ctx, rd, arg)
 	if !ok || err != nil {
 		return reply, err
 	}
-	s, err := h.wf.Status(ctx, client)
-	if err != nil {
-		return chat.Reply{}, err
+	if client != "" || rd.All {
+		s, err := h.wf.Status(ctx, client)
+		if err != nil {
+			return chat.Reply{}, err
+		}
+		return render(slackui.StatusReply(s)), nil
 	}
-	return render(slackui.StatusReply(s)), nil
+	// A manager's own clients, summed.
+	sum := slackui.Status{Client: "the clients you manage"}
+	for _, name := range rd.Clients {
+		s, err := h.wf.Status(ctx, name)
+		if err != nil {
+			return chat.Reply{}, err
+		}
+		sum.AsOf = s.AsOf
+		for _, p := range [][2]*slackui.StatusCount{{&sum.Pending, &s.Pending}, {&sum.Held, &s.Held}, {&sum.Sent, &s.Sent}, {&sum.Overdue, &s.Overdue}} {
+			addCount(p[0], *p[1])
+		}
+	}
+	return render(slackui.StatusReply(sum)), nil
+}
+
+// addCount adds c's count and per-currency totals to into.
+func addCount(into *slackui.StatusCount, c slackui.StatusCount) {
+	into.Count += c.Count
+next:
+	for _, t := range c.Totals {
+		for i := range into.Totals {
+			if into.Totals[i].Currency == t.Currency {
+				into.Totals[i].Amount += t.Amount
+				continue next
+			}
+		}
+		into.Totals = append(into.Totals, t)
+	}
+	slices.SortFunc(into.Totals, func(a, b slackui.CurrencyAmount) int { return strings.Compare(string(a.Currency), string(b.Currency)) })
 }

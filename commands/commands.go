@@ -51,19 +51,32 @@ func (h *Handler) HandleCommand(ctx context.Context, c chat.Command) (chat.Reply
 	// /ar so mentions arrive as <@U…|name>); names typed by people are
 	// matched in their plain form.
 	sub, rest := splitFirst(unescape(c.Text))
+	if c.Command != Billing && c.Command != AR {
+		return chat.Reply{}, &workflow.UserError{Msg: "billbot does not answer " + c.Command + "."}
+	}
+	firm, err := h.wf.LoadFirm(ctx)
+	if errors.Is(err, workflow.ErrNoConfig) {
+		return chat.Reply{Text: noConfig}, nil
+	}
+	if err != nil {
+		return chat.Reply{}, err
+	}
+	rd := firm.Reader(c.UserID)
+	if !rd.Allowed() {
+		return chat.Reply{Text: slackui.NoAccessText}, nil
+	}
 	var reply chat.Reply
-	var err error
 	switch c.Command {
 	case Billing:
 		switch strings.ToLower(sub) {
 		case "exceptions", "exception":
-			reply, err = h.exceptions(ctx, rest)
+			reply, err = h.exceptions(ctx, rd, rest)
 		case "run":
 			reply, err = h.run(ctx, c.UserID, rest)
 		case "status":
-			reply, err = h.status(ctx, rest)
+			reply, err = h.status(ctx, rd, rest)
 		case "shadow":
-			reply, err = h.shadow(ctx, rest)
+			reply, err = h.shadow(ctx, rd, rest)
 		case "help", "":
 			reply = render(slackui.HelpReply(Billing))
 		default:
@@ -72,26 +85,30 @@ func (h *Handler) HandleCommand(ctx context.Context, c chat.Command) (chat.Reply
 	case AR:
 		switch strings.ToLower(sub) {
 		case "aging", "ageing":
-			reply, err = h.aging(ctx, rest)
+			reply, err = h.aging(ctx, rd, c.UserID, rest)
 		case "client":
-			reply, err = h.arClient(ctx, rest)
+			reply, err = h.arClient(ctx, rd, rest)
 		case "help", "":
 			reply = render(slackui.HelpReply(AR))
 		default:
 			reply = render(slackui.UsageError(AR, "I don't know “"+sub+"”."))
 		}
-	default:
-		return chat.Reply{}, &workflow.UserError{Msg: "billbot does not answer " + c.Command + "."}
 	}
 	var ue *workflow.UserError
 	if errors.As(err, &ue) {
 		return chat.Reply{Text: ue.Msg}, nil
 	}
 	if errors.Is(err, workflow.ErrNoConfig) {
-		return chat.Reply{Text: "billbot has no firm configuration yet: an administrator runs `billbot config import FILE`."}, nil
+		return chat.Reply{Text: noConfig}, nil
 	}
 	return reply, err
 }
+
+// Answers that hold nothing of the firm.
+const (
+	noConfig       = "billbot has no firm configuration yet: an administrator runs `billbot config import FILE`."
+	ownClientsOnly = "You can see only the clients of the engagements you manage: `/ar aging` shows them."
+)
 
 // render wraps a slackui renderer's output as a reply.
 func render(text string, blocks []slack.Block) chat.Reply {

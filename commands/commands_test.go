@@ -23,7 +23,9 @@ const (
 	billingManager = "U0BILLMGR"
 	managerA       = "U0MANAGERA"
 	managerB       = "U0MANAGERB"
-	staffer        = "U0STAFF"
+	staffer        = "U0STAFF" // tracks time; named nowhere in the configuration
+	viewer         = "U0VIEWER"
+	partnerB       = "U0PARTNERB"
 )
 
 const firmYAML = `firm:
@@ -32,6 +34,7 @@ const firmYAML = `firm:
   home_currency: USD
   billing_manager: U0BILLMGR
   approvers: [U0APPROVER]
+  viewers: [U0VIEWER]
   default_item: Services
 clients:
   - name: Acme Corp
@@ -234,7 +237,7 @@ func TestExceptions(t *testing.T) {
 				t.Fatal(err)
 			}
 		}
-		all := f.do(staffer, commands.Billing, "exceptions")
+		all := f.do(viewer, commands.Billing, "exceptions")
 		if all.Text != "3 open exceptions" {
 			t.Errorf("text %q", all.Text)
 		}
@@ -249,12 +252,12 @@ func TestExceptions(t *testing.T) {
 
 		// Client names: any case and spacing; Slack's &amp; undone.
 		for _, text := range []string{"exceptions acme corp", "exceptions  ACME   Corp ", "exception Acme Corp"} {
-			r := f.do(staffer, commands.Billing, text)
+			r := f.do(viewer, commands.Billing, text)
 			if r.Text != "2 open exceptions for Acme Corp" {
 				t.Errorf("/billing %s: %q", text, r.Text)
 			}
 		}
-		if r := f.do(staffer, commands.Billing, "exceptions birch &amp; daughters"); r.Text != "1 open exception for Birch &amp; Daughters" {
+		if r := f.do(viewer, commands.Billing, "exceptions birch &amp; daughters"); r.Text != "1 open exception for Birch &amp; Daughters" {
 			t.Errorf("escaped ampersand: %q", r.Text)
 		}
 		// Near misses get suggestions and nothing else.
@@ -264,11 +267,11 @@ func TestExceptions(t *testing.T) {
 			{"exceptions brich", "Did you mean *Birch &amp; Daughters*?"},
 			{"exceptions zebra", "Check the spelling"},
 		} {
-			if r := f.do(staffer, commands.Billing, c.text); !strings.Contains(r.Text, c.want) {
+			if r := f.do(viewer, commands.Billing, c.text); !strings.Contains(r.Text, c.want) {
 				t.Errorf("/billing %s: %q, want %q", c.text, r.Text, c.want)
 			}
 		}
-		if r := f.do(staffer, commands.Billing, "exceptions acme holdings"); !strings.HasPrefix(r.Text, "No open exceptions for Acme Holdings") {
+		if r := f.do(viewer, commands.Billing, "exceptions acme holdings"); !strings.HasPrefix(r.Text, "No open exceptions for Acme Holdings") {
 			t.Errorf("client without exceptions: %q", r.Text)
 		}
 	})
@@ -287,7 +290,7 @@ func TestRun(t *testing.T) {
 			t.Fatal(err)
 		}
 		before := f.state()
-		for _, user := range []string{staffer, managerA, "U0PARTNERA"} {
+		for _, user := range []string{managerA, "U0PARTNERA"} {
 			if r := f.do(user, commands.Billing, "run 2026-11-30"); !strings.Contains(r.Text, "Only firm approvers and the billing manager") {
 				t.Errorf("run by %s: %q", user, r.Text)
 			}
@@ -315,13 +318,13 @@ func TestStatus(t *testing.T) {
 		f := newFixture(t, s, true)
 		f.sent("Acme Corp", managerA, "2026-10-31", "1000.00")
 		f.sent("Birch & Daughters", managerB, "2026-11-30", "500.00")
-		if r := f.do(staffer, commands.Billing, "status"); r.Text != "Billing status for all clients: 0 awaiting approval, 0 held, 2 sent and unpaid, 1 overdue" {
+		if r := f.do(viewer, commands.Billing, "status"); r.Text != "Billing status for all clients: 0 awaiting approval, 0 held, 2 sent and unpaid, 1 overdue" {
 			t.Errorf("status: %q", r.Text)
 		}
-		if r := f.do(staffer, commands.Billing, "status birch &amp; DAUGHTERS"); r.Text != "Billing status for Birch &amp; Daughters: 0 awaiting approval, 0 held, 1 sent and unpaid, 0 overdue" {
+		if r := f.do(viewer, commands.Billing, "status birch &amp; DAUGHTERS"); r.Text != "Billing status for Birch &amp; Daughters: 0 awaiting approval, 0 held, 1 sent and unpaid, 0 overdue" {
 			t.Errorf("status of a client: %q", r.Text)
 		}
-		if r := f.do(staffer, commands.Billing, "status birhc"); !strings.Contains(r.Text, "Did you mean *Birch &amp; Daughters*?") {
+		if r := f.do(viewer, commands.Billing, "status birhc"); !strings.Contains(r.Text, "Did you mean *Birch &amp; Daughters*?") {
 			t.Errorf("status near miss: %q", r.Text)
 		}
 	})
@@ -334,11 +337,11 @@ func TestAging(t *testing.T) {
 		f.sent("Acme Holdings", managerA, "2026-10-31", "250.00")
 		f.sent("Birch & Daughters", managerB, "2026-11-30", "500.00")
 
-		if r := f.do(staffer, commands.AR, "aging"); r.Text != "AR for all clients: USD 1,750.00" {
+		if r := f.do(viewer, commands.AR, "aging"); r.Text != "AR for all clients: USD 1,750.00" {
 			t.Errorf("aging: %q", r.Text)
 		}
 		for _, text := range []string{"aging <@U0MANAGERA|dana>", "aging <@U0MANAGERA>", "AGEING <@U0MANAGERA|dana>"} {
-			r := f.do(staffer, commands.AR, text)
+			r := f.do(viewer, commands.AR, text)
 			if r.Text != "AR for clients managed by <@U0MANAGERA>: USD 1,250.00" {
 				t.Errorf("/ar %s: %q", text, r.Text)
 			}
@@ -346,24 +349,99 @@ func TestAging(t *testing.T) {
 				t.Errorf("/ar %s lists the wrong clients:\n%s", text, b)
 			}
 		}
-		if r := f.do(staffer, commands.AR, "aging <@U0NOBODY|x>"); !strings.HasPrefix(r.Text, "Nothing outstanding for clients managed by <@U0NOBODY>") {
+		if r := f.do(viewer, commands.AR, "aging <@U0NOBODY|x>"); !strings.HasPrefix(r.Text, "Nothing outstanding for clients managed by <@U0NOBODY>") {
 			t.Errorf("manager without clients: %q", r.Text)
 		}
-		if r := f.do(staffer, commands.AR, "aging acme corp"); r.Text != "AR for Acme Corp: USD 1,000.00" {
+		if r := f.do(viewer, commands.AR, "aging acme corp"); r.Text != "AR for Acme Corp: USD 1,000.00" {
 			t.Errorf("aging of a client: %q", r.Text)
 		}
-		if r := f.do(staffer, commands.AR, "client Birch &amp; Daughters"); r.Text != "AR for Birch &amp; Daughters: USD 500.00" {
+		if r := f.do(viewer, commands.AR, "client Birch &amp; Daughters"); r.Text != "AR for Birch &amp; Daughters: USD 500.00" {
 			t.Errorf("/ar client: %q", r.Text)
 		}
-		if r := f.do(staffer, commands.AR, "client acme"); !strings.Contains(r.Text, "Did you mean *Acme Corp* or *Acme Holdings*?") {
+		if r := f.do(viewer, commands.AR, "client acme"); !strings.Contains(r.Text, "Did you mean *Acme Corp* or *Acme Holdings*?") {
 			t.Errorf("/ar client near miss: %q", r.Text)
 		}
 		// The most overdue invoice comes first: Acme's September invoice,
 		// due October 30, is 46 days past due on December 15.
-		b := blocks(f.do(staffer, commands.AR, "aging"))
+		b := blocks(f.do(viewer, commands.AR, "aging"))
 		acme, holdings := strings.Index(b, "*Acme Corp* · "), strings.Index(b, "*Acme Holdings* · ")
 		if acme < 0 || holdings < 0 || acme > holdings || !strings.Contains(b, "46 days past due") {
 			t.Errorf("overdue list:\n%s", b)
+		}
+	})
+}
+
+// TestWhoMayRead: only the firm's people named in the configuration get
+// answers; a manager who is neither approver, billing manager nor viewer
+// sees only the clients of the engagements they manage.
+func TestWhoMayRead(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		f := newFixture(t, s, true)
+		f.sent("Acme Corp", managerA, "2026-09-30", "1000.00")
+		f.sent("Acme Holdings", managerA, "2026-10-31", "250.00")
+		f.sent("Birch & Daughters", managerB, "2026-11-30", "500.00")
+		for _, p := range []billing.Problem{
+			{Code: billing.ExRateMismatch, Client: "Acme Corp", Engagement: "acme-2026", Message: "Advisory billed at 175.00.", Fix: "Correct the rate."},
+			{Code: billing.ExRateMismatch, Client: "Birch & Daughters", Engagement: "birch-2026", Message: "Tax billed at 99.00.", Fix: "Correct the rate."},
+		} {
+			if _, _, err := f.store.OpenException(t.Context(), p, now()); err != nil {
+				t.Fatal(err)
+			}
+		}
+		before := f.state()
+
+		// A stranger: a plain refusal for every command, naming no client.
+		for _, c := range []struct{ command, text string }{
+			{commands.AR, "aging"}, {commands.AR, "client Acme Corp"}, {commands.AR, "aging <@U0MANAGERA>"},
+			{commands.Billing, "exceptions"}, {commands.Billing, "status"}, {commands.Billing, "status acme"},
+			{commands.Billing, "run 2026-11-30"}, {commands.Billing, "help"},
+		} {
+			r := f.do(staffer, c.command, c.text)
+			if !strings.Contains(r.Text, "only the firm's people") || len(r.Blocks) != 0 || r.InChannel {
+				t.Errorf("%s %s by a stranger: %q (%d blocks), want a plain ephemeral refusal", c.command, c.text, r.Text, len(r.Blocks))
+			}
+			if strings.Contains(r.Text, "Acme") || strings.Contains(r.Text, "Birch") || strings.Contains(r.Text, "USD") {
+				t.Errorf("%s %s by a stranger shows firm data: %q", c.command, c.text, r.Text)
+			}
+		}
+
+		// The firm's readers see everything.
+		for _, user := range []string{approver, billingManager, viewer, partnerB} {
+			if r := f.do(user, commands.AR, "aging"); r.Text != "AR for all clients: USD 1,750.00" {
+				t.Errorf("/ar aging by %s: %q", user, r.Text)
+			}
+			if r := f.do(user, commands.Billing, "exceptions"); r.Text != "2 open exceptions" {
+				t.Errorf("/billing exceptions by %s: %q", user, r.Text)
+			}
+		}
+
+		// Manager A: only Acme Corp and Acme Holdings.
+		if r := f.do(managerA, commands.AR, "aging"); r.Text != "AR for clients managed by <@U0MANAGERA>: USD 1,250.00" || strings.Contains(blocks(r), "Birch") {
+			t.Errorf("/ar aging by manager A: %q\n%s", r.Text, blocks(r))
+		}
+		if r := f.do(managerA, commands.AR, "aging <@U0MANAGERA|dana>"); r.Text != "AR for clients managed by <@U0MANAGERA>: USD 1,250.00" {
+			t.Errorf("/ar aging @self by manager A: %q", r.Text)
+		}
+		if r := f.do(managerA, commands.AR, "client acme holdings"); r.Text != "AR for Acme Holdings: USD 250.00" {
+			t.Errorf("/ar client of their own by manager A: %q", r.Text)
+		}
+		for _, c := range []struct{ command, text string }{
+			{commands.AR, "aging <@U0MANAGERB>"}, {commands.AR, "client Birch &amp; Daughters"}, {commands.AR, "aging birch"},
+			{commands.Billing, "exceptions birch &amp; daughters"}, {commands.Billing, "status Birch &amp; Daughters"},
+		} {
+			r := f.do(managerA, c.command, c.text)
+			if strings.Contains(r.Text+blocks(r), "USD") || strings.Contains(r.Text+blocks(r), "Tax billed") || strings.Contains(r.Text, "Birch &amp; Daughters:") {
+				t.Errorf("%s %s by manager A shows another manager's client: %q\n%s", c.command, c.text, r.Text, blocks(r))
+			}
+		}
+		if r := f.do(managerA, commands.Billing, "exceptions"); r.Text != "1 open exception" || strings.Contains(blocks(r), "Birch") {
+			t.Errorf("/billing exceptions by manager A: %q\n%s", r.Text, blocks(r))
+		}
+		if r := f.do(managerA, commands.Billing, "status"); r.Text != "Billing status for the clients you manage: 0 awaiting approval, 0 held, 2 sent and unpaid, 2 overdue" {
+			t.Errorf("/billing status by manager A: %q", r.Text)
+		}
+		if f.state() != before {
+			t.Error("a read command changed the store")
 		}
 	})
 }

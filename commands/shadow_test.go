@@ -14,7 +14,7 @@ import (
 func TestShadow(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, s *store.Store) {
 		f := newFixture(t, s, true)
-		if r := f.do(staffer, commands.Billing, "shadow"); !strings.Contains(r.Text, "No shadow cycle has been compared yet") {
+		if r := f.do(approver, commands.Billing, "shadow"); !strings.Contains(r.Text, "No shadow cycle has been compared yet") {
 			t.Errorf("no runs: %q", r.Text)
 		}
 		for _, sum := range []shadow.Summary{
@@ -26,14 +26,14 @@ func TestShadow(t *testing.T) {
 			}
 		}
 		before := f.state()
-		r := f.do(staffer, commands.Billing, "shadow")
+		r := f.do(approver, commands.Billing, "shadow")
 		if r.Text != "Shadow mode, cycle ending Nov 30, 2026: 99.0 % agreement by amount, 100.0 % by invoice." {
 			t.Errorf("latest: %q", r.Text)
 		}
 		if b := blocks(r); !strings.Contains(b, "Oct 31, 2026 — 90.0 % by amount, 66.7 % by invoice") {
 			t.Errorf("earlier cycle missing: %s", b)
 		}
-		if r := f.do(staffer, commands.Billing, "shadow now"); !strings.Contains(r.Text, "Nothing was changed") {
+		if r := f.do(approver, commands.Billing, "shadow now"); !strings.Contains(r.Text, "Nothing was changed") {
 			t.Errorf("shadow with an argument: %q", r.Text)
 		}
 		if f.state() != before {

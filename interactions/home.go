@@ -46,8 +46,19 @@ func (e *Events) HandleEvent(ctx context.Context, ev chat.Event) error {
 	if ev.Type != "app_home_opened" || (ev.Tab != "" && ev.Tab != "home") {
 		return nil
 	}
+	firm, err := e.wf.LoadFirm(ctx)
+	if err != nil {
+		return err
+	}
+	rd := firm.Reader(ev.UserID)
+	if !rd.Allowed() {
+		return e.home.PublishHome(ctx, ev.UserID, slackui.StrangerHome())
+	}
 	h, err := e.wf.Home(ctx, ev.UserID)
 	if err != nil {
+		return err
+	}
+	if h, err = e.scopeHome(ctx, rd, ev.UserID, h); err != nil {
 		return err
 	}
 	var linkErr error

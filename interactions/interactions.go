@@ -17,6 +17,7 @@ import (
 
 	"billbot/internal/chat"
 	"billbot/internal/workflow"
+	"billbot/store"
 )
 
 // Views opens modals; the bot's Messenger satisfies it.
@@ -113,8 +114,25 @@ func userReply(r chat.Reply, err error) (chat.Reply, error) {
 }
 
 func (h *Handler) approve(ctx context.Context, a chat.Action, id int64) (chat.Reply, error) {
-	_, err := h.wf.Approve(ctx, id, a.UserID)
-	return chat.Reply{}, err
+	inv, err := h.wf.Approve(ctx, id, a.UserID)
+	if err != nil {
+		return chat.Reply{}, err
+	}
+	// Approve leaves an invoice that moved on as it is; say why nothing
+	// happened rather than nothing at all.
+	switch {
+	case inv.State == store.StateHeld:
+		msg := fmt.Sprintf("The %s invoice is on hold", inv.Client)
+		if inv.HoldReason != "" {
+			msg += fmt.Sprintf(" (“%s”)", inv.HoldReason)
+		}
+		return chat.Reply{Text: msg + ": Release it before approving. Nothing was sent."}, nil
+	case inv.State == store.StateVoided || inv.State == store.StateDraft:
+		return chat.Reply{Text: fmt.Sprintf("The %s invoice is %s and cannot be approved. Nothing was sent.", inv.Client, inv.State)}, nil
+	case inv.ActedBy != "" && inv.ActedBy != a.UserID && (inv.State == store.StateApproved || inv.State == store.StateSent || inv.State == store.StatePaid):
+		return chat.Reply{Text: fmt.Sprintf("The %s invoice was already approved by <@%s>; it was sent once.", inv.Client, inv.ActedBy)}, nil
+	}
+	return chat.Reply{}, nil
 }
 
 func (h *Handler) release(ctx context.Context, a chat.Action, id int64) (chat.Reply, error) {
@@ -130,6 +148,10 @@ func (h *Handler) snooze(ctx context.Context, a chat.Action, id int64) (chat.Rep
 }
 
 func (h *Handler) dispute(ctx context.Context, a chat.Action, id int64) (chat.Reply, error) {
+	// Disputed stops reminders and escalations: the same people as Snooze.
+	if err := h.wf.CanActOrManager(ctx, id, a.UserID); err != nil {
+		return chat.Reply{}, err
+	}
 	if err := h.wf.SetDisputed(ctx, id, a.UserID, true); err != nil {
 		return chat.Reply{}, err
 	}

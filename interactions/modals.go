@@ -11,10 +11,14 @@ import (
 	"billbot/internal/money"
 	"billbot/internal/slackui"
 	"billbot/internal/workflow"
+	"billbot/store"
 )
 
 func (h *Handler) openEdit(ctx context.Context, a chat.Action, id int64) (chat.Reply, error) {
 	if err := h.wf.CanAct(ctx, id, a.UserID, "edit"); err != nil {
+		return chat.Reply{}, err
+	}
+	if err := h.checkChangeable(ctx, id, "edited"); err != nil {
 		return chat.Reply{}, err
 	}
 	view, _, err := h.wf.DraftView(ctx, id)
@@ -27,6 +31,9 @@ func (h *Handler) openEdit(ctx context.Context, a chat.Action, id int64) (chat.R
 
 func (h *Handler) openHold(ctx context.Context, a chat.Action, id int64) (chat.Reply, error) {
 	if err := h.wf.CanAct(ctx, id, a.UserID, "hold"); err != nil {
+		return chat.Reply{}, err
+	}
+	if err := h.checkChangeable(ctx, id, "held"); err != nil {
 		return chat.Reply{}, err
 	}
 	inv, err := h.wf.Invoice(ctx, id)
@@ -45,9 +52,20 @@ func (h *Handler) submitHold(ctx context.Context, v chat.ViewSubmission, id int6
 	if err := h.wf.CanAct(ctx, id, v.UserID, "hold"); err != nil {
 		return viewUserError(slackui.BlockHoldReason, err)
 	}
+	if err := h.checkChangeable(ctx, id, "held"); err != nil {
+		return viewUserError(slackui.BlockHoldReason, err)
+	}
 	return chat.ViewResponse{}, func(ctx context.Context) error {
-		_, err := h.wf.Hold(ctx, id, v.UserID, reason)
-		return err
+		inv, err := h.wf.Hold(ctx, id, v.UserID, reason)
+		if err != nil {
+			return forUser(err)
+		}
+		if inv.State != store.StateHeld || inv.HoldReason != reason {
+			// Someone else acted between the submit and now: the
+			// workflow left the invoice as it was.
+			return &chat.UserError{Msg: notChangeable(inv, "held")}
+		}
+		return nil
 	}, nil
 }
 
@@ -60,6 +78,9 @@ func (h *Handler) submitEdit(ctx context.Context, v chat.ViewSubmission, id int6
 	inv, err := h.wf.Invoice(ctx, id)
 	if err != nil {
 		return chat.ViewResponse{}, nil, err
+	}
+	if !changeable(inv.State) {
+		return errorsAt(slackui.BlockMemo, notChangeable(inv, "edited")), nil, nil
 	}
 	edit, errs := ParseEdit(v.Values, inv.Billing())
 	if len(errs) > 0 {
@@ -74,7 +95,7 @@ func (h *Handler) submitEdit(ctx context.Context, v chat.ViewSubmission, id int6
 	}
 	return chat.ViewResponse{}, func(ctx context.Context) error {
 		_, err := h.wf.EditInvoice(ctx, id, v.UserID, edit)
-		return err
+		return forUser(err)
 	}, nil
 }
 

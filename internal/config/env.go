@@ -39,10 +39,12 @@ const (
 
 // Defaults of the other variables, as CONTRACT.md lists them.
 const (
-	DefaultDataDir       = "."
-	DefaultListenAddr    = ":3000"
-	DefaultLogFormat     = "json"
-	DefaultSlackAPIURL   = "https://slack.com/api/"
+	DefaultDataDir     = "."
+	DefaultListenAddr  = ":3000"
+	DefaultLogFormat   = "json"
+	DefaultSlackAPIURL = "https://slack.com/api/"
+	// MinSigningSecretLen is the shortest SLACK_SIGNING_SECRET accepted.
+	MinSigningSecretLen  = 16
 	DefaultHarvestAPIURL = "https://api.harvestapp.com/v2/"
 	// SQLiteFile is the embedded database's file name inside BILLBOT_DATA_DIR.
 	SQLiteFile = "billbot.db"
@@ -65,6 +67,11 @@ type Env struct {
 	SlackSigningSecret Secret // SLACK_SIGNING_SECRET
 	SlackAppToken      Secret // SLACK_APP_TOKEN, xapp-…; set → Socket Mode
 	SlackAPIURL        string // SLACK_API_URL, always ending in "/"
+	// SlackTeamID (SLACK_TEAM_ID) pins the firm's workspace; empty → the
+	// bot token's (auth.test). SlackAppID (SLACK_APP_ID) pins billbot's app
+	// id; empty → bots.info's app_id for the bot.
+	SlackTeamID string
+	SlackAppID  string
 
 	HarvestAccountID   string // HARVEST_ACCOUNT_ID
 	HarvestAccessToken Secret // HARVEST_ACCESS_TOKEN
@@ -96,6 +103,8 @@ func LoadEnv(getenv func(string) string) (Env, error) {
 		SlackBotToken:           Secret(l.str("SLACK_BOT_TOKEN", "")),
 		SlackSigningSecret:      Secret(l.str("SLACK_SIGNING_SECRET", "")),
 		SlackAppToken:           Secret(l.str("SLACK_APP_TOKEN", "")),
+		SlackTeamID:             l.str("SLACK_TEAM_ID", ""),
+		SlackAppID:              l.str("SLACK_APP_ID", ""),
 		HarvestAccountID:        l.str("HARVEST_ACCOUNT_ID", ""),
 		HarvestAccessToken:      Secret(l.str("HARVEST_ACCESS_TOKEN", "")),
 		QBOClientID:             l.str("QBO_CLIENT_ID", ""),
@@ -136,6 +145,17 @@ func LoadEnv(getenv func(string) string) (Env, error) {
 	}
 	if t := e.SlackAppToken.Reveal(); t != "" && !strings.HasPrefix(t, "xapp-") {
 		l.fail("SLACK_APP_TOKEN", "want an app-level token starting with xapp-")
+	}
+	// Slack's signing secrets are 32 hex characters; a short one is a
+	// placeholder or a typo, and would make forged signatures guessable.
+	if s := e.SlackSigningSecret.Reveal(); s != "" && len(s) < MinSigningSecretLen {
+		l.fail("SLACK_SIGNING_SECRET", "too short: want at least %d characters (copy the Signing Secret from the app's Basic Information page)", MinSigningSecretLen)
+	}
+	if id := e.SlackTeamID; id != "" && !teamIDPattern.MatchString(id) {
+		l.fail("SLACK_TEAM_ID", "%q is not a Slack team id (T… upper-case letters and digits, as auth.test's team_id)", id)
+	}
+	if id := e.SlackAppID; id != "" && !appIDPattern.MatchString(id) {
+		l.fail("SLACK_APP_ID", "%q is not a Slack app id (A… upper-case letters and digits, as on the app's Basic Information page)", id)
 	}
 	e.SlackAPIURL = withSlash(l.url("SLACK_API_URL", DefaultSlackAPIURL))
 	e.HarvestAPIURL = withSlash(l.url("HARVEST_API_URL", DefaultHarvestAPIURL))

@@ -26,6 +26,8 @@ func (e Env) Redacted() map[string]string {
 		"LOG_LEVEL":                  strings.ToLower(e.LogLevel.String()),
 		"LOG_FORMAT":                 e.LogFormat,
 		"SLACK_API_URL":              e.SlackAPIURL,
+		"SLACK_TEAM_ID":              e.SlackTeamID,
+		"SLACK_APP_ID":               e.SlackAppID,
 		"HARVEST_ACCOUNT_ID":         e.HarvestAccountID,
 		"HARVEST_API_URL":            e.HarvestAPIURL,
 		"QBO_CLIENT_ID":              e.QBOClientID,

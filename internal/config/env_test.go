@@ -63,6 +63,8 @@ func TestLoadEnvValues(t *testing.T) {
 		"LOG_FORMAT":             "text",
 		"SLACK_APP_TOKEN":        "xapp-1-abc",
 		"SLACK_API_URL":          "http://127.0.0.1:8080/api",
+		"SLACK_TEAM_ID":          "T0FIRM01",
+		"SLACK_APP_ID":           "A0BILLBOT",
 		"HARVEST_ACCOUNT_ID":     "123456",
 		"QBO_ENVIRONMENT":        "production",
 		"QBO_TOKEN_URL":          "http://127.0.0.1:9000/token",
@@ -82,6 +84,9 @@ func TestLoadEnvValues(t *testing.T) {
 	}
 	if !e.SocketMode() {
 		t.Error("SocketMode is false with SLACK_APP_TOKEN set")
+	}
+	if e.SlackTeamID != "T0FIRM01" || e.SlackAppID != "A0BILLBOT" {
+		t.Errorf("SlackTeamID, SlackAppID = %q, %q", e.SlackTeamID, e.SlackAppID)
 	}
 	if e.SlackAPIURL != "http://127.0.0.1:8080/api/" {
 		t.Errorf("SlackAPIURL = %q, want a trailing slash added", e.SlackAPIURL)
@@ -126,6 +131,9 @@ func TestLoadEnvRejects(t *testing.T) {
 		{"bot token", "SLACK_BOT_TOKEN", "xapp-" + secret, "starting with xoxb-"},
 		{"app token", "SLACK_APP_TOKEN", "xoxb-" + secret, "starting with xapp-"},
 		{"harvest account", "HARVEST_ACCOUNT_ID", "acct-1", "digits only"},
+		{"short signing secret", "SLACK_SIGNING_SECRET", secret, "at least 16 characters"},
+		{"team id", "SLACK_TEAM_ID", "acme", "not a Slack team id"},
+		{"app id", "SLACK_APP_ID", "billbot", "not a Slack app id"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -164,7 +172,7 @@ func TestEnvNeverPrintsSecrets(t *testing.T) {
 		"DATABASE_URL":               "postgres://billbot:pgPASSWORD1@db:5432/billbot?sslmode=require",
 		"BILLBOT_ENCRYPTION_KEY":     base64.StdEncoding.EncodeToString([]byte("0123456789abcdefKEYKEYKEYKEY0123")),
 		"SLACK_BOT_TOKEN":            "xoxb-BOTSECRET",
-		"SLACK_SIGNING_SECRET":       "SIGNINGSECRET",
+		"SLACK_SIGNING_SECRET":       "SIGNINGSECRET-0123456789",
 		"SLACK_APP_TOKEN":            "xapp-APPSECRET",
 		"HARVEST_ACCESS_TOKEN":       "HARVESTSECRET",
 		"QBO_CLIENT_SECRET":          "CLIENTSECRET",
@@ -230,7 +238,7 @@ func TestRedactedShowsSettings(t *testing.T) {
 	if strings.Contains(r["DATABASE_URL"], "=pw") {
 		t.Errorf("Redacted[DATABASE_URL] = %q reveals a query password", r["DATABASE_URL"])
 	}
-	if n := strings.Count(e.String(), "\n") + 1; n != len(r) || len(r) != 26 {
-		t.Errorf("String has %d lines, Redacted %d entries; want 26 each", n, len(r))
+	if n := strings.Count(e.String(), "\n") + 1; n != len(r) || len(r) != 28 {
+		t.Errorf("String has %d lines, Redacted %d entries; want 28 each", n, len(r))
 	}
 }

@@ -71,12 +71,17 @@ func exportFirm(f *Firm) *yaml.Node {
 	put(m, "mode", str(string(f.Mode.Effective())))
 	putStr(m, "billing_channel", f.BillingChannel)
 	putStr(m, "billing_manager", f.BillingManager)
-	if len(f.Approvers) > 0 {
-		seq := &yaml.Node{Kind: yaml.SequenceNode, Style: yaml.FlowStyle}
-		for _, a := range f.Approvers {
-			seq.Content = append(seq.Content, str(a))
+	for _, l := range []struct {
+		key string
+		ids []string
+	}{{"approvers", f.Approvers}, {"viewers", f.Viewers}} {
+		if len(l.ids) > 0 {
+			seq := &yaml.Node{Kind: yaml.SequenceNode, Style: yaml.FlowStyle}
+			for _, a := range l.ids {
+				seq.Content = append(seq.Content, str(a))
+			}
+			put(m, l.key, seq)
 		}
-		put(m, "approvers", seq)
 	}
 	putStr(m, "default_item", f.DefaultItem)
 	put(m, "unapproved_alert_days", integer(int64(f.UnapprovedAlertDays)))

@@ -44,6 +44,7 @@ type Firm struct {
 	BillingChannel      string       // Slack channel id for drafts; empty → partner DMs
 	BillingManager      string       // Slack user id told when drafts are ready
 	Approvers           []string     // Slack user ids that may approve any invoice
+	Viewers             []string     // Slack user ids that may read everything (no actions)
 	DefaultItem         string       // QBO item for tasks with no mapping
 	UnapprovedAlertDays int
 	ReminderDays        []int // days after sending: email reminder via QBO if unpaid

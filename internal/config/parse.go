@@ -20,7 +20,7 @@ import (
 // (Export writes them in this order too).
 var (
 	rootKeys       = []string{"firm", "clients", "engagements"}
-	firmKeys       = []string{"name", "timezone", "home_currency", "go_live", "mode", "billing_channel", "billing_manager", "approvers", "default_item", "unapproved_alert_days", "reminder_days", "escalation_days", "schedules", "staff"}
+	firmKeys       = []string{"name", "timezone", "home_currency", "go_live", "mode", "billing_channel", "billing_manager", "approvers", "viewers", "default_item", "unapproved_alert_days", "reminder_days", "escalation_days", "schedules", "staff"}
 	scheduleKeys   = []string{JobSync, JobDraft, JobCollections, JobApprovals}
 	clientKeys     = []string{"name", "harvest_client_id", "qbo_customer_id", "currency", "email", "mode"}
 	engagementKeys = []string{"key", "client", "harvest_project_id", "kind", "starts_on", "ends_on", "bill_from", "partner", "manager", "cycle", "terms_days", "rates", "person_rates", "level_rates", "discount_percent", "fixed_fee", "retainer", "task_items"}
@@ -156,6 +156,21 @@ func (d *decoder) firm(root *yaml.Node) *Firm {
 	return f
 }
 
+// userIDs reads a list of Slack user ids (approvers, viewers).
+func (d *decoder) userIDs(m *fields, key string) []string {
+	items, _ := m.list(key)
+	var out []string
+	for i, it := range items {
+		field := index(m.field(key), i)
+		if it.Kind != yaml.ScalarNode || !isUserRef(strings.TrimSpace(it.Value)) {
+			d.add(it.Line, field, "%q is not a Slack user id (U… or W…, upper-case letters and digits) or an email address", it.Value)
+			continue
+		}
+		out = append(out, strings.TrimSpace(it.Value))
+	}
+	return out
+}
+
 func (d *decoder) firmBlock(f *Firm, n *yaml.Node) {
 	m := d.fields(n, "firm", firmKeys...)
 	f.Name = m.str("name", true)
@@ -175,15 +190,8 @@ func (d *decoder) firmBlock(f *Firm, n *yaml.Node) {
 		m.errorf("billing_channel", "%q is not a Slack channel id (C… or G…, upper-case letters and digits)", c)
 	}
 	f.BillingManager = m.userID("billing_manager", false)
-	approvers, _ := m.list("approvers")
-	for i, it := range approvers {
-		field := index(m.field("approvers"), i)
-		if it.Kind != yaml.ScalarNode || !isUserRef(strings.TrimSpace(it.Value)) {
-			d.add(it.Line, field, "%q is not a Slack user id (U… or W…, upper-case letters and digits) or an email address", it.Value)
-			continue
-		}
-		f.Approvers = append(f.Approvers, strings.TrimSpace(it.Value))
-	}
+	f.Approvers = d.userIDs(m, "approvers")
+	f.Viewers = d.userIDs(m, "viewers")
 	f.DefaultItem = m.str("default_item", false)
 	f.UnapprovedAlertDays = DefaultUnapprovedAlertDays
 	if v, ok := m.int("unapproved_alert_days"); ok {

@@ -2,9 +2,12 @@ package config
 
 import (
 	"errors"
+	"os"
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/google/go-cmp/cmp"
 )
 
 // edit returns base with one occurrence of old replaced by new; old must
@@ -116,6 +119,8 @@ func TestParseFirmRejects(t *testing.T) {
 		{"channel name instead of id", "C0BILLING", "\"#billing\"", "", 5, "firm.billing_channel", "is not a Slack channel id"},
 		{"lower-case user id", "U0BILLMGR", "u0billmgr", "", 6, "firm.billing_manager", "is not a Slack user id"},
 		{"approver handle", "[U0PARTNER1]", "[U0PARTNER1, \"@bob\"]", "", 7, "firm.approvers[1]", `"@bob" is not a Slack user id`},
+		{"viewer handle", "  approvers: [U0PARTNER1]\n", "  approvers: [U0PARTNER1]\n  viewers: [U0AUDIT1, \"@carol\"]\n", "", 8, "firm.viewers[1]", `"@carol" is not a Slack user id`},
+		{"viewers not a list", "  approvers: [U0PARTNER1]\n", "  approvers: [U0PARTNER1]\n  viewers: U0AUDIT1\n", "", 8, "firm.viewers", "want a list"},
 		{"channel as partner", "    partner: U0PARTNER1\n    manager", "    partner: C0PARTNER1\n    manager", "", 25, "engagements[0].partner", "is not a Slack user id"},
 		{"manager with punctuation", "U0MANAGER1", "U0-MANAGER", "", 26, "engagements[0].manager", "is not a Slack user id"},
 		{"email without @", "ap@acme.example", "ap.acme.example", "", 15, "clients[0].email", "is not an email address"},
@@ -242,5 +247,27 @@ func TestAliases(t *testing.T) {
 	}
 	if got := f.Engagements[1].Rates["Review"]; got != 15000 {
 		t.Errorf("Review rate = %d, want 15000", got)
+	}
+}
+
+func TestParseFirmViewers(t *testing.T) {
+	t.Parallel()
+	data, err := os.ReadFile("testdata/roundtrip.yml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	f, err := ParseFirm("roundtrip.yml", data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff([]string{"U0AUDITOR", "W0READER"}, f.Viewers); diff != "" {
+		t.Errorf("viewers (-want +got):\n%s", diff)
+	}
+	out, err := Export(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(out), "viewers: [U0AUDITOR, W0READER]") {
+		t.Errorf("export lacks the viewers:\n%s", out)
 	}
 }

@@ -21,6 +21,8 @@ import (
 var (
 	userIDPattern    = regexp.MustCompile(`^[UW][A-Z0-9]{2,20}$`)
 	channelIDPattern = regexp.MustCompile(`^[CG][A-Z0-9]{2,20}$`)
+	teamIDPattern    = regexp.MustCompile(`^T[A-Z0-9]{2,20}$`)
+	appIDPattern     = regexp.MustCompile(`^A[A-Z0-9]{2,20}$`)
 	keyPattern       = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]*$`)
 )
 

@@ -137,6 +137,7 @@ func newEnv(ctx context.Context, dir string, firm Firm, clock *clock.Fake, logge
 
 	e.bot, err = bot.NewHTTP(bot.HTTPConfig{
 		SigningSecret: signingSecret,
+		Identity:      bot.Identity{TeamID: slacksandbox.TeamID, AppID: slacksandbox.AppID},
 		Commands:      commands.New(e.wf, clock.Now, logger),
 		Interactions:  interactions.New(e.wf, messenger, logger),
 		Events:        interactions.NewEvents(e.wf, messenger),

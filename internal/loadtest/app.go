@@ -59,6 +59,7 @@ func NewApp(st *store.Store, today func() time.Time, logger *slog.Logger) (*App,
 	var err error
 	a.bot, err = bot.NewHTTP(bot.HTTPConfig{
 		SigningSecret: signingSecret,
+		Identity:      bot.Identity{TeamID: slacksandbox.TeamID, AppID: slacksandbox.AppID},
 		Commands:      a.Commands,
 		Interactions:  interactions.New(a.Workflow, messenger, logger),
 		Events:        interactions.NewEvents(a.Workflow, messenger),
@@ -85,7 +86,7 @@ func (a *App) Command(command, text, user string) *http.Request {
 	return a.signer.SlashCommand(a.url+"/slack/commands", url.Values{
 		"command":      {command},
 		"text":         {text},
-		"team_id":      {"T0LOADTEST"},
+		"team_id":      {slacksandbox.TeamID},
 		"channel_id":   {"C0BILLING"},
 		"user_id":      {user},
 		"user_name":    {"load"},

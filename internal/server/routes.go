@@ -21,7 +21,11 @@ func (s *Server) routes() http.Handler {
 	mux.Handle("GET /oauth/qbo/callback", orHint(s.cfg.QBOCallback, qboOAuthHint))
 	mux.Handle("POST /webhooks/qbo", orHint(s.cfg.QBOWebhook, qboWebhookHint))
 	// The Slack transport routes and checks methods itself.
-	mux.Handle("/slack/", orHint(s.cfg.Slack, slackHint))
+	hint := s.cfg.SlackHint
+	if hint == "" {
+		hint = slackHint
+	}
+	mux.Handle("/slack/", orHint(s.cfg.Slack, hint))
 	return mux
 }
 
@@ -30,6 +34,25 @@ const (
 	qboWebhookHint = "QuickBooks Online webhooks are not configured on this server: set QBO_WEBHOOK_VERIFIER_TOKEN."
 	slackHint      = "Slack HTTP endpoints are not enabled on this server: set SLACK_SIGNING_SECRET (or use Socket Mode with SLACK_APP_TOKEN)."
 )
+
+// SlackHint says why /slack/* is not served, naming the setting that is
+// missing for this configuration: botToken (SLACK_BOT_TOKEN), secret
+// (SLACK_SIGNING_SECRET) and socket (SLACK_APP_TOKEN, Socket Mode) tell
+// which are set.
+func SlackHint(botToken, secret, socket bool) string {
+	const off = "Slack HTTP endpoints are not enabled on this server: "
+	switch {
+	case !botToken && !secret && !socket:
+		return off + "set SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET (or SLACK_BOT_TOKEN and SLACK_APP_TOKEN for Socket Mode)."
+	case !botToken:
+		return off + "SLACK_BOT_TOKEN is not set; set it (the Bot User OAuth Token, xoxb-…)."
+	case socket:
+		return off + "Slack runs in Socket Mode (SLACK_APP_TOKEN is set), so its requests arrive over the WebSocket, not here; unset SLACK_APP_TOKEN and set SLACK_SIGNING_SECRET to use request URLs."
+	case !secret:
+		return off + "SLACK_SIGNING_SECRET is not set; set it (Basic Information → Signing Secret) so Slack's requests can be verified, or set SLACK_APP_TOKEN for Socket Mode."
+	}
+	return slackHint
+}
 
 // orHint returns h, or a handler answering 404 with hint when h is nil.
 func orHint(h http.Handler, hint string) http.Handler {

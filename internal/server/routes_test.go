@@ -88,6 +88,34 @@ func TestUnconfiguredHandlersHint(t *testing.T) {
 	}
 }
 
+// TestSlackHintNamesWhatIsMissing: the 404 under /slack/ says which
+// setting is missing for the configuration at hand, and the server serves
+// the hint it is given.
+func TestSlackHintNamesWhatIsMissing(t *testing.T) {
+	t.Parallel()
+	for _, c := range []struct {
+		name                     string
+		botToken, secret, socket bool
+		want, wantNot            string
+	}{
+		{"nothing set", false, false, false, "set SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET", ""},
+		{"secret without bot token", false, true, false, "SLACK_BOT_TOKEN is not set", "SLACK_SIGNING_SECRET is not"},
+		{"bot token without secret", true, false, false, "SLACK_SIGNING_SECRET is not set", "SLACK_BOT_TOKEN is not"},
+		{"socket mode", true, false, true, "Socket Mode", "SLACK_BOT_TOKEN is not"},
+		{"socket mode with a secret too", true, true, true, "unset SLACK_APP_TOKEN", ""},
+		{"app token without bot token", false, false, true, "SLACK_BOT_TOKEN is not set", ""},
+	} {
+		hint := SlackHint(c.botToken, c.secret, c.socket)
+		if !strings.Contains(hint, c.want) || (c.wantNot != "" && strings.Contains(hint, c.wantNot)) || strings.Contains(hint, "\n") {
+			t.Errorf("%s: hint %q, want it to say %q (and not %q)", c.name, hint, c.want, c.wantNot)
+		}
+		rec := newFixture(t, Config{SlackHint: hint}).do(t, "POST", "/slack/commands", nil)
+		if rec.Code != http.StatusNotFound || rec.Body.String() != hint+"\n" {
+			t.Errorf("%s: got %d %q, want 404 with the hint", c.name, rec.Code, rec.Body.String())
+		}
+	}
+}
+
 func TestReadiness(t *testing.T) {
 	t.Parallel()
 	const secret = "postgres://billbot:hunter2@db"

@@ -34,8 +34,12 @@ type Config struct {
 	Addr string
 	// Slack serves /slack/commands, /slack/interactions and /slack/events;
 	// it receives the request with its full path. Nil (Socket Mode only)
-	// answers 404 with a hint.
+	// answers 404 with SlackHint.
 	Slack http.Handler
+	// SlackHint is the one-line 404 answer under /slack/ when Slack is nil;
+	// build it with SlackHint(...) so it names the missing setting. Empty
+	// gives a generic hint.
+	SlackHint string
 	// QBOConnect, QBOCallback and QBOWebhook serve GET /oauth/qbo/connect,
 	// GET /oauth/qbo/callback and POST /webhooks/qbo. Nil answers 404 with
 	// a hint naming the settings that enable them.

@@ -83,6 +83,7 @@ type method func(s *Server, p params, c *Call) (fields map[string]any, errCode s
 
 var methods = map[string]method{
 	"auth.test":             (*Server).authTest,
+	"bots.info":             (*Server).botsInfo,
 	"users.info":            (*Server).usersInfo,
 	"users.lookupByEmail":   (*Server).usersLookupByEmail,
 	"conversations.open":    (*Server).conversationsOpen,

@@ -77,6 +77,29 @@ func TestAuth(t *testing.T) {
 	}
 }
 
+// TestBotsInfoAndGrid: bots.info tells billbot its app id, as Slack's
+// does (docs.slack.dev/reference/methods/bots.info); auth.test names the
+// Enterprise Grid organisation only when there is one.
+func TestBotsInfoAndGrid(t *testing.T) {
+	t.Parallel()
+	_, api, _ := setup(t, Options{})
+	ctx := context.Background()
+	bot, err := api.GetBotInfoContext(ctx, slack.GetBotInfoParameters{Bot: BotID})
+	if err != nil || bot.AppID != AppID || bot.UserID != BotUserID || bot.ID != BotID {
+		t.Errorf("bots.info = %+v, %v", bot, err)
+	}
+	if _, err := api.GetBotInfoContext(ctx, slack.GetBotInfoParameters{Bot: "B0OTHER"}); slackError(err) != "bot_not_found" {
+		t.Errorf("bots.info of another bot: %v, want bot_not_found", err)
+	}
+	if who, err := api.AuthTestContext(ctx); err != nil || who.EnterpriseID != "" {
+		t.Errorf("auth.test outside Grid: %+v, %v", who, err)
+	}
+	_, grid, _ := setup(t, Options{EnterpriseID: "E0GRID"})
+	if who, err := grid.AuthTestContext(ctx); err != nil || who.EnterpriseID != "E0GRID" || who.TeamID != TeamID {
+		t.Errorf("auth.test in Grid: %+v, %v", who, err)
+	}
+}
+
 func TestMessagesKeepLatestVersion(t *testing.T) {
 	t.Parallel()
 	s, api, _ := setup(t, Options{})
@@ -310,7 +333,7 @@ func TestSignerBuildsWhatSlackSends(t *testing.T) {
 	}
 	req.Body = io.NopCloser(strings.NewReader(string(body)))
 	sc, err := slack.SlashCommandParse(req)
-	if err != nil || sc.Command != "/billing" || sc.Text != "run 2026-02-28" || sc.UserID != "U1" {
+	if err != nil || sc.Command != "/billing" || sc.Text != "run 2026-02-28" || sc.UserID != "U1" || sc.TeamID != TeamID || sc.APIAppID != AppID {
 		t.Errorf("SlashCommandParse = %+v %v", sc, err)
 	}
 

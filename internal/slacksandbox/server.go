@@ -32,6 +32,9 @@ type Options struct {
 	// seeded with FaultSeed so that a run can be repeated exactly.
 	FaultRate float64
 	FaultSeed uint64
+	// EnterpriseID, when set, makes the workspace part of an Enterprise
+	// Grid organisation: auth.test then reports it.
+	EnterpriseID string
 }
 
 // Identity of the sandbox workspace and its bot user.
@@ -40,6 +43,9 @@ const (
 	TeamID       = "T0SANDBOX"
 	BotUserID    = "U0BILLBOT"
 	BotID        = "B0BILLBOT"
+	// AppID is billbot's app in the sandbox: bots.info reports it for
+	// BotID, and the Signer puts it in api_app_id.
+	AppID = "A0BILLBOT"
 )
 
 // Server is a running Slack sandbox. All methods are safe for concurrent use.

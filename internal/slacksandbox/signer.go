@@ -52,8 +52,17 @@ func (s Signer) Request(target, contentType string, body []byte) *http.Request {
 
 // SlashCommand builds a slash command request with the given form fields
 // (command, text, user_id, channel_id, response_url, trigger_id, ...; the
-// field list is in VENDORS.md §1.3 and docs.slack.dev/interactivity/implementing-slash-commands).
+// field list is in docs.slack.dev/interactivity/implementing-slash-commands).
+// Slack always sends team_id and api_app_id: when fields lack them they
+// are the sandbox workspace's and app's.
 func (s Signer) SlashCommand(target string, fields url.Values) *http.Request {
+	fields = cloneValues(fields)
+	if fields.Get("team_id") == "" {
+		fields.Set("team_id", TeamID)
+	}
+	if fields.Get("api_app_id") == "" {
+		fields.Set("api_app_id", AppID)
+	}
 	return s.Request(target, "application/x-www-form-urlencoded", []byte(fields.Encode()))
 }
 
@@ -66,6 +75,9 @@ type BlockAction struct {
 	ViewID                   string
 	ActionID, BlockID, Value string
 	ResponseURL, TriggerID   string
+	// AppID is api_app_id, default AppID; EnterpriseID is the Grid
+	// organisation, default none.
+	AppID, EnterpriseID string
 }
 
 // BlockAction builds the interaction request for a button click; the JSON
@@ -76,7 +88,7 @@ func (s Signer) BlockAction(target string, a BlockAction) *http.Request {
 		"type":       "block_actions",
 		"team":       map[string]any{"id": a.TeamID, "domain": "sandbox"},
 		"user":       map[string]any{"id": a.UserID, "username": a.UserName, "name": a.UserName, "team_id": a.TeamID},
-		"api_app_id": "A0BILLBOT",
+		"api_app_id": orDefault(a.AppID, AppID),
 		"token":      "legacy-verification-token",
 		"trigger_id": a.TriggerID,
 		"actions": []any{map[string]any{
@@ -88,6 +100,9 @@ func (s Signer) BlockAction(target string, a BlockAction) *http.Request {
 	}
 	if a.ResponseURL != "" {
 		p["response_url"] = a.ResponseURL
+	}
+	if a.EnterpriseID != "" {
+		p["enterprise"] = map[string]any{"id": a.EnterpriseID, "name": "Grid"}
 	}
 	if a.ViewID != "" {
 		p["container"] = map[string]any{"type": "view", "view_id": a.ViewID}
@@ -115,6 +130,8 @@ type ViewSubmission struct {
 	TriggerID                string
 	// Values by block id, then action id.
 	Values map[string]map[string]Input
+	// AppID and EnterpriseID are as in BlockAction.
+	AppID, EnterpriseID string
 }
 
 // ViewSubmission builds the interaction request for a modal submit; the
@@ -133,7 +150,7 @@ func (s Signer) ViewSubmission(target string, v ViewSubmission) *http.Request {
 		"type":       "view_submission",
 		"team":       map[string]any{"id": v.TeamID, "domain": "sandbox"},
 		"user":       map[string]any{"id": v.UserID, "username": v.UserName, "name": v.UserName, "team_id": v.TeamID},
-		"api_app_id": "A0BILLBOT",
+		"api_app_id": orDefault(v.AppID, AppID),
 		"token":      "legacy-verification-token",
 		"trigger_id": v.TriggerID,
 		"view": map[string]any{
@@ -145,6 +162,9 @@ func (s Signer) ViewSubmission(target string, v ViewSubmission) *http.Request {
 		},
 		"response_urls":         []any{},
 		"is_enterprise_install": false,
+	}
+	if v.EnterpriseID != "" {
+		p["enterprise"] = map[string]any{"id": v.EnterpriseID, "name": "Grid"}
 	}
 	return s.payload(target, p)
 }
@@ -180,4 +200,19 @@ func (s Signer) payload(target string, p map[string]any) *http.Request {
 // deliveries are JSON, docs.slack.dev/apis/events-api).
 func (s Signer) Event(target string, body []byte) *http.Request {
 	return s.Request(target, "application/json", body)
+}
+
+func orDefault(v, def string) string {
+	if v == "" {
+		return def
+	}
+	return v
+}
+
+func cloneValues(v url.Values) url.Values {
+	out := make(url.Values, len(v))
+	for k, vs := range v {
+		out[k] = append([]string(nil), vs...)
+	}
+	return out
 }

@@ -26,12 +26,33 @@ func DMChannel(userID string) string {
 	return "D" + strings.TrimPrefix(userID, "U")
 }
 
-// authTest: docs.slack.dev/reference/methods/auth.test.
+// authTest: docs.slack.dev/reference/methods/auth.test. enterprise_id is
+// there only when the workspace is part of an Enterprise Grid organisation.
 func (s *Server) authTest(params, *Call) (map[string]any, string) {
-	return map[string]any{
+	out := map[string]any{
 		"url": "https://sandbox.slack.com/", "team": "Sandbox", "user": "billbot",
 		"team_id": TeamID, "user_id": BotUserID, "bot_id": BotID,
-	}, ""
+	}
+	if s.opts.EnterpriseID != "" {
+		out["enterprise_id"] = s.opts.EnterpriseID
+	}
+	return out, ""
+}
+
+// botsInfo: docs.slack.dev/reference/methods/bots.info. Only billbot's own
+// bot is known; any other id is bot_not_found. app_id is what tells an app
+// its own id ("Use the app_id field to identify whether a bot belongs to
+// your Slack app").
+func (s *Server) botsInfo(p params, c *Call) (map[string]any, string) {
+	c.User = p.str("bot")
+	if c.User != BotID {
+		return nil, "bot_not_found"
+	}
+	return map[string]any{"bot": map[string]any{
+		"id": BotID, "deleted": false, "name": "billbot", "updated": 1700000000,
+		"app_id": AppID, "user_id": BotUserID,
+		"icons": map[string]any{"image_36": "https://sandbox.slack.com/36.png", "image_48": "https://sandbox.slack.com/48.png", "image_72": "https://sandbox.slack.com/72.png"},
+	}}, ""
 }
 
 // usersInfo: docs.slack.dev/reference/methods/users.info (user_not_found).
