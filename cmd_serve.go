@@ -122,8 +122,15 @@ func (c *cli) serve(ctx context.Context) error {
 
 // webhookSink refreshes the invoices an Intuit webhook names, and polls
 // changes for payments (a Payment names its invoices only when re-read).
-func webhookSink(wf *workflow.Workflow, log *slog.Logger) func(context.Context, []qbo.Event) {
-	return func(ctx context.Context, events []qbo.Event) {
+func webhookSink(wf *workflow.Workflow, log *slog.Logger) qbo.WebhookSink {
+	return func(ctx context.Context, d qbo.Delivery) error {
+		go refreshFromWebhook(context.WithoutCancel(ctx), wf, log, d.Events)
+		return nil
+	}
+}
+
+func refreshFromWebhook(ctx context.Context, wf *workflow.Workflow, log *slog.Logger, events []qbo.Event) {
+	{
 		var ids []string
 		payments := false
 		for _, ev := range events {
