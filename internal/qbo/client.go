@@ -111,7 +111,9 @@ func (c *Client) setLimits(l Limits) {
 	c.sem = make(chan struct{}, l.MaxConcurrent)
 	c.limiter = rate.NewLimiter(rate.Every(l.Per/time.Duration(l.Requests)), 1)
 	c.batchLim = rate.NewLimiter(rate.Every(l.Per/time.Duration(l.BatchRequests)), 1)
-	c.bgLim = rate.NewLimiter(rate.Every(l.Per/time.Duration(l.BackgroundRequests)), 1)
+	// A burst of a fifth of the share lets a quiet period's refreshes catch up
+	// at once; bgSem still keeps at most one in the shared queue.
+	c.bgLim = rate.NewLimiter(rate.Every(l.Per/time.Duration(l.BackgroundRequests)), max(1, l.BackgroundRequests/5))
 	c.bgSem = make(chan struct{}, 1)
 }
 
