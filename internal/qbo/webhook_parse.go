@@ -29,8 +29,8 @@ type legacyEntity struct {
 	LastUpdated string `json:"lastUpdated"`
 }
 
-// cloudEvent is one element of the CloudEvents array (VENDORS §2.10,
-// blogs.a.intuit.com/2025/11/12/upcoming-change-to-webhooks-payload-structure).
+// cloudEvent is one element of the CloudEvents array
+// (blogs.a.intuit.com/2025/11/12/upcoming-change-to-webhooks-payload-structure).
 type cloudEvent struct {
 	SpecVersion     string `json:"specversion"`
 	ID              string `json:"id"`

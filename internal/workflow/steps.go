@@ -24,13 +24,16 @@ const escalationEventType = "billbot_escalation"
 // keeps two runs from acting at once; a failed effect releases it, so the
 // next run tries again; a run that dies after the effect leaves an
 // unconfirmed claim that the next run after stepLease takes again. A
-// retry, either way, knows an earlier attempt may have had its effect. Each
-// effect is idempotent, so that retry does nothing twice: the reminder's
-// QBO send carries a requestid derived from the invoice and the step, which
-// QBO answers by replaying the first send (developer.intuit.com
-// .../develop/rest-api-features#idempotency, VENDORS §2.5); an escalation DM
-// carries Slack message metadata naming the invoice, step and manager, and
-// a retry looks for it before posting (as drafts do, see postDraft).
+// retry, either way, knows an earlier attempt may have had its effect.
+// Each effect is idempotent, so that retry does nothing twice:
+//   - the reminder's QBO send carries a requestid derived from the invoice
+//     and the step, which QBO answers by replaying the first send (Intuit
+//     developer blog, "Request ID update for QuickBooks Online
+//     integration", blogs.intuit.com/2015/04/06/15346);
+//   - an escalation DM carries Slack message metadata naming the invoice,
+//     step and manager (docs.slack.dev/messaging/message-metadata), and a
+//     retry looks for it in the manager's DM channel before posting, as
+//     drafts do (see postDraft).
 
 // runStep claims step, runs effect and confirms it, or releases the claim
 // when effect fails. retry tells effect that an earlier attempt may have
