@@ -5,7 +5,6 @@ import (
 	"errors"
 	"flag"
 	"fmt"
-	"log/slog"
 	"time"
 
 	"golang.org/x/sync/errgroup"
@@ -107,7 +106,11 @@ func (c *cli) serve(ctx context.Context) error {
 		}
 		cfg.QBOConnect, cfg.QBOCallback = flow.ConnectHandler(), flow.CallbackHandler()
 		if c.env.QBOWebhookVerifierToken.IsSet() {
-			cfg.QBOWebhook = qbo.WebhookHandler(c.env.QBOWebhookVerifierToken.Reveal(), c.env.QBORealmID, webhookSink(wf, log), log)
+			// Deliveries are queued in the store before the 200; one worker
+			// refreshes what they name.
+			hooks := wf.NewWebhookQueue()
+			cfg.QBOWebhook = qbo.WebhookHandler(c.env.QBOWebhookVerifierToken.Reveal(), c.env.QBORealmID, hooks.Take, log)
+			g.Go(func() error { return hooks.Run(gctx) })
 		}
 	}
 
@@ -134,33 +137,6 @@ func (c *cli) serve(ctx context.Context) error {
 		return nil
 	}
 	return err
-}
-
-// webhookSink refreshes the invoices an Intuit webhook names, and polls
-// changes for payments (a Payment names its invoices only when re-read).
-func webhookSink(wf *workflow.Workflow, log *slog.Logger) func(context.Context, []qbo.Event) {
-	return func(ctx context.Context, events []qbo.Event) {
-		var ids []string
-		payments := false
-		for _, ev := range events {
-			switch ev.Entity {
-			case "Invoice":
-				ids = append(ids, ev.ID)
-			case "Payment":
-				payments = true
-			}
-		}
-		if len(ids) > 0 {
-			if _, _, err := wf.RefreshInvoices(ctx, ids); err != nil {
-				log.Warn("webhook: refresh invoices", "error", err)
-			}
-		}
-		if payments {
-			if _, _, err := wf.RefreshPayments(ctx); err != nil {
-				log.Warn("webhook: refresh payments", "error", err)
-			}
-		}
-	}
 }
 
 // scheduler builds the job scheduler from the firm's schedules; nil (and a

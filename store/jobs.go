@@ -96,17 +96,6 @@ func (s *Store) Runs(ctx context.Context, job string, limit int) ([]JobRun, erro
 	return out, nil
 }
 
-// ClaimStep claims a collection step (e.g. "reminder_25") of an invoice.
-// It reports true to exactly one caller, ever: the one that must act.
-func (s *Store) ClaimStep(ctx context.Context, invoiceID int64, step string, now time.Time) (bool, error) {
-	n, err := s.exec(ctx, `INSERT INTO collection_steps (invoice_id, step, claimed_at) VALUES (?, ?, ?)
-		ON CONFLICT (invoice_id, step) DO NOTHING`, invoiceID, step, s.ts(now))
-	if err != nil {
-		return false, fmt.Errorf("store: claim step %s of invoice %d: %w", step, invoiceID, err)
-	}
-	return n == 1, nil
-}
-
 // ClaimOnce claims an idempotency key (a Slack event id, a webhook's
 // notification id). It reports true to exactly one caller, ever.
 func (s *Store) ClaimOnce(ctx context.Context, key string, now time.Time) (bool, error) {

@@ -85,11 +85,39 @@ func TestOnceOnlyEffects(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if won := concurrently(t, 20, func() (bool, error) { return s.ClaimStep(ctx, inv.ID, "reminder_25", t0) }); won != 1 {
+		claim := func(step string, at time.Time) (bool, error) {
+			c, err := s.ClaimStep(ctx, inv.ID, step, at, time.Hour)
+			return c != store.StepTaken, err
+		}
+		if won := concurrently(t, 20, func() (bool, error) { return claim("reminder_25", t0) }); won != 1 {
 			t.Errorf("ClaimStep won %d times, want 1", won)
 		}
-		if ok, err := s.ClaimStep(ctx, inv.ID, "escalation_35", t0); !ok || err != nil {
+		if ok, err := claim("escalation_35", t0); !ok || err != nil {
 			t.Errorf("another step = %v, %v; want claimed", ok, err)
+		}
+		// Unconfirmed: the claim is held for its lease, then taken again by
+		// one of many.
+		if ok, _ := claim("reminder_25", t0.Add(59*time.Minute)); ok {
+			t.Error("an unconfirmed step was claimed again within its lease")
+		}
+		if won := concurrently(t, 20, func() (bool, error) { return claim("reminder_25", t0.Add(61*time.Minute)) }); won != 1 {
+			t.Errorf("expired claim won %d times, want 1", won)
+		}
+		if c, _ := s.ClaimStep(ctx, inv.ID, "escalation_35", t0.Add(2*time.Hour), time.Hour); c != store.StepRetry {
+			t.Errorf("expired claim = %v, want StepRetry", c)
+		}
+		// Confirmed: never again. Released: at once.
+		if err := s.ConfirmStep(ctx, inv.ID, "reminder_25", t0); err != nil {
+			t.Fatal(err)
+		}
+		if ok, _ := claim("reminder_25", t0.Add(48*time.Hour)); ok {
+			t.Error("a confirmed step was claimed again")
+		}
+		if err := s.ReleaseStep(ctx, inv.ID, "escalation_35"); err != nil {
+			t.Fatal(err)
+		}
+		if c, _ := s.ClaimStep(ctx, inv.ID, "escalation_35", t0.Add(2*time.Hour), time.Hour); c != store.StepRetry {
+			t.Errorf("released step = %v, want StepRetry (the effect may have happened in part)", c)
 		}
 		if won := concurrently(t, 20, func() (bool, error) { return s.ClaimOnce(ctx, "slack:Ev0123", t0) }); won != 1 {
 			t.Errorf("ClaimOnce won %d times, want 1", won)

@@ -152,9 +152,9 @@ func newEnv(ctx context.Context, dir string, firm Firm, clock *clock.Fake, logge
 	}
 	mux := http.NewServeMux()
 	mux.Handle("/slack/", e.bot.Handler())
-	mux.Handle("POST /webhooks/qbo", qbo.WebhookHandler(qboVerifier, qboRealm, func(ctx context.Context, events []qbo.Event) {
+	mux.Handle("POST /webhooks/qbo", qbo.WebhookHandler(qboVerifier, qboRealm, func(ctx context.Context, d qbo.Delivery) error {
 		var ids []string
-		for _, ev := range events {
+		for _, ev := range d.Events {
 			if ev.Entity == "Invoice" {
 				ids = append(ids, ev.ID)
 			}
@@ -166,6 +166,7 @@ func newEnv(ctx context.Context, dir string, firm Firm, clock *clock.Fake, logge
 			logger.Warn("webhook refresh", "error", err)
 		}
 		e.hooks <- struct{}{}
+		return nil
 	}, logger))
 	e.srv = httptest.NewServer(mux)
 	e.signer = slacksandbox.Signer{Secret: signingSecret, Now: clock.Now}

@@ -56,6 +56,8 @@ type Client struct {
 	sem      chan struct{}
 	limiter  *rate.Limiter
 	batchLim *rate.Limiter
+	bgLim    *rate.Limiter // background calls' share (see Background)
+	bgSem    chan struct{}
 
 	maxAttempts   int
 	staleAttempts int
@@ -109,6 +111,10 @@ func (c *Client) setLimits(l Limits) {
 	c.sem = make(chan struct{}, l.MaxConcurrent)
 	c.limiter = rate.NewLimiter(rate.Every(l.Per/time.Duration(l.Requests)), 1)
 	c.batchLim = rate.NewLimiter(rate.Every(l.Per/time.Duration(l.BatchRequests)), 1)
+	// A burst of a fifth of the share lets a quiet period's refreshes catch up
+	// at once; bgSem still keeps at most one in the shared queue.
+	c.bgLim = rate.NewLimiter(rate.Every(l.Per/time.Duration(l.BackgroundRequests)), max(1, l.BackgroundRequests/5))
+	c.bgSem = make(chan struct{}, 1)
 }
 
 // RealmID returns the company id the client works on.
@@ -224,6 +230,13 @@ func (c *Client) retryPolicy(cl call, err error, attempt int) (time.Duration, bo
 // send performs one attempt under the client-side throttles and returns the
 // full 2xx body. Errors are *Fault, *RateLimitError or transport errors.
 func (c *Client) send(ctx context.Context, cl call) ([]byte, string, error) {
+	if isBackground(ctx) {
+		release, err := c.admitBackground(ctx)
+		if err != nil {
+			return nil, "", err
+		}
+		defer release()
+	}
 	if cl.batch {
 		if err := c.batchLim.Wait(ctx); err != nil {
 			return nil, "", err

@@ -10,17 +10,20 @@ import (
 // per realm, 10 concurrent requests per realm and app, and 40 batch requests
 // per minute (developer.intuit.com/app/developer/qbo/docs/learn/limits-and-throttles,
 // VENDORS §2.7–2.8). Per is the window the counts refer to (one minute;
-// tests and benchmarks scale it down).
+// tests and benchmarks scale it down). BackgroundRequests is the share of
+// Requests that background calls (see Background) may use: 100 of the 500
+// by default, leaving the rest to people waiting on Slack.
 type Limits struct {
-	MaxConcurrent int
-	Requests      int
-	BatchRequests int
-	Per           time.Duration
+	MaxConcurrent      int
+	Requests           int
+	BatchRequests      int
+	BackgroundRequests int
+	Per                time.Duration
 }
 
 // DefaultLimits returns QBO's documented limits.
 func DefaultLimits() Limits {
-	return Limits{MaxConcurrent: 10, Requests: 500, BatchRequests: 40, Per: time.Minute}
+	return Limits{MaxConcurrent: 10, Requests: 500, BatchRequests: 40, BackgroundRequests: 100, Per: time.Minute}
 }
 
 // Option configures a Client.
@@ -53,6 +56,12 @@ func WithLimits(l Limits) Option {
 		}
 		if l.BatchRequests > 0 {
 			d.BatchRequests = l.BatchRequests
+		}
+		switch {
+		case l.BackgroundRequests > 0:
+			d.BackgroundRequests = l.BackgroundRequests
+		case l.Requests > 0:
+			d.BackgroundRequests = max(1, l.Requests/5)
 		}
 		if l.Per > 0 {
 			d.Per = l.Per

@@ -122,7 +122,7 @@ func TestSandboxWebhooks(t *testing.T) {
 	cust, items := seed(srv)
 	c := sandboxClient(t, srv, 5*time.Second)
 	got := make(chan []Event, 4)
-	recv := httptest.NewServer(WebhookHandler("verifier-1", srv.RealmID(), func(_ context.Context, e []Event) { got <- e }, nil))
+	recv := httptest.NewServer(WebhookHandler("verifier-1", srv.RealmID(), func(_ context.Context, d Delivery) error { got <- d.Events; return nil }, nil))
 	t.Cleanup(recv.Close)
 
 	for _, format := range []string{qbosandbox.FormatLegacy, qbosandbox.FormatCloudEvents} {

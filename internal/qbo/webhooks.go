@@ -1,14 +1,12 @@
 package qbo
 
 import (
-	"bytes"
 	"context"
 	"crypto/hmac"
 	"crypto/sha256"
 	"encoding/base64"
-	"encoding/json"
+	"encoding/hex"
 	"errors"
-	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
@@ -25,6 +23,10 @@ const maxWebhookBody = 1 << 20
 
 // Event is one entity change from a webhook, in either payload format.
 type Event struct {
+	// Key identifies the change across redeliveries: the CloudEvent id,
+	// or for the legacy format realm, entity, id, operation and
+	// lastUpdated.
+	Key       string
 	RealmID   string
 	Entity    string // "Invoice", "Payment", ...
 	ID        string
@@ -55,131 +57,30 @@ func VerifyWebhook(body []byte, signatureB64, verifierToken string) bool {
 	return hmac.Equal(got, m.Sum(nil))
 }
 
-// legacyPayload is {"eventNotifications":[{"realmId","dataChangeEvent":{"entities":[...]}}]}.
-type legacyPayload struct {
-	EventNotifications []struct {
-		RealmID         string `json:"realmId"`
-		DataChangeEvent struct {
-			Entities []struct {
-				Name        string    `json:"name"`
-				ID          string    `json:"id"`
-				Operation   string    `json:"operation"`
-				LastUpdated time.Time `json:"lastUpdated"`
-			} `json:"entities"`
-		} `json:"dataChangeEvent"`
-	} `json:"eventNotifications"`
+// Delivery is one verified webhook POST.
+type Delivery struct {
+	// ID is the hex SHA-256 of the body: the same delivery posted again
+	// has the same ID.
+	ID string
+	// Events are the delivery's events for the configured realm, without
+	// the malformed or unknown ones.
+	Events []Event
 }
 
-// cloudEvent is one element of the CloudEvents array (VENDORS §2.10,
-// blogs.a.intuit.com/2025/11/12/upcoming-change-to-webhooks-payload-structure).
-type cloudEvent struct {
-	SpecVersion     string    `json:"specversion"`
-	ID              string    `json:"id"`
-	Type            string    `json:"type"` // qbo.invoice.updated.v1
-	Time            time.Time `json:"time"`
-	IntuitEntityID  string    `json:"intuitentityid"`
-	IntuitAccountID string    `json:"intuitaccountid"`
-}
-
-// ParseWebhook decodes a delivery in the legacy eventNotifications object
-// format or the CloudEvents array format into events.
-func ParseWebhook(body []byte) ([]Event, error) {
-	trimmed := bytes.TrimSpace(body)
-	if len(trimmed) == 0 {
-		return nil, errors.New("qbo: webhook: empty body")
-	}
-	var out []Event
-	switch trimmed[0] {
-	case '{':
-		var p legacyPayload
-		if err := json.Unmarshal(trimmed, &p); err != nil {
-			return nil, fmt.Errorf("qbo: webhook: decode legacy payload: %w", err)
-		}
-		for _, n := range p.EventNotifications {
-			for _, e := range n.DataChangeEvent.Entities {
-				out = append(out, Event{RealmID: n.RealmID, Entity: e.Name, ID: e.ID, Operation: e.Operation, At: e.LastUpdated})
-			}
-		}
-	case '[':
-		var evs []cloudEvent
-		if err := json.Unmarshal(trimmed, &evs); err != nil {
-			return nil, fmt.Errorf("qbo: webhook: decode cloudevents: %w", err)
-		}
-		for _, e := range evs {
-			entity, op, err := splitCloudType(e.Type)
-			if err != nil {
-				return nil, err
-			}
-			out = append(out, Event{RealmID: e.IntuitAccountID, Entity: entity, ID: e.IntuitEntityID, Operation: op, At: e.Time})
-		}
-	default:
-		return nil, errors.New("qbo: webhook: body is neither a JSON object nor an array")
-	}
-	return out, nil
-}
-
-// splitCloudType maps "qbo.invoice.updated.v1" to ("Invoice", "Update"), the
-// names the legacy format uses.
-func splitCloudType(t string) (string, string, error) {
-	parts := strings.Split(t, ".")
-	if len(parts) < 3 || parts[0] != "qbo" {
-		return "", "", fmt.Errorf("qbo: webhook: unknown event type %q", t)
-	}
-	return entityName(parts[1]), operationName(parts[2]), nil
-}
-
-func entityName(s string) string {
-	switch strings.ToLower(s) {
-	case "invoice":
-		return "Invoice"
-	case "payment":
-		return "Payment"
-	case "customer":
-		return "Customer"
-	case "item":
-		return "Item"
-	case "creditmemo":
-		return "CreditMemo"
-	case "salesreceipt":
-		return "SalesReceipt"
-	case "estimate":
-		return "Estimate"
-	case "billpayment":
-		return "BillPayment"
-	case "journalentry":
-		return "JournalEntry"
-	}
-	if s == "" {
-		return s
-	}
-	return strings.ToUpper(s[:1]) + s[1:]
-}
-
-func operationName(s string) string {
-	switch strings.ToLower(s) {
-	case "created":
-		return "Create"
-	case "updated":
-		return "Update"
-	case "deleted":
-		return "Delete"
-	case "merged":
-		return "Merge"
-	case "voided":
-		return "Void"
-	case "emailed":
-		return "Emailed"
-	}
-	return s
-}
+// WebhookSink takes a delivery in: it should only record the work (a
+// durable queue) and return at once. An error answers 503, which Intuit
+// retries.
+type WebhookSink func(ctx context.Context, d Delivery) error
 
 // WebhookHandler serves POST /webhooks/qbo. It reads at most 1 MiB (413
 // beyond), answers 401 and does nothing when the signature is missing or
-// wrong, keeps only events for realmID (all when empty), answers 200 at
-// once, and then calls sink in its own goroutine with its own deadline:
-// Intuit wants a reply within 3 s and processing done asynchronously
-// (VENDORS §2.10).
-func WebhookHandler(verifier, realmID string, sink func(ctx context.Context, events []Event), logger *slog.Logger) http.Handler {
+// wrong, skips (and logs) events that are malformed or of an unknown type,
+// keeps only events for realmID (all when empty), hands the rest to sink
+// and answers 200. Intuit wants a 200 within 3 s and the processing done
+// asynchronously from a queue
+// (developer.intuit.com/app/developer/qbo/docs/develop/webhooks/best-practices):
+// sink enqueues, a worker refreshes.
+func WebhookHandler(verifier, realmID string, sink WebhookSink, logger *slog.Logger) http.Handler {
 	if logger == nil {
 		logger = slog.New(slog.DiscardHandler)
 	}
@@ -203,11 +104,18 @@ func WebhookHandler(verifier, realmID string, sink func(ctx context.Context, eve
 			http.Error(w, "invalid signature", http.StatusUnauthorized)
 			return
 		}
-		events, err := ParseWebhook(body)
+		events, skipped, err := ParseWebhook(body)
 		if err != nil {
 			logger.LogAttrs(r.Context(), slog.LevelWarn, "qbo webhook not understood", slog.String("error", err.Error()))
 			http.Error(w, "malformed payload", http.StatusBadRequest)
 			return
+		}
+		for _, s := range skipped {
+			level := slog.LevelWarn
+			if errors.Is(s, ErrUnknownEventType) {
+				level = slog.LevelInfo
+			}
+			logger.LogAttrs(r.Context(), level, "qbo webhook event skipped", slog.String("reason", s.Error()))
 		}
 		kept := events[:0]
 		for _, e := range events {
@@ -215,14 +123,14 @@ func WebhookHandler(verifier, realmID string, sink func(ctx context.Context, eve
 				kept = append(kept, e)
 			}
 		}
-		w.WriteHeader(http.StatusOK)
-		if len(kept) == 0 || sink == nil {
-			return
+		if len(kept) > 0 && sink != nil {
+			sum := sha256.Sum256(body)
+			if err := sink(r.Context(), Delivery{ID: hex.EncodeToString(sum[:]), Events: kept}); err != nil {
+				logger.LogAttrs(r.Context(), slog.LevelError, "qbo webhook not queued", slog.String("error", err.Error()))
+				http.Error(w, "cannot take the delivery now", http.StatusServiceUnavailable)
+				return
+			}
 		}
-		go func() {
-			ctx, cancel := context.WithTimeout(context.WithoutCancel(r.Context()), 2*time.Minute)
-			defer cancel()
-			sink(ctx, kept)
-		}()
+		w.WriteHeader(http.StatusOK)
 	})
 }

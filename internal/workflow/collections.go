@@ -9,7 +9,6 @@ import (
 
 	"billbot/internal/billing"
 	"billbot/internal/money"
-	"billbot/internal/slackui"
 	"billbot/store"
 )
 
@@ -28,8 +27,8 @@ const cursorQBOChanges = "qbo:cdc"
 // Collect refreshes payment status from QBO, then sends each due reminder
 // (day 25 by default: QBO emails the invoice again) and each due escalation
 // (day 35: a DM to the engagement manager with the client's whole
-// outstanding balance). A step happens at most once per invoice — the store
-// claims it under a unique key first — and never once the invoice is paid,
+// outstanding balance). A step happens once per invoice, at least once and
+// without duplicates (see steps.go), and never once the invoice is paid,
 // held, voided or disputed.
 func (w *Workflow) Collect(ctx context.Context) (CollectReport, error) {
 	var rep CollectReport
@@ -141,66 +140,6 @@ func (w *Workflow) collectionFlags(ctx context.Context, invoiceID int64) (collec
 	return f, nil
 }
 
-// remind has QBO email the invoice again. The QBO send carries a requestid
-// derived from the invoice and the day, so a crash between the send and
-// the claim cannot email the client twice; the claim keeps later runs from
-// trying at all.
-func (w *Workflow) remind(ctx context.Context, firm *Firm, inv store.Invoice, day int) (bool, error) {
-	step := fmt.Sprintf("reminder:%d", day)
-	if !w.qboReady(ctx) {
-		return false, nil
-	}
-	claimed, err := w.store.ClaimStep(ctx, inv.ID, step, w.now())
-	if err != nil || !claimed {
-		return false, err
-	}
-	client, _ := firm.Client(inv.Client)
-	if _, err := w.qbo.Send(ctx, inv.QBOID, client.Email, step+":"+inv.Key); err != nil {
-		return false, fmt.Errorf("reminder for invoice %s: %w", inv.Key, err)
-	}
-	now := w.now()
-	_, err = w.store.UpdateInvoice(ctx, inv.ID, "billbot", "reminder_sent", func(i *store.Invoice) error {
-		i.LastRemindedAt = now
-		return nil
-	})
-	return true, err
-}
-
-// escalate DMs the engagement manager about an invoice unpaid for days
-// days, once per step.
-func (w *Workflow) escalate(ctx context.Context, firm *Firm, inv store.Invoice, step string, days int, clientBalance outstandingBalance) (bool, error) {
-	if w.slack == nil {
-		return false, nil
-	}
-	claimed, err := w.store.ClaimStep(ctx, inv.ID, step, w.now())
-	if err != nil || !claimed {
-		return false, err
-	}
-	managers := inv.Managers
-	if len(managers) == 0 && firm.File.BillingManager != "" {
-		managers = []string{firm.File.BillingManager}
-	}
-	var errs []error
-	for _, m := range managers {
-		esc := slackui.Escalation{
-			InvoiceID: inv.ID, Client: inv.Client, DocNumber: inv.DocNumber, ManagerID: m,
-			Currency: inv.Currency, AmountDue: inv.Balance, ClientOutstanding: clientBalance.amount,
-			ClientOpenInvoices: clientBalance.count, DaysOutstanding: days, DueDate: inv.DueDate,
-		}
-		if w.qboReady(ctx) && inv.QBOID != "" {
-			esc.QBOURL = w.qbo.InvoiceURL(inv.QBOID)
-		}
-		text, blocks := slackui.EscalationDM(esc)
-		if _, _, err := w.slack.DM(ctx, m, text, blocks); err != nil {
-			errs = append(errs, fmt.Errorf("escalation DM for invoice %s to %s: %w", inv.Key, m, err))
-		}
-	}
-	if err := errors.Join(errs...); err != nil {
-		return false, err
-	}
-	return true, w.store.Audit(ctx, store.AuditEvent{At: w.now(), Actor: "billbot", Action: "escalated", SubjectType: "invoice", SubjectID: strconv.FormatInt(inv.ID, 10)})
-}
-
 // RefreshPayments reads what changed in QBO since the last poll (change data
 // capture) and records balances, email status and payment. It is the poll
 // half of payment tracking; webhooks call RefreshInvoices for the other.
@@ -231,13 +170,9 @@ func (w *Workflow) RefreshInvoices(ctx context.Context, qboIDs []string) (refres
 	if !w.qboReady(ctx) {
 		return 0, 0, nil
 	}
-	var remotes []Remote
-	for _, id := range qboIDs {
-		r, err := w.qbo.Invoice(ctx, id)
-		if err != nil {
-			return 0, 0, fmt.Errorf("read QBO invoice %s: %w", id, err)
-		}
-		remotes = append(remotes, r)
+	remotes, err := w.readInvoices(ctx, qboIDs)
+	if err != nil {
+		return 0, 0, err
 	}
 	return w.applyRemote(ctx, remotes)
 }

@@ -315,10 +315,19 @@ func (s *Server) sendInvoice(id, to string) result {
 		return validation("2020", "Required param missing, need to supply the required value for the API", "Required parameter BillEmail is missing in the request", "BillEmail")
 	}
 	now := s.opts.Now()
+	s.emailed[id]++
 	rec.doc["EmailStatus"] = raw("EmailSent")
 	rec.doc["DeliveryInfo"] = raw(map[string]string{"DeliveryType": "Email", "DeliveryTime": now.Format("2006-01-02T15:04:05-07:00")})
 	s.bumpSync(rec)
 	rec.updated = s.stamp(rec.doc, false)
 	s.logChange("Invoice", id, "Emailed", rec.updated)
 	return result{status: http.StatusOK, body: map[string]any{"Invoice": rec.doc}}
+}
+
+// Emailed returns how many times the invoice was emailed: sends executed,
+// not requestid replays.
+func (s *Server) Emailed(invoiceID string) int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.emailed[invoiceID]
 }

@@ -102,6 +102,7 @@ type Server struct {
 	delivered int
 	calls     map[string]int
 	byRID     map[string]int
+	emailed   map[string]int // invoice id → emails sent (replays excluded)
 	inflight  int
 	win       []time.Time
 	batchWin  []time.Time
@@ -163,6 +164,7 @@ func New(opts Options) *Server {
 		replays: map[string]stored{},
 		calls:   map[string]int{},
 		byRID:   map[string]int{},
+		emailed: map[string]int{},
 	}
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET "+AuthorizePath, s.authorize)
