@@ -85,23 +85,25 @@ type Server struct {
 	opts Options
 	ts   *httptest.Server
 
-	mu        sync.Mutex
-	rng       *rand.Rand
-	forced    []string
-	codes     map[string]bool
-	access    map[string]time.Time
-	refresh   map[string]int // token → remaining uses; -1 = current
-	ent       map[string]*table
-	nextID    int
-	docNumber int
-	replays   map[string]stored
-	changes   []change
-	delivered int
-	calls     map[string]int
-	byRID     map[string]int
-	inflight  int
-	win       []time.Time
-	batchWin  []time.Time
+	mu            sync.Mutex
+	rng           *rand.Rand
+	forced        []string
+	codes         map[string]bool
+	access        map[string]time.Time
+	refresh       map[string]int // token → remaining uses; -1 = current
+	refreshes     int
+	invalidGrants int
+	ent           map[string]*table
+	nextID        int
+	docNumber     int
+	replays       map[string]stored
+	changes       []change
+	delivered     int
+	calls         map[string]int
+	byRID         map[string]int
+	inflight      int
+	win           []time.Time
+	batchWin      []time.Time
 }
 
 type stored struct {
