@@ -67,10 +67,11 @@ func CheckToken(ctx context.Context, ts TokenStore, h *TokenHealth, now time.Tim
 	if err != nil {
 		return err
 	}
-	return checkLoaded(tok, h, now)
+	return CheckLoaded(tok, h, now)
 }
 
-func checkLoaded(tok *oauth2.Token, h *TokenHealth, now time.Time) error {
+// CheckLoaded is CheckToken for a token already loaded.
+func CheckLoaded(tok *oauth2.Token, h *TokenHealth, now time.Time) error {
 	if exp := RefreshTokenExpiry(tok, now); !exp.IsZero() && !now.Before(exp) {
 		return fmt.Errorf("expired %s: %w", exp.UTC().Format(time.RFC3339), ErrRefreshExpired)
 	}
