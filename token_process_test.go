@@ -91,7 +91,7 @@ func paymentWebhook(t *testing.T, base string) int {
 }
 
 // TestTokenSharedAcrossProcesses runs two `billbot serve` processes and,
-// beside them, `billbot doctor` and `billbot jobs run collections` over and
+// beside them, `billbot doctor` and `billbot draft --dry-run` over and
 // over, all on one Postgres, while the QuickBooks sandbox's access tokens
 // expire every second and every refresh rotates the refresh token (a
 // superseded one is refused with invalid_grant). For a bounded while every
@@ -161,7 +161,7 @@ func TestTokenSharedAcrossProcesses(t *testing.T) {
 	stop := time.Now().Add(runFor)
 	var wg sync.WaitGroup
 	var cliRuns, hooks atomic.Int64
-	for _, args := range [][]string{{"doctor"}, {"jobs", "run", "collections"}} {
+	for _, args := range [][]string{{"doctor"}, {"draft", "--dry-run"}} {
 		wg.Go(func() {
 			for time.Now().Before(stop) && !t.Failed() {
 				if err := cli(args...); err != nil {
