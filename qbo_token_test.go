@@ -72,7 +72,11 @@ func TestReadyzWhenQBOTokenUnusable(t *testing.T) {
 	if status := paymentWebhook(t, w.base); status != http.StatusOK {
 		t.Fatalf("webhook: HTTP %d", status)
 	}
-	w.eventually("serve refreshed the bootstrap token", func() (bool, error) { return w.qbo.Refreshes() == 1, nil })
+	// The webhook's work is done when the change-data-capture cursor moves.
+	w.eventually("serve read QuickBooks with a refreshed token", func() (bool, error) {
+		c, err := w.store.Cursor(t.Context(), "qbo:cdc")
+		return c != "" && w.qbo.Refreshes() == 1, err
+	})
 	calls := w.qbo.TotalCalls()
 	for range 3 {
 		if code, body := readyz(); code != http.StatusOK {

@@ -130,7 +130,7 @@ func (s *PersistingTokenSource) usable(tok *oauth2.Token, life time.Duration) bo
 	if tok.Expiry.IsZero() {
 		return true
 	}
-	margin := min(10*time.Second, life/4)
+	margin := max(0, min(10*time.Second, life/4))
 	return s.now().Add(margin).Before(tok.Expiry)
 }
 
