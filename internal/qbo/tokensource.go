@@ -152,7 +152,7 @@ func (s *PersistingTokenSource) refresh() (*oauth2.Token, error) {
 			continue
 		}
 		if errors.As(err, &re) || errors.Is(err, errSpent) {
-			if refused == "" {
+			if rt != "" {
 				refused = rt
 			}
 			s.health.refuse(refused, s.now())
@@ -201,6 +201,11 @@ func (s *PersistingTokenSource) refreshLocked() (*oauth2.Token, string, error) {
 		tok, err := s.cfg.TokenSource(ctx, &oauth2.Token{RefreshToken: tried}).Token()
 		if err != nil {
 			return nil, "", err
+		}
+		if tok.RefreshToken == tried {
+			// Intuit kept the refresh token (it changes about once a day):
+			// it is still the current one, not spent.
+			s.spent = s.spent[:len(s.spent)-1]
 		}
 		tok = stamp(tok, s.now())
 		s.pending, s.over, out = tok, stored.RefreshToken, tok

@@ -3,6 +3,9 @@ package qbo
 import (
 	"context"
 	"errors"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -141,4 +144,35 @@ func TestTokenSourceRetriesInvalidGrantWithStoredToken(t *testing.T) {
 			t.Errorf("%d refreshes, want 1 (the other party's)", srv.Refreshes())
 		}
 	})
+}
+
+// TestTokenSourceKeepsUnrotatedRefreshToken: Intuit returns the same
+// refresh token for about a day; a refresh token that came back unchanged
+// is still current and refreshes again at the next expiry.
+func TestTokenSourceKeepsUnrotatedRefreshToken(t *testing.T) {
+	t.Parallel()
+	var refreshes atomic.Int64
+	tokenEndpoint := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if err := r.ParseForm(); err != nil || r.PostForm.Get("refresh_token") != "rt-same" {
+			w.WriteHeader(http.StatusBadRequest)
+			fmt.Fprint(w, `{"error":"invalid_grant"}`)
+			return
+		}
+		n := refreshes.Add(1)
+		w.Header().Set("Content-Type", "application/json")
+		fmt.Fprintf(w, `{"access_token":"at-%d","refresh_token":"rt-same","token_type":"bearer","expires_in":3600}`, n)
+	}))
+	t.Cleanup(tokenEndpoint.Close)
+	clk := &fakeClock{}
+	clk.ns.Store(time.Now().UnixNano())
+	cfg := NewOAuthConfig("id", "secret", "https://billbot.example/cb", "", tokenEndpoint.URL)
+	ts := &memTokens{tok: &oauth2.Token{RefreshToken: "rt-same", Expiry: time.Unix(1, 0)}, realm: "42"}
+	src := NewPersistingTokenSource(t.Context(), cfg, ts, ts.tok, "42", nil, withNow(clk.Now))
+	for i := 1; i <= 3; i++ {
+		tok, err := src.Token()
+		if err != nil || tok.AccessToken != fmt.Sprintf("at-%d", i) {
+			t.Fatalf("refresh %d: %v, %v", i, tok, err)
+		}
+		clk.Advance(2 * time.Hour)
+	}
 }
