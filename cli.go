@@ -12,6 +12,7 @@ import (
 	"strings"
 
 	"billbot/internal/config"
+	"billbot/internal/qbo"
 	"billbot/jobs"
 	"billbot/store"
 )
@@ -61,6 +62,9 @@ type cli struct {
 	logger *slog.Logger
 	st     *store.Store
 	local  jobs.LocalLocker // this process's locks on the embedded database
+	// qboHealth is what this process's QuickBooks token sources last saw,
+	// for /readyz and doctor.
+	qboHealth qbo.TokenHealth
 }
 
 func (c *cli) commands() []command {

@@ -56,8 +56,11 @@ func doctorCommand() command {
 				}
 			}
 			if c.env.EncryptionKey.IsSet() {
-				_, err := c.secretBox()
-				report("secrets", err, "BILLBOT_ENCRYPTION_KEY is a valid 32-byte key")
+				box, err := c.secretBox()
+				if err == nil {
+					err = checkKey(ctx, st, box)
+				}
+				report("secrets", err, "BILLBOT_ENCRYPTION_KEY is a valid 32-byte key and opens the stored secrets")
 			} else {
 				skip("secrets", "BILLBOT_ENCRYPTION_KEY not set (needed once QuickBooks is connected)")
 			}
@@ -125,7 +128,15 @@ func (c *cli) doctorQBO(ctx context.Context, s *store.Store, report func(string,
 		report("quickbooks", fmt.Errorf("not connected: run 'billbot qbo connect' and open the link it prints (or set QBO_REFRESH_TOKEN and QBO_REALM_ID)"), "")
 		return
 	}
+	if err := qbo.CheckLoaded(tok, &c.qboHealth, c.now()); err != nil {
+		report("quickbooks", qboTokenProblem(err), "")
+		return
+	}
 	info, err := client.GetCompanyInfo(ctx)
+	if errors.Is(err, qbo.ErrRefreshRefused) {
+		report("quickbooks", qboTokenProblem(err), "")
+		return
+	}
 	if err != nil {
 		report("quickbooks", fmt.Errorf("company %s: %w (reconnect with a 'billbot qbo connect' link if the refresh token was revoked or expired)", client.RealmID(), err), "")
 		return
@@ -136,4 +147,16 @@ func (c *cli) doctorQBO(ctx context.Context, s *store.Store, report func(string,
 		when = fmt.Sprintf("%s (%d days)", exp.Format("2006-01-02"), int(time.Until(exp).Hours()/24))
 	}
 	report("quickbooks", nil, fmt.Sprintf("company %s (realm %s); refresh token expires %s, renewed on use", info.CompanyName, client.RealmID(), when))
+}
+
+// qboTokenProblem says in one line why the stored QuickBooks token cannot
+// be used and what to do.
+func qboTokenProblem(err error) error {
+	switch {
+	case errors.Is(err, qbo.ErrRefreshRefused):
+		return errors.New("Intuit refused the stored refresh token (invalid_grant): the connection was revoked, or the token expired or was superseded; reconnect with 'billbot qbo connect'")
+	case errors.Is(err, qbo.ErrRefreshExpired):
+		return errors.New("the stored refresh token has expired: reconnect with 'billbot qbo connect'")
+	}
+	return err
 }

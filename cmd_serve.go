@@ -14,6 +14,7 @@ import (
 	"billbot/interactions"
 	"billbot/internal/metrics"
 	"billbot/internal/qbo"
+	"billbot/internal/secrets"
 	"billbot/internal/server"
 	"billbot/internal/workflow"
 	"billbot/jobs"
@@ -42,6 +43,13 @@ func (c *cli) serve(ctx context.Context) error {
 	if _, err := st.Migrate(ctx); err != nil {
 		return fmt.Errorf("migrate: %w", err)
 	}
+	var qboTokens *qbo.EncryptedTokenStore
+	if c.env.QBOClientID != "" {
+		// A wrong BILLBOT_ENCRYPTION_KEY stops here, before anything is written.
+		if qboTokens, err = c.qboTokenStore(ctx, st); err != nil {
+			return err
+		}
+	}
 	if err := c.importConfigFile(ctx, st); err != nil {
 		return err
 	}
@@ -53,6 +61,9 @@ func (c *cli) serve(ctx context.Context) error {
 	cfg := server.Config{Addr: c.env.ListenAddr, Logger: log, Metrics: reg, Ready: func(ctx context.Context) error {
 		if err := st.Ping(ctx); err != nil {
 			return &server.NotReadyError{Reason: "database unreachable", Err: err}
+		}
+		if qboTokens != nil {
+			return c.qboReady(ctx, qboTokens)
 		}
 		return nil
 	}}
@@ -95,11 +106,8 @@ func (c *cli) serve(ctx context.Context) error {
 		log.Warn("slack: SLACK_BOT_TOKEN is not set; drafts are stored but not posted")
 	}
 
-	if c.env.QBOClientID != "" {
-		ts, err := c.qboTokenStore(ctx, st)
-		if err != nil {
-			return err
-		}
+	if qboTokens != nil {
+		ts := qboTokens
 		flow, err := c.qboConnectFlow(st, ts, wf)
 		if err != nil {
 			return err
@@ -137,6 +145,27 @@ func (c *cli) serve(ctx context.Context) error {
 		return nil
 	}
 	return err
+}
+
+// qboReady fails readiness when QuickBooks is connected but its token cannot
+// be used: it does not decrypt, its refresh token has expired, or Intuit
+// refused it (as this process's token sources last saw). It reads the
+// store only: no call to Intuit per probe. Not connected yet is ready (the
+// connect flow is served here).
+func (c *cli) qboReady(ctx context.Context, ts *qbo.EncryptedTokenStore) error {
+	err := qbo.CheckToken(ctx, ts, &c.qboHealth, c.now())
+	switch {
+	case err == nil, errors.Is(err, qbo.ErrNoToken):
+		return nil
+	case errors.Is(err, secrets.ErrOpen):
+		return &server.NotReadyError{Reason: "QuickBooks token cannot be decrypted with BILLBOT_ENCRYPTION_KEY", Err: err}
+	case errors.Is(err, qbo.ErrRefreshExpired):
+		return &server.NotReadyError{Reason: "QuickBooks refresh token expired: reconnect with 'billbot qbo connect'", Err: err}
+	case errors.Is(err, qbo.ErrRefreshRefused):
+		return &server.NotReadyError{Reason: "QuickBooks refused the refresh token (invalid_grant): reconnect with 'billbot qbo connect'", Err: err}
+	default:
+		return &server.NotReadyError{Reason: "QuickBooks token unreadable", Err: err}
+	}
 }
 
 // scheduler builds the job scheduler from the firm's schedules; nil (and a

@@ -35,6 +35,7 @@ func extraCommands() []command {
 		setupCommand(),
 		qboConnectCommand(),
 		shadowCommand(),
+		secretsRotateKeyCommand(),
 	}
 }
 
@@ -128,30 +129,55 @@ func (c *cli) qboOAuth() *oauth2.Config {
 	return qbo.NewOAuthConfig(c.env.QBOClientID, c.env.QBOClientSecret.Reveal(), c.env.QBORedirectURL, c.env.QBOAuthURL, c.env.QBOTokenURL)
 }
 
+// errWrongKey says BILLBOT_ENCRYPTION_KEY is not the key the stored
+// secrets were sealed with.
+var errWrongKey = errors.New("BILLBOT_ENCRYPTION_KEY is not the key this database's secrets were encrypted with (its fingerprint differs); nothing was changed: set BILLBOT_ENCRYPTION_KEY back to that key, or re-encrypt with 'billbot secrets rotate-key'")
+
+// checkKey binds the database to the encryption key, or refuses a key the
+// stored secrets were not sealed with (store.CheckKey), before anything is
+// read or written with it.
+func checkKey(ctx context.Context, st *store.Store, box *secrets.Box) error {
+	err := st.CheckKey(ctx, box.Fingerprint(), func(name string, ct []byte) bool {
+		_, err := box.Open(ct, name)
+		return err == nil
+	})
+	if errors.Is(err, store.ErrKeyMismatch) {
+		return errWrongKey
+	}
+	return err
+}
+
 // qboTokenStore returns the encrypted token store, seeded from
 // QBO_REFRESH_TOKEN for a headless install that has no stored token yet.
+// The bootstrap token is stored only when none is: a stored token is newer
+// (Intuit rotates refresh tokens), and one that cannot be read stops here
+// rather than being overwritten.
 func (c *cli) qboTokenStore(ctx context.Context, st *store.Store) (*qbo.EncryptedTokenStore, error) {
 	box, err := c.secretBox()
 	if err != nil {
 		return nil, err
 	}
+	if err := checkKey(ctx, st, box); err != nil {
+		return nil, err
+	}
 	ts := qbo.NewEncryptedTokenStore(st, box, qbo.WithNotFound(func(err error) bool { return errors.Is(err, store.ErrNotFound) }))
-	if c.env.QBORefreshToken.IsSet() {
-		// Only an empty store is seeded: a token that fails to load for any
-		// other reason (another key, a database error) is the firm's live
-		// one, and the bootstrap token has long been rotated out.
-		if _, _, err := ts.Load(ctx); err != nil {
-			if !errors.Is(err, qbo.ErrNoToken) {
-				return nil, fmt.Errorf("read the stored QuickBooks token: %w", err)
-			}
-			if c.env.QBORealmID == "" {
-				return nil, fmt.Errorf("QBO_REFRESH_TOKEN is set without QBO_REALM_ID: set the company id too")
-			}
-			tok := &oauth2.Token{RefreshToken: c.env.QBORefreshToken.Reveal(), Expiry: time.Unix(1, 0)}
-			if err := ts.Save(ctx, tok, c.env.QBORealmID); err != nil {
-				return nil, fmt.Errorf("store bootstrap QBO token: %w", err)
-			}
+	if !c.env.QBORefreshToken.IsSet() {
+		return ts, nil
+	}
+	if c.env.QBORealmID == "" {
+		return nil, fmt.Errorf("QBO_REFRESH_TOKEN is set without QBO_REALM_ID: set the company id too")
+	}
+	err = ts.Update(ctx, func(stored *oauth2.Token, realm string) (*oauth2.Token, string, error) {
+		if stored != nil {
+			return nil, "", nil // connected already: the stored token is the current one
 		}
+		return &oauth2.Token{RefreshToken: c.env.QBORefreshToken.Reveal(), Expiry: time.Unix(1, 0)}, c.env.QBORealmID, nil
+	})
+	if errors.Is(err, secrets.ErrOpen) {
+		return nil, fmt.Errorf("the stored QuickBooks token cannot be decrypted with BILLBOT_ENCRYPTION_KEY; nothing was changed: %w", err)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("store bootstrap QBO token: %w", err)
 	}
 	return ts, nil
 }
@@ -203,10 +229,13 @@ func (c *cli) qboClientAt(ctx context.Context, st *store.Store, timeout time.Dur
 	}
 	ts := qbo.NewEncryptedTokenStore(generationSecrets{st: st, gen: gen}, box, qbo.WithNotFound(func(err error) bool { return errors.Is(err, store.ErrNotFound) }))
 	tok, _, err := ts.Load(ctx)
-	if err != nil {
+	if errors.Is(err, qbo.ErrNoToken) {
 		return nil, nil, nil // not connected yet
 	}
-	hc, realm, err := qbo.NewHTTPClient(context.WithoutCancel(ctx), c.qboOAuth(), ts, timeout, c.logger)
+	if err != nil {
+		return nil, nil, fmt.Errorf("QuickBooks token: %w", err)
+	}
+	hc, realm, err := qbo.NewHTTPClient(context.WithoutCancel(ctx), c.qboOAuth(), ts, timeout, c.logger, qbo.WithTokenHealth(&c.qboHealth))
 	if err != nil {
 		return nil, nil, fmt.Errorf("QuickBooks client: %w", err)
 	}
@@ -230,6 +259,12 @@ func (s generationSecrets) Secret(ctx context.Context, name string) ([]byte, err
 
 func (s generationSecrets) PutSecret(ctx context.Context, name string, ct []byte) error {
 	return s.st.PutSecretAtGeneration(ctx, name, ct, s.gen)
+}
+
+// UpdateSecret makes the token source's locked refresh (qbo.SecretUpdater)
+// respect the connection's generation too.
+func (s generationSecrets) UpdateSecret(ctx context.Context, name string, fn func(ct []byte) ([]byte, error)) error {
+	return s.st.UpdateSecretAtGeneration(ctx, name, s.gen, fn)
 }
 
 func printAging(w io.Writer, a billing.Aging, asOf billing.Date) {

@@ -79,12 +79,8 @@ func (s *Store) PutSecretAtGeneration(ctx context.Context, name string, cipherte
 		return fmt.Errorf("store: put secret %q: empty ciphertext", name)
 	}
 	err := s.tx(ctx, func(tx *gorm.DB) error {
-		var cur int64
-		if _, err := scanRow(tx.Raw(`SELECT generation FROM qbo_connection WHERE id = 1`+s.forUpdate()).Row(), &cur); err != nil {
+		if err := s.lockConnectionAt(tx, gen); err != nil {
 			return err
-		}
-		if cur != gen {
-			return fmt.Errorf("connection generation is %d, the token's is %d: %w", cur, gen, ErrConflict)
 		}
 		if err := tx.Exec(`INSERT INTO secrets (name, ciphertext, updated_at) VALUES (?, ?, ?)
 			ON CONFLICT (name) DO UPDATE SET ciphertext = excluded.ciphertext, updated_at = excluded.updated_at`,
@@ -95,6 +91,22 @@ func (s *Store) PutSecretAtGeneration(ctx context.Context, name string, cipherte
 	})
 	if err != nil {
 		return fmt.Errorf("store: put secret %q: %w", name, err)
+	}
+	return nil
+}
+
+// lockConnectionAt takes the QuickBooks connection's row lock inside tx, in
+// the same order as ConnectQBO (connection, then secret), and checks it is
+// still at generation gen (no row yet is generation 0: before the first
+// connection there is no row to lock, and a bootstrap token's refresh racing
+// that first connection is ordered by the secret's row lock alone).
+func (s *Store) lockConnectionAt(tx *gorm.DB, gen int64) error {
+	var cur int64
+	if _, err := scanRow(tx.Raw(`SELECT generation FROM qbo_connection WHERE id = 1`+s.forUpdate()).Row(), &cur); err != nil {
+		return err
+	}
+	if cur != gen {
+		return fmt.Errorf("connection generation is %d, the token's is %d: %w", cur, gen, ErrConflict)
 	}
 	return nil
 }

@@ -50,6 +50,9 @@ func (f *Firm) eachUserRef(fn func(*string)) {
 	for i := range f.Approvers {
 		visit(&f.Approvers[i])
 	}
+	for i := range f.Viewers {
+		visit(&f.Viewers[i])
+	}
 	for i := range f.Staff {
 		visit(&f.Staff[i].Slack)
 	}

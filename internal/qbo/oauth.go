@@ -7,7 +7,6 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
-	"sync"
 	"time"
 
 	"golang.org/x/oauth2"
@@ -108,83 +107,6 @@ func stamp(tok *oauth2.Token, now time.Time) *oauth2.Token {
 	})
 }
 
-// PersistingTokenSource hands out access tokens, refreshing through Intuit
-// when they expire (an oauth2.ReuseTokenSource inside), and saves every new
-// token to the TokenStore at once: Intuit may rotate the refresh token on
-// any refresh and the old one then stops working (VENDORS §2.9), so losing
-// the new one would disconnect the company.
-type PersistingTokenSource struct {
-	ctx     context.Context // long-lived: used by the refresh HTTP calls
-	cfg     *oauth2.Config
-	store   TokenStore
-	realmID string
-	now     func() time.Time
-	logger  *slog.Logger
-
-	mu    sync.Mutex
-	src   oauth2.TokenSource
-	cur   *oauth2.Token // last token handed out
-	saved *oauth2.Token // last token the store accepted
-}
-
-// NewPersistingTokenSource starts from tok (as loaded from the store).
-// ctx must outlive the source; it carries an optional oauth2.HTTPClient.
-func NewPersistingTokenSource(ctx context.Context, cfg *oauth2.Config, store TokenStore, tok *oauth2.Token, realmID string, logger *slog.Logger) *PersistingTokenSource {
-	if logger == nil {
-		logger = slog.New(slog.DiscardHandler)
-	}
-	return &PersistingTokenSource{
-		ctx: ctx, cfg: cfg, store: store, realmID: realmID, now: time.Now, logger: logger,
-		src: cfg.TokenSource(ctx, tok), cur: tok, saved: tok,
-	}
-}
-
-// RealmID returns the company the token belongs to.
-func (s *PersistingTokenSource) RealmID() string { return s.realmID }
-
-// Token returns a valid access token, refreshing and persisting as needed.
-// If saving fails the token is still returned (the call can proceed) and
-// saving is tried again on the next call; the failure is logged.
-func (s *PersistingTokenSource) Token() (*oauth2.Token, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	tok, err := s.src.Token()
-	if err != nil {
-		// A refused refresh (invalid_grant: revoked, expired or rotated
-		// out) needs a person to reconnect; it is not worth retrying.
-		var re *oauth2.RetrieveError
-		if errors.As(err, &re) {
-			return nil, fmt.Errorf("qbo: refresh access token: %w: %w", ErrUnauthorized, err)
-		}
-		return nil, fmt.Errorf("qbo: refresh access token: %w", err)
-	}
-	s.cur = tok
-	if s.saved == nil || tok.AccessToken != s.saved.AccessToken || tok.RefreshToken != s.saved.RefreshToken {
-		st := stamp(tok, s.now())
-		ctx, cancel := context.WithTimeout(context.WithoutCancel(s.ctx), 15*time.Second)
-		defer cancel()
-		if err := s.store.Save(ctx, st, s.realmID); err != nil {
-			s.logger.LogAttrs(ctx, slog.LevelError, "qbo token not saved",
-				slog.String("realm_id", s.realmID), slog.String("error", err.Error()))
-		} else {
-			s.saved = tok
-		}
-	}
-	return tok, nil
-}
-
-// Invalidate forces the next Token call to refresh, unless the access token
-// that failed (accessToken) has already been replaced. It is how a 401 from
-// the API leads to exactly one refresh even when many requests fail at once.
-func (s *PersistingTokenSource) Invalidate(accessToken string) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if s.cur == nil || s.cur.AccessToken != accessToken {
-		return
-	}
-	s.src = s.cfg.TokenSource(s.ctx, &oauth2.Token{RefreshToken: s.cur.RefreshToken})
-}
-
 // authTransport adds the bearer token and, on a 401, forces one refresh and
 // resends the request once (VENDORS §2.4: "401 → refresh and retry once").
 type authTransport struct {
@@ -212,8 +134,7 @@ func (t *authTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	}
 	io.Copy(io.Discard, io.LimitReader(resp.Body, maxErrorBody))
 	resp.Body.Close()
-	t.src.Invalidate(tok.AccessToken)
-	tok2, err := t.src.Token()
+	tok2, err := t.src.replace(tok.AccessToken)
 	if err != nil {
 		return nil, err
 	}
@@ -233,7 +154,7 @@ func (t *authTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 // live as long as the client (it is used for token refreshes). timeout is
 // the per-request limit (QBO itself times out after 120 s); zero means 2
 // minutes.
-func NewHTTPClient(ctx context.Context, cfg *oauth2.Config, store TokenStore, timeout time.Duration, logger *slog.Logger) (*http.Client, string, error) {
+func NewHTTPClient(ctx context.Context, cfg *oauth2.Config, store TokenStore, timeout time.Duration, logger *slog.Logger, opts ...SourceOption) (*http.Client, string, error) {
 	tok, realmID, err := store.Load(ctx)
 	if err != nil {
 		return nil, "", fmt.Errorf("qbo: load token: %w", err)
@@ -248,6 +169,6 @@ func NewHTTPClient(ctx context.Context, cfg *oauth2.Config, store TokenStore, ti
 	if hc, ok := ctx.Value(oauth2.HTTPClient).(*http.Client); ok && hc.Transport != nil {
 		base = hc.Transport
 	}
-	src := NewPersistingTokenSource(ctx, cfg, store, tok, realmID, logger)
+	src := NewPersistingTokenSource(ctx, cfg, store, tok, realmID, logger, opts...)
 	return &http.Client{Transport: &authTransport{src: src, base: base}, Timeout: timeout}, realmID, nil
 }

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"sync"
 	"time"
 
 	"golang.org/x/oauth2"
@@ -22,6 +23,15 @@ type SecretStore interface {
 	Secret(ctx context.Context, name string) ([]byte, error)
 }
 
+// SecretUpdater is the optional part of a SecretStore that reads and
+// replaces a secret under a lock every process sharing the store respects
+// (store.Store.UpdateSecret: a row lock on Postgres, the write lock on
+// SQLite). fn gets the stored ciphertext (nil when unset) and returns the
+// replacement, or nil to leave it.
+type SecretUpdater interface {
+	UpdateSecret(ctx context.Context, name string, fn func(ct []byte) ([]byte, error)) error
+}
+
 // DefaultTokenSecretName is the secret name the QBO token is stored under.
 const DefaultTokenSecretName = "qbo/oauth_token"
 
@@ -33,6 +43,7 @@ type EncryptedTokenStore struct {
 	box      *secrets.Box
 	name     string
 	notFound func(error) bool
+	mu       sync.Mutex // stands in for SecretUpdater's lock when the SecretStore has none
 }
 
 // TokenStoreOption configures an EncryptedTokenStore.
@@ -73,7 +84,8 @@ type storedToken struct {
 }
 
 // Load opens the stored token. Nothing stored gives an error wrapping
-// ErrNoToken.
+// ErrNoToken; a token that does not open (wrong key, tampered) an error
+// wrapping secrets.ErrOpen.
 func (s *EncryptedTokenStore) Load(ctx context.Context) (*oauth2.Token, string, error) {
 	ct, err := s.secrets.Secret(ctx, s.name)
 	if err != nil {
@@ -82,6 +94,10 @@ func (s *EncryptedTokenStore) Load(ctx context.Context) (*oauth2.Token, string, 
 		}
 		return nil, "", fmt.Errorf("qbo: load %s: %w", s.name, err)
 	}
+	return s.open(ct)
+}
+
+func (s *EncryptedTokenStore) open(ct []byte) (*oauth2.Token, string, error) {
 	pt, err := s.box.Open(ct, s.name)
 	if err != nil {
 		return nil, "", fmt.Errorf("qbo: open %s: %w", s.name, err)
@@ -97,21 +113,71 @@ func (s *EncryptedTokenStore) Load(ctx context.Context) (*oauth2.Token, string, 
 	return tok, st.RealmID, nil
 }
 
-// Save seals and stores tok with its realm id.
-func (s *EncryptedTokenStore) Save(ctx context.Context, tok *oauth2.Token, realmID string) error {
+func (s *EncryptedTokenStore) seal(tok *oauth2.Token, realmID string) ([]byte, error) {
 	st := storedToken{
 		AccessToken: tok.AccessToken, TokenType: tok.TokenType, RefreshToken: tok.RefreshToken,
 		Expiry: tok.Expiry, RefreshExpiry: RefreshTokenExpiry(tok, time.Now()), RealmID: realmID,
 	}
 	pt, err := json.Marshal(st)
 	if err != nil {
-		return fmt.Errorf("qbo: encode token: %w", err)
+		return nil, fmt.Errorf("qbo: encode token: %w", err)
 	}
 	ct, err := s.box.Seal(pt, s.name)
 	if err != nil {
-		return fmt.Errorf("qbo: seal token: %w", err)
+		return nil, fmt.Errorf("qbo: seal token: %w", err)
+	}
+	return ct, nil
+}
+
+// Save seals and stores tok with its realm id.
+func (s *EncryptedTokenStore) Save(ctx context.Context, tok *oauth2.Token, realmID string) error {
+	ct, err := s.seal(tok, realmID)
+	if err != nil {
+		return err
 	}
 	if err := s.secrets.PutSecret(ctx, s.name, ct); err != nil {
+		return fmt.Errorf("qbo: store %s: %w", s.name, err)
+	}
+	return nil
+}
+
+// Update implements LockingTokenStore: fn gets the stored token (nil and
+// "" when none is stored) under the SecretStore's lock, and what it returns
+// is sealed and stored before the lock is released (nil: nothing changes).
+// A token that does not open stops before fn runs. Without a SecretUpdater
+// the lock is this store's own, so it serialises this process only.
+func (s *EncryptedTokenStore) Update(ctx context.Context, fn func(tok *oauth2.Token, realmID string) (*oauth2.Token, string, error)) error {
+	apply := func(ct []byte) ([]byte, error) {
+		var (
+			tok   *oauth2.Token
+			realm string
+			err   error
+		)
+		if ct != nil {
+			if tok, realm, err = s.open(ct); err != nil {
+				return nil, err
+			}
+		}
+		next, nextRealm, err := fn(tok, realm)
+		if err != nil || next == nil {
+			return nil, err
+		}
+		return s.seal(next, nextRealm)
+	}
+	if u, ok := s.secrets.(SecretUpdater); ok {
+		return u.UpdateSecret(ctx, s.name, apply)
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	ct, err := s.secrets.Secret(ctx, s.name)
+	if err != nil && !s.notFound(err) {
+		return fmt.Errorf("qbo: load %s: %w", s.name, err)
+	}
+	next, err := apply(ct)
+	if err != nil || next == nil {
+		return err
+	}
+	if err := s.secrets.PutSecret(ctx, s.name, next); err != nil {
 		return fmt.Errorf("qbo: store %s: %w", s.name, err)
 	}
 	return nil

@@ -7,8 +7,11 @@ package secrets
 import (
 	"crypto/aes"
 	"crypto/cipher"
+	"crypto/hmac"
 	"crypto/rand"
+	"crypto/sha256"
 	"encoding/base64"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"strings"
@@ -29,7 +32,12 @@ var ErrOpen = errors.New("secrets: cannot open sealed value (wrong key, wrong na
 // concurrent use.
 type Box struct {
 	aead cipher.AEAD
+	fp   string
 }
+
+// fingerprintLabel is the message whose HMAC under the key identifies the
+// key. Changing it changes every fingerprint: keep the version suffix.
+const fingerprintLabel = "billbot key fingerprint v1"
 
 // NewBox builds a Box from the base64 (standard or URL alphabet, padded or
 // not) text of a 32-byte key.
@@ -46,8 +54,16 @@ func NewBox(keyB64 string) (*Box, error) {
 	if err != nil {
 		return nil, fmt.Errorf("secrets: init gcm: %w", err)
 	}
-	return &Box{aead: aead}, nil
+	mac := hmac.New(sha256.New, key)
+	mac.Write([]byte(fingerprintLabel))
+	return &Box{aead: aead, fp: hex.EncodeToString(mac.Sum(nil))}, nil
 }
+
+// Fingerprint identifies the key without revealing it: the hex of
+// HMAC-SHA256(key, "billbot key fingerprint v1"). Stored beside the
+// secrets, it tells a wrong key from tampered data before anything is
+// written.
+func (b *Box) Fingerprint() string { return b.fp }
 
 func decodeKey(s string) ([]byte, error) {
 	for _, enc := range []*base64.Encoding{

@@ -108,3 +108,21 @@ func TestSealOpen(t *testing.T) {
 		})
 	}
 }
+
+func TestFingerprint(t *testing.T) {
+	t.Parallel()
+	keyA := bytes.Repeat([]byte{7}, KeySize)
+	a1, _ := NewBox(base64.StdEncoding.EncodeToString(keyA))
+	a2, _ := NewBox(base64.RawURLEncoding.EncodeToString(keyA))
+	b, _ := NewBox(base64.StdEncoding.EncodeToString(bytes.Repeat([]byte{8}, KeySize)))
+	if a1.Fingerprint() == "" || a1.Fingerprint() != a2.Fingerprint() {
+		t.Errorf("same key, different fingerprints: %q %q", a1.Fingerprint(), a2.Fingerprint())
+	}
+	if a1.Fingerprint() == b.Fingerprint() {
+		t.Error("different keys share a fingerprint")
+	}
+	// HMAC-SHA256(key, label), never the key or a plain hash of it.
+	if strings.Contains(a1.Fingerprint(), base64.StdEncoding.EncodeToString(keyA)) || len(a1.Fingerprint()) != 64 {
+		t.Errorf("fingerprint %q", a1.Fingerprint())
+	}
+}

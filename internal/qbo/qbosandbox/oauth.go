@@ -44,9 +44,18 @@ func (s *Server) authorize(w http.ResponseWriter, r *http.Request) {
 }
 
 // token is the token endpoint: authorization_code and refresh_token grants
-// with HTTP Basic client authentication (VENDORS §2.9). Every refresh
-// rotates the refresh token; the old one keeps working for RefreshGrace
-// more uses.
+// with HTTP Basic client authentication (VENDORS §2.9).
+//
+// Refresh tokens: Intuit's FAQ says to get a new access token "using the
+// latest refresh_token returned to you from the previous request", that the
+// refresh token value changes (about every 24 hours) and that only the
+// latest one is to be kept
+// (https://developer.intuit.com/app/developer/qbo/docs/develop/authentication-and-authorization/faq).
+// The sandbox is the strict reading of that: every refresh rotates the
+// refresh token and the superseded one is refused with invalid_grant at
+// once (after RefreshGrace more uses, 0 by default), so a client that
+// refreshes twice with one token, or keeps a stale copy, fails here as it
+// may against Intuit. Every invalid_grant is counted (InvalidGrants).
 func (s *Server) token(w http.ResponseWriter, r *http.Request) {
 	id, secret, ok := r.BasicAuth()
 	if !ok || subtle.ConstantTimeCompare([]byte(id), []byte(s.opts.ClientID)) != 1 ||
@@ -66,6 +75,7 @@ func (s *Server) token(w http.ResponseWriter, r *http.Request) {
 		code := r.PostForm.Get("code")
 		cr, ok := s.codes[code]
 		if !ok {
+			s.invalidGrants++
 			oauthError(w, http.StatusBadRequest, "invalid_grant")
 			return
 		}
@@ -78,9 +88,11 @@ func (s *Server) token(w http.ResponseWriter, r *http.Request) {
 		}
 		left, ok := s.refresh[rt]
 		if !ok || left == 0 {
+			s.invalidGrants++
 			oauthError(w, http.StatusBadRequest, "invalid_grant")
 			return
 		}
+		s.refreshes++
 		if left > 0 {
 			s.refresh[rt] = left - 1
 		} else {
@@ -136,6 +148,31 @@ func (s *Server) ExpireAccessTokens() {
 	defer s.mu.Unlock()
 	for k := range s.access {
 		delete(s.access, k)
+	}
+}
+
+// InvalidGrants returns how many token requests were refused with
+// invalid_grant (a spent, superseded or unknown refresh token or code).
+func (s *Server) InvalidGrants() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.invalidGrants
+}
+
+// Refreshes returns how many refresh_token grants succeeded.
+func (s *Server) Refreshes() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.refreshes
+}
+
+// RevokeRefreshTokens makes every refresh token handed out so far invalid,
+// as a disconnect in QuickBooks or a revoke in the developer portal does.
+func (s *Server) RevokeRefreshTokens() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for k := range s.refresh {
+		s.refresh[k] = 0
 	}
 }
 

@@ -85,27 +85,29 @@ type Server struct {
 	opts Options
 	ts   *httptest.Server
 
-	mu        sync.Mutex
-	rng       *rand.Rand
-	forced    []string
-	codes     map[string]string // authorization code → realm
-	realmOf   map[string]string // token of another company → its realm
-	others    map[string]string // other companies' realm → name
-	authRealm string            // realm the authorize page grants; "" = the sandbox's
-	access    map[string]time.Time
-	refresh   map[string]int // token → remaining uses; -1 = current
-	ent       map[string]*table
-	nextID    int
-	docNumber int
-	replays   map[string]stored
-	changes   []change
-	delivered int
-	calls     map[string]int
-	byRID     map[string]int
-	emailed   map[string]int // invoice id → emails sent (replays excluded)
-	inflight  int
-	win       []time.Time
-	batchWin  []time.Time
+	mu            sync.Mutex
+	rng           *rand.Rand
+	forced        []string
+	codes         map[string]string // authorization code → realm
+	realmOf       map[string]string // token of another company → its realm
+	others        map[string]string // other companies' realm → name
+	authRealm     string            // realm the authorize page grants; "" = the sandbox's
+	access        map[string]time.Time
+	refresh       map[string]int // token → remaining uses; -1 = current
+	refreshes     int
+	invalidGrants int
+	ent           map[string]*table
+	nextID        int
+	docNumber     int
+	replays       map[string]stored
+	changes       []change
+	delivered     int
+	calls         map[string]int
+	byRID         map[string]int
+	emailed       map[string]int // invoice id → emails sent (replays excluded)
+	inflight      int
+	win           []time.Time
+	batchWin      []time.Time
 }
 
 type stored struct {
