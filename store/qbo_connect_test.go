@@ -69,6 +69,26 @@ func TestConnectQBOBumpsGenerationAndGuardsOldTokens(t *testing.T) {
 		if ct, _ := s.Secret(ctx, "tok"); !bytes.Equal(ct, []byte("first")) {
 			t.Fatalf("secret = %q after a stale put, want the connected token", ct)
 		}
+		// The token source's locked refresh is held to the generation too: a
+		// refresh by a client built before the reconnect neither runs nor
+		// writes.
+		called := false
+		err = s.UpdateSecretAtGeneration(ctx, "tok", 0, func([]byte) ([]byte, error) { called = true; return []byte("stale refresh"), nil })
+		if !errors.Is(err, store.ErrConflict) || called {
+			t.Fatalf("stale locked refresh = %v (fn called: %v), want ErrConflict before fn", err, called)
+		}
+		if ct, _ := s.Secret(ctx, "tok"); !bytes.Equal(ct, []byte("first")) {
+			t.Fatalf("secret = %q after a stale locked refresh, want the connected token", ct)
+		}
+		err = s.UpdateSecretAtGeneration(ctx, "tok", 1, func(ct []byte) ([]byte, error) {
+			if !bytes.Equal(ct, []byte("first")) {
+				t.Errorf("locked refresh saw %q, want the connected token", ct)
+			}
+			return []byte("refreshed"), nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
 		if err := s.PutSecretAtGeneration(ctx, "tok", []byte("rotated"), 1); err != nil {
 			t.Fatal(err)
 		}
