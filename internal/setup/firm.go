@@ -62,16 +62,22 @@ func (pl *planner) firm() (*yaml.Node, []string) {
 	} else {
 		ds = append(ds, "firm.default_item: QBO has no active service item; create one (e.g. Services) and name it here")
 	}
-	if staff := pl.staff(); len(staff.Content) > 0 {
+	if staff, missing := pl.staff(); len(staff.Content) > 0 {
 		put(m, "staff", staff)
 		ds = append(ds, "firm.staff: every active Harvest user; levels are unknown: set level where engagements use level_rates; slack is the id found by email, else the email")
+		for _, u := range missing {
+			ds = append(ds, fmt.Sprintf("firm.staff: %s (%s) was not found in Slack by email; give their Slack id or leave slack out", u.Name, u.Email))
+		}
 	}
 	ds = append(ds, "firm.ledger_write (not yet a configuration key): when should drafts be written to QuickBooks, at_draft (as soon as drafted, then approved in Slack) or at_approval (only once a partner approves)?")
 	return m, ds
 }
 
-// staff lists the active Harvest users with their Slack person.
-func (pl *planner) staff() *yaml.Node {
+// staff lists the active Harvest users with their Slack person, and the
+// users Slack was asked about and did not know. Those are written without
+// slack: config import would refuse an address no Slack member has.
+func (pl *planner) staff() (*yaml.Node, []User) {
+	var missing []User
 	out := seq(false)
 	users := slices.Clone(pl.in.Users)
 	slices.SortFunc(users, func(a, b User) int { return cmp.Compare(a.ID, b.ID) })
@@ -88,11 +94,11 @@ func (pl *planner) staff() *yaml.Node {
 		if id, _, ok := pl.slackOf(u.ID); ok {
 			put(m, "slack", str(id))
 		} else if strings.Contains(u.Email, "@") {
-			put(m, "slack", str(u.Email))
+			missing = append(missing, u)
 		}
 		out.Content = append(out.Content, m)
 	}
-	return out
+	return out, missing
 }
 
 // defaultItem picks the QBO item for tasks with no mapping: one named
