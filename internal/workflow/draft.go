@@ -49,7 +49,7 @@ func (w *Workflow) Draft(ctx context.Context, opts DraftOptions) (DraftReport, e
 	if rep.Existing, err = w.countDrafted(ctx, rep.PeriodEnds); err != nil {
 		return rep, err
 	}
-	items, matchProblems, err := w.prepareQBO(ctx, firm, opts.DryRun)
+	items, matchProblems, err := w.prepareQBO(ctx, firm, billing.ModeLive, opts.DryRun)
 	if err != nil {
 		return rep, err
 	}
@@ -144,15 +144,16 @@ func closedCycleEnds(engs []billing.Engagement, today billing.Date) []billing.Da
 	return ends
 }
 
-// prepareQBO matches the live clients to customers (problems name the
-// candidates) and lists items; clients in shadow or off mode are no
-// business of the live ledger and raise nothing. Without QBO the stored
-// mapping stands and items go unchecked.
-func (w *Workflow) prepareQBO(ctx context.Context, firm *Firm, dryRun bool) (map[string]string, []billing.Problem, error) {
+// prepareQBO matches the clients of the run's mode to customers (problems
+// name the candidates) and lists items: a live run matches the live
+// clients, a shadow run the clients it compares; the others are no business
+// of that run and raise nothing. Without QBO the stored mapping stands and
+// items go unchecked.
+func (w *Workflow) prepareQBO(ctx context.Context, firm *Firm, mode billing.Mode, dryRun bool) (map[string]string, []billing.Problem, error) {
 	if !w.qboReady(ctx) {
 		return nil, nil, nil
 	}
-	ids, problems, err := w.qbo.MatchCustomers(ctx, LiveClients(firm.Rules, firm.Clients))
+	ids, problems, err := w.qbo.MatchCustomers(ctx, ClientsIn(mode, firm.Rules, firm.Clients))
 	if err != nil {
 		return nil, nil, fmt.Errorf("match clients to QBO customers: %w", err)
 	}
@@ -265,13 +266,19 @@ func (w *Workflow) freeKey(ctx context.Context, key string) (string, error) {
 // own, else the firm's) is live. billing.Assess leaves the others out by
 // itself; this is for the steps around it (QBO customer matching).
 func LiveClients(f billing.Firm, clients []billing.Client) []billing.Client {
+	return ClientsIn(billing.ModeLive, f, clients)
+}
+
+// ClientsIn returns the clients whose mode (their own, else the firm's) is
+// mode.
+func ClientsIn(mode billing.Mode, f billing.Firm, clients []billing.Client) []billing.Client {
 	out := make([]billing.Client, 0, len(clients))
 	for _, c := range clients {
-		mode := c.Mode
-		if mode == "" {
-			mode = f.Mode
+		m := c.Mode
+		if m == "" {
+			m = f.Mode
 		}
-		if mode.Effective() == billing.ModeLive {
+		if m.Effective() == mode.Effective() {
 			out = append(out, c)
 		}
 	}

@@ -68,7 +68,7 @@ func (w *Workflow) DraftSupplemental(ctx context.Context, exceptionID int64, use
 	if !firm.IsApprover(user, partners) {
 		return store.Invoice{}, userErrorf("Only the engagement's partner or a firm approver can ask for a supplemental invoice.")
 	}
-	items, _, err := w.prepareQBO(ctx, firm, false)
+	items, _, err := w.prepareQBO(ctx, firm, billing.ModeLive, false)
 	if err != nil {
 		return store.Invoice{}, err
 	}
@@ -118,7 +118,7 @@ func (w *Workflow) Detect(ctx context.Context) (opened, resolved int, err error)
 	if err != nil {
 		return 0, 0, err
 	}
-	items, matchProblems, err := w.prepareQBO(ctx, firm, false)
+	items, matchProblems, err := w.prepareQBO(ctx, firm, billing.ModeLive, false)
 	if err != nil {
 		return 0, 0, err
 	}

@@ -74,7 +74,7 @@ func (w *Workflow) Shadow(ctx context.Context, opts ShadowOptions) (ShadowReport
 	if len(rep.PeriodEnds) == 0 {
 		return rep, userErrorf("no engagement has a closed cycle to compare yet")
 	}
-	items, matchProblems, err := w.prepareQBO(ctx, firm, true)
+	items, matchProblems, err := w.prepareQBO(ctx, firm, firm.shadowMode(), true)
 	if err != nil {
 		return rep, err
 	}
