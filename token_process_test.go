@@ -73,9 +73,14 @@ func shortTokenQBO(w *e2eWorld, ttl time.Duration) {
 
 // paymentWebhook is a signed Intuit webhook naming a payment: serve answers
 // it by reading QuickBooks' changes (a QBO call, so a token).
+// paymentWebhooks numbers the payments paymentWebhook names.
+var paymentWebhooks atomic.Int64
+
 func paymentWebhook(t *testing.T, base string) int {
-	body := []byte(fmt.Sprintf(`{"eventNotifications":[{"realmId":%q,"dataChangeEvent":{"entities":[{"name":"Payment","id":"1","operation":"Create","lastUpdated":%q}]}}]}`,
-		e2eQBORealm, time.Now().UTC().Format(time.RFC3339)))
+	// Each call names another payment: serve takes an event once, so a
+	// repeat of the same delivery would (rightly) read nothing.
+	body := []byte(fmt.Sprintf(`{"eventNotifications":[{"realmId":%q,"dataChangeEvent":{"entities":[{"name":"Payment","id":"%d","operation":"Create","lastUpdated":%q}]}}]}`,
+		e2eQBORealm, paymentWebhooks.Add(1), time.Now().UTC().Format(time.RFC3339)))
 	req, err := http.NewRequestWithContext(t.Context(), http.MethodPost, base+"/webhooks/qbo", bytes.NewReader(body))
 	if err != nil {
 		t.Fatal(err)
