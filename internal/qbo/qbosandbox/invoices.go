@@ -313,6 +313,7 @@ func (s *Server) sendInvoice(id, to string) result {
 		return validation("2020", "Required param missing, need to supply the required value for the API", "Required parameter BillEmail is missing in the request", "BillEmail")
 	}
 	now := s.opts.Now()
+	s.emails[id] = append(s.emails[id], be.Address)
 	rec.doc["EmailStatus"] = raw("EmailSent")
 	rec.doc["DeliveryInfo"] = raw(map[string]string{"DeliveryType": "Email", "DeliveryTime": now.Format("2006-01-02T15:04:05-07:00")})
 	s.bumpSync(rec)

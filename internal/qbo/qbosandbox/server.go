@@ -99,6 +99,7 @@ type Server struct {
 	delivered int
 	calls     map[string]int
 	byRID     map[string]int
+	emails    map[string][]string // invoice id → addresses emailed, one per send
 	inflight  int
 	win       []time.Time
 	batchWin  []time.Time
@@ -158,6 +159,7 @@ func New(opts Options) *Server {
 		replays: map[string]stored{},
 		calls:   map[string]int{},
 		byRID:   map[string]int{},
+		emails:  map[string][]string{},
 	}
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET "+AuthorizePath, s.authorize)
