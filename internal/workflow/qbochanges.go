@@ -190,7 +190,9 @@ func (w *Workflow) reconcileWithQBO(ctx context.Context, firm *Firm, inv store.I
 	}
 	edited := inv.Billing()
 	edited.Lines = adoptLines(inv.Lines, want, r.Lines, names)
-	Retotal(&edited)
+	if err := Retotal(&edited); err != nil {
+		return inv, nil, fmt.Errorf("invoice %s as changed in QuickBooks: %w", inv.Key, err)
+	}
 	note := "changed in QuickBooks"
 	if inv, err = w.store.ReplaceLines(ctx, inv.ID, edited.Lines, edited, "quickbooks", note); err != nil {
 		return inv, nil, err
