@@ -196,7 +196,7 @@ func (s *Server) price(rec *record, d doc) (result, bool) {
 				// review of github.com/simstudioai/sim pull 6130); Intuit's
 				// reference does not list the code. billbot and this
 				// sandbox share money.LineAmount (half-up).
-				if want := money.LineAmount(qty, price); want != money.Amount(amt) {
+				if want, err := money.Mul(qty, price); err != nil || want != money.Amount(amt) {
 					return validation("6070", "Amount is not equal to UnitPrice * Qty",
 						"Amount is not equal to UnitPrice * Qty. Supplied value:"+l.Amount.String(), fmt.Sprintf("Line[%d].Amount", i)), false
 				}
