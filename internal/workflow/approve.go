@@ -51,6 +51,7 @@ func (w *Workflow) ApproveVersion(ctx context.Context, invoiceID int64, user, ve
 	if err != nil {
 		return inv, err
 	}
+	var read *Remote // QBO's copy, read and compared just now
 	if inv.State == store.StatePending || inv.State == store.StateFlagged {
 		if version != "" && version != Version(inv) {
 			if err := w.refreshMessage(ctx, firm, inv); err != nil {
@@ -58,7 +59,7 @@ func (w *Workflow) ApproveVersion(ctx context.Context, invoiceID int64, user, ve
 			}
 			return inv, userErrorf("The %s invoice changed after the message you clicked was shown; nothing was sent. The message now shows the current version: review it and approve again.", inv.Client)
 		}
-		if inv, err = w.checkQBOCopy(ctx, firm, inv); err != nil {
+		if inv, read, err = w.checkQBOCopy(ctx, firm, inv); err != nil {
 			return inv, err
 		}
 	}
@@ -80,7 +81,7 @@ func (w *Workflow) ApproveVersion(ctx context.Context, invoiceID int64, user, ve
 		return inv, err
 	}
 	w.failPoint("approve:after_transition")
-	inv, err = w.send(ctx, firm, inv)
+	inv, err = w.send(ctx, firm, inv, read)
 	if rerr := w.refreshMessage(ctx, firm, inv); rerr != nil {
 		w.logger.Warn("refresh draft message", "invoice_id", inv.ID, "error", rerr)
 	}
@@ -89,7 +90,8 @@ func (w *Workflow) ApproveVersion(ctx context.Context, invoiceID int64, user, ve
 
 // send has QBO email an approved invoice and records it as sent. An
 // approved invoice whose send failed stays approved; SendApproved retries.
-func (w *Workflow) send(ctx context.Context, firm *Firm, inv store.Invoice) (store.Invoice, error) {
+// read, when set, is QBO's copy as Approve just read and compared it.
+func (w *Workflow) send(ctx context.Context, firm *Firm, inv store.Invoice, read *Remote) (store.Invoice, error) {
 	if !w.qboReady(ctx) {
 		return inv, errors.New("QuickBooks is not connected: the invoice is approved and will be sent once it is")
 	}
@@ -100,20 +102,25 @@ func (w *Workflow) send(ctx context.Context, firm *Firm, inv store.Invoice) (sto
 	// with the send operation": developer.intuit.com/app/developer/qbo/docs/api/accounting/all-entities/invoice);
 	// sending again would email the client twice, and the send's requestid
 	// is not remembered for a documented time.
-	remote, err := w.qbo.Invoice(ctx, inv.QBOID)
-	if err != nil {
+	var remote Remote
+	var err error
+	if read != nil {
+		remote = *read
+	} else if remote, err = w.qbo.Invoice(ctx, inv.QBOID); err != nil {
 		return inv, fmt.Errorf("read invoice %s back from QBO before sending: %w", inv.Key, err)
 	}
 	if remote.EmailStatus == qbo.EmailSent {
 		w.logger.Info("invoice already emailed by QBO; recording the send", "invoice_id", inv.ID)
 	} else {
-		// Approved, not emailed yet: send only the version approved.
-		cur, changes, err := w.reconcileWithQBO(ctx, firm, inv, remote)
-		if err != nil {
-			return inv, err
-		}
-		if len(changes) > 0 {
-			return cur, changedInQBO(cur)
+		if read == nil {
+			// Approved, not emailed yet: send only the version approved.
+			cur, changes, err := w.reconcileWithQBO(ctx, firm, inv, remote)
+			if err != nil {
+				return inv, err
+			}
+			if len(changes) > 0 {
+				return cur, changedInQBO(cur)
+			}
 		}
 		remote, err = w.qbo.Send(ctx, inv.QBOID, client.Email, "send:"+inv.Key)
 		if err != nil {
@@ -162,7 +169,7 @@ func (w *Workflow) SendApproved(ctx context.Context) (int, error) {
 	sent := 0
 	var errs []error
 	for _, inv := range approved {
-		inv, err := w.send(ctx, firm, inv)
+		inv, err := w.send(ctx, firm, inv, nil)
 		if err != nil {
 			errs = append(errs, err)
 			continue
@@ -226,22 +233,22 @@ func (w *Workflow) Release(ctx context.Context, invoiceID int64, user string) (s
 // checkQBOCopy reads a draft back from QBO before it is approved: when
 // QuickBooks holds other lines or another total than the partner was shown,
 // nothing is approved and the refreshed message asks again.
-func (w *Workflow) checkQBOCopy(ctx context.Context, firm *Firm, inv store.Invoice) (store.Invoice, error) {
+func (w *Workflow) checkQBOCopy(ctx context.Context, firm *Firm, inv store.Invoice) (store.Invoice, *Remote, error) {
 	if inv.QBOID == "" || !w.qboReady(ctx) {
-		return inv, nil
+		return inv, nil, nil
 	}
 	remote, err := w.qbo.Invoice(ctx, inv.QBOID)
 	if err != nil {
-		return inv, fmt.Errorf("read invoice %s back from QBO before approval: %w", inv.Key, err)
+		return inv, nil, fmt.Errorf("read invoice %s back from QBO before approval: %w", inv.Key, err)
 	}
 	cur, changes, err := w.reconcileWithQBO(ctx, firm, inv, remote)
 	if err != nil {
-		return inv, err
+		return inv, nil, err
 	}
 	if len(changes) > 0 {
-		return cur, changedInQBO(cur)
+		return cur, nil, changedInQBO(cur)
 	}
-	return inv, nil
+	return inv, &remote, nil
 }
 
 func changedInQBO(inv store.Invoice) error {
