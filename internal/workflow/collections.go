@@ -269,7 +269,10 @@ func (w *Workflow) applyRemote(ctx context.Context, remotes []Remote) (refreshed
 			}
 			_, changes, err := w.reconcileWithQBO(ctx, firm, inv, r)
 			if err != nil {
-				return refreshed, paid, err
+				// One draft that cannot be compared (an item gone from QBO)
+				// must not stop the refresh of the others; Approve compares
+				// again and refuses to send what it cannot check.
+				w.logger.Warn("compare draft with QBO", "invoice_id", inv.ID, "error", err)
 			}
 			if len(changes) > 0 {
 				refreshed++
