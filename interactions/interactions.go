@@ -81,7 +81,10 @@ func (h *Handler) HandleAction(ctx context.Context, a chat.Action) (chat.Reply, 
 	if !ok {
 		return chat.Reply{}, fmt.Errorf("interactions: unknown action id %q", a.ActionID)
 	}
-	id, err := strconv.ParseInt(strings.TrimSpace(a.Value), 10, 64)
+	// The Approve button's value is "<id>:<version>" (the version the
+	// partner saw); every other button's is the id.
+	idText, _, _ := strings.Cut(strings.TrimSpace(a.Value), ":")
+	id, err := strconv.ParseInt(idText, 10, 64)
 	if err != nil || id <= 0 {
 		return chat.Reply{}, fmt.Errorf("interactions: action %s: bad value %q", a.ActionID, a.Value)
 	}
@@ -114,7 +117,8 @@ func userReply(r chat.Reply, err error) (chat.Reply, error) {
 }
 
 func (h *Handler) approve(ctx context.Context, a chat.Action, id int64) (chat.Reply, error) {
-	inv, err := h.wf.Approve(ctx, id, a.UserID)
+	_, version, _ := strings.Cut(strings.TrimSpace(a.Value), ":")
+	inv, err := h.wf.ApproveVersion(ctx, id, a.UserID, version)
 	if err != nil {
 		return chat.Reply{}, err
 	}

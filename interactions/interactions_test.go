@@ -203,6 +203,7 @@ func TestSubmitEdit(t *testing.T) {
 		{"empty description", partner, values(desc, " "), map[string]string{desc: "needs a description"}},
 		{"due before invoice date", partner, values(slackui.BlockDueDate, "2026-10-01"), map[string]string{slackui.BlockDueDate: "cannot be before"}},
 		{"discount over 100", partner, values(slackui.BlockDiscount, "150"), map[string]string{slackui.BlockDiscount: "between 0 and 100"}},
+		{"hours × rate beyond the bound", partner, values(hours, "99999999.99", rate, "9999999999999999.99"), map[string]string{hours: "the most billbot puts on one line or one invoice"}},
 		{"not an approver", staffer, values(hours, "12"), map[string]string{slackui.BlockMemo: "can edit the Acme Corp invoice"}},
 	}
 	for _, tt := range tests {

@@ -79,6 +79,9 @@ func (x *engine) describe(a *probAcc) (msg, fix string) {
 	case ExRetainerExhausted:
 		return fmt.Sprintf("Retainer %s: %s %s not fit the prepaid block (%s), %s.", k.eng, a.count(), a.v("does", "do"), a.detail, a.span()),
 			fmt.Sprintf("Ask the partner for a new engagement letter or a replenishment block for %s; the held time bills once prepaid hours are available.", k.eng)
+	case ExAmountRange:
+		return fmt.Sprintf("Engagement %s: %s would bill more than %s on one line or one invoice (%d minor units), %s.", k.eng, a.count(), money.MaxAmount.Format(x.in.Firm.HomeCurrency), money.MaxAmount, a.span()),
+			"Correct the hours or the rate in Harvest (or the engagement letter's rate); the time is held until the amount is sane."
 	case ExRetainerThreshold:
 		next := "the next block"
 		if e != nil && e.Retainer != nil {

@@ -28,6 +28,7 @@ type invAcc struct {
 	notes     []string
 	lateN     int
 	lateHours money.Hours
+	total     money.Amount // billed (hourly and fixed) so far, checked against money.MaxAmount
 }
 
 // draftInvoices turns the collected entries into invoices: one per client
@@ -48,11 +49,19 @@ func (x *engine) draftInvoices() []Invoice {
 		if !es.drafting || !es.mapped {
 			continue
 		}
+		k := invKey{client: es.eng.Client, currency: x.currency(es)}
+		base := money.Amount(0)
+		if acc := accs[k]; acc != nil {
+			base = acc.total
+		}
+		total, ok := x.amountsInRange(es, base)
+		if !ok {
+			continue
+		}
 		lines := x.engagementLines(es)
 		if len(lines) == 0 {
 			continue
 		}
-		k := invKey{client: es.eng.Client, currency: x.currency(es)}
 		acc := accs[k]
 		if acc == nil {
 			acc = &invAcc{key: k, clientCur: es.client.Currency, terms: es.eng.TermsDays, start: es.cycle.Start}
@@ -60,6 +69,7 @@ func (x *engine) draftInvoices() []Invoice {
 			keys = append(keys, k)
 		}
 		acc.add(es, lines)
+		acc.total = total
 	}
 	out := make([]Invoice, 0, len(keys))
 	for _, k := range keys {

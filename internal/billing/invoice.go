@@ -77,7 +77,8 @@ const (
 	ExRetainerThreshold ExceptionCode = "retainer_80"        // 80 % of a prepaid block used
 	ExRetainerExhausted ExceptionCode = "retainer_exhausted" // block used up: entries held
 	ExChangedAfterBill  ExceptionCode = "changed_after_billing"
-	ExTotalMismatch     ExceptionCode = "total_mismatch" // QBO's TotalAmt differs from billbot's
+	ExTotalMismatch     ExceptionCode = "total_mismatch"      // QBO's TotalAmt differs from billbot's
+	ExAmountRange       ExceptionCode = "amount_out_of_range" // a line or invoice beyond money.MaxAmount
 )
 
 // Problem is a billing exception as a value: what is wrong, with which

@@ -85,11 +85,17 @@ func InvoiceFromDraft(d billing.Invoice, customerID string, items map[string]str
 
 	var sum money.Amount
 	for i, l := range d.Lines {
-		if want := money.LineAmount(l.Qty, l.UnitPrice); l.Amount != want && l.Kind != billing.LineDiscount {
+		want, err := money.Mul(l.Qty, l.UnitPrice)
+		if err != nil {
+			return Invoice{}, fmt.Errorf("qbo: draft %s line %d: %w", d.Key, i+1, err)
+		}
+		if l.Amount != want && l.Kind != billing.LineDiscount {
 			return Invoice{}, fmt.Errorf("qbo: draft %s line %d: amount %s is not qty × price %s",
 				d.Key, i+1, l.Amount.Format(cur), want.Format(cur))
 		}
-		sum += l.Amount
+		if sum, err = money.Add(sum, l.Amount); err != nil {
+			return Invoice{}, fmt.Errorf("qbo: draft %s: %w", d.Key, err)
+		}
 		if l.Kind == billing.LineDiscount {
 			inv.Line = append(inv.Line, Line{
 				Description:        truncate(l.Description, maxNote),

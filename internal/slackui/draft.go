@@ -51,6 +51,13 @@ type Draft struct {
 	SentTo          string // the email address QBO sent the invoice to
 	Supplemental    bool
 	Replenish       bool
+	// Version fingerprints the lines and total shown; the Approve button
+	// carries it ("<id>:<version>") so that a click on an out-of-date
+	// rendering sends nothing. Empty: the button carries the id alone.
+	Version string
+	// Changes lists what changed in QuickBooks since the partner last saw
+	// the draft, one "old → new" line each.
+	Changes []string
 }
 
 // Line is one invoice line.
@@ -114,6 +121,7 @@ func DraftMessage(d Draft, loc *time.Location) (text string, blocks []slack.Bloc
 		))
 	}
 	blocks = append(blocks, draftNotes(d.Notes)...)
+	blocks = append(blocks, draftChanges(d.Changes)...)
 	outcome := draftOutcome(d, loc)
 	if outcome != "" {
 		blocks = append(blocks, contextBlock("draft_outcome", outcome))
@@ -284,5 +292,8 @@ func approveButton(d Draft, id string) *slack.ButtonBlockElement {
 		plain("Approve", maxConfirmButton),
 		plain("Cancel", maxConfirmButton),
 	)
+	if d.Version != "" {
+		id += ":" + d.Version
+	}
 	return button(chat.ActionApprove, id, "Approve").WithStyle(slack.StylePrimary).WithConfirm(confirm)
 }

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"strings"
 
+	"billbot/internal/qbo"
 	"billbot/store"
 )
 
@@ -36,10 +37,31 @@ func (w *Workflow) authorize(ctx context.Context, invoiceID int64, user, verb st
 // Fifty simultaneous clicks send it once: the guarded transition lets one
 // through, and the others see the state it reached.
 func (w *Workflow) Approve(ctx context.Context, invoiceID int64, user string) (store.Invoice, error) {
+	return w.ApproveVersion(ctx, invoiceID, user, "")
+}
+
+// ApproveVersion is Approve of the version the partner saw (see Version;
+// empty: whatever billbot holds). It sends only what was approved: a click
+// on an out-of-date rendering, or a draft that QuickBooks holds differently
+// from what billbot showed, sends nothing — the message is refreshed in
+// place with the differences and the partner is asked again.
+func (w *Workflow) ApproveVersion(ctx context.Context, invoiceID int64, user, version string) (store.Invoice, error) {
 	defer w.locks.lock(invoiceID)()
 	firm, inv, err := w.authorize(ctx, invoiceID, user, "approve")
 	if err != nil {
 		return inv, err
+	}
+	var read *Remote // QBO's copy, read and compared just now
+	if inv.State == store.StatePending || inv.State == store.StateFlagged {
+		if version != "" && version != Version(inv) {
+			if err := w.refreshMessage(ctx, firm, inv); err != nil {
+				w.logger.Warn("refresh draft message", "invoice_id", inv.ID, "error", err)
+			}
+			return inv, userErrorf("The %s invoice changed after the message you clicked was shown; nothing was sent. The message now shows the current version: review it and approve again.", inv.Client)
+		}
+		if inv, read, err = w.checkQBOCopy(ctx, firm, inv); err != nil {
+			return inv, err
+		}
 	}
 	now := w.now()
 	inv, err = w.store.Transition(ctx, invoiceID, []store.InvoiceState{store.StatePending}, store.StateApproved, user, "approved", func(i *store.Invoice) {
@@ -59,7 +81,7 @@ func (w *Workflow) Approve(ctx context.Context, invoiceID int64, user string) (s
 		return inv, err
 	}
 	w.failPoint("approve:after_transition")
-	inv, err = w.send(ctx, firm, inv)
+	inv, err = w.send(ctx, firm, inv, read)
 	if rerr := w.refreshMessage(ctx, firm, inv); rerr != nil {
 		w.logger.Warn("refresh draft message", "invoice_id", inv.ID, "error", rerr)
 	}
@@ -68,14 +90,42 @@ func (w *Workflow) Approve(ctx context.Context, invoiceID int64, user string) (s
 
 // send has QBO email an approved invoice and records it as sent. An
 // approved invoice whose send failed stays approved; SendApproved retries.
-func (w *Workflow) send(ctx context.Context, firm *Firm, inv store.Invoice) (store.Invoice, error) {
+// read, when set, is QBO's copy as Approve just read and compared it.
+func (w *Workflow) send(ctx context.Context, firm *Firm, inv store.Invoice, read *Remote) (store.Invoice, error) {
 	if !w.qboReady(ctx) {
 		return inv, errors.New("QuickBooks is not connected: the invoice is approved and will be sent once it is")
 	}
 	client, _ := firm.Client(inv.Client)
-	remote, err := w.qbo.Send(ctx, inv.QBOID, client.Email, "send:"+inv.Key)
-	if err != nil {
-		return inv, fmt.Errorf("send invoice %s through QBO: %w", inv.Key, err)
+	// Read the invoice back first. A send that reached QBO before a crash
+	// left EmailStatus EmailSent ("NotSet, NeedToSend, EmailSent", with
+	// DeliveryInfo "returned when a request has been made to deliver email
+	// with the send operation": developer.intuit.com/app/developer/qbo/docs/api/accounting/all-entities/invoice);
+	// sending again would email the client twice, and the send's requestid
+	// is not remembered for a documented time.
+	var remote Remote
+	var err error
+	if read != nil {
+		remote = *read
+	} else if remote, err = w.qbo.Invoice(ctx, inv.QBOID); err != nil {
+		return inv, fmt.Errorf("read invoice %s back from QBO before sending: %w", inv.Key, err)
+	}
+	if remote.EmailStatus == qbo.EmailSent {
+		w.logger.Info("invoice already emailed by QBO; recording the send", "invoice_id", inv.ID)
+	} else {
+		if read == nil {
+			// Approved, not emailed yet: send only the version approved.
+			cur, changes, err := w.reconcileWithQBO(ctx, firm, inv, remote)
+			if err != nil {
+				return inv, err
+			}
+			if len(changes) > 0 {
+				return cur, changedInQBO(cur)
+			}
+		}
+		remote, err = w.qbo.Send(ctx, inv.QBOID, client.Email, "send:"+inv.Key)
+		if err != nil {
+			return inv, fmt.Errorf("send invoice %s through QBO: %w", inv.Key, err)
+		}
 	}
 	w.failPoint("send:after_qbo")
 	now := w.now()
@@ -119,7 +169,7 @@ func (w *Workflow) SendApproved(ctx context.Context) (int, error) {
 	sent := 0
 	var errs []error
 	for _, inv := range approved {
-		inv, err := w.send(ctx, firm, inv)
+		inv, err := w.send(ctx, firm, inv, nil)
 		if err != nil {
 			errs = append(errs, err)
 			continue
@@ -178,4 +228,29 @@ func (w *Workflow) Release(ctx context.Context, invoiceID int64, user string) (s
 		return inv, err
 	}
 	return inv, w.refreshMessage(ctx, firm, inv)
+}
+
+// checkQBOCopy reads a draft back from QBO before it is approved: when
+// QuickBooks holds other lines or another total than the partner was shown,
+// nothing is approved and the refreshed message asks again.
+func (w *Workflow) checkQBOCopy(ctx context.Context, firm *Firm, inv store.Invoice) (store.Invoice, *Remote, error) {
+	if inv.QBOID == "" || !w.qboReady(ctx) {
+		return inv, nil, nil
+	}
+	remote, err := w.qbo.Invoice(ctx, inv.QBOID)
+	if err != nil {
+		return inv, nil, fmt.Errorf("read invoice %s back from QBO before approval: %w", inv.Key, err)
+	}
+	cur, changes, err := w.reconcileWithQBO(ctx, firm, inv, remote)
+	if err != nil {
+		return inv, nil, err
+	}
+	if len(changes) > 0 {
+		return cur, nil, changedInQBO(cur)
+	}
+	return inv, &remote, nil
+}
+
+func changedInQBO(inv store.Invoice) error {
+	return userErrorf("The %s invoice was changed in QuickBooks since it was shown here; nothing was sent. The message now shows the differences: review it and approve again.", inv.Client)
 }

@@ -178,6 +178,7 @@ func (w *Workflow) RefreshInvoices(ctx context.Context, qboIDs []string) (refres
 }
 
 func (w *Workflow) applyRemote(ctx context.Context, remotes []Remote) (refreshed, paid int, err error) {
+	var firm *Firm
 	for _, r := range remotes {
 		inv, err := w.store.InvoiceByQBOID(ctx, r.ID)
 		if errors.Is(err, store.ErrNotFound) {
@@ -192,6 +193,26 @@ func (w *Workflow) applyRemote(ctx context.Context, remotes []Remote) (refreshed
 			}
 			refreshed++
 			continue
+		}
+		if inv.State == store.StatePending || inv.State == store.StateFlagged {
+			// A draft edited in QuickBooks: show the partner what QBO would
+			// email before anyone approves it.
+			if firm == nil {
+				if firm, err = w.LoadFirm(ctx); err != nil {
+					return refreshed, paid, err
+				}
+			}
+			_, changes, err := w.reconcileWithQBO(ctx, firm, inv, r)
+			if err != nil {
+				// One draft that cannot be compared (an item gone from QBO)
+				// must not stop the refresh of the others; Approve compares
+				// again and refuses to send what it cannot check.
+				w.logger.Warn("compare draft with QBO", "invoice_id", inv.ID, "error", err)
+			}
+			if len(changes) > 0 {
+				refreshed++
+				continue
+			}
 		}
 		if inv.Balance != r.Balance || inv.EmailStatus != r.EmailStatus || inv.SyncToken != r.SyncToken {
 			inv, err = w.store.UpdateInvoice(ctx, inv.ID, "qbo", "qbo_changed", func(i *store.Invoice) error {

@@ -49,6 +49,21 @@ type Remote struct {
 	SentAt      time.Time
 	Voided      bool
 	Updated     time.Time
+	// Lines are the invoice's lines as QBO holds them (subtotal lines
+	// left out); nil when the answer carried none (a deleted invoice).
+	Lines []RemoteLine
+}
+
+// RemoteLine is one invoice line as QBO holds it: what the client is
+// emailed.
+type RemoteLine struct {
+	Discount    bool // a DiscountLineDetail line; Amount is positive, as QBO holds it
+	ItemID      string
+	Item        string // the item's name, as QBO returns it in ItemRef
+	Qty         money.Hours
+	UnitPrice   money.Amount
+	Amount      money.Amount
+	Description string
 }
 
 // Messenger is what the workflows need of Slack.

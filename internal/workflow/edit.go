@@ -66,7 +66,13 @@ func ApplyEdit(inv billing.Invoice, discount money.Percent, e Edit) (billing.Inv
 		if strings.TrimSpace(le.Description) == "" {
 			return inv, false, &FieldError{Field: fmt.Sprintf("line:%d:description", le.Index), Msg: "A line needs a description."}
 		}
-		amount := money.LineAmount(le.Hours, le.Rate)
+		amount, err := money.Mul(le.Hours, le.Rate)
+		if err == nil {
+			amount, err = money.Bounded(amount)
+		}
+		if err != nil {
+			return inv, false, &FieldError{Field: fmt.Sprintf("line:%d:hours", le.Index), Msg: tooLarge(inv.Currency, "Hours × rate")}
+		}
 		if amount < l.Amount {
 			writtenDown = true
 		}
@@ -90,8 +96,18 @@ func ApplyEdit(inv billing.Invoice, discount money.Percent, e Edit) (billing.Inv
 		}
 		discount = *e.DiscountPercent
 	}
-	out.Lines = recomputeDerived(out.Lines, discount)
-	Retotal(&out)
+	lines, err := recomputeDerived(out.Lines, discount)
+	if err == nil {
+		out.Lines = lines
+		err = Retotal(&out)
+	}
+	if err != nil {
+		field := "discount"
+		if n := len(e.Lines); n > 0 {
+			field = fmt.Sprintf("line:%d:hours", e.Lines[n-1].Index)
+		}
+		return inv, false, &FieldError{Field: field, Msg: tooLarge(inv.Currency, "The invoice total")}
+	}
 	if out.Total < 0 {
 		return inv, false, &FieldError{Field: "discount", Msg: "The invoice total cannot be negative."}
 	}
@@ -99,18 +115,25 @@ func ApplyEdit(inv billing.Invoice, discount money.Percent, e Edit) (billing.Inv
 }
 
 // recomputeDerived rebuilds the discount and retainer-credit lines from the
-// billed lines they depend on.
-func recomputeDerived(lines []billing.Line, discount money.Percent) []billing.Line {
+// billed lines they depend on, with checked arithmetic.
+func recomputeDerived(lines []billing.Line, discount money.Percent) ([]billing.Line, error) {
 	billed := map[string]money.Amount{}   // engagement → hourly + fixed
 	retainer := map[string]money.Amount{} // engagement → hourly, for credits
 	var kept []billing.Line
+	var err error
 	for _, l := range lines {
 		switch l.Kind {
 		case billing.LineHourly:
-			billed[l.Engagement] += l.Amount
-			retainer[l.Engagement] += l.Amount
+			if billed[l.Engagement], err = money.Add(billed[l.Engagement], l.Amount); err != nil {
+				return nil, err
+			}
+			if retainer[l.Engagement], err = money.Add(retainer[l.Engagement], l.Amount); err != nil {
+				return nil, err
+			}
 		case billing.LineFixed:
-			billed[l.Engagement] += l.Amount
+			if billed[l.Engagement], err = money.Add(billed[l.Engagement], l.Amount); err != nil {
+				return nil, err
+			}
 		}
 	}
 	for _, l := range lines {
@@ -119,36 +142,62 @@ func recomputeDerived(lines []billing.Line, discount money.Percent) []billing.Li
 			if discount == 0 {
 				continue
 			}
-			l.UnitPrice = -money.PercentOf(billed[l.Engagement], discount)
-			l.Qty = money.HoursScale
-			l.Amount = money.LineAmount(l.Qty, l.UnitPrice)
+			d, err := money.Percentage(billed[l.Engagement], discount)
+			if err != nil {
+				return nil, err
+			}
+			l.UnitPrice, l.Qty, l.Amount = -d, money.HoursScale, -d
 		case billing.LineRetainerCredit:
-			l.UnitPrice = -retainer[l.Engagement]
-			l.Qty = money.HoursScale
-			l.Amount = money.LineAmount(l.Qty, l.UnitPrice)
+			l.UnitPrice, l.Qty, l.Amount = -retainer[l.Engagement], money.HoursScale, -retainer[l.Engagement]
 		}
 		kept = append(kept, l)
 	}
-	return kept
+	return kept, nil
 }
 
-// Retotal recomputes an invoice's totals from its lines.
-func Retotal(inv *billing.Invoice) {
-	inv.Subtotal, inv.Discount, inv.Credit, inv.Total, inv.Hours = 0, 0, 0, 0, 0
-	for _, l := range inv.Lines {
+// Retotal recomputes an invoice's totals from its lines with checked
+// arithmetic: an error (money.ErrOverflow) when a line or a total is beyond
+// money.MaxAmount, and then inv's totals are not to be used.
+func Retotal(inv *billing.Invoice) error {
+	var sub, disc, credit, total money.Amount
+	var hours money.Hours
+	for i, l := range inv.Lines {
+		if _, err := money.Bounded(l.Amount); err != nil {
+			return fmt.Errorf("line %d: %w", i+1, err)
+		}
+		var err error
 		switch l.Kind {
 		case billing.LineDiscount:
-			inv.Discount += l.Amount
+			disc, err = money.Add(disc, l.Amount)
 		case billing.LineRetainerCredit:
-			inv.Credit += l.Amount
+			credit, err = money.Add(credit, l.Amount)
 		default:
-			inv.Subtotal += l.Amount
+			sub, err = money.Add(sub, l.Amount)
+		}
+		if err != nil {
+			return err
 		}
 		if l.Kind == billing.LineHourly {
-			inv.Hours += l.Qty
+			if hours, err = money.AddHours(hours, l.Qty); err != nil {
+				return err
+			}
 		}
-		inv.Total += l.Amount
+		if total, err = money.Add(total, l.Amount); err != nil {
+			return err
+		}
 	}
+	for _, a := range []money.Amount{sub, disc, credit, total} {
+		if _, err := money.Bounded(a); err != nil {
+			return fmt.Errorf("invoice total: %w", err)
+		}
+	}
+	inv.Subtotal, inv.Discount, inv.Credit, inv.Total, inv.Hours = sub, disc, credit, total, hours
+	return nil
+}
+
+// tooLarge is the field error for an amount beyond money.MaxAmount.
+func tooLarge(cur money.Currency, what string) string {
+	return what + " would be more than " + money.MaxAmount.Display(cur) + ", the most billbot puts on one line or one invoice. Check the hours and the rate."
 }
 
 func contains(list []string, s string) bool {

@@ -76,6 +76,7 @@ var exceptionTitles = map[billing.ExceptionCode]string{
 	billing.ExRetainerExhausted: "Retainers exhausted",
 	billing.ExChangedAfterBill:  "Changed after billing",
 	billing.ExTotalMismatch:     "QuickBooks total mismatches",
+	billing.ExAmountRange:       "Amounts beyond the bound",
 }
 
 // GroupExceptions groups exceptions by kind for display, the largest kinds

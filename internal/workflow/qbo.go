@@ -208,6 +208,9 @@ func remoteOf(inv qbo.Invoice, cur money.Currency) (Remote, error) {
 			return r, fmt.Errorf("qbo invoice %s Balance: %w", inv.ID, err)
 		}
 	}
+	if r.Lines, err = remoteLines(inv.Line, cur); err != nil {
+		return r, fmt.Errorf("qbo invoice %s: %w", inv.ID, err)
+	}
 	if inv.DeliveryInfo != nil && inv.DeliveryInfo.DeliveryTime != "" {
 		r.SentAt, _ = time.Parse(time.RFC3339, inv.DeliveryInfo.DeliveryTime)
 	}
@@ -262,4 +265,34 @@ func (b *QBOBooks) CreateDrafts(ctx context.Context, batchKey string, drafts []D
 		}
 	}
 	return created, failed, nil
+}
+
+// remoteLines reads QBO invoice lines exactly: the item, quantity, unit
+// price, amount and description the client is emailed. Subtotal lines are
+// QBO's own sums and left out.
+func remoteLines(lines []qbo.Line, cur money.Currency) ([]RemoteLine, error) {
+	var out []RemoteLine
+	for i, l := range lines {
+		if l.DetailType == qbo.SubTotalLine {
+			continue
+		}
+		amt, err := l.Amount.Amount(cur)
+		if err != nil {
+			return nil, fmt.Errorf("line %d Amount: %w", i+1, err)
+		}
+		r := RemoteLine{Discount: l.DetailType == qbo.DiscountLine, Amount: amt, Description: l.Description}
+		if d := l.SalesItemLineDetail; d != nil {
+			if d.ItemRef != nil {
+				r.ItemID, r.Item = d.ItemRef.Value, d.ItemRef.Name
+			}
+			if r.Qty, err = d.Qty.Hours(); err != nil {
+				return nil, fmt.Errorf("line %d Qty: %w", i+1, err)
+			}
+			if r.UnitPrice, err = d.UnitPrice.Amount(cur); err != nil {
+				return nil, fmt.Errorf("line %d UnitPrice: %w", i+1, err)
+			}
+		}
+		out = append(out, r)
+	}
+	return out, nil
 }

@@ -50,6 +50,9 @@ func (w *Workflow) draftView(firm *Firm, inv store.Invoice) slackui.Draft {
 			d.SentTo = c.Email
 		}
 	}
+	if inv.State == store.StatePending || inv.State == store.StateFlagged {
+		d.Version = Version(inv)
+	}
 	if w.qbo != nil && inv.QBOID != "" {
 		d.QBOURL = w.qbo.InvoiceURL(inv.QBOID)
 	}
@@ -203,10 +206,18 @@ func slackErrorCode(err error) string {
 // refreshMessage re-renders an invoice's Slack message in place after a
 // change of state.
 func (w *Workflow) refreshMessage(ctx context.Context, firm *Firm, inv store.Invoice) error {
+	return w.refreshMessageWith(ctx, firm, inv, nil)
+}
+
+// refreshMessageWith re-renders the message listing changes made in
+// QuickBooks (old → new) above the buttons.
+func (w *Workflow) refreshMessageWith(ctx context.Context, firm *Firm, inv store.Invoice, changes []string) error {
 	if w.slack == nil || inv.SlackTS == "" {
 		return nil
 	}
-	text, blocks := slackui.DraftMessage(w.draftView(firm, inv), firm.Location())
+	d := w.draftView(firm, inv)
+	d.Changes = changes
+	text, blocks := slackui.DraftMessage(d, firm.Location())
 	if err := w.slack.Update(ctx, inv.SlackChannel, inv.SlackTS, text, blocks); err != nil {
 		return fmt.Errorf("update Slack message of invoice %s: %w", inv.Key, err)
 	}

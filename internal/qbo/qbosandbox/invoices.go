@@ -198,7 +198,7 @@ func (s *Server) price(rec *record, d doc) (result, bool) {
 				// review of github.com/simstudioai/sim pull 6130); Intuit's
 				// reference does not list the code. billbot and this
 				// sandbox share money.LineAmount (half-up).
-				if want := money.LineAmount(qty, price); want != money.Amount(amt) {
+				if want, err := money.Mul(qty, price); err != nil || want != money.Amount(amt) {
 					return validation("6070", "Amount is not equal to UnitPrice * Qty",
 						"Amount is not equal to UnitPrice * Qty. Supplied value:"+l.Amount.String(), fmt.Sprintf("Line[%d].Amount", i)), false
 				}
@@ -315,7 +315,7 @@ func (s *Server) sendInvoice(id, to string) result {
 		return validation("2020", "Required param missing, need to supply the required value for the API", "Required parameter BillEmail is missing in the request", "BillEmail")
 	}
 	now := s.opts.Now()
-	s.emailed[id]++
+	s.emails[id] = append(s.emails[id], be.Address)
 	rec.doc["EmailStatus"] = raw("EmailSent")
 	rec.doc["DeliveryInfo"] = raw(map[string]string{"DeliveryType": "Email", "DeliveryTime": now.Format("2006-01-02T15:04:05-07:00")})
 	s.bumpSync(rec)
@@ -329,5 +329,5 @@ func (s *Server) sendInvoice(id, to string) result {
 func (s *Server) Emailed(invoiceID string) int {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return s.emailed[invoiceID]
+	return len(s.emails[invoiceID])
 }

@@ -104,7 +104,7 @@ type Server struct {
 	delivered     int
 	calls         map[string]int
 	byRID         map[string]int
-	emailed       map[string]int // invoice id → emails sent (replays excluded)
+	emails        map[string][]string // invoice id → addresses emailed, one per send (replays excluded)
 	inflight      int
 	win           []time.Time
 	batchWin      []time.Time
@@ -166,7 +166,7 @@ func New(opts Options) *Server {
 		replays: map[string]stored{},
 		calls:   map[string]int{},
 		byRID:   map[string]int{},
-		emailed: map[string]int{},
+		emails:  map[string][]string{},
 	}
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET "+AuthorizePath, s.authorize)
