@@ -49,7 +49,8 @@ func TestWebhookStormLeavesRoomForApprove(t *testing.T) {
 		hooks := e.wf.NewWebhookQueue()
 		srv := httptest.NewServer(qbo.WebhookHandler(verifier, e.qbo.RealmID(), hooks.Take, nil))
 		t.Cleanup(srv.Close)
-		// Webhook refreshes read with queries; the Approve reads none.
+		// Webhook refreshes read with queries; the Approve makes one (its
+		// items lookup before the read-back of the draft).
 		base := e.qbo.Calls()["GET query"]
 		webhookReads := func() int { return e.qbo.Calls()["GET query"] - base }
 		var wg sync.WaitGroup
@@ -96,7 +97,7 @@ func TestWebhookStormLeavesRoomForApprove(t *testing.T) {
 			}
 			time.Sleep(10 * time.Millisecond)
 		}
-		if n := webhookReads(); n != 25 {
+		if n := webhookReads() - 1; n != 25 {
 			t.Errorf("5,000 invoices cost %d reads, want 25 queries of 200", n)
 		}
 	})
