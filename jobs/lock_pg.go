@@ -36,6 +36,10 @@ var _ Locker = (*PGLocker)(nil)
 // NewPGLocker returns a PGLocker on db. It does no I/O.
 func NewPGLocker(db *sql.DB) *PGLocker { return &PGLocker{db: db} }
 
+// scopedLock takes the advisory lock of a key within the connection's
+// current schema and returns the bigint it locked.
+const scopedLock = `SELECT k, pg_try_advisory_lock(k) FROM (SELECT $1::bigint # hashtextextended(current_schema(), 0) AS k) s`
+
 // TryLock takes the advisory lock for key with pg_try_advisory_lock, which
 // returns at once instead of waiting. On success it keeps a dedicated
 // connection until unlock.
@@ -46,7 +50,11 @@ func (l *PGLocker) TryLock(ctx context.Context, key string) (func(), bool, error
 		return nil, false, fmt.Errorf("jobs: advisory lock %q: get connection: %w", key, err)
 	}
 	var ok bool
-	if err := conn.QueryRowContext(ctx, "SELECT pg_try_advisory_lock($1)", id).Scan(&ok); err != nil {
+	// The key is scoped by the schema billbot runs in (current_schema), so
+	// two billbots on one server in different schemas (a test per schema,
+	// or staging beside production) never hold each other's locks; replicas
+	// of one billbot share the schema and exclude each other as before.
+	if err := conn.QueryRowContext(ctx, scopedLock, id).Scan(&id, &ok); err != nil {
 		// The lock's state on this connection is unknown (the query may have
 		// succeeded before ctx ended), so close it rather than pool it.
 		discard(conn)

@@ -270,10 +270,14 @@ func TestPGReplicaDies(t *testing.T) {
 		t.Fatal(err)
 	}
 	// Kill replica A's connection, waiting until it is gone (PostgreSQL 14+).
+	var lockID int64
+	if err := dbA.QueryRowContext(ctx, `SELECT $1::bigint # hashtextextended(current_schema(), 0)`, AdvisoryKey(key)).Scan(&lockID); err != nil {
+		t.Fatal(err)
+	}
 	var killed bool
 	err = admin.QueryRowContext(ctx, `SELECT pg_terminate_backend(pid, 10000) FROM pg_locks
 		WHERE locktype = 'advisory' AND granted AND pid <> pg_backend_pid()
-		  AND ((classid::bigint << 32) | objid::bigint) = $1`, AdvisoryKey(key)).Scan(&killed)
+		  AND ((classid::bigint << 32) | objid::bigint) = $1`, lockID).Scan(&killed)
 	if err != nil || !killed {
 		t.Fatalf("terminate lock holder: %v, %v", killed, err)
 	}
