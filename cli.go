@@ -45,6 +45,7 @@ type command struct {
 	name    string // "config import"
 	args    string // "FILE"
 	summary string
+	help    string                 // more for --help, after the summary
 	flags   func(fs *flag.FlagSet) // declares the command's flags
 	run     func(ctx context.Context, c *cli, fs *flag.FlagSet) error
 }
@@ -125,6 +126,9 @@ func (c *cli) dispatch(ctx context.Context, args []string) error {
 			fmt.Fprint(c.stdout, " "+match.args)
 		}
 		fmt.Fprintf(c.stdout, "\n\n%s\n", match.summary)
+		if match.help != "" {
+			fmt.Fprintf(c.stdout, "\n%s\n", match.help)
+		}
 		if hasFlags {
 			fmt.Fprintln(c.stdout, "\nflags:")
 			fs.SetOutput(c.stdout)
