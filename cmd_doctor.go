@@ -33,7 +33,9 @@ func doctorCommand() command {
 			ctx, cancel := context.WithTimeout(ctx, 30*time.Second)
 			defer cancel()
 
-			st, err := c.store(ctx)
+			// The embedded database is migrated as by every other command;
+			// Postgres is migrated by `billbot migrate` only.
+			st, err := c.migrated(ctx)
 			if err != nil {
 				report("database", err, "")
 				return fmt.Errorf("%d check(s) failed", failed)
