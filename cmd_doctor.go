@@ -71,6 +71,7 @@ func doctorCommand() command {
 					report("slack", err, "")
 				} else {
 					report("slack", nil, fmt.Sprintf("workspace %s as %s", res.Team, res.User))
+					doctorBillingChannel(ctx, api, wf, res.User, report)
 				}
 				if !c.env.SocketMode() && !c.env.SlackSigningSecret.IsSet() {
 					report("slack", errors.New("SLACK_SIGNING_SECRET is not set: HTTP requests from Slack cannot be verified (or set SLACK_APP_TOKEN for Socket Mode)"), "")
