@@ -70,12 +70,13 @@ func (w *Workflow) Draft(ctx context.Context, opts DraftOptions) (DraftReport, e
 	// A dry run stores nothing: it assesses the held entries alongside, as
 	// the re-check would free them.
 	var held []int64
+	var freed map[int64]bool
 	if opts.DryRun {
 		if held, err = w.heldEntries(ctx); err != nil {
 			return rep, err
 		}
-	} else if _, rep.Resolved, err = w.detect(ctx, firm, items, matchProblems); err != nil {
-		return rep, fmt.Errorf("re-check exceptions before drafting: %w", err)
+	} else if rep.Resolved, freed, err = w.recheck(ctx, firm, items, matchProblems); err != nil {
+		return rep, err
 	}
 	for _, end := range rep.PeriodEnds {
 		res, err := w.assessWith(ctx, firm, items, today, end, held)
@@ -103,7 +104,13 @@ func (w *Workflow) Draft(ctx context.Context, opts DraftOptions) (DraftReport, e
 			}
 			if created {
 				rep.Invoices = append(rep.Invoices, inv)
+				continue
 			}
+			sups, err := w.draftFreed(ctx, firm, items, today, end, inv, freed, opts.Actor)
+			if err != nil {
+				return rep, err
+			}
+			rep.Invoices = append(rep.Invoices, sups...)
 		}
 	}
 	if opts.DryRun {

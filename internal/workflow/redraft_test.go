@@ -74,3 +74,44 @@ func TestDraftAfterFixBillsEverything(t *testing.T) {
 		}
 	})
 }
+
+// TestRedraftAfterFixBillsHeldHours: the cycle's invoice was drafted with
+// the fee only while the hours were held; after the fix the draft runs
+// again and bills those hours now, on a supplemental invoice of the cycle
+// (the regular one exists), without billing the fee twice.
+func TestRedraftAfterFixBillsHeldHours(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		ctx := t.Context()
+		e := newEnvYAML(t, s, mixedYAML(t, true))
+		e.october()
+		first := e.draft()
+		if got := first[acme].Hours.String(); got != "4.50" {
+			t.Fatalf("first draft: Acme hours = %s, want 4.50 (Advisory held)", got)
+		}
+		fixed := mixedYAML(t, false)
+		parsed, err := config.ParseFirm("fixed", []byte(fixed))
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, clients, engs := parsed.Billing()
+		if err := e.store.SaveConfig(ctx, []byte(fixed), clients, engs, "test"); err != nil {
+			t.Fatal(err)
+		}
+		again := e.draft()
+		sup, ok := again[acme+" supplemental"]
+		if !ok || sup.Hours.String() != "10.00" {
+			t.Fatalf("after the fix: Acme supplemental = %+v (ok %v), want 10.00 h", sup.Hours, ok)
+		}
+		for _, l := range sup.Lines {
+			if l.Kind == billing.LineFixed {
+				t.Errorf("the supplemental bills the fee again: %+v", l)
+			}
+		}
+		// Drafting once more makes nothing new.
+		before := len(e.invoices())
+		e.draft()
+		if n := len(e.invoices()); n != before {
+			t.Errorf("a third draft changed the invoices: %d, want %d", n, before)
+		}
+	})
+}
