@@ -24,6 +24,10 @@ func TestDraftNotInChannelSaysInvite(t *testing.T) {
 		if err == nil || !strings.Contains(err.Error(), fix) {
 			t.Fatalf("draft err = %v, want one saying %q", err, fix)
 		}
+		nic, ok := workflow.OnlyNotInChannel(err)
+		if !ok || nic.Channel != billingChannel || nic.Drafts != 2 {
+			t.Errorf("err = %#v, want a NotInChannelError for %s with 2 drafts", err, billingChannel)
+		}
 		if n := strings.Count(err.Error(), "not_in_channel"); n > 1 {
 			t.Errorf("the error repeats not_in_channel %d times: one line says it", n)
 		}
