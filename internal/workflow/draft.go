@@ -75,8 +75,13 @@ func (w *Workflow) Draft(ctx context.Context, opts DraftOptions) (DraftReport, e
 		if held, err = w.heldEntries(ctx); err != nil {
 			return rep, err
 		}
-	} else if rep.Resolved, freed, err = w.recheck(ctx, firm, items, matchProblems); err != nil {
-		return rep, err
+	} else {
+		if rep.Resolved, freed, err = w.recheck(ctx, firm, items, matchProblems); err != nil {
+			return rep, err
+		}
+		if err := w.recordProblems(ctx, matchProblems); err != nil {
+			return rep, err
+		}
 	}
 	for _, end := range rep.PeriodEnds {
 		res, err := w.assessWith(ctx, firm, items, today, end, held)

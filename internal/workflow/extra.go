@@ -3,6 +3,7 @@ package workflow
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strconv"
 
 	"billbot/internal/billing"
@@ -122,12 +123,12 @@ func (w *Workflow) Detect(ctx context.Context) (opened, resolved int, err error)
 	if err != nil {
 		return 0, 0, err
 	}
-	return w.detect(ctx, firm, items, matchProblems)
+	return w.detect(ctx, firm, items, matchProblems, assessCodes)
 }
 
 // detect is Detect over a loaded firm and QBO's items and customer-match
-// problems.
-func (w *Workflow) detect(ctx context.Context, firm *Firm, items map[string]string, matchProblems []billing.Problem) (opened, resolved int, err error) {
+// problems, reconciling the exceptions of codes only.
+func (w *Workflow) detect(ctx context.Context, firm *Firm, items map[string]string, matchProblems []billing.Problem, codes []billing.ExceptionCode) (opened, resolved int, err error) {
 	held, err := w.heldEntries(ctx)
 	if err != nil {
 		return 0, 0, err
@@ -136,8 +137,13 @@ func (w *Workflow) detect(ctx context.Context, firm *Firm, items map[string]stri
 	if err != nil {
 		return 0, 0, err
 	}
-	problems := append(append([]billing.Problem(nil), matchProblems...), res.Problems...)
-	opened, resolved, err = w.store.ReconcileExceptions(ctx, assessCodes, problems, w.now())
+	var problems []billing.Problem
+	for _, p := range append(append([]billing.Problem(nil), matchProblems...), res.Problems...) {
+		if slices.Contains(codes, p.Code) {
+			problems = append(problems, p)
+		}
+	}
+	opened, resolved, err = w.store.ReconcileExceptions(ctx, codes, problems, w.now())
 	if err != nil {
 		return opened, resolved, fmt.Errorf("reconcile exceptions: %w", err)
 	}

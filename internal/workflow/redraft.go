@@ -3,18 +3,37 @@ package workflow
 import (
 	"context"
 	"fmt"
+	"slices"
 
 	"billbot/internal/billing"
+	"billbot/store"
 )
 
-// recheck re-assesses the open exceptions before a draft (see Draft) and
-// returns how many it resolved and the entries they released.
+// recheck re-assesses, before a draft (see Draft), the kinds of open
+// exceptions that hold entries, and returns how many it resolved and the
+// entries they released. Only those kinds: notices about billed time (a
+// fixed fee's hours, a retainer's threshold) are a draft's own findings,
+// which an assessment of unbilled time no longer sees — re-checking them
+// would close them unread when a draft is re-run.
 func (w *Workflow) recheck(ctx context.Context, firm *Firm, items map[string]string, matchProblems []billing.Problem) (int, map[int64]bool, error) {
-	before, err := w.heldEntries(ctx)
+	open, err := w.store.Exceptions(ctx, store.ExceptionFilter{OpenOnly: true, Codes: assessCodes})
 	if err != nil {
 		return 0, nil, err
 	}
-	_, resolved, err := w.detect(ctx, firm, items, matchProblems)
+	var before []int64
+	var codes []billing.ExceptionCode
+	for _, ex := range open {
+		if ex.Holds {
+			before = append(before, ex.EntryIDs...)
+			if !slices.Contains(codes, ex.Code) {
+				codes = append(codes, ex.Code)
+			}
+		}
+	}
+	if len(codes) == 0 {
+		return 0, nil, nil
+	}
+	_, resolved, err := w.detect(ctx, firm, items, matchProblems, codes)
 	if err != nil {
 		return 0, nil, fmt.Errorf("re-check exceptions before drafting: %w", err)
 	}
