@@ -46,6 +46,7 @@ type command struct {
 	name    string // "config import"
 	args    string // "FILE"
 	summary string
+	help    string                 // more for --help, after the summary
 	flags   func(fs *flag.FlagSet) // declares the command's flags
 	run     func(ctx context.Context, c *cli, fs *flag.FlagSet) error
 }
@@ -60,6 +61,7 @@ type cli struct {
 
 	env    config.Env
 	logger *slog.Logger
+	plain  bool // logs are plain lines for a person, not JSON
 	st     *store.Store
 	local  jobs.LocalLocker // this process's locks on the embedded database
 	// qboHealth is what this process's QuickBooks token sources last saw,
@@ -129,6 +131,9 @@ func (c *cli) dispatch(ctx context.Context, args []string) error {
 			fmt.Fprint(c.stdout, " "+match.args)
 		}
 		fmt.Fprintf(c.stdout, "\n\n%s\n", match.summary)
+		if match.help != "" {
+			fmt.Fprintf(c.stdout, "\n%s\n", match.help)
+		}
 		if hasFlags {
 			fmt.Fprintln(c.stdout, "\nflags:")
 			fs.SetOutput(c.stdout)
@@ -142,7 +147,7 @@ func (c *cli) dispatch(ctx context.Context, args []string) error {
 		}
 		return usagef("%s: %v", match.name, err)
 	}
-	if err := c.setup(); err != nil {
+	if err := c.setup(match.name); err != nil {
 		return err
 	}
 	return match.run(ctx, c, fs)
@@ -156,14 +161,26 @@ func (c *cli) printUsage(w io.Writer) {
 	}
 }
 
-// setup loads the environment and builds the logger. It does no I/O.
-func (c *cli) setup() error {
+// setup loads the environment and builds the logger for command name. It
+// does no I/O. serve, and any command when LOG_FORMAT is set, logs as
+// LOG_FORMAT says (JSON by default); the other commands talk to a person
+// and write plain lines (warnings and errors, or LOG_LEVEL when set).
+func (c *cli) setup(name string) error {
 	env, err := config.LoadEnv(c.getenv)
 	if err != nil {
 		return err
 	}
 	c.env = env
-	c.logger = newLogger(c.stderr, env.LogLevel, env.LogFormat)
+	c.plain = name != "serve" && c.getenv("LOG_FORMAT") == ""
+	if !c.plain {
+		c.logger = newLogger(c.stderr, env.LogLevel, env.LogFormat)
+		return nil
+	}
+	level := slog.LevelWarn
+	if c.getenv("LOG_LEVEL") != "" {
+		level = env.LogLevel
+	}
+	c.logger = slog.New(newPlainHandler(c.stderr, level))
 	return nil
 }
 

@@ -68,7 +68,11 @@ func printDraftReport(w io.Writer, rep workflow.DraftReport, dryRun bool) {
 	if rep.Existing > 0 {
 		fmt.Fprintf(w, ", %d already drafted", rep.Existing)
 	}
-	fmt.Fprintf(w, ", %d entries wait for a later cycle\n\n", rep.Pending)
+	fmt.Fprintf(w, ", %d entries wait for a later cycle\n", rep.Pending)
+	if rep.Resolved > 0 {
+		fmt.Fprintf(w, "%d exception(s) no longer apply under the current configuration: closed, their entries billed\n", rep.Resolved)
+	}
+	fmt.Fprintln(w)
 	if len(rep.Invoices) > 0 {
 		tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
 		fmt.Fprintln(tw, "INVOICE\tCLIENT\tPERIOD\tHOURS\tTOTAL\tDUE\tLINES")

@@ -33,7 +33,9 @@ func doctorCommand() command {
 			ctx, cancel := context.WithTimeout(ctx, 30*time.Second)
 			defer cancel()
 
-			st, err := c.store(ctx)
+			// The embedded database is migrated as by every other command;
+			// Postgres is migrated by `billbot migrate` only.
+			st, err := c.migrated(ctx)
 			if err != nil {
 				report("database", err, "")
 				return fmt.Errorf("%d check(s) failed", failed)
@@ -72,6 +74,7 @@ func doctorCommand() command {
 					report("slack", err, "")
 				} else {
 					report("slack", nil, fmt.Sprintf("workspace %s as %s", res.Team, res.User))
+					doctorBillingChannel(ctx, api, wf, res.User, report)
 				}
 				if !c.env.SocketMode() && !c.env.SlackSigningSecret.IsSet() {
 					report("slack", errors.New("SLACK_SIGNING_SECRET is not set: HTTP requests from Slack cannot be verified (or set SLACK_APP_TOKEN for Socket Mode)"), "")

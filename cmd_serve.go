@@ -17,7 +17,6 @@ import (
 	"billbot/internal/secrets"
 	"billbot/internal/server"
 	"billbot/internal/workflow"
-	"billbot/jobs"
 	"billbot/store"
 )
 
@@ -125,17 +124,14 @@ func (c *cli) serve(ctx context.Context) error {
 	srv := server.New(cfg)
 	g.Go(func() error { return srv.Run(gctx) })
 
-	if sched, err := c.scheduler(ctx, st, wf, jobSet); err != nil {
+	watcher, err := c.jobWatcher(st, wf, jobSet)
+	if err != nil {
 		return err
-	} else if sched != nil {
-		sched.Start()
-		g.Go(func() error {
-			<-gctx.Done()
-			stopCtx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-			defer cancel()
-			return sched.Stop(stopCtx)
-		})
 	}
+	if _, err := watcher.Check(ctx); err != nil {
+		return err
+	}
+	g.Go(func() error { return watcher.Run(gctx, configPoll, 30*time.Second) })
 	log.Info("billbot serving", "addr", c.env.ListenAddr, "database", st.Dialect())
 	err = g.Wait()
 	if httpBot != nil {
@@ -166,24 +162,6 @@ func (c *cli) qboReady(ctx context.Context, ts *qbo.EncryptedTokenStore) error {
 	default:
 		return &server.NotReadyError{Reason: "QuickBooks token unreadable", Err: err}
 	}
-}
-
-// scheduler builds the job scheduler from the firm's schedules; nil (and a
-// warning) when no firm configuration is stored yet.
-func (c *cli) scheduler(ctx context.Context, st *store.Store, wf *workflow.Workflow, set []jobs.Job) (*jobs.Scheduler, error) {
-	firm, err := wf.LoadFirm(ctx)
-	if errors.Is(err, workflow.ErrNoConfig) {
-		c.logger.Warn("jobs: no firm configuration yet; scheduled jobs start after 'billbot config import' and a restart")
-		return nil, nil
-	}
-	if err != nil {
-		return nil, err
-	}
-	r, err := c.runner(st)
-	if err != nil {
-		return nil, err
-	}
-	return jobs.New(firm.Location(), r, firm.File.Schedules.ByJob(), set, jobs.WithLogger(c.logger))
 }
 
 // importConfigFile loads BILLBOT_CONFIG at start when set.

@@ -44,8 +44,24 @@ func (c *cli) migrated(ctx context.Context) (*store.Store, error) {
 		return nil, err
 	}
 	if st.Dialect() == "sqlite" {
-		if _, err := st.Migrate(ctx); err != nil {
+		before, err := st.CurrentVersion(ctx)
+		if err != nil {
+			return nil, err
+		}
+		n, err := st.Migrate(ctx)
+		if err != nil {
 			return nil, fmt.Errorf("migrate: %w", err)
+		}
+		if n > 0 && c.plain {
+			after, err := st.CurrentVersion(ctx)
+			if err != nil {
+				return nil, err
+			}
+			if before == 0 {
+				fmt.Fprintf(c.stderr, "billbot: database schema created (version %d)\n", after)
+			} else {
+				fmt.Fprintf(c.stderr, "billbot: database schema updated to version %d\n", after)
+			}
 		}
 	}
 	return c.store(ctx)

@@ -56,7 +56,7 @@ type HTTP struct {
 // NewHTTP checks cfg and returns the transport; it does no I/O.
 func NewHTTP(cfg HTTPConfig) (*HTTP, error) {
 	if cfg.SigningSecret == "" {
-		return nil, errors.New("bot: SigningSecret is required for HTTP mode (set SLACK_SIGNING_SECRET)")
+		return nil, errors.New("bot: HTTP mode needs SLACK_SIGNING_SECRET (the Signing Secret under Basic Information of the Slack app), or set SLACK_APP_TOKEN for Socket Mode")
 	}
 	if len(cfg.SigningSecret) < MinSigningSecretLen {
 		return nil, fmt.Errorf("bot: SLACK_SIGNING_SECRET is too short: want at least %d characters (Slack's are 32)", MinSigningSecretLen)

@@ -79,6 +79,12 @@ func (h *Handler) run(ctx context.Context, user, arg string) (chat.Reply, error)
 	}
 	opts.Actor = user
 	rep, err := h.wf.Draft(ctx, opts)
+	if nic, ok := workflow.OnlyNotInChannel(err); ok {
+		// The drafts are made and wait to be posted: the summary says how.
+		reply := render(slackui.RunSummary(RunView(rep, user)))
+		reply.Blocks = append(reply.Blocks, nic.Block())
+		return reply, nil
+	}
 	if err != nil {
 		return chat.Reply{}, err
 	}

@@ -91,6 +91,7 @@ var methods = map[string]method{
 	"chat.postEphemeral":    (*Server).chatPostEphemeral,
 	"chat.update":           (*Server).chatUpdate,
 	"conversations.history": (*Server).conversationsHistory,
+	"conversations.info":    (*Server).conversationsInfo,
 	"views.open":            (*Server).viewsOpen,
 	"views.update":          (*Server).viewsUpdate,
 	"views.publish":         (*Server).viewsPublish,

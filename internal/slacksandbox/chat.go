@@ -93,6 +93,9 @@ func (s *Server) chatPostMessage(p params, c *Call) (map[string]any, string) {
 	if c.Channel == "" {
 		return nil, "channel_not_found"
 	}
+	if !s.botIn(c.Channel) {
+		return nil, "not_in_channel"
+	}
 	if code := content(p, c); code != "" {
 		return nil, code
 	}

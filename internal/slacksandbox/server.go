@@ -65,6 +65,7 @@ type Server struct {
 	limits    map[string]*limit
 	failNext  map[string][]string
 	responses map[string]*responseURL
+	outside   map[string]bool // channels the bot is not in (see channels.go)
 }
 
 // New starts a sandbox; stop it with Close.
@@ -79,6 +80,7 @@ func New(opts Options) *Server {
 		opts:      opts,
 		rng:       rand.New(rand.NewPCG(opts.FaultSeed, opts.FaultSeed^0x5eed)),
 		messages:  map[string][]*Message{},
+		outside:   map[string]bool{},
 		users:     map[string]User{},
 		triggers:  map[string]*trigger{},
 		views:     map[string]*storedView{},

@@ -60,13 +60,26 @@ func (w *Workflow) Advance(ctx context.Context) error {
 		if err != nil {
 			return fmt.Errorf("list invoices awaiting approval: %w", err)
 		}
+		outside := map[string]int{} // channels the bot is not in: drafts left
 		for _, inv := range waiting {
 			if inv.SlackTS != "" {
 				continue
 			}
+			if ch, _ := draftChannel(firm, inv); outside[ch] > 0 {
+				outside[ch]++
+				continue
+			}
 			if err := w.postDraft(ctx, firm, inv); err != nil {
+				if slackErrorCode(err) == "not_in_channel" {
+					ch, _ := draftChannel(firm, inv)
+					outside[ch]++
+					continue
+				}
 				errs = append(errs, err)
 			}
+		}
+		for ch, n := range outside {
+			errs = append(errs, w.notInChannel(ctx, firm, ch, n))
 		}
 	}
 	return errors.Join(errs...)

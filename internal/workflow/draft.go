@@ -27,11 +27,19 @@ type DraftReport struct {
 	Existing   int               // invoices drafted for these cycles by earlier runs
 	Problems   []billing.Problem
 	Pending    int // eligible entries waiting for a later cycle
+	// Resolved counts the open exceptions the re-check before drafting
+	// closed (a fixed configuration solved them); their entries are billed
+	// by this run. A dry run closes nothing and leaves it zero.
+	Resolved int
 }
 
 // Draft drafts the invoices of every cycle that closed (or of the one
 // ending opts.PeriodEnd), stores them with their exceptions, and — unless
-// a dry run — pushes them to QBO and Slack. Re-running it for the same
+// a dry run — pushes them to QBO and Slack. It first re-checks the open
+// exceptions, as Detect does: an exception's fix reads "fix the
+// configuration, then run the draft again", so whatever the new
+// configuration solved is closed (with its audit event) and billed now
+// rather than a cycle later. Re-running it for the same
 // cycle drafts nothing new: invoice keys and the database's allocation
 // index see to that.
 func (w *Workflow) Draft(ctx context.Context, opts DraftOptions) (DraftReport, error) {
@@ -54,13 +62,24 @@ func (w *Workflow) Draft(ctx context.Context, opts DraftOptions) (DraftReport, e
 		return rep, err
 	}
 	rep.Problems = append(rep.Problems, matchProblems...)
-	if !opts.DryRun {
+	// A dry run stores nothing: it assesses the held entries alongside, as
+	// the re-check would free them.
+	var held []int64
+	var freed map[int64]bool
+	if opts.DryRun {
+		if held, err = w.heldEntries(ctx); err != nil {
+			return rep, err
+		}
+	} else {
+		if rep.Resolved, freed, err = w.recheck(ctx, firm, items, matchProblems); err != nil {
+			return rep, err
+		}
 		if err := w.recordProblems(ctx, matchProblems); err != nil {
 			return rep, err
 		}
 	}
 	for _, end := range rep.PeriodEnds {
-		res, err := w.assess(ctx, firm, items, today, end)
+		res, err := w.assessWith(ctx, firm, items, today, end, held)
 		if err != nil {
 			return rep, err
 		}
@@ -85,7 +104,13 @@ func (w *Workflow) Draft(ctx context.Context, opts DraftOptions) (DraftReport, e
 			}
 			if created {
 				rep.Invoices = append(rep.Invoices, inv)
+				continue
 			}
+			sups, err := w.draftFreed(ctx, firm, items, today, end, inv, freed, opts.Actor)
+			if err != nil {
+				return rep, err
+			}
+			rep.Invoices = append(rep.Invoices, sups...)
 		}
 	}
 	if opts.DryRun {

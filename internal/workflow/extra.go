@@ -3,6 +3,7 @@ package workflow
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strconv"
 
 	"billbot/internal/billing"
@@ -122,9 +123,38 @@ func (w *Workflow) Detect(ctx context.Context) (opened, resolved int, err error)
 	if err != nil {
 		return 0, 0, err
 	}
-	open, err := w.store.Exceptions(ctx, store.ExceptionFilter{OpenOnly: true, Codes: assessCodes})
+	return w.detect(ctx, firm, items, matchProblems, assessCodes)
+}
+
+// detect is Detect over a loaded firm and QBO's items and customer-match
+// problems, reconciling the exceptions of codes only.
+func (w *Workflow) detect(ctx context.Context, firm *Firm, items map[string]string, matchProblems []billing.Problem, codes []billing.ExceptionCode) (opened, resolved int, err error) {
+	held, err := w.heldEntries(ctx)
 	if err != nil {
 		return 0, 0, err
+	}
+	res, err := w.assessWith(ctx, firm, items, firm.Today(w.now()), billing.Date{}, held)
+	if err != nil {
+		return 0, 0, err
+	}
+	var problems []billing.Problem
+	for _, p := range append(append([]billing.Problem(nil), matchProblems...), res.Problems...) {
+		if slices.Contains(codes, p.Code) {
+			problems = append(problems, p)
+		}
+	}
+	opened, resolved, err = w.store.ReconcileExceptions(ctx, codes, problems, w.now())
+	if err != nil {
+		return opened, resolved, fmt.Errorf("reconcile exceptions: %w", err)
+	}
+	return opened, resolved, nil
+}
+
+// heldEntries lists the entries held by open exceptions that Detect owns.
+func (w *Workflow) heldEntries(ctx context.Context) ([]int64, error) {
+	open, err := w.store.Exceptions(ctx, store.ExceptionFilter{OpenOnly: true, Codes: assessCodes})
+	if err != nil {
+		return nil, err
 	}
 	var held []int64
 	for _, ex := range open {
@@ -132,14 +162,5 @@ func (w *Workflow) Detect(ctx context.Context) (opened, resolved int, err error)
 			held = append(held, ex.EntryIDs...)
 		}
 	}
-	res, err := w.assessWith(ctx, firm, items, firm.Today(w.now()), billing.Date{}, held)
-	if err != nil {
-		return 0, 0, err
-	}
-	problems := append(matchProblems, res.Problems...)
-	opened, resolved, err = w.store.ReconcileExceptions(ctx, assessCodes, problems, w.now())
-	if err != nil {
-		return opened, resolved, fmt.Errorf("reconcile exceptions: %w", err)
-	}
-	return opened, resolved, nil
+	return held, nil
 }

@@ -13,7 +13,9 @@ import (
 // Notes, Hours, Hours Rounded, Billable?, Invoiced?, Approved?, First Name,
 // Last Name, Roles, Employee?, Billable Rate, Billable Amount, Cost Rate,
 // Cost Amount, Currency, External Reference URL. Variants add Employee Id
-// or Teams, and drop Approved? when approvals are off.
+// or Teams, and drop Approved? when approvals are off. That export carries
+// no approval time; a file that adds one (edited, or another tool's export)
+// names it as in approvedAtCols.
 const (
 	colDate         = "date"
 	colClient       = "client"
@@ -31,6 +33,10 @@ const (
 	colBillableRate = "billable rate"
 	colCurrency     = "currency"
 )
+
+// approvedAtCols are the names an approval-time column goes by; the first
+// present is used.
+var approvedAtCols = []string{"approved at", "approved on", "approved date", "approval date", "date approved"}
 
 // required are the columns without which a file is not a time report.
 // Hours may be given as Hours or Hours Rounded.
@@ -70,6 +76,16 @@ func parseHeader(rec []string) (header, error) {
 		return header{}, fmt.Errorf("not a Harvest detailed time report: missing column(s) %s", strings.Join(missing, ", "))
 	}
 	return h, nil
+}
+
+// approvedAtCol returns the file's approval-time column, "" when it has none.
+func (h header) approvedAtCol() string {
+	for _, c := range approvedAtCols {
+		if h.has(c) {
+			return c
+		}
+	}
+	return ""
 }
 
 func (h header) has(col string) bool {

@@ -26,8 +26,9 @@ const Source = "harvest-csv"
 
 // ErrNoApprovalColumn is returned for an export without an Approved?
 // column (Harvest leaves it out when timesheet approval is off) unless
-// Options.AssumeApproved is set.
-var ErrNoApprovalColumn = errors.New("csvimport: the file has no Approved? column (timesheet approval is off in Harvest); import with AssumeApproved to treat every row as approved")
+// Options.AssumeApproved is set. Its text names no option: a command says
+// which of its flags imports such a file.
+var ErrNoApprovalColumn = errors.New("csvimport: the file has no Approved? column (timesheet approval is off in Harvest)")
 
 // Options steers Parse.
 type Options struct {
@@ -39,6 +40,17 @@ type Options struct {
 	SkipBadRows bool
 	// Currency is used when the file has no Currency column; default USD.
 	Currency money.Currency
+	// ApprovedAtImport leaves ApprovedAt unset on approved rows of a file
+	// without an approval-time column, so the store stamps the import time:
+	// rows of cycles already closed then count as approved late. By
+	// default such rows count as approved on the day they were spent, in
+	// time for their cycle — an export is usually imported after the cycle
+	// it covers closed, and its approvals happened before. A column's time
+	// always wins.
+	ApprovedAtImport bool
+	// Location reads dates and times without a zone (approval times, and
+	// the day-spent default); nil is UTC. Pass the firm's time zone.
+	Location *time.Location
 }
 
 // Result is what Parse read.
@@ -224,6 +236,20 @@ func (h header) entry(rec []string, opts Options) (billing.TimeEntry, [sha256.Si
 			return bad(colApproved, err.Error())
 		}
 	}
+	var approvedAt time.Time
+	if approved {
+		loc := opts.Location
+		if loc == nil {
+			loc = time.UTC
+		}
+		if col := h.approvedAtCol(); col != "" && h.get(rec, col) != "" {
+			if approvedAt, err = parseInstant(h.get(rec, col), loc); err != nil {
+				return bad(col, err.Error())
+			}
+		} else if !opts.ApprovedAtImport {
+			approvedAt = date.Time(loc)
+		}
+	}
 	first, last := h.get(rec, colFirstName), h.get(rec, colLastName)
 	if first == "" && last == "" {
 		return bad(colFirstName, "first and last name are both empty")
@@ -241,6 +267,7 @@ func (h header) entry(rec []string, opts Options) (billing.TimeEntry, [sha256.Si
 		Notes:           h.get(rec, colNotes),
 		Billable:        billable,
 		Approved:        approved,
+		ApprovedAt:      approvedAt,
 		BilledElsewhere: invoiced,
 	}
 	return e, identity(e, h.get(rec, colProjectCode)), nil
@@ -280,6 +307,20 @@ func parseDate(s string) (billing.Date, error) {
 		}
 	}
 	return billing.Date{}, fmt.Errorf("%q is not a date (want YYYY-MM-DD or MM/DD/YYYY)", s)
+}
+
+// parseInstant reads an approval time: RFC 3339, or a date with an
+// optional time of day in loc.
+func parseInstant(s string, loc *time.Location) (time.Time, error) {
+	if t, err := time.Parse(time.RFC3339, s); err == nil {
+		return t, nil
+	}
+	for _, layout := range []string{"2006-01-02 15:04:05", "2006-01-02 15:04", "01/02/2006 15:04", "1/2/2006 15:04", "2006-01-02", "01/02/2006", "1/2/2006"} {
+		if t, err := time.ParseInLocation(layout, s, loc); err == nil {
+			return t, nil
+		}
+	}
+	return time.Time{}, fmt.Errorf("%q is not a date or time (want YYYY-MM-DD, YYYY-MM-DD HH:MM or RFC 3339)", s)
 }
 
 // parseFlag reads Harvest's Yes/No columns.

@@ -47,7 +47,7 @@ func TestParseDetailedReport(t *testing.T) {
 		{Source: "harvest-csv", Client: "Maple Ltd", Project: "Maple Advisory", Task: "Admin", User: "Omar Haddad",
 			SpentDate: billing.MustDate("2026-03-04"), Hours: money.MustHours("2"), Currency: "CAD", Approved: true},
 	}
-	if diff := cmp.Diff(want, res.Entries, cmpopts.IgnoreFields(billing.TimeEntry{}, "ExternalID")); diff != "" {
+	if diff := cmp.Diff(want, res.Entries, cmpopts.IgnoreFields(billing.TimeEntry{}, "ExternalID", "ApprovedAt")); diff != "" {
 		t.Errorf("entries (-want +got):\n%s", diff)
 	}
 	if res.Rows != 4 || len(res.Errors) != 0 {
@@ -141,7 +141,7 @@ func TestParseHeaderVariants(t *testing.T) {
 			if len(res.Entries) != 1 {
 				t.Fatalf("entries = %+v", res.Entries)
 			}
-			if diff := cmp.Diff(tc.want, res.Entries[0], cmpopts.IgnoreFields(billing.TimeEntry{}, "ExternalID")); diff != "" {
+			if diff := cmp.Diff(tc.want, res.Entries[0], cmpopts.IgnoreFields(billing.TimeEntry{}, "ExternalID", "ApprovedAt")); diff != "" {
 				t.Errorf("entry (-want +got):\n%s", diff)
 			}
 		})
