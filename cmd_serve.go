@@ -16,7 +16,6 @@ import (
 	"billbot/internal/qbo"
 	"billbot/internal/secrets"
 	"billbot/internal/server"
-	"billbot/internal/workflow"
 	"billbot/store"
 )
 

@@ -26,7 +26,7 @@ type connectProcess struct {
 func newConnectProcess(t *testing.T, env map[string]string) *connectProcess {
 	t.Helper()
 	c := &cli{getenv: func(k string) string { return env[k] }, stdin: strings.NewReader(""), stdout: io.Discard, stderr: io.Discard}
-	if err := c.setup(); err != nil {
+	if err := c.setup("serve"); err != nil {
 		t.Fatal(err)
 	}
 	st, err := c.openStore(t.Context())
