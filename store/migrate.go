@@ -49,9 +49,12 @@ func migrationsFor(dialect string) ([]migration, error) {
 		ms = append(ms, migration{Version: v, Name: base, SQL: string(body)})
 	}
 	sort.Slice(ms, func(i, j int) bool { return ms[i].Version < ms[j].Version })
-	for i, m := range ms {
-		if m.Version != i+1 {
-			return nil, fmt.Errorf("store: migration %s: versions must run 1, 2, 3… without gaps", m.Name)
+	// Versions rise strictly; gaps are allowed, because parallel branches
+	// are each given their own numbers and may merge in any order (each
+	// applied version has its own row in schema_migrations).
+	for i := 1; i < len(ms); i++ {
+		if ms[i].Version == ms[i-1].Version {
+			return nil, fmt.Errorf("store: migrations %s and %s share a version", ms[i-1].Name, ms[i].Name)
 		}
 	}
 	return ms, nil
@@ -63,7 +66,10 @@ func SchemaVersion(dialect string) (int, error) {
 	if err != nil {
 		return 0, err
 	}
-	return len(ms), nil
+	if len(ms) == 0 {
+		return 0, nil
+	}
+	return ms[len(ms)-1].Version, nil
 }
 
 // schema_migrations is created outside the numbered files: Migrate needs it
@@ -163,10 +169,16 @@ func (s *Store) CurrentVersion(ctx context.Context) (int, error) {
 	return int(*v), nil
 }
 
-// CheckSchema refuses a database whose schema is older (ErrSchemaOutdated)
-// or newer (ErrSchemaNewer) than this binary's migrations.
+// MigrationCount returns how many migrations this binary has for dialect.
+func MigrationCount(dialect string) (int, error) {
+	ms, err := migrationsFor(dialect)
+	return len(ms), err
+}
+
+// CheckSchema refuses a database that lacks one of this binary's migrations
+// (ErrSchemaOutdated) or has one it does not know (ErrSchemaNewer).
 func (s *Store) CheckSchema(ctx context.Context) error {
-	want, err := SchemaVersion(s.dialect)
+	ms, err := migrationsFor(s.dialect)
 	if err != nil {
 		return err
 	}
@@ -174,11 +186,32 @@ func (s *Store) CheckSchema(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	switch {
-	case got < want:
-		return fmt.Errorf("schema version %d, want %d: %w", got, want, ErrSchemaOutdated)
-	case got > want:
-		return fmt.Errorf("schema version %d, want %d: %w", got, want, ErrSchemaNewer)
+	applied := map[int]bool{}
+	if got > 0 {
+		rows, err := s.q(ctx).Raw("SELECT version FROM schema_migrations").Rows()
+		if err != nil {
+			return fmt.Errorf("store: read schema versions: %w", err)
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var v int
+			if err := rows.Scan(&v); err != nil {
+				return fmt.Errorf("store: read schema versions: %w", err)
+			}
+			applied[v] = true
+		}
+		if err := rows.Err(); err != nil {
+			return fmt.Errorf("store: read schema versions: %w", err)
+		}
+	}
+	for _, m := range ms {
+		if !applied[m.Version] {
+			return fmt.Errorf("schema lacks migration %s: %w", m.Name, ErrSchemaOutdated)
+		}
+		delete(applied, m.Version)
+	}
+	for v := range applied {
+		return fmt.Errorf("schema has migration %d, unknown to this binary: %w", v, ErrSchemaNewer)
 	}
 	return nil
 }

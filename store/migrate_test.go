@@ -31,7 +31,7 @@ func TestMigrateIsIdempotent(t *testing.T) {
 		if err := s.CheckSchema(ctx); err != nil {
 			t.Errorf("CheckSchema after Migrate: %v", err)
 		}
-		want, err := store.SchemaVersion(s.Dialect())
+		want, err := store.MigrationCount(s.Dialect())
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -60,7 +60,7 @@ func TestCheckSchemaRefusesOldAndNewer(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if want, _ := store.SchemaVersion(store.DialectSQLite); n != want {
+		if want, _ := store.MigrationCount(store.DialectSQLite); n != want {
 			t.Errorf("Migrate on an empty database applied %d, want %d", n, want)
 		}
 	})
@@ -199,4 +199,19 @@ func describePostgres(ctx context.Context, t *testing.T, db *sql.DB) []string {
 	}
 	slices.Sort(out)
 	return out
+}
+
+// TestCheckSchemaRefusesAMissingMiddleMigration: versions may have gaps
+// (branches are given their own numbers), so a database is checked for
+// every migration, not for its highest version.
+func TestCheckSchemaRefusesAMissingMiddleMigration(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		ctx := t.Context()
+		if _, err := s.DB().ExecContext(ctx, "DELETE FROM schema_migrations WHERE version = 2"); err != nil {
+			t.Fatal(err)
+		}
+		if err := s.CheckSchema(ctx); !errors.Is(err, store.ErrSchemaOutdated) {
+			t.Errorf("CheckSchema without migration 2 = %v, want ErrSchemaOutdated", err)
+		}
+	})
 }
