@@ -212,22 +212,32 @@ func (s *Store) disputes(tx *gorm.DB, cond string, args ...any) ([]Dispute, erro
 	return out, nil
 }
 
-// InvoiceByNumber returns the invoice a person names: its QBO DocNumber,
-// else billbot's invoice id.
+// InvoiceByNumber returns the invoice a person or a link names: "#" and
+// billbot's id; else its QBO DocNumber; else its draft key; else billbot's
+// id written plainly. ErrNotFound when none matches.
 func (s *Store) InvoiceByNumber(ctx context.Context, number string) (Invoice, error) {
 	number = strings.TrimSpace(number)
 	if number == "" {
 		return Invoice{}, fmt.Errorf("store: invoice with empty number: %w", ErrNotFound)
 	}
-	inv, err := s.loadInvoice(s.q(ctx), "doc_number = ? ORDER BY id DESC", number)
-	if err == nil || !errors.Is(err, ErrNotFound) {
-		if err != nil {
+	if rest, ok := strings.CutPrefix(number, "#"); ok {
+		id, err := strconv.ParseInt(rest, 10, 64)
+		if err != nil || id <= 0 {
+			return Invoice{}, fmt.Errorf("store: invoice %s: %w", number, ErrNotFound)
+		}
+		return s.Invoice(ctx, id)
+	}
+	for _, cond := range []string{"doc_number = ? ORDER BY id DESC LIMIT 1", "key = ?"} {
+		inv, err := s.loadInvoice(s.q(ctx), cond, number)
+		if err == nil {
+			return inv, nil
+		}
+		if !errors.Is(err, ErrNotFound) {
 			return Invoice{}, fmt.Errorf("store: invoice %s: %w", number, err)
 		}
-		return inv, nil
 	}
-	id, perr := strconv.ParseInt(strings.TrimPrefix(number, "#"), 10, 64)
-	if perr != nil || id <= 0 {
+	id, err := strconv.ParseInt(number, 10, 64)
+	if err != nil || id <= 0 {
 		return Invoice{}, fmt.Errorf("store: invoice %s: %w", number, ErrNotFound)
 	}
 	return s.Invoice(ctx, id)

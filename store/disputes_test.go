@@ -162,11 +162,13 @@ func TestInvoiceByNumber(t *testing.T) {
 				t.Errorf("InvoiceByNumber(%q) = %d, %v", n, got.ID, err)
 			}
 		}
-		got, err := s.InvoiceByNumber(ctx, "#1")
-		if err != nil || got.ID != inv.ID || inv.ID != 1 {
-			t.Errorf("InvoiceByNumber(#1) = %d, %v", got.ID, err)
+		for _, n := range []string{"#1", "1", "acme-2026-10"} {
+			got, err := s.InvoiceByNumber(ctx, n)
+			if err != nil || got.ID != inv.ID || inv.ID != 1 {
+				t.Errorf("InvoiceByNumber(%q) = %d, %v", n, got.ID, err)
+			}
 		}
-		for _, n := range []string{"", "9999", "abc"} {
+		for _, n := range []string{"", "9999", "abc", "#x", "#1042"} {
 			if _, err := s.InvoiceByNumber(ctx, n); !errors.Is(err, store.ErrNotFound) {
 				t.Errorf("InvoiceByNumber(%q) = %v, want ErrNotFound", n, err)
 			}
