@@ -15,7 +15,6 @@ import (
 	"billbot/internal/workflow"
 )
 
-
 // parseInterleaved lets flags follow the positional arguments
 // (`invoice show 1042 --format csv`): Go's flag package stops at the first
 // argument, so the rest is parsed again.
