@@ -133,3 +133,7 @@ func (d Detail) timeText(t time.Time) string {
 	}
 	return t.In(d.loc()).Format("2006-01-02 15:04 MST")
 }
+
+// FormatTime formats an instant in the firm's time zone, as the page and
+// the text show times.
+func (d Detail) FormatTime(t time.Time) string { return d.timeText(t) }

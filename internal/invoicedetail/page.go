@@ -53,7 +53,7 @@ func Handler(src Source, s *Signer, logger *slog.Logger) http.Handler {
 			w.Header().Set("Content-Type", "text/csv; charset=utf-8")
 			w.Header().Set("Content-Disposition", `attachment; filename="invoice-`+fileSafe(d.Number)+`.csv"`)
 		case "", "html":
-			err = pageTmpl.Execute(&buf, pageData{Detail: d, CSS: template.CSS(pageCSS), CSVLink: r.URL.Path + "?" + csvQuery(q)})
+			err = pageTmpl.Execute(&buf, pageData{Detail: d, CSS: template.CSS(pageCSS), CSVLink: r.URL.Path + "?" + csvQuery(q), Rows: rows(d)})
 			w.Header().Set("Content-Type", "text/html; charset=utf-8")
 		default:
 			http.Error(w, "format is html or csv.", http.StatusBadRequest)

@@ -3,7 +3,6 @@ package invoicedetail
 import (
 	"html/template"
 	"net/url"
-	"time"
 
 	"billbot/internal/money"
 )
@@ -12,6 +11,7 @@ type pageData struct {
 	Detail
 	CSS     template.CSS
 	CSVLink string
+	Rows    template.HTML // the lines and entries, see rows
 }
 
 func encodeValues(v url.Values) string { return v.Encode() }
@@ -26,7 +26,6 @@ td{border:0;padding:1px 4px}td.n{text-align:left}td[data-label]::before{content:
 
 var pageFuncs = template.FuncMap{
 	"amount": func(a money.Amount, c money.Currency) string { return a.Display(c) },
-	"when":   func(d Detail, t time.Time) string { return d.timeText(t) },
 }
 
 var pageTmpl = template.Must(template.New("page").Funcs(pageFuncs).Parse(`<!DOCTYPE html>
@@ -38,13 +37,11 @@ var pageTmpl = template.Must(template.New("page").Funcs(pageFuncs).Parse(`<!DOCT
 <body>
 <h1>Invoice <span id="number">{{.Number}}</span> — {{.Client}}</h1>
 <p class="meta">{{.State}}{{if not .Period.Start.IsZero}} · {{.Period.Start}} to {{.Period.End}}{{end}}{{if not .DueDate.IsZero}} · due {{.DueDate}}{{end}} · <a href="{{.CSVLink}}" id="csv">Download CSV</a></p>
-{{range .Disputes}}{{if .Open}}<p class="disputed" id="dispute">Disputed since {{when $ .OpenedAt}} by {{.OpenedBy}}: {{.Reason}}</p>{{end}}{{end}}
+{{range .Disputes}}{{if .Open}}<p class="disputed" id="dispute">Disputed since {{$.FormatTime .OpenedAt}} by {{.OpenedBy}}: {{.Reason}}</p>{{end}}{{end}}
 <table id="lines">
 <thead><tr><th>Line / date</th><th>Staff</th><th>Task</th><th>Notes</th><th>Harvest id</th><th class="n">Hours</th><th class="n">Rate</th><th class="n">Amount</th></tr></thead>
 <tbody>
-{{range $l := .Lines}}<tr class="line" data-line="{{.No}}"><td colspan="5">{{.No}}. {{.Description}}{{if .WrittenDown}} <span class="wd">written down from {{amount .Original $.Currency}}: {{.WriteDownReason}}</span>{{end}}</td><td class="n" data-label="Hours">{{.Qty}}</td><td class="n" data-label="Rate">{{amount .UnitPrice $.Currency}}</td><td class="n amount" data-label="Amount">{{amount .Amount $.Currency}}</td></tr>
-{{range .Entries}}<tr class="entry" data-line="{{$l.No}}" data-harvest="{{.HarvestID}}"><td>{{.Date}}</td><td data-label="Staff">{{.Staff}}</td><td data-label="Task">{{.Task}}</td><td data-label="Notes">{{.Notes}}</td><td data-label="Harvest id">{{.HarvestID}}</td><td class="n hours" data-label="Hours">{{.Hours}}</td><td class="n" data-label="Rate">{{amount .Rate $.Currency}}</td><td></td></tr>
-{{end}}{{end}}</tbody>
+{{.Rows}}</tbody>
 <tfoot>
 <tr><td colspan="7">Subtotal</td><td class="n" id="subtotal">{{amount .Subtotal .Currency}}</td></tr>
 {{if .Discount}}<tr><td colspan="7">Discount</td><td class="n" id="discount">{{amount .Discount .Currency}}</td></tr>{{end}}
@@ -52,10 +49,10 @@ var pageTmpl = template.Must(template.New("page").Funcs(pageFuncs).Parse(`<!DOCT
 <tr><td colspan="5">Total · <span id="entries">{{.EntryCount}}</span> entries</td><td class="n" id="hours">{{.Hours}}</td><td></td><td class="n" id="total">{{amount .Total .Currency}}</td></tr>
 </tfoot></table>
 {{if .Edits}}<h2>Edits and write-downs</h2><table id="edits"><thead><tr><th>When</th><th>Who</th><th class="n">Total before</th><th class="n">After</th><th>Reason</th></tr></thead><tbody>
-{{range .Edits}}<tr class="edit"><td>{{when $ .At}}</td><td data-label="Who">{{.Actor}}</td><td class="n" data-label="Before">{{amount .TotalBefore $.Currency}}</td><td class="n" data-label="After">{{amount .TotalAfter $.Currency}}</td><td data-label="Reason">{{.Reason}}</td></tr>
+{{range .Edits}}<tr class="edit"><td>{{$.FormatTime .At}}</td><td data-label="Who">{{.Actor}}</td><td class="n" data-label="Before">{{amount .TotalBefore $.Currency}}</td><td class="n" data-label="After">{{amount .TotalAfter $.Currency}}</td><td data-label="Reason">{{.Reason}}</td></tr>
 {{end}}</tbody></table>{{end}}
 {{if .Disputes}}<h2>Disputes</h2><table id="disputes"><thead><tr><th>Opened</th><th>By</th><th>Reason</th><th>Outcome</th></tr></thead><tbody>
-{{range .Disputes}}<tr class="dispute"><td>{{when $ .OpenedAt}}</td><td data-label="By">{{.OpenedBy}}</td><td data-label="Reason">{{.Reason}}</td><td data-label="Outcome">{{if .Open}}open{{else}}{{.Outcome}} {{when $ .ResolvedAt}} by {{.ResolvedBy}}{{with .Resolution}}: {{.}}{{end}}{{end}}</td></tr>
+{{range .Disputes}}<tr class="dispute"><td>{{$.FormatTime .OpenedAt}}</td><td data-label="By">{{.OpenedBy}}</td><td data-label="Reason">{{.Reason}}</td><td data-label="Outcome">{{if .Open}}open{{else}}{{.Outcome}} {{$.FormatTime .ResolvedAt}} by {{.ResolvedBy}}{{with .Resolution}}: {{.}}{{end}}{{end}}</td></tr>
 {{end}}</tbody></table>{{end}}
 </body></html>
 `))
