@@ -147,3 +147,18 @@ func TestDetailTextAndCSV(t *testing.T) {
 		t.Fatalf("csv %d rows, %v", len(rows), err)
 	}
 }
+
+// TestDetailLinkForDraftKey: links in QuickBooks name the invoice by its
+// draft key, which has a slash and may have spaces.
+func TestDetailLinkForDraftKey(t *testing.T) {
+	d := sample(1)
+	d.Number = "Birch & Daughters/2026-10-31"
+	_, s := serve(t, d, func() time.Time { return t0 })
+	link, _ := s.Link(d.Number)
+	if !strings.Contains(link, "/invoices/Birch%20&%20Daughters%2F2026-10-31?") {
+		t.Errorf("link %s", link)
+	}
+	if resp, body := get(t, link); resp.StatusCode != 200 || !strings.Contains(body, "Daughters/2026-10-31") {
+		t.Errorf("GET %s: %d", link, resp.StatusCode)
+	}
+}

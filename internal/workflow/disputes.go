@@ -5,6 +5,7 @@ import (
 	"errors"
 	"strings"
 
+	"billbot/internal/slackui"
 	"billbot/store"
 )
 
@@ -97,4 +98,20 @@ func (w *Workflow) OpenDispute(ctx context.Context, invoiceID int64) (store.Disp
 		return d, userErrorf("This invoice has no open dispute.")
 	}
 	return d, err
+}
+
+// homeDisputed is App Home's list of disputed invoices user may read.
+func (w *Workflow) homeDisputed(ctx context.Context, user string) ([]slackui.DisputedInvoice, error) {
+	ds, err := w.Disputed(ctx, user, "")
+	if err != nil {
+		return nil, err
+	}
+	out := make([]slackui.DisputedInvoice, len(ds))
+	for i, d := range ds {
+		out[i] = slackui.DisputedInvoice{
+			InvoiceID: d.Invoice.ID, Number: d.Number, Client: d.Invoice.Client, Currency: d.Invoice.Currency,
+			Balance: d.Invoice.Balance, Reason: d.Dispute.Reason, OpenedBy: d.Dispute.OpenedBy, OpenedAt: d.Dispute.OpenedAt,
+		}
+	}
+	return out, nil
 }

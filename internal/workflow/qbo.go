@@ -239,7 +239,7 @@ func (b *QBOBooks) CreateDrafts(ctx context.Context, batchKey string, drafts []D
 	batch := make([]qbo.BatchItem, 0, len(drafts))
 	failed := map[string]error{}
 	for i, d := range drafts {
-		q, err := qbo.InvoiceFromDraft(d.Invoice, d.Client.QBOCustomerID, items, d.Client.Email, "")
+		q, err := qbo.InvoiceFromDraft(d.Invoice, d.Client.QBOCustomerID, items, d.Client.Email, b.detailNote(d.Invoice.Key))
 		if err != nil {
 			failed[d.Invoice.Key] = err
 			continue
