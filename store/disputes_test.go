@@ -175,3 +175,43 @@ func TestInvoiceByNumber(t *testing.T) {
 		}
 	})
 }
+
+// TestMigrationKeepsLegacyDisputes: an invoice marked disputed before
+// disputes had a table (an audit "disputed" not followed by
+// "dispute_cleared") is still disputed after migration 0016; a cleared one
+// is not.
+func TestMigrationKeepsLegacyDisputes(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		ctx := t.Context()
+		ids := seedEntries(t, s, 2)
+		still := sentInvoice(t, s, "acme-2026-10", "1042", ids[0])
+		cleared := sentInvoice(t, s, "acme-2026-11", "1043", ids[1])
+		for _, db := range []string{
+			"DROP TABLE invoice_disputes", "DROP INDEX invoices_doc_number_idx", "DROP INDEX audit_events_at_idx",
+			"DROP INDEX audit_events_actor_idx", "DELETE FROM schema_migrations WHERE version = 16",
+		} {
+			if _, err := s.DB().ExecContext(ctx, db); err != nil {
+				t.Fatal(db, err)
+			}
+		}
+		for _, ev := range []store.AuditEvent{
+			{Actor: "U1", Action: "disputed", SubjectType: "invoice", SubjectID: itoa(still.ID)},
+			{Actor: "U1", Action: "disputed", SubjectType: "invoice", SubjectID: itoa(cleared.ID)},
+			{Actor: "U1", Action: "dispute_cleared", SubjectType: "invoice", SubjectID: itoa(cleared.ID)},
+		} {
+			if err := s.Audit(ctx, ev); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if n, err := s.Migrate(ctx); err != nil || n != 1 {
+			t.Fatalf("Migrate applied %d, %v", n, err)
+		}
+		open, err := s.OpenDisputes(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, ok := open[still.ID]; !ok || len(open) != 1 {
+			t.Errorf("open disputes after migration: %+v", open)
+		}
+	})
+}
