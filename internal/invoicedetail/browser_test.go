@@ -8,6 +8,7 @@ import (
 	"regexp"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -72,10 +73,13 @@ func (s *statusRecorder) of(uri string) int {
 // are answered 403 and show no invoice data.
 func TestDetailPageInBrowser(t *testing.T) {
 	d := sample(12)
-	now := t0
-	srv, s := serve(t, d, func() time.Time { return now })
-	rec := &statusRecorder{status: map[string]int{}, next: srv.Config.Handler}
-	srv.Config.Handler = rec
+	var now atomic.Int64 // the server's clock, moved past the expiry below
+	now.Store(t0.UnixNano())
+	rec := &statusRecorder{status: map[string]int{}}
+	srv, s := serve(t, d, func() time.Time { return time.Unix(0, now.Load()) }, func(h http.Handler) http.Handler {
+		rec.next = h
+		return rec
+	})
 	link, _ := s.Link(d.Number)
 
 	dom := dumpDOM(t, link)
@@ -112,7 +116,7 @@ func TestDetailPageInBrowser(t *testing.T) {
 		t.Errorf("tampered link shows:\n%s", dom)
 	}
 
-	now = t0.Add(invoicedetail.LinkTTL + time.Minute)
+	now.Store(t0.Add(invoicedetail.LinkTTL + time.Minute).UnixNano())
 	dom = dumpDOM(t, link)
 	if code := rec.of(strings.TrimPrefix(link, srv.URL)); code != http.StatusForbidden {
 		t.Errorf("expired link: %d, want 403", code)

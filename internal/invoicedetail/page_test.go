@@ -7,25 +7,30 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
 	"billbot/internal/invoicedetail"
 )
 
-// serve mounts the handler the way internal/server does.
-func serve(t testing.TB, d invoicedetail.Detail, now func() time.Time) (*httptest.Server, *invoicedetail.Signer) {
+// serve mounts the handler the way internal/server does; wrap, when set,
+// wraps the mux (the browser test records statuses).
+func serve(t testing.TB, d invoicedetail.Detail, now func() time.Time, wrap ...func(http.Handler) http.Handler) (*httptest.Server, *invoicedetail.Signer) {
 	t.Helper()
-	srv := httptest.NewUnstartedServer(nil)
-	srv.Start()
-	t.Cleanup(srv.Close)
-	s, err := invoicedetail.NewSigner(testKey, srv.URL, now)
+	mux := http.NewServeMux()
+	var h http.Handler = mux
+	for _, w := range wrap {
+		h = w(h)
+	}
+	srv := httptest.NewUnstartedServer(h)
+	s, err := invoicedetail.NewSigner(testKey, "http://"+srv.Listener.Addr().String(), now)
 	if err != nil {
 		t.Fatal(err)
 	}
-	mux := http.NewServeMux()
 	mux.Handle("GET /invoices/{number}", invoicedetail.Handler(source{d}, s, nil))
-	srv.Config.Handler = mux
+	srv.Start()
+	t.Cleanup(srv.Close)
 	return srv, s
 }
 
@@ -94,8 +99,9 @@ func TestDetailPage(t *testing.T) {
 // TestDetailLinkRefused: a tampered number, expiry or signature, an expired
 // link, a link signed with another key or none at all get 403.
 func TestDetailLinkRefused(t *testing.T) {
-	now := t0
-	srv, s := serve(t, sample(2), func() time.Time { return now })
+	var now atomic.Int64
+	now.Store(t0.UnixNano())
+	srv, s := serve(t, sample(2), func() time.Time { return time.Unix(0, now.Load()) })
 	link, _ := s.Link("1042")
 	u, _ := url.Parse(link)
 	q := u.Query()
@@ -114,11 +120,11 @@ func TestDetailLinkRefused(t *testing.T) {
 			t.Errorf("%s: %d, want 403", name, resp.StatusCode)
 		}
 	}
-	now = t0.Add(invoicedetail.LinkTTL - time.Second)
+	now.Store(t0.Add(invoicedetail.LinkTTL - time.Second).UnixNano())
 	if resp, _ := get(t, link); resp.StatusCode != 200 {
 		t.Errorf("a second before expiry: %d", resp.StatusCode)
 	}
-	now = t0.Add(invoicedetail.LinkTTL)
+	now.Store(t0.Add(invoicedetail.LinkTTL).UnixNano())
 	if resp, _ := get(t, link); resp.StatusCode != http.StatusForbidden {
 		t.Errorf("expired: %d, want 403", resp.StatusCode)
 	}
