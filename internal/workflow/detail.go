@@ -37,23 +37,6 @@ func (f *Firm) ReadsClient(user, client string) bool {
 	return manages
 }
 
-// IsFirmPerson reports whether user is one of the people the firm's
-// configuration names (approver, billing manager, partner, manager).
-func (f *Firm) IsFirmPerson(user string) bool {
-	if user == "" {
-		return false
-	}
-	if f.IsApprover(user, nil) || (f.File != nil && user == f.File.BillingManager) {
-		return true
-	}
-	for _, e := range f.Engagements {
-		if e.Partner == user || e.Manager == user {
-			return true
-		}
-	}
-	return false
-}
-
 // InvoiceNumber is how people name an invoice: its QBO DocNumber, else "#"
 // and billbot's id.
 func InvoiceNumber(inv store.Invoice) string {
