@@ -120,6 +120,7 @@ func (c *cli) serve(ctx context.Context) error {
 		}
 	}
 
+	cfg.InvoiceDetail = detailHandler(wf, c.detailSigner(), log)
 	srv := server.New(cfg)
 	g.Go(func() error { return srv.Run(gctx) })
 

@@ -36,6 +36,8 @@ func extraCommands() []command {
 		qboConnectCommand(),
 		shadowCommand(),
 		secretsRotateKeyCommand(),
+		invoiceShowCommand(),
+		auditCommand(),
 	}
 }
 
@@ -55,7 +57,7 @@ func (c *cli) workflow(ctx context.Context, st *store.Store) (*workflow.Workflow
 	if m := c.messenger(); m != nil {
 		deps.Slack = m
 	}
-	return workflow.New(deps), nil
+	return workflow.New(deps).WithDetailLinks(c.detailSigner()), nil
 }
 
 // lazyQBO is the QBO of the workflows: built once a company is connected,
@@ -198,7 +200,7 @@ func (c *cli) qboBooks(ctx context.Context, st *store.Store, gen int64) (*workfl
 	if c.env.QBOEnvironment == config.QBOSandbox {
 		appURL = "https://app.sandbox.qbo.intuit.com"
 	}
-	return workflow.NewQBOBooks(client, home, appURL), nil
+	return workflow.NewQBOBooks(client, home, appURL).WithDetailLinks(c.detailSigner()), nil
 }
 
 // qboClient returns the QBO API client over the stored (and refreshed)

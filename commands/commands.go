@@ -75,8 +75,15 @@ func (h *Handler) HandleCommand(ctx context.Context, c chat.Command) (chat.Reply
 			reply, err = h.run(ctx, c.UserID, rest)
 		case "status":
 			reply, err = h.status(ctx, rd, rest)
+			if client, ok := statusClient(ctx, h, rest); err == nil && ok {
+				reply, err = h.withDisputed(ctx, reply, c.UserID, client)
+			}
 		case "shadow":
 			reply, err = h.shadow(ctx, rd, rest)
+		case "invoice":
+			reply, err = h.invoice(ctx, c.UserID, rest)
+		case "history":
+			reply, err = h.history(ctx, c.UserID, rest)
 		case "help", "":
 			reply = render(slackui.HelpReply(Billing))
 		default:
@@ -86,6 +93,9 @@ func (h *Handler) HandleCommand(ctx context.Context, c chat.Command) (chat.Reply
 		switch strings.ToLower(sub) {
 		case "aging", "ageing":
 			reply, err = h.aging(ctx, rd, c.UserID, rest)
+			if err == nil {
+				reply, err = h.withDisputed(ctx, reply, c.UserID, "")
+			}
 		case "client":
 			reply, err = h.arClient(ctx, rd, rest)
 		case "help", "":

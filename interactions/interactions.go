@@ -46,12 +46,17 @@ func New(wf *workflow.Workflow, views Views, logger *slog.Logger) *Handler {
 		chat.ActionHold:         h.openHold,
 		chat.ActionRelease:      h.release,
 		chat.ActionSnooze:       h.snooze,
-		chat.ActionDispute:      h.dispute,
+		chat.ActionDispute:      h.openDispute,
 		chat.ActionSupplemental: h.supplemental,
+		// invoice detail and disputes (disputes.go)
+		chat.ActionShowEntries:    h.showEntries,
+		chat.ActionResolveDispute: h.openResolve,
 	}
 	h.submits = map[string]func(context.Context, chat.ViewSubmission, int64) (chat.ViewResponse, func(context.Context) error, error){
-		chat.CallbackEdit: h.submitEdit,
-		chat.CallbackHold: h.submitHold,
+		chat.CallbackEdit:    h.submitEdit,
+		chat.CallbackHold:    h.submitHold,
+		chat.CallbackDispute: h.submitDispute,
+		chat.CallbackResolve: h.submitResolve,
 	}
 	return h
 }
@@ -74,7 +79,7 @@ func keys[V any](m map[string]V) []string {
 // updated by the workflow (chat.update); the reply, when not empty, is an
 // ephemeral note to whoever clicked.
 func (h *Handler) HandleAction(ctx context.Context, a chat.Action) (chat.Reply, error) {
-	if a.ActionID == chat.ActionOpenInQBO || a.ActionID == chat.ActionConnectQBO {
+	if a.ActionID == chat.ActionOpenInQBO || a.ActionID == chat.ActionConnectQBO || a.ActionID == chat.ActionOpenDetail {
 		return chat.Reply{}, nil // a link: Slack opens it, nothing to do
 	}
 	fn, ok := h.actions[a.ActionID]
@@ -149,17 +154,6 @@ func (h *Handler) snooze(ctx context.Context, a chat.Action, id int64) (chat.Rep
 		return chat.Reply{}, err
 	}
 	return chat.Reply{Text: "Snoozed: no escalation for this invoice for 7 days."}, nil
-}
-
-func (h *Handler) dispute(ctx context.Context, a chat.Action, id int64) (chat.Reply, error) {
-	// Disputed stops reminders and escalations: the same people as Snooze.
-	if err := h.wf.CanActOrManager(ctx, id, a.UserID); err != nil {
-		return chat.Reply{}, err
-	}
-	if err := h.wf.SetDisputed(ctx, id, a.UserID, true); err != nil {
-		return chat.Reply{}, err
-	}
-	return chat.Reply{Text: "Marked disputed: no reminders or escalations until it is cleared."}, nil
 }
 
 func (h *Handler) supplemental(ctx context.Context, a chat.Action, id int64) (chat.Reply, error) {

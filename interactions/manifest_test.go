@@ -61,13 +61,14 @@ func TestManifestMatchesHandlers(t *testing.T) {
 	actions, callbacks := renderedIDs(t)
 	// Every id constant is rendered somewhere; every rendered id is routed.
 	for _, id := range []string{chat.ActionApprove, chat.ActionEdit, chat.ActionHold, chat.ActionRelease,
-		chat.ActionSnooze, chat.ActionDispute, chat.ActionSupplemental, chat.ActionOpenInQBO} {
+		chat.ActionSnooze, chat.ActionDispute, chat.ActionSupplemental, chat.ActionOpenInQBO,
+		chat.ActionShowEntries, chat.ActionResolveDispute} {
 		if !slices.Contains(actions, id) {
 			t.Errorf("action id %s is rendered by no slackui view", id)
 		}
 	}
 	for _, id := range actions {
-		if id == chat.ActionOpenInQBO {
+		if id == chat.ActionOpenInQBO || id == chat.ActionOpenDetail {
 			continue // a link: Slack opens the URL, HandleAction just acks
 		}
 		if !slices.Contains(routedActions, id) {
@@ -79,7 +80,7 @@ func TestManifestMatchesHandlers(t *testing.T) {
 			t.Errorf("routed action id %s is rendered nowhere", id)
 		}
 	}
-	if diff := cmp.Diff([]string{chat.CallbackEdit, chat.CallbackHold}, callbacks, cmpSorted); diff != "" {
+	if diff := cmp.Diff([]string{chat.CallbackEdit, chat.CallbackHold, chat.CallbackDispute, chat.CallbackResolve}, callbacks, cmpSorted); diff != "" {
 		t.Errorf("modal callback ids rendered (-want +got):\n%s", diff)
 	}
 	for _, id := range callbacks {
@@ -108,7 +109,9 @@ func renderedIDs(t *testing.T) (actions, callbacks []string) {
 		{Code: billing.ExLateApproval, Title: "Late approvals", Count: 1, Items: []slackui.ExceptionItem{{ID: 3, Client: "Acme"}}},
 	}, "")
 	home := slackui.HomeView(slackui.Home{UserID: "U1", AwaitingMe: []slackui.DraftSummary{{InvoiceID: 7, Client: "Acme", Currency: "USD", QBOURL: "https://qbo.example/7"}}})
-	surfaces = append(surfaces, esc, exc, home, slackui.EditModal(d), slackui.HoldModal(7, "Acme"))
+	surfaces = append(surfaces, esc, exc, home, slackui.EditModal(d), slackui.HoldModal(7, "Acme"),
+		slackui.DisputeModal(7, "Acme", "1042"), slackui.ResolveModal(7, "Acme", "1042", "hours"),
+		slackui.DisputedBlocks("t", []slackui.DisputedInvoice{{InvoiceID: 7, Client: "Acme", Currency: "USD"}}, loc, 5))
 
 	seenA, seenC := map[string]bool{}, map[string]bool{}
 	for _, s := range surfaces {

@@ -20,6 +20,11 @@ func (s *Server) routes() http.Handler {
 	mux.Handle("GET /oauth/qbo/connect", orHint(s.cfg.QBOConnect, qboOAuthHint))
 	mux.Handle("GET /oauth/qbo/callback", orHint(s.cfg.QBOCallback, qboOAuthHint))
 	mux.Handle("POST /webhooks/qbo", orHint(s.cfg.QBOWebhook, qboWebhookHint))
+	if s.cfg.InvoiceDetail != nil {
+		// Signed, expiring links only (BILLBOT_PUBLIC_URL and
+		// BILLBOT_ENCRYPTION_KEY set); otherwise the path is unknown.
+		mux.Handle("GET /invoices/{number}", s.cfg.InvoiceDetail)
+	}
 	// The Slack transport routes and checks methods itself.
 	hint := s.cfg.SlackHint
 	if hint == "" {

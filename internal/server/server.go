@@ -44,6 +44,9 @@ type Config struct {
 	// GET /oauth/qbo/callback and POST /webhooks/qbo. Nil answers 404 with
 	// a hint naming the settings that enable them.
 	QBOConnect, QBOCallback, QBOWebhook http.Handler
+	// InvoiceDetail serves GET /invoices/{number}, the read-only invoice
+	// detail page behind a signed link; nil leaves the path unmounted.
+	InvoiceDetail http.Handler
 	// Ready reports whether the service can take traffic (e.g. a database
 	// ping). Nil means always ready. Return a *NotReadyError to choose the
 	// reason shown to the caller; other errors show a generic one.

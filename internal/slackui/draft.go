@@ -267,20 +267,22 @@ func draftOutcome(d Draft, loc *time.Location) string {
 
 // draftActions returns the buttons for the draft's state: Approve, Edit and
 // Hold while it awaits a decision, Release while held, and the QuickBooks
-// link whenever there is one.
+// link whenever there is one, and Entries (the time behind each line)
+// always.
 func draftActions(d Draft, id string) slack.Block {
 	qbo := linkButton(chat.ActionOpenInQBO, "Open in QuickBooks", d.QBOURL)
+	entries := button(chat.ActionShowEntries, id, "Entries")
 	switch d.State {
 	case StatePending, StateFlagged, "":
 		return actions("draft_actions",
 			approveButton(d, id),
 			button(chat.ActionEdit, id, "Edit"),
 			button(chat.ActionHold, id, "Hold").WithStyle(slack.StyleDanger),
-			qbo)
+			qbo, entries)
 	case StateHeld:
-		return actions("draft_actions", button(chat.ActionRelease, id, "Release"), qbo)
+		return actions("draft_actions", button(chat.ActionRelease, id, "Release"), qbo, entries)
 	}
-	return actions("draft_actions", qbo)
+	return actions("draft_actions", qbo, entries)
 }
 
 // approveButton asks for confirmation naming the client and total: approval

@@ -89,18 +89,19 @@ func actionIDs(t *testing.T, blocks []slack.Block) []string {
 
 func TestDraftMessageButtonsFollowState(t *testing.T) {
 	t.Parallel()
-	decide := []string{chat.ActionApprove + "=1043", chat.ActionEdit + "=1043", chat.ActionHold + "=1043", chat.ActionOpenInQBO + "="}
+	entries := chat.ActionShowEntries + "=1043" // on every draft message
+	decide := []string{chat.ActionApprove + "=1043", chat.ActionEdit + "=1043", chat.ActionHold + "=1043", chat.ActionOpenInQBO + "=", entries}
 	tests := []struct {
 		state string
 		want  []string
 	}{
 		{StatePending, decide},
 		{StateFlagged, decide},
-		{StateHeld, []string{chat.ActionRelease + "=1043", chat.ActionOpenInQBO + "="}},
-		{StateApproved, []string{chat.ActionOpenInQBO + "="}},
-		{StateSent, []string{chat.ActionOpenInQBO + "="}},
-		{StateVoided, []string{chat.ActionOpenInQBO + "="}},
-		{StatePaid, []string{chat.ActionOpenInQBO + "="}},
+		{StateHeld, []string{chat.ActionRelease + "=1043", chat.ActionOpenInQBO + "=", entries}},
+		{StateApproved, []string{chat.ActionOpenInQBO + "=", entries}},
+		{StateSent, []string{chat.ActionOpenInQBO + "=", entries}},
+		{StateVoided, []string{chat.ActionOpenInQBO + "=", entries}},
+		{StatePaid, []string{chat.ActionOpenInQBO + "=", entries}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.state, func(t *testing.T) {

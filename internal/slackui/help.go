@@ -20,8 +20,10 @@ func Subcommands(command string) []Subcommand {
 		return []Subcommand{
 			{"/billing exceptions [client]", "open exceptions by kind, with the fix for each"},
 			{"/billing run [YYYY-MM-DD]", "draft invoices for the cycle ending that day (default: the last closed cycle)"},
-			{"/billing status [client]", "drafts awaiting approval, held, sent and overdue invoices"},
+			{"/billing status [client]", "drafts awaiting approval, held, sent, overdue and disputed invoices"},
 			{"/billing shadow", "how the last shadow cycle's drafts compared with the invoices issued in QuickBooks, and earlier cycles"},
+			{"/billing invoice NUMBER", "an invoice's lines with the time entries behind each, write-downs and dispute"},
+			{"/billing history NUMBER", "an invoice's audit trail: who did what, when, before → after, why"},
 			{"/billing help", "this list"},
 		}
 	case "/ar":

@@ -2,6 +2,7 @@ package slackui
 
 import (
 	"strconv"
+	"time"
 
 	"github.com/slack-go/slack"
 
@@ -16,10 +17,17 @@ type Home struct {
 	AwaitingMe     []DraftSummary // drafts this user may approve
 	AR             AgingSummary
 	OpenExceptions []ExceptionGroup
+	// Disputed are the invoices under an open dispute the user may read
+	// (collections paused), times in DisputedIn.
+	Disputed   []DisputedInvoice
+	DisputedIn *time.Location
 	// QBO is shown to firm approvers only: a fresh one-time link that
 	// connects (or reconnects) the firm's QuickBooks company.
 	QBO *QBOConnect
 }
+
+// homeDisputedShown is how many disputed invoices App Home lists.
+const homeDisputedShown = 10
 
 // QBOConnect is App Home's QuickBooks section.
 type QBOConnect struct {
@@ -89,6 +97,7 @@ func HomeView(h Home) slack.HomeTabViewRequest {
 	if !h.AR.AsOf.IsZero() {
 		blocks = append(blocks, contextBlock("home_ar_as_of", "As of "+formatDate(h.AR.AsOf)+" · `/ar aging` for buckets and DSO"))
 	}
+	blocks = append(blocks, DisputedBlocks("home", h.Disputed, h.DisputedIn, homeDisputedShown)...)
 
 	blocks = append(blocks, slack.NewDividerBlock())
 	blocks = append(blocks, header("home_exceptions_header", "Open exceptions"))

@@ -16,6 +16,7 @@ var messageActions = map[string]bool{
 	chat.ActionApprove: true, chat.ActionEdit: true, chat.ActionHold: true,
 	chat.ActionRelease: true, chat.ActionSnooze: true, chat.ActionDispute: true,
 	chat.ActionSupplemental: true, chat.ActionOpenInQBO: true, chat.ActionConnectQBO: true,
+	chat.ActionShowEntries: true, chat.ActionResolveDispute: true, chat.ActionOpenDetail: true,
 }
 
 // modalActions is every action id a modal may carry.

@@ -117,20 +117,23 @@ type collectionFlags struct {
 	snoozedAt time.Time // the latest snooze; zero when none
 }
 
-// collectionFlags reads an invoice's dispute and snooze marks from its
-// audit trail, where the buttons record them.
+// collectionFlags reads whether an invoice has an open dispute (the
+// store's disputes) and its snooze marks (its audit trail, where the
+// Snooze button records them).
 func (w *Workflow) collectionFlags(ctx context.Context, invoiceID int64) (collectionFlags, error) {
 	var f collectionFlags
+	switch _, err := w.store.OpenDisputeOf(ctx, invoiceID); {
+	case err == nil:
+		f.disputed = true
+	case !errors.Is(err, store.ErrNotFound):
+		return f, err
+	}
 	evs, err := w.store.AuditEvents(ctx, "invoice", strconv.FormatInt(invoiceID, 10))
 	if err != nil {
 		return f, err
 	}
 	for _, ev := range evs {
 		switch ev.Action {
-		case "disputed":
-			f.disputed = true
-		case "dispute_cleared":
-			f.disputed = false
 		case "snoozed":
 			if ev.At.After(f.snoozedAt) {
 				f.snoozedAt = ev.At
@@ -264,16 +267,6 @@ func (w *Workflow) voided(ctx context.Context, inv store.Invoice) error {
 		}
 	}
 	return nil
-}
-
-// SetDisputed marks (or clears) an invoice as disputed: no reminders or
-// escalations while it is.
-func (w *Workflow) SetDisputed(ctx context.Context, invoiceID int64, user string, disputed bool) error {
-	action := "disputed"
-	if !disputed {
-		action = "dispute_cleared"
-	}
-	return w.store.Audit(ctx, store.AuditEvent{At: w.now(), Actor: user, Action: action, SubjectType: "invoice", SubjectID: strconv.FormatInt(invoiceID, 10)})
 }
 
 // Aging computes AR aging and DSO as of a day, for all clients, one client or

@@ -107,11 +107,11 @@ func TestCollectionsOverNinetyDays(t *testing.T) {
 					t.Fatal(err)
 				}
 			case 20: // Cedar disputes its invoice; cleared on day 60.
-				if err := e.wf.SetDisputed(ctx, invs[cedar].ID, managerB, true); err != nil {
+				if _, err := e.wf.MarkDisputed(ctx, invs[cedar].ID, managerB, "client says the hours are too high"); err != nil {
 					t.Fatal(err)
 				}
 			case 60:
-				if err := e.wf.SetDisputed(ctx, invs[cedar].ID, managerB, false); err != nil {
+				if _, err := e.wf.ResolveDispute(ctx, invs[cedar].ID, managerB, store.OutcomeUpheld, "hours confirmed"); err != nil {
 					t.Fatal(err)
 				}
 			}

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"billbot/internal/billing"
+	"billbot/internal/invoicedetail"
 	"billbot/internal/money"
 	"billbot/internal/qbo"
 )
@@ -18,6 +19,9 @@ type QBOBooks struct {
 	client *qbo.Client
 	home   money.Currency
 	appURL string // QBO web app base, for links
+	// detail signs links to the invoice detail page for PrivateNote; nil
+	// leaves the link out.
+	detail *invoicedetail.Signer
 }
 
 // NewQBOBooks returns the adapter. appURL is the QBO web app
@@ -92,7 +96,7 @@ func (b *QBOBooks) Items(ctx context.Context) (map[string]string, error) {
 // key, so a retry — or a re-run after a crash — returns the invoice the
 // first attempt created instead of a second one (VENDORS §2.5).
 func (b *QBOBooks) CreateDraft(ctx context.Context, inv billing.Invoice, c billing.Client, items map[string]string) (Remote, error) {
-	q, err := qbo.InvoiceFromDraft(inv, c.QBOCustomerID, items, c.Email, "")
+	q, err := qbo.InvoiceFromDraft(inv, c.QBOCustomerID, items, c.Email, b.detailNote(inv.Key))
 	if err != nil {
 		return Remote{}, err
 	}
@@ -106,7 +110,7 @@ func (b *QBOBooks) CreateDraft(ctx context.Context, inv billing.Invoice, c billi
 // ReplaceDraft implements QBO: a sparse update of lines, dates and memo,
 // carrying the current SyncToken (re-read and re-applied on a stale one).
 func (b *QBOBooks) ReplaceDraft(ctx context.Context, qboID string, inv billing.Invoice, c billing.Client, items map[string]string, memo string) (Remote, error) {
-	q, err := qbo.InvoiceFromDraft(inv, c.QBOCustomerID, items, c.Email, "")
+	q, err := qbo.InvoiceFromDraft(inv, c.QBOCustomerID, items, c.Email, b.detailNote(inv.Key))
 	if err != nil {
 		return Remote{}, err
 	}
@@ -116,6 +120,9 @@ func (b *QBOBooks) ReplaceDraft(ctx context.Context, qboID string, inv billing.I
 	rid := qbo.RequestID("update", inv.Key, fmt.Sprint(inv.Total), inv.DueDate.String(), memo, fmt.Sprint(len(inv.Lines)), linesFingerprint(inv))
 	updated, err := b.client.UpdateInvoice(ctx, qboID, func(cur *qbo.Invoice) error {
 		cur.Line, cur.DueDate, cur.TxnDate, cur.CustomerMemo = q.Line, q.DueDate, q.TxnDate, q.CustomerMemo
+		if b.detail != nil {
+			cur.PrivateNote = q.PrivateNote // a fresh detail link
+		}
 		return nil
 	}, rid)
 	if err != nil {
@@ -235,7 +242,7 @@ func (b *QBOBooks) CreateDrafts(ctx context.Context, batchKey string, drafts []D
 	batch := make([]qbo.BatchItem, 0, len(drafts))
 	failed := map[string]error{}
 	for i, d := range drafts {
-		q, err := qbo.InvoiceFromDraft(d.Invoice, d.Client.QBOCustomerID, items, d.Client.Email, "")
+		q, err := qbo.InvoiceFromDraft(d.Invoice, d.Client.QBOCustomerID, items, d.Client.Email, b.detailNote(d.Invoice.Key))
 		if err != nil {
 			failed[d.Invoice.Key] = err
 			continue

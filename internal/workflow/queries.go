@@ -226,5 +226,9 @@ func (w *Workflow) Home(ctx context.Context, user string) (slackui.Home, error) 
 		return h, err
 	}
 	h.OpenExceptions = GroupExceptions(exs)
+	if h.Disputed, err = w.homeDisputed(ctx, user); err != nil {
+		return h, err
+	}
+	h.DisputedIn = firm.Location()
 	return h, nil
 }

@@ -6,6 +6,7 @@
 package workflow
 
 import (
+	"billbot/internal/invoicedetail"
 	"context"
 	"errors"
 	"fmt"
@@ -30,6 +31,7 @@ type Workflow struct {
 	locker Locker
 	locks  *invoiceLocks
 	firms  firmCache
+	detail *invoicedetail.Signer // nil: no detail links (see WithDetailLinks)
 }
 
 // Deps are Workflow's collaborators.
