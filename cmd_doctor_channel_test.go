@@ -14,7 +14,7 @@ func TestDoctorChecksBillingChannel(t *testing.T) {
 	sb := slacksandbox.New(slacksandbox.Options{})
 	t.Cleanup(sb.Close)
 	dir := t.TempDir()
-	env := map[string]string{"SLACK_BOT_TOKEN": slacksandbox.DefaultToken, "SLACK_API_URL": sb.APIURL(), "SLACK_SIGNING_SECRET": "s3cret"}
+	env := map[string]string{"SLACK_BOT_TOKEN": slacksandbox.DefaultToken, "SLACK_API_URL": sb.APIURL(), "SLACK_SIGNING_SECRET": "s3cret-of-16-chars-or-more"}
 	if _, _, err := runCLI(t, dir, env, "config", "import", filepath.Join("examples", "firm.yml")); err != nil {
 		t.Fatalf("config import: %v", err)
 	}

@@ -23,7 +23,7 @@ func TestInvoiceAndHistory(t *testing.T) {
 			{billingManager, "invoice #" + itoa(acme.ID), "Acme Corp"},
 			{managerA, "invoice " + acme.DocNumber, "Acme Corp"},
 			{managerB, "invoice " + acme.DocNumber, "No invoice \"" + acme.DocNumber + "\" that you can see"},
-			{staffer, "invoice " + acme.DocNumber, "that you can see"},
+			{staffer, "invoice " + acme.DocNumber, "billbot answers only the firm's people"},
 			{approver, "invoice 99999", "No invoice \"99999\" that you can see"},
 			{approver, "invoice", "Name one invoice"},
 			{approver, "history " + acme.DocNumber, "History of invoice " + acme.DocNumber},
