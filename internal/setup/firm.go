@@ -64,7 +64,7 @@ func (pl *planner) firm() (*yaml.Node, []string) {
 	}
 	if staff := pl.staff(); len(staff.Content) > 0 {
 		put(m, "staff", staff)
-		ds = append(ds, "firm.staff: every active Harvest user; levels are unknown: set level where engagements use level_rates; slack is the id found by email, else the email")
+		ds = append(ds, "firm.staff: every active Harvest user; levels are unknown: set level where engagements use level_rates; slack is the id found by email (without Slack, the email), else left out")
 	}
 	ds = append(ds, "firm.ledger_write (not yet a configuration key): when should drafts be written to QuickBooks, at_draft (as soon as drafted, then approved in Slack) or at_approval (only once a partner approves)?")
 	return m, ds
@@ -87,8 +87,10 @@ func (pl *planner) staff() *yaml.Node {
 		put(m, "name", str(name))
 		if id, _, ok := pl.slackOf(u.ID); ok {
 			put(m, "slack", str(id))
-		} else if strings.Contains(u.Email, "@") {
-			put(m, "slack", str(u.Email))
+		} else {
+			// An address Slack was asked about and does not know would
+			// stop config import: leave slack out and say so.
+			m.HeadComment = fmt.Sprintf("DECIDE: %s (%s) was not found in Slack by email; add slack: with their Slack user id, or leave it out", name, cmp.Or(u.Email, "no email in Harvest"))
 		}
 		out.Content = append(out.Content, m)
 	}

@@ -123,7 +123,7 @@ func TestBuildImports(t *testing.T) {
 		"DECIDE: person_rates: Harvest bills this project by person",
 		"mode: shadow",
 		"- name: Nobody Ventures\n    harvest_client_id: 4\n    currency: USD\n    mode: off",
-		"- harvest_user_id: 100\n      name: Pat Partner\n      slack: U0PAT\n    - harvest_user_id: 101\n      name: Sam Staff\n      slack: sam@firm.example",
+		"- harvest_user_id: 100\n      name: Pat Partner\n      slack: U0PAT\n    # DECIDE: Sam Staff (sam@firm.example) was not found in Slack by email; add slack: with their Slack user id, or leave it out\n    - harvest_user_id: 101\n      name: Sam Staff\n",
 		"DECIDE: firm.go_live: not set",
 		"DECIDE: rates missing: Harvest bills by project but has no project rate",
 		"DECIDE: cycle: monthly is a guess",

@@ -110,7 +110,7 @@ func testSetupAgainstSandboxes(t *testing.T, perProject bool) {
 		`DECIDE: QBO customer "Brown Holdings" (id 8) matched by normalised name`,
 		"DECIDE: no QBO customer matches this name",
 		`person_rates: {Dana Reed: "250.00", Eli Stone: "180.00", Fay Ng: "120.00"}`,
-		"slack: fay@alderbirch.example",
+		"    # DECIDE: Fay Ng (fay@alderbirch.example) was not found in Slack by email; add slack: with their Slack user id, or leave it out\n    - harvest_user_id: 7003\n      name: Fay Ng\n",
 		"DECIDE: kind fixed_fee: Harvest's fee 12000.00 over 12 month(s) is written as 1000.00 a cycle",
 		"fixed_fee: \"1000.00\"",
 		`rates: {Tax Prep: "225.00", Bookkeeping: "95.00"}`,
