@@ -293,4 +293,3 @@ func glEntryIDs(st *store.Store) ([]int64, error) {
 	}
 	return ids, rows.Err()
 }
-
