@@ -149,10 +149,17 @@ func closedCycleEnds(engs []billing.Engagement, today billing.Date) []billing.Da
 // business of the live ledger and raise nothing. Without QBO the stored
 // mapping stands and items go unchecked.
 func (w *Workflow) prepareQBO(ctx context.Context, firm *Firm, dryRun bool) (map[string]string, []billing.Problem, error) {
+	return w.matchQBO(ctx, firm, dryRun, LiveClients(firm.Rules, firm.Clients))
+}
+
+// matchQBO is prepareQBO for the given clients: a shadow run matches the
+// clients it compares (never storing what it finds), a live run the live
+// ones.
+func (w *Workflow) matchQBO(ctx context.Context, firm *Firm, dryRun bool, clients []billing.Client) (map[string]string, []billing.Problem, error) {
 	if !w.qboReady(ctx) {
 		return nil, nil, nil
 	}
-	ids, problems, err := w.qbo.MatchCustomers(ctx, LiveClients(firm.Rules, firm.Clients))
+	ids, problems, err := w.qbo.MatchCustomers(ctx, clients)
 	if err != nil {
 		return nil, nil, fmt.Errorf("match clients to QBO customers: %w", err)
 	}

@@ -74,12 +74,14 @@ func (w *Workflow) Shadow(ctx context.Context, opts ShadowOptions) (ShadowReport
 	if len(rep.PeriodEnds) == 0 {
 		return rep, userErrorf("no engagement has a closed cycle to compare yet")
 	}
-	items, matchProblems, err := w.prepareQBO(ctx, firm, true)
+	rep.Mode = firm.shadowMode()
+	// The clients compared are matched to QBO customers by name like live
+	// ones (a file need not carry qbo_customer_id); nothing is stored.
+	items, matchProblems, err := w.matchQBO(ctx, firm, true, firm.clientsOf(rep.Mode))
 	if err != nil {
 		return rep, err
 	}
 	rep.Problems = append(rep.Problems, matchProblems...)
-	rep.Mode = firm.shadowMode()
 	rep.From = rep.PeriodEnds[0]
 	rep.To = rep.PeriodEnds[len(rep.PeriodEnds)-1].AddDays(LedgerWindowDays)
 	// The ledger is read while billbot drafts: neither needs the other.
@@ -229,6 +231,17 @@ func (f *Firm) ClientMode(c billing.Client) billing.Mode {
 		return c.Mode
 	}
 	return f.Rules.Mode.Effective()
+}
+
+// clientsOf returns the clients in mode.
+func (f *Firm) clientsOf(mode billing.Mode) []billing.Client {
+	var out []billing.Client
+	for _, c := range f.Clients {
+		if f.ClientMode(c) == mode {
+			out = append(out, c)
+		}
+	}
+	return out
 }
 
 // hasMode reports whether some client is in mode.
