@@ -90,7 +90,7 @@ engagements:
 	sb := slacksandbox.New(slacksandbox.Options{})
 	t.Cleanup(sb.Close)
 	sb.AddUser(slacksandbox.User{ID: "U0BOSS", Email: "boss@firm.example"})
-	slackEnv := map[string]string{"SLACK_BOT_TOKEN": slacksandbox.DefaultToken, "SLACK_API_URL": sb.APIURL(), "SLACK_SIGNING_SECRET": "s3cret"}
+	slackEnv := map[string]string{"SLACK_BOT_TOKEN": slacksandbox.DefaultToken, "SLACK_API_URL": sb.APIURL(), "SLACK_SIGNING_SECRET": "s3cret-signing-secret"}
 	_, _, err = runCLI(t, dir, slackEnv, "config", "import", firm)
 	if err == nil || !strings.Contains(err.Error(), "pat@firm.example: no Slack member has this email address") || !strings.Contains(err.Error(), "nothing imported") {
 		t.Fatalf("import with an unknown address: %v", err)
