@@ -10,6 +10,7 @@ import (
 	"os"
 	"sort"
 	"strings"
+	"time"
 
 	"billbot/internal/config"
 	"billbot/internal/qbo"
@@ -58,6 +59,7 @@ type cli struct {
 	stdin  io.Reader
 	stdout io.Writer
 	stderr io.Writer
+	clock  func() time.Time // nil: time.Now (see withClock)
 
 	env    config.Env
 	logger *slog.Logger
@@ -204,6 +206,9 @@ func (c *cli) openStore(ctx context.Context) (*store.Store, error) {
 	st, err := store.Open(ctx, c.env.DatabaseURL.Reveal(), c.env.DataDir, c.logger)
 	if err != nil {
 		return nil, fmt.Errorf("open database: %w", err)
+	}
+	if c.clock != nil {
+		st = st.WithClock(c.clock)
 	}
 	c.st = st
 	return st, nil

@@ -30,7 +30,7 @@ func main() {
 // run is billbot's whole life as a function of its inputs, so tests can run
 // any command without a process.
 func run(ctx context.Context, args []string, getenv func(string) string, stdin io.Reader, stdout, stderr io.Writer) error {
-	app := &cli{getenv: getenv, stdin: stdin, stdout: stdout, stderr: stderr}
+	app := &cli{getenv: getenv, stdin: stdin, stdout: stdout, stderr: stderr, clock: clockFrom(ctx)}
 	defer app.close()
 	return app.dispatch(ctx, args)
 }

@@ -41,7 +41,12 @@ func extraCommands() []command {
 	}
 }
 
-func (c *cli) now() time.Time { return time.Now() }
+func (c *cli) now() time.Time {
+	if c.clock != nil {
+		return c.clock()
+	}
+	return time.Now()
+}
 
 // workflow builds the workflows over the store and whichever vendors the
 // environment configures.

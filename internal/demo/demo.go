@@ -83,6 +83,9 @@ func Run(ctx context.Context, opts Options) (Summary, error) {
 	}
 	fmt.Fprintf(opts.Out, "billbot demo — Hartwell & Moss CPAs: %d clients, %d staff, October 2026 billed in November.\n", len(clientNames), len(staff))
 	fmt.Fprintln(opts.Out, "Harvest, QuickBooks Online and Slack are billbot's in-repo sandboxes; the database is the embedded SQLite.")
+	if err := prologue(ctx, opts.Out, dir, opts.Seed, opts.Logger); err != nil {
+		return sum, err
+	}
 	st := &story{e: e, out: opts.Out}
 	if err := st.run(ctx); err != nil {
 		return sum, err

@@ -2,6 +2,9 @@ package demo
 
 import (
 	"bytes"
+	"flag"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -27,7 +30,10 @@ func TestDemoReconciles(t *testing.T) {
 		t.Errorf("want some paid and some unpaid invoices, got %v", sum.ByState)
 	}
 	text := out.String()
+	golden(t, "transcript.golden.txt", text[:strings.LastIndex(text, "\nThe database is kept in")])
 	for _, want := range []string{
+		"billbot setup --out firm.yml", "one shadow cycle", "differs (rate, amount)", "Prepaid retainer hours applied",
+		"go-live: the cut-over moves to October",
 		"the sync job pulls October's time from Harvest",
 		"Orphaned entries", "Rate mismatches", "Retainers at 80 %", "Unapproved time", "Clients not in QuickBooks",
 		"refused", "write-down: efficiency", "holds " + HeldClient, "supplemental invoice",
@@ -46,5 +52,30 @@ func TestDemoIsReproducible(t *testing.T) {
 	}
 	if len(clientNames) != 48 {
 		t.Errorf("%d clients, want 48", len(clientNames))
+	}
+}
+
+var update = flag.Bool("update", false, "rewrite testdata golden files")
+
+// golden compares got with testdata/name; -update rewrites it. The
+// transcript is reproducible (seed 42, the story's own clock): review its
+// diff like code.
+func golden(t *testing.T, name, got string) {
+	t.Helper()
+	path := filepath.Join("testdata", name)
+	if *update {
+		if err := os.MkdirAll("testdata", 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("%v (go test ./internal/demo -update)", err)
+	}
+	if string(want) != got {
+		t.Errorf("transcript differs from %s (go test ./internal/demo -update, then review the diff):\n%s", path, got)
 	}
 }

@@ -11,6 +11,7 @@ import (
 	"net/http/httptest"
 	"time"
 
+	"github.com/slack-go/slack"
 	"golang.org/x/oauth2"
 
 	"billbot/bot"
@@ -54,6 +55,9 @@ type env struct {
 	srv     *httptest.Server
 	signer  slacksandbox.Signer
 	syncer  *harvest.Syncer
+	hcl     *harvest.Client // billbot's Harvest client (setup reads with it)
+	qc      *qbo.Client     // billbot's QuickBooks client
+	api     *slack.Client   // billbot's Slack client
 	firm    Firm
 	hooks   chan struct{} // one value per webhook delivery handled
 }
@@ -121,6 +125,7 @@ func newEnv(ctx context.Context, dir string, firm Firm, clock *clock.Fake, logge
 		return nil, err
 	}
 	api := slacksandbox.SlackClient(e.slack, slackToken)
+	e.qc, e.api = qc, api
 	messenger := bot.NewMessenger(api, bot.MessengerConfig{Now: clock.Now, Sleep: clock.Sleep, Logger: logger})
 	e.wf = workflow.New(workflow.Deps{
 		Store: e.store, QBO: workflow.NewQBOBooks(qc, "USD", ""), Slack: messenger,
@@ -131,6 +136,7 @@ func newEnv(ctx context.Context, dir string, firm Firm, clock *clock.Fake, logge
 	if err != nil {
 		return nil, err
 	}
+	e.hcl = hcl
 	if e.syncer, err = e.wf.NewHarvestSyncer(ctx, hcl); err != nil {
 		return nil, err
 	}

@@ -125,6 +125,7 @@ func NewFirm(month billing.Period, seed uint64) Firm {
   name: Hartwell & Moss CPAs
   timezone: America/New_York
   home_currency: USD
+  go_live: 2026-10-01
   billing_channel: %s
   billing_manager: %s
   approvers: [%s, %s]

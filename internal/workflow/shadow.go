@@ -74,12 +74,14 @@ func (w *Workflow) Shadow(ctx context.Context, opts ShadowOptions) (ShadowReport
 	if len(rep.PeriodEnds) == 0 {
 		return rep, userErrorf("no engagement has a closed cycle to compare yet")
 	}
-	items, matchProblems, err := w.prepareQBO(ctx, firm, firm.shadowMode(), true)
+	// The clients compared are matched to QBO customers by name like live
+	// ones (a file need not carry qbo_customer_id); nothing is stored.
+	rep.Mode = firm.shadowMode()
+	items, matchProblems, err := w.prepareQBO(ctx, firm, rep.Mode, true)
 	if err != nil {
 		return rep, err
 	}
 	rep.Problems = append(rep.Problems, matchProblems...)
-	rep.Mode = firm.shadowMode()
 	rep.From = rep.PeriodEnds[0]
 	rep.To = rep.PeriodEnds[len(rep.PeriodEnds)-1].AddDays(LedgerWindowDays)
 	// The ledger is read while billbot drafts: neither needs the other.

@@ -1,11 +1,13 @@
 package workflow_test
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
 
 	"billbot/internal/billing"
+	"billbot/internal/config"
 	"billbot/internal/money"
 	"billbot/internal/qbo"
 	"billbot/internal/shadow"
@@ -155,6 +157,45 @@ func TestShadowReportsExactlyThePlantedDifferences(t *testing.T) {
 		}
 		if exs, _ := e.store.Exceptions(t.Context(), store.ExceptionFilter{}); len(exs) != 0 {
 			t.Errorf("stored exceptions = %d, want 0", len(exs))
+		}
+	})
+}
+
+// TestShadowModeMatchesClientsByName: with the firm in shadow mode and
+// clients named only by name (no qbo_customer_id), shadow still finds
+// their QBO customers, as a live draft would: it compares the same lines
+// as the preview of live clients, and stores no customer id.
+func TestShadowModeMatchesClientsByName(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		e := newEnv(t, s)
+		plantShadowCycle(t, e)
+		shadowYAML := strings.Replace(firmYAML, "  home_currency: USD\n", "  home_currency: USD\n  mode: shadow\n", 1)
+		parsed, err := config.ParseFirm("test firm", []byte(shadowYAML))
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, clients, engs := parsed.Billing()
+		if err := e.store.SaveConfig(t.Context(), []byte(shadowYAML), clients, engs, "test"); err != nil {
+			t.Fatal(err)
+		}
+		rep, err := e.wf.Shadow(t.Context(), workflow.ShadowOptions{PeriodEnd: billing.MustDate("2026-10-31"), Actor: "test"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if rep.Mode != billing.ModeShadow {
+			t.Errorf("mode %s, want shadow", rep.Mode)
+		}
+		if rep.Same != 4 || rep.Differs != 2 || rep.OnlyBillbot != 1 || rep.OnlyLedger != 1 || rep.InvoicesCompared != 5 {
+			t.Errorf("summary %+v, want the planted cycle's (4 same, 2 differ, 1 only billbot, 1 only ledger, 5 clients)", rep.Summary)
+		}
+		stored, err := e.store.Clients(t.Context())
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, c := range stored {
+			if c.QBOCustomerID != "" {
+				t.Errorf("shadow stored QBO customer %q for %s", c.QBOCustomerID, c.Name)
+			}
 		}
 	})
 }
