@@ -58,6 +58,27 @@ func (s *Store) CreateQBOConnectLink(ctx context.Context, linkHash string, l QBO
 	return id, nil
 }
 
+// PeekQBOConnectLink returns the link if it is unopened and unexpired,
+// and changes nothing: a link preview's GET must not use up the link.
+// Otherwise ErrConnectLinkInvalid.
+func (s *Store) PeekQBOConnectLink(ctx context.Context, linkHash string, now time.Time) (QBOConnectLink, error) {
+	var (
+		l                  QBOConnectLink
+		created, expiresAt timeCol
+	)
+	found, err := scanRow(s.q(ctx).Raw(`SELECT id, created_by, created_via, allow_switch, created_at, expires_at
+		FROM qbo_connect_links WHERE link_hash = ? AND opened_at IS NULL AND expires_at > ?`, linkHash, s.ts(now)).Row(),
+		&l.ID, &l.CreatedBy, &l.CreatedVia, &l.AllowSwitch, &created, &expiresAt)
+	if err == nil && !found {
+		err = ErrConnectLinkInvalid
+	}
+	if err != nil {
+		return QBOConnectLink{}, fmt.Errorf("store: peek qbo connect link: %w", err)
+	}
+	l.CreatedAt, l.ExpiresAt = created.T, expiresAt.T
+	return l, nil
+}
+
 // OpenQBOConnectLink marks the link as opened and binds the hash of the
 // OAuth state to it, once: a second open, an unknown or an expired link
 // gives ErrConnectLinkInvalid.

@@ -18,6 +18,17 @@ func TestQBOConnectLinkOnce(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
+		for range 2 { // a link preview's GET peeks and changes nothing
+			if l, err := s.PeekQBOConnectLink(ctx, "link-hash", t0); err != nil || l.ID != id || !l.AllowSwitch || !l.ExpiresAt.Equal(exp) {
+				t.Fatalf("peek = %+v, %v", l, err)
+			}
+		}
+		if _, err := s.PeekQBOConnectLink(ctx, "link-hash", exp); !errors.Is(err, store.ErrConnectLinkInvalid) {
+			t.Fatalf("peek at expiry = %v, want ErrConnectLinkInvalid", err)
+		}
+		if _, err := s.PeekQBOConnectLink(ctx, "other-hash", t0); !errors.Is(err, store.ErrConnectLinkInvalid) {
+			t.Fatalf("peek unknown = %v, want ErrConnectLinkInvalid", err)
+		}
 		if _, err := s.ConsumeQBOConnectState(ctx, "state-hash", t0); !errors.Is(err, store.ErrConnectLinkInvalid) {
 			t.Fatalf("consume before open = %v, want ErrConnectLinkInvalid", err)
 		}
@@ -30,6 +41,9 @@ func TestQBOConnectLinkOnce(t *testing.T) {
 		}
 		if _, err := s.OpenQBOConnectLink(ctx, "link-hash", "state-2", t0); !errors.Is(err, store.ErrConnectLinkInvalid) {
 			t.Fatalf("second open = %v, want ErrConnectLinkInvalid", err)
+		}
+		if _, err := s.PeekQBOConnectLink(ctx, "link-hash", t0); !errors.Is(err, store.ErrConnectLinkInvalid) {
+			t.Fatalf("peek of an opened link = %v, want ErrConnectLinkInvalid", err)
 		}
 		if _, err := s.ConsumeQBOConnectState(ctx, "state-hash", exp); !errors.Is(err, store.ErrConnectLinkInvalid) {
 			t.Fatalf("consume at expiry = %v, want ErrConnectLinkInvalid", err)

@@ -66,14 +66,22 @@ func (f *ConnectFlow) log() *slog.Logger {
 
 const startAgain = " Make a new link with `billbot qbo connect` (or from billbot's App Home in Slack) and open it."
 
-// ConnectHandler serves GET /oauth/qbo/connect?t=…: a valid, unopened,
-// unexpired link gets a fresh state bound to this browser by an HttpOnly,
-// SameSite=Lax cookie and a redirect to Intuit's authorize page; anything
-// else gets 403 and no redirect.
+// ConnectHandler serves /oauth/qbo/connect. GET ?t=… only shows what a
+// valid link will do, with a button that POSTs the link: link previews
+// (Slack unfurls, mail scanners) fetch links with GET, so a GET never
+// consumes a link nor sets a cookie. POST (form field t) uses up a valid,
+// unopened, unexpired link: a fresh state bound to this browser by an
+// HttpOnly, SameSite=Lax cookie and a redirect to Intuit's authorize page.
+// Anything else gets 403 and no redirect.
 func (f *ConnectFlow) ConnectHandler() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		noStore(w)
-		t := r.URL.Query().Get("t")
+		if r.Method == http.MethodGet || r.Method == http.MethodHead {
+			f.confirmPage(w, r)
+			return
+		}
+		r.Body = http.MaxBytesReader(w, r.Body, 4<<10)
+		t := r.PostFormValue("t")
 		if t == "" {
 			f.reply(w, r, http.StatusForbidden, "This page opens only from a one-time link."+startAgain, nil)
 			return
@@ -86,7 +94,7 @@ func (f *ConnectFlow) ConnectHandler() http.Handler {
 		now := f.now()
 		link, err := f.Links.OpenLink(r.Context(), HashSecret(t), HashSecret(state), now)
 		if errors.Is(err, ErrLinkInvalid) {
-			f.reply(w, r, http.StatusForbidden, "This connect link is unknown, already used or expired."+startAgain, nil)
+			f.reply(w, r, http.StatusForbidden, linkInvalid, nil)
 			return
 		}
 		if err != nil {
@@ -98,9 +106,11 @@ func (f *ConnectFlow) ConnectHandler() http.Handler {
 			MaxAge: max(1, int(link.ExpiresAt.Sub(now)/time.Second)), HttpOnly: true,
 			Secure: f.SecureCookie, SameSite: http.SameSiteLaxMode,
 		})
-		http.Redirect(w, r, f.OAuth.AuthCodeURL(state), http.StatusFound)
+		http.Redirect(w, r, f.OAuth.AuthCodeURL(state), http.StatusSeeOther)
 	})
 }
+
+const linkInvalid = "This connect link is unknown, already used or expired." + startAgain
 
 // CallbackHandler serves GET /oauth/qbo/callback. The state must be this
 // browser's cookie and an opened link's unused, unexpired state; it is
