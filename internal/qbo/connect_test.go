@@ -229,8 +229,31 @@ func TestCallbackOtherCompany(t *testing.T) {
 		w.flow.PinnedRealm = w.qbo.RealmID()
 		w.qbo.AuthorizeAs(attacker, "Attacker Books")
 		b := w.browser()
-		if code, body, _ := w.get(b, w.open(b, w.link(true))); code != http.StatusForbidden || w.tokens.saves != 0 {
-			t.Errorf("HTTP %d %q, %d saves; want 403, nothing stored", code, body, w.tokens.saves)
+		code, body, _ := w.get(b, w.open(b, w.link(false)))
+		if code != http.StatusForbidden || !strings.Contains(body, "QBO_REALM_ID") || !strings.Contains(body, "--switch-company") || w.tokens.saves != 0 {
+			t.Errorf("HTTP %d %q, %d saves; want 403 naming QBO_REALM_ID and --switch-company, nothing stored", code, body, w.tokens.saves)
+		}
+	})
+	// The issue: with QBO_REALM_ID set, a --switch-company link may still
+	// connect another company (doctor then says QBO_REALM_ID is stale).
+	t.Run("QBO_REALM_ID and --switch-company", func(t *testing.T) {
+		t.Parallel()
+		w := newConnectWorld(t)
+		w.flow.PinnedRealm = w.qbo.RealmID()
+		w.connectFirm()
+		w.qbo.AuthorizeAs(attacker, "Other Books")
+		b := w.browser()
+		code, body, _ := w.get(b, w.open(b, w.link(true)))
+		if code != http.StatusOK || w.tokens.realm != attacker {
+			t.Fatalf("HTTP %d %q, realm %q; want switched", code, body, w.tokens.realm)
+		}
+		if last := w.announced[len(w.announced)-1]; !last.Switched() || last.PreviousRealm != w.qbo.RealmID() {
+			t.Errorf("announced %+v; want the switch", last)
+		}
+		// Reconnecting the company now connected needs no switch.
+		b = w.browser()
+		if code, body, _ := w.get(b, w.open(b, w.link(false))); code != http.StatusOK || w.tokens.realm != attacker {
+			t.Errorf("reconnect of the connected company: HTTP %d %q", code, body)
 		}
 	})
 	t.Run("switched with --switch-company", func(t *testing.T) {

@@ -34,8 +34,8 @@ type ConnectFlow struct {
 	OAuth  *oauth2.Config
 	Links  ConnectLinks
 	Tokens TokenStore // read for the connected company; never written here
-	// PinnedRealm is QBO_REALM_ID: when set, no other company can be
-	// connected.
+	// PinnedRealm is QBO_REALM_ID: before the first connection, no other
+	// company can be connected without a --switch-company link.
 	PinnedRealm string
 	// APIURL is the QBO API base, for reading CompanyInfo with the new token.
 	APIURL string
@@ -115,7 +115,8 @@ const linkInvalid = "This connect link is unknown, already used or expired." + s
 // CallbackHandler serves GET /oauth/qbo/callback. The state must be this
 // browser's cookie and an opened link's unused, unexpired state; it is
 // consumed before anything else. The company must be the connected one
-// (or QBO_REALM_ID) unless the link allows a switch. The code is exchanged,
+// (before the first connection, QBO_REALM_ID's) unless the link allows a
+// switch. The code is exchanged,
 // CompanyInfo is read with the new token to prove it is the company's, and
 // only then is anything stored, through Commit. Every failure stores
 // nothing and answers 4xx/5xx with a short plain message; tokens never
@@ -175,17 +176,17 @@ func (f *ConnectFlow) connect(ctx context.Context, link ConnectLink, code, realm
 	if err != nil && !errors.Is(err, ErrNoToken) {
 		return conn, http.StatusInternalServerError, "Could not read the current QuickBooks connection; nothing was changed.", err
 	}
-	current := f.PinnedRealm
+	// Without --switch-company only the connected company (or, before
+	// the first connection, QBO_REALM_ID's) may be connected.
+	current := stored
 	if current == "" {
-		current = stored
+		current = f.PinnedRealm
 	}
-	if current != "" && realmID != current {
-		if f.PinnedRealm != "" {
-			return conn, http.StatusForbidden, fmt.Sprintf("QBO_REALM_ID pins billbot to QuickBooks company %s; company %s was not connected. Change QBO_REALM_ID to switch companies.", current, realmID), nil
+	if current != "" && realmID != current && !link.AllowSwitch {
+		if stored == "" {
+			return conn, http.StatusForbidden, fmt.Sprintf("QBO_REALM_ID pins billbot to QuickBooks company %s; this link may not connect company %s, so nothing was changed. To connect another company, make a link with `billbot qbo connect --switch-company` (and update QBO_REALM_ID).", current, realmID), nil
 		}
-		if !link.AllowSwitch {
-			return conn, http.StatusForbidden, fmt.Sprintf("billbot is connected to QuickBooks company %s; this link may not switch it to company %s, so nothing was changed. To switch companies, make a link with `billbot qbo connect --switch-company`.", current, realmID), nil
-		}
+		return conn, http.StatusForbidden, fmt.Sprintf("billbot is connected to QuickBooks company %s; this link may not switch it to company %s, so nothing was changed. To switch companies, make a link with `billbot qbo connect --switch-company`.", current, realmID), nil
 	}
 	tok, err := f.OAuth.Exchange(ctx, code)
 	if err != nil {
