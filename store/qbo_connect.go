@@ -34,8 +34,15 @@ type QBOConnection struct {
 	ConnectedAt time.Time
 }
 
+// ConnectLinkGrace is how long an expired connect link (and its OAuth
+// state) is kept, for looking into a failed connection; creating a link
+// deletes the older ones. The audit trail keeps who made each link for good.
+const ConnectLinkGrace = 7 * 24 * time.Hour
+
 // CreateQBOConnectLink stores a new link under the hash of its token and
-// audits who made it.
+// audits who made it. In the same transaction it deletes the links (used
+// or not, with their OAuth states) that expired more than ConnectLinkGrace
+// before.
 func (s *Store) CreateQBOConnectLink(ctx context.Context, linkHash string, l QBOConnectLink) (int64, error) {
 	if l.CreatedAt.IsZero() {
 		l.CreatedAt = s.clock()
@@ -49,6 +56,9 @@ func (s *Store) CreateQBOConnectLink(ctx context.Context, linkHash string, l QBO
 			return err
 		}
 		l.ID = id
+		if err := tx.Exec(`DELETE FROM qbo_connect_links WHERE expires_at < ? AND id <> ?`, s.ts(l.CreatedAt.Add(-ConnectLinkGrace)), id).Error; err != nil {
+			return fmt.Errorf("delete expired links: %w", err)
+		}
 		return s.auditChange(tx, l.CreatedBy, "qbo.connect_link.created", "qbo_connect_link", fmt.Sprint(id), l.CreatedVia, nil,
 			map[string]any{"allow_switch": l.AllowSwitch, "expires_at": l.ExpiresAt.UTC()})
 	})

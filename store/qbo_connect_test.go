@@ -3,6 +3,7 @@ package store_test
 import (
 	"bytes"
 	"errors"
+	"strings"
 	"testing"
 	"time"
 
@@ -57,6 +58,50 @@ func TestQBOConnectLinkOnce(t *testing.T) {
 		})
 		if won != 1 {
 			t.Errorf("state consumed %d times, want 1", won)
+		}
+	})
+}
+
+// Expired links and their OAuth states do not pile up: making a link
+// deletes those expired more than ConnectLinkGrace ago, used or not, and
+// keeps the rest.
+func TestQBOConnectLinksPrunedAfterGrace(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		ctx := t.Context()
+		mk := func(hash string, created time.Time) {
+			t.Helper()
+			if _, err := s.CreateQBOConnectLink(ctx, hash, store.QBOConnectLink{CreatedBy: "cli:ops", CreatedVia: "cli", CreatedAt: created, ExpiresAt: created.Add(15 * time.Minute)}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		mk("old-used", t0)
+		if _, err := s.OpenQBOConnectLink(ctx, "old-used", "old-state", t0); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.ConsumeQBOConnectState(ctx, "old-state", t0); err != nil {
+			t.Fatal(err)
+		}
+		mk("old-unused", t0)
+		mk("recent", t0.Add(2*24*time.Hour))
+		mk("new", t0.Add(15*time.Minute+store.ConnectLinkGrace+time.Second))
+		var hashes []string
+		rows, err := s.DB().QueryContext(ctx, `SELECT link_hash FROM qbo_connect_links ORDER BY id`)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var h string
+			if err := rows.Scan(&h); err != nil {
+				t.Fatal(err)
+			}
+			hashes = append(hashes, h)
+		}
+		if err := rows.Err(); err != nil {
+			t.Fatal(err)
+		}
+		if strings.Join(hashes, ",") != "recent,new" {
+			t.Errorf("links kept = %v, want recent,new", hashes)
 		}
 	})
 }
