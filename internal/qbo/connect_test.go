@@ -34,6 +34,9 @@ func TestConnectWithoutLinkIsForbidden(t *testing.T) {
 		if !strings.Contains(body, "billbot qbo connect") {
 			t.Errorf("%s: body %q does not say how to get a link", name, body)
 		}
+		if h.Get("X-Frame-Options") != "DENY" || !strings.Contains(h.Get("Content-Security-Policy"), "frame-ancestors 'none'") || h.Get("Cache-Control") != "no-store" {
+			t.Errorf("%s: refusal may be framed or cached: %v", name, h)
+		}
 	}
 }
 

@@ -242,10 +242,13 @@ func (f *ConnectFlow) reply(w http.ResponseWriter, r *http.Request, status int, 
 }
 
 // noStore keeps the pages (and the link in the URL) out of caches and
-// Referer headers.
+// Referer headers, and out of other sites' frames.
 func noStore(w http.ResponseWriter) {
-	w.Header().Set("Cache-Control", "no-store")
-	w.Header().Set("Referrer-Policy", "no-referrer")
+	h := w.Header()
+	h.Set("Cache-Control", "no-store")
+	h.Set("Referrer-Policy", "no-referrer")
+	h.Set("Content-Security-Policy", "default-src 'none'; frame-ancestors 'none'")
+	h.Set("X-Frame-Options", "DENY")
 }
 
 // sanitize keeps echoed query values short and printable.
