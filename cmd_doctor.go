@@ -68,13 +68,10 @@ func doctorCommand() command {
 			}
 
 			if api := c.slackAPI(); api != nil {
-				res, err := api.AuthTestContext(ctx)
-				if err != nil {
-					err = fmt.Errorf("auth.test: %w (check SLACK_BOT_TOKEN and SLACK_API_URL)", err)
-					report("slack", err, "")
-				} else {
-					report("slack", nil, fmt.Sprintf("workspace %s as %s", res.Team, res.User))
-					doctorBillingChannel(ctx, api, wf, res.User, report)
+				line, user, err := c.doctorSlack(ctx, api)
+				report("slack", err, line)
+				if err == nil {
+					doctorBillingChannel(ctx, api, wf, user, report)
 				}
 				if !c.env.SocketMode() && !c.env.SlackSigningSecret.IsSet() {
 					report("slack", errors.New("SLACK_SIGNING_SECRET is not set: HTTP requests from Slack cannot be verified (or set SLACK_APP_TOKEN for Socket Mode)"), "")
@@ -100,7 +97,7 @@ func doctorCommand() command {
 			}
 
 			if c.env.QBOClientID != "" {
-				c.doctorQBO(ctx, st, report)
+				c.doctorQBO(ctx, st, report, func(name, msg string) { fmt.Fprintf(c.stdout, "warn  %-10s %s\n", name, msg) })
 			} else {
 				skip("quickbooks", "QBO_CLIENT_ID not set")
 			}
@@ -121,7 +118,7 @@ func onOff(b bool) string {
 
 // doctorQBO checks the stored QuickBooks connection: the company, and when
 // the refresh token expires.
-func (c *cli) doctorQBO(ctx context.Context, s *store.Store, report func(string, error, string)) {
+func (c *cli) doctorQBO(ctx context.Context, s *store.Store, report func(string, error, string), warn func(string, string)) {
 	client, tok, err := c.qboClient(ctx, s, 30*time.Second)
 	if err != nil {
 		report("quickbooks", err, "")
@@ -150,6 +147,9 @@ func (c *cli) doctorQBO(ctx context.Context, s *store.Store, report func(string,
 		when = fmt.Sprintf("%s (%d days)", exp.Format("2006-01-02"), int(time.Until(exp).Hours()/24))
 	}
 	report("quickbooks", nil, fmt.Sprintf("company %s (realm %s); refresh token expires %s, renewed on use", info.CompanyName, client.RealmID(), when))
+	if pin := c.env.QBORealmID; pin != "" && pin != client.RealmID() {
+		warn("quickbooks", fmt.Sprintf("QBO_REALM_ID is %s but the connected company is %s (switched with a --switch-company link): update QBO_REALM_ID to %s or remove it (until then QuickBooks webhooks for the connected company are ignored)", pin, client.RealmID(), client.RealmID()))
+	}
 }
 
 // qboTokenProblem says in one line why the stored QuickBooks token cannot

@@ -69,6 +69,28 @@ func TestE2EQBOConnectOnlyFromLink(t *testing.T) {
 	// 3. The firm connects through a link: connected and announced.
 	w.qbo.AuthorizeAs("", "")
 	link := w.connectLink()
+	// Pasted into Slack or mail, the link is fetched by previewers first:
+	// their GETs get the confirmation page, no cookie, and use up nothing.
+	for range 2 {
+		req, _ = http.NewRequest(http.MethodGet, link, nil)
+		resp, err := http.DefaultTransport.RoundTrip(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		page, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusOK || len(resp.Cookies()) != 0 || resp.Header.Get("Location") != "" ||
+			!strings.Contains(resp.Header.Get("Content-Security-Policy"), "frame-ancestors 'none'") ||
+			!strings.Contains(string(page), "Connect billbot to a QuickBooks company") {
+			t.Fatalf("link preview: HTTP %d, cookies %v, headers %v: %s", resp.StatusCode, resp.Cookies(), resp.Header, page)
+		}
+	}
+	// A POST without the link is refused like a GET without one.
+	if resp, err := http.PostForm(w.base+"/oauth/qbo/connect", url.Values{"t": {"forged"}}); err != nil || resp.StatusCode != http.StatusForbidden {
+		t.Fatalf("POST of a forged link: %v, %v; want 403", resp, err)
+	} else {
+		resp.Body.Close()
+	}
 	if code, body := w.followLink(link); code != http.StatusOK || !strings.Contains(body, e2eQBORealm) {
 		t.Fatalf("connect: HTTP %d %q", code, body)
 	}

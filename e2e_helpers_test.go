@@ -385,8 +385,8 @@ func (w *e2eWorld) connectLink(args ...string) string {
 	return link
 }
 
-// followLink opens link in a fresh cookie-keeping browser and follows the
-// redirects; it checks the hops are billbot → Intuit → billbot's callback.
+// followLink opens link in a fresh cookie-keeping browser, presses the
+// confirmation page's button and follows the redirects; it checks the hops are billbot → Intuit → billbot's callback.
 func (w *e2eWorld) followLink(link string) (int, string) {
 	w.t.Helper()
 	jar, err := cookiejar.New(nil)
@@ -398,10 +398,7 @@ func (w *e2eWorld) followLink(link string) (int, string) {
 		hops = append(hops, req.URL.Scheme+"://"+req.URL.Host+req.URL.Path)
 		return nil
 	}}
-	resp, err := browser.Get(link)
-	if err != nil {
-		w.t.Fatalf("follow the connect link: %v", err)
-	}
+	resp := pressConnect(w.t, browser, link)
 	defer resp.Body.Close()
 	body, _ := io.ReadAll(resp.Body)
 	want := []string{w.qbo.AuthURL(), w.base + "/oauth/qbo/callback"}

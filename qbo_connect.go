@@ -49,7 +49,7 @@ func qboConnectCommand() command {
 			if *switchCompany {
 				what = "connects a QuickBooks company, replacing the connected one"
 			}
-			fmt.Fprintf(c.stderr, "Open this link within %d minutes in the browser where you sign in to QuickBooks; it works once and %s.\n", int(qbo.LinkTTL/time.Minute), what)
+			fmt.Fprintf(c.stderr, "Open this link within %d minutes in the browser where you sign in to QuickBooks and press Continue; it works once and %s. Link previews do not use it up.\n", int(qbo.LinkTTL/time.Minute), what)
 			return nil
 		},
 	}
@@ -81,6 +81,11 @@ func (c *cli) newConnectLink(ctx context.Context, st *store.Store, createdBy, vi
 
 // connectLinks adapts the store to qbo.ConnectLinks.
 type connectLinks struct{ st *store.Store }
+
+func (l connectLinks) PeekLink(ctx context.Context, linkHash string, now time.Time) (qbo.ConnectLink, error) {
+	sl, err := l.st.PeekQBOConnectLink(ctx, linkHash, now)
+	return linkOf(sl, err)
+}
 
 func (l connectLinks) OpenLink(ctx context.Context, linkHash, stateHash string, now time.Time) (qbo.ConnectLink, error) {
 	sl, err := l.st.OpenQBOConnectLink(ctx, linkHash, stateHash, now)

@@ -3,10 +3,13 @@ package main
 import (
 	"bytes"
 	"encoding/base64"
+	"html"
 	"io"
 	"net/http"
 	"net/http/cookiejar"
 	"net/http/httptest"
+	"net/url"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -56,6 +59,7 @@ func (p *connectProcess) serveConnect(t *testing.T, mux *http.ServeMux) {
 		t.Fatal(err)
 	}
 	mux.Handle("GET "+qbo.ConnectPath, flow.ConnectHandler())
+	mux.Handle("POST "+qbo.ConnectPath, flow.ConnectHandler())
 	mux.Handle("GET "+qbo.CallbackPath, flow.CallbackHandler())
 }
 
@@ -65,13 +69,35 @@ func follow(t *testing.T, link string) (int, string) {
 	t.Helper()
 	jar, _ := cookiejar.New(nil)
 	b := &http.Client{Jar: jar, Timeout: 30 * time.Second}
+	resp := pressConnect(t, b, link)
+	defer resp.Body.Close()
+	body, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, string(body)
+}
+
+// pressConnect does what a person does with a connect link: b GETs its
+// confirmation page (which must answer 200) and presses the button, a POST
+// of the page's form to the page's address; b follows the redirects.
+func pressConnect(t *testing.T, b *http.Client, link string) *http.Response {
+	t.Helper()
 	resp, err := b.Get(link)
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer resp.Body.Close()
-	body, _ := io.ReadAll(resp.Body)
-	return resp.StatusCode, string(body)
+	page, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("connect link page: HTTP %d %s", resp.StatusCode, page)
+	}
+	m := regexp.MustCompile(`<form method="post">\s*<input type="hidden" name="t" value="([^"]*)">`).FindSubmatch(page)
+	if m == nil {
+		t.Fatalf("connect link page has no POST form carrying the link: %s", page)
+	}
+	resp, err = b.PostForm(link, url.Values{"t": {html.UnescapeString(string(m[1]))}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return resp
 }
 
 // A reconnect (here a switch to another company) made through one process

@@ -34,8 +34,15 @@ type QBOConnection struct {
 	ConnectedAt time.Time
 }
 
+// ConnectLinkGrace is how long an expired connect link (and its OAuth
+// state) is kept, for looking into a failed connection; creating a link
+// deletes the older ones. The audit trail keeps who made each link for good.
+const ConnectLinkGrace = 7 * 24 * time.Hour
+
 // CreateQBOConnectLink stores a new link under the hash of its token and
-// audits who made it.
+// audits who made it. In the same transaction it deletes the links (used
+// or not, with their OAuth states) that expired more than ConnectLinkGrace
+// before.
 func (s *Store) CreateQBOConnectLink(ctx context.Context, linkHash string, l QBOConnectLink) (int64, error) {
 	if l.CreatedAt.IsZero() {
 		l.CreatedAt = s.clock()
@@ -49,6 +56,9 @@ func (s *Store) CreateQBOConnectLink(ctx context.Context, linkHash string, l QBO
 			return err
 		}
 		l.ID = id
+		if err := tx.Exec(`DELETE FROM qbo_connect_links WHERE expires_at < ? AND id <> ?`, s.ts(l.CreatedAt.Add(-ConnectLinkGrace)), id).Error; err != nil {
+			return fmt.Errorf("delete expired links: %w", err)
+		}
 		return s.auditChange(tx, l.CreatedBy, "qbo.connect_link.created", "qbo_connect_link", fmt.Sprint(id), l.CreatedVia, nil,
 			map[string]any{"allow_switch": l.AllowSwitch, "expires_at": l.ExpiresAt.UTC()})
 	})
@@ -56,6 +66,27 @@ func (s *Store) CreateQBOConnectLink(ctx context.Context, linkHash string, l QBO
 		return 0, fmt.Errorf("store: create qbo connect link: %w", err)
 	}
 	return id, nil
+}
+
+// PeekQBOConnectLink returns the link if it is unopened and unexpired,
+// and changes nothing: a link preview's GET must not use up the link.
+// Otherwise ErrConnectLinkInvalid.
+func (s *Store) PeekQBOConnectLink(ctx context.Context, linkHash string, now time.Time) (QBOConnectLink, error) {
+	var (
+		l                  QBOConnectLink
+		created, expiresAt timeCol
+	)
+	found, err := scanRow(s.q(ctx).Raw(`SELECT id, created_by, created_via, allow_switch, created_at, expires_at
+		FROM qbo_connect_links WHERE link_hash = ? AND opened_at IS NULL AND expires_at > ?`, linkHash, s.ts(now)).Row(),
+		&l.ID, &l.CreatedBy, &l.CreatedVia, &l.AllowSwitch, &created, &expiresAt)
+	if err == nil && !found {
+		err = ErrConnectLinkInvalid
+	}
+	if err != nil {
+		return QBOConnectLink{}, fmt.Errorf("store: peek qbo connect link: %w", err)
+	}
+	l.CreatedAt, l.ExpiresAt = created.T, expiresAt.T
+	return l, nil
 }
 
 // OpenQBOConnectLink marks the link as opened and binds the hash of the

@@ -3,6 +3,7 @@ package store_test
 import (
 	"bytes"
 	"errors"
+	"strings"
 	"testing"
 	"time"
 
@@ -18,6 +19,17 @@ func TestQBOConnectLinkOnce(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
+		for range 2 { // a link preview's GET peeks and changes nothing
+			if l, err := s.PeekQBOConnectLink(ctx, "link-hash", t0); err != nil || l.ID != id || !l.AllowSwitch || !l.ExpiresAt.Equal(exp) {
+				t.Fatalf("peek = %+v, %v", l, err)
+			}
+		}
+		if _, err := s.PeekQBOConnectLink(ctx, "link-hash", exp); !errors.Is(err, store.ErrConnectLinkInvalid) {
+			t.Fatalf("peek at expiry = %v, want ErrConnectLinkInvalid", err)
+		}
+		if _, err := s.PeekQBOConnectLink(ctx, "other-hash", t0); !errors.Is(err, store.ErrConnectLinkInvalid) {
+			t.Fatalf("peek unknown = %v, want ErrConnectLinkInvalid", err)
+		}
 		if _, err := s.ConsumeQBOConnectState(ctx, "state-hash", t0); !errors.Is(err, store.ErrConnectLinkInvalid) {
 			t.Fatalf("consume before open = %v, want ErrConnectLinkInvalid", err)
 		}
@@ -31,6 +43,9 @@ func TestQBOConnectLinkOnce(t *testing.T) {
 		if _, err := s.OpenQBOConnectLink(ctx, "link-hash", "state-2", t0); !errors.Is(err, store.ErrConnectLinkInvalid) {
 			t.Fatalf("second open = %v, want ErrConnectLinkInvalid", err)
 		}
+		if _, err := s.PeekQBOConnectLink(ctx, "link-hash", t0); !errors.Is(err, store.ErrConnectLinkInvalid) {
+			t.Fatalf("peek of an opened link = %v, want ErrConnectLinkInvalid", err)
+		}
 		if _, err := s.ConsumeQBOConnectState(ctx, "state-hash", exp); !errors.Is(err, store.ErrConnectLinkInvalid) {
 			t.Fatalf("consume at expiry = %v, want ErrConnectLinkInvalid", err)
 		}
@@ -43,6 +58,50 @@ func TestQBOConnectLinkOnce(t *testing.T) {
 		})
 		if won != 1 {
 			t.Errorf("state consumed %d times, want 1", won)
+		}
+	})
+}
+
+// Expired links and their OAuth states do not pile up: making a link
+// deletes those expired more than ConnectLinkGrace ago, used or not, and
+// keeps the rest.
+func TestQBOConnectLinksPrunedAfterGrace(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		ctx := t.Context()
+		mk := func(hash string, created time.Time) {
+			t.Helper()
+			if _, err := s.CreateQBOConnectLink(ctx, hash, store.QBOConnectLink{CreatedBy: "cli:ops", CreatedVia: "cli", CreatedAt: created, ExpiresAt: created.Add(15 * time.Minute)}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		mk("old-used", t0)
+		if _, err := s.OpenQBOConnectLink(ctx, "old-used", "old-state", t0); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.ConsumeQBOConnectState(ctx, "old-state", t0); err != nil {
+			t.Fatal(err)
+		}
+		mk("old-unused", t0)
+		mk("recent", t0.Add(2*24*time.Hour))
+		mk("new", t0.Add(15*time.Minute+store.ConnectLinkGrace+time.Second))
+		var hashes []string
+		rows, err := s.DB().QueryContext(ctx, `SELECT link_hash FROM qbo_connect_links ORDER BY id`)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var h string
+			if err := rows.Scan(&h); err != nil {
+				t.Fatal(err)
+			}
+			hashes = append(hashes, h)
+		}
+		if err := rows.Err(); err != nil {
+			t.Fatal(err)
+		}
+		if strings.Join(hashes, ",") != "recent,new" {
+			t.Errorf("links kept = %v, want recent,new", hashes)
 		}
 	})
 }

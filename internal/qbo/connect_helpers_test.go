@@ -4,11 +4,14 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"html"
 	"io"
 	"net/http"
 	"net/http/cookiejar"
 	"net/http/httptest"
 	"net/url"
+	"regexp"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -41,6 +44,16 @@ func (m *memLinks) add(l ConnectLink) string {
 	l.ID = int64(len(m.links) + 1)
 	m.links[HashSecret(tok)] = &memLink{ConnectLink: l}
 	return tok
+}
+
+func (m *memLinks) PeekLink(_ context.Context, linkHash string, now time.Time) (ConnectLink, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	l, ok := m.links[linkHash]
+	if !ok || l.opened || !now.Before(l.ExpiresAt) {
+		return ConnectLink{}, fmt.Errorf("peek: %w", ErrLinkInvalid)
+	}
+	return l.ConnectLink, nil
 }
 
 func (m *memLinks) OpenLink(_ context.Context, linkHash, stateHash string, now time.Time) (ConnectLink, error) {
@@ -106,6 +119,7 @@ func newConnectWorldOn(t *testing.T, srv *qbosandbox.Server) *connectWorld {
 		Now: func() time.Time { w.mu.Lock(); defer w.mu.Unlock(); return w.now },
 	}
 	mux.Handle("GET "+ConnectPath, w.flow.ConnectHandler())
+	mux.Handle("POST "+ConnectPath, w.flow.ConnectHandler())
 	mux.Handle("GET "+CallbackPath, w.flow.CallbackHandler())
 	return w
 }
@@ -139,12 +153,39 @@ func (w *connectWorld) get(b *http.Client, u string) (int, string, http.Header) 
 	return resp.StatusCode, string(body), resp.Header
 }
 
+// press opens link's confirmation page (GET) and presses its button: a
+// POST of the page's form to the page's own address.
+func (w *connectWorld) press(b *http.Client, link string) (int, string, http.Header) {
+	w.t.Helper()
+	code, body, _ := w.get(b, link)
+	if code != http.StatusOK {
+		w.t.Fatalf("confirmation page: HTTP %d %q", code, body)
+	}
+	resp, err := b.PostForm(link, url.Values{"t": {formToken(w.t, body)}})
+	if err != nil {
+		w.t.Fatalf("POST %s: %v", link, err)
+	}
+	defer resp.Body.Close()
+	out, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, string(out), resp.Header
+}
+
+// formToken is the hidden field t of the confirmation page.
+func formToken(t *testing.T, page string) string {
+	t.Helper()
+	m := regexp.MustCompile(`<input type="hidden" name="t" value="([^"]*)">`).FindStringSubmatch(page)
+	if m == nil || !strings.Contains(page, `<form method="post">`) {
+		t.Fatalf("confirmation page has no POST form with the link: %s", page)
+	}
+	return html.UnescapeString(m[1])
+}
+
 // open follows a link to Intuit's authorize page and back, and returns the
 // callback URL the browser is sent to (not yet followed).
 func (w *connectWorld) open(b *http.Client, link string) string {
 	w.t.Helper()
-	code, body, h := w.get(b, link)
-	if code != http.StatusFound {
+	code, body, h := w.press(b, link)
+	if code != http.StatusSeeOther {
 		w.t.Fatalf("open link: HTTP %d %q", code, body)
 	}
 	code, body, h = w.get(b, h.Get("Location"))

@@ -38,6 +38,9 @@ type ConnectLink struct {
 // ConnectLinks is the server-side record of links and states; it is given
 // SHA-256 hashes only (HashSecret), never the values themselves.
 type ConnectLinks interface {
+	// PeekLink returns a link that is unopened and unexpired, and changes
+	// nothing; otherwise an error wrapping ErrLinkInvalid.
+	PeekLink(ctx context.Context, linkHash string, now time.Time) (ConnectLink, error)
 	// OpenLink marks the link opened and binds stateHash to it, once and
 	// before it expires; otherwise an error wrapping ErrLinkInvalid.
 	OpenLink(ctx context.Context, linkHash, stateHash string, now time.Time) (ConnectLink, error)

@@ -3,6 +3,7 @@ package qbo
 import (
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"strings"
 	"sync"
 	"testing"
@@ -33,6 +34,9 @@ func TestConnectWithoutLinkIsForbidden(t *testing.T) {
 		if !strings.Contains(body, "billbot qbo connect") {
 			t.Errorf("%s: body %q does not say how to get a link", name, body)
 		}
+		if h.Get("X-Frame-Options") != "DENY" || !strings.Contains(h.Get("Content-Security-Policy"), "frame-ancestors 'none'") || h.Get("Cache-Control") != "no-store" {
+			t.Errorf("%s: refusal may be framed or cached: %v", name, h)
+		}
 	}
 }
 
@@ -40,13 +44,15 @@ func TestConnectLinkSetsBoundStateCookie(t *testing.T) {
 	t.Parallel()
 	w := newConnectWorld(t)
 	w.flow.SecureCookie = true
-	resp, err := w.browser().Get(w.link(false))
+	link := w.link(false)
+	_, page, _ := w.get(w.browser(), link)
+	resp, err := w.browser().PostForm(link, url.Values{"t": {formToken(t, page)}})
 	if err != nil {
 		t.Fatal(err)
 	}
 	resp.Body.Close()
 	cs := resp.Cookies()
-	if resp.StatusCode != http.StatusFound || len(cs) != 1 {
+	if resp.StatusCode != http.StatusSeeOther || len(cs) != 1 {
 		t.Fatalf("HTTP %d, cookies %v", resp.StatusCode, cs)
 	}
 	c := cs[0]
@@ -58,6 +64,64 @@ func TestConnectLinkSetsBoundStateCookie(t *testing.T) {
 	}
 	if resp.Header.Get("Referrer-Policy") != "no-referrer" || resp.Header.Get("Cache-Control") != "no-store" {
 		t.Errorf("link page may leak through Referer or caches: %v", resp.Header)
+	}
+}
+
+// Slack unfurls and mail scanners GET pasted links: a GET, however often,
+// shows a confirmation page and uses up nothing; the approver's press of
+// its button (a POST) is what opens the link.
+func TestConnectLinkPreviewConsumesNothing(t *testing.T) {
+	t.Parallel()
+	w := newConnectWorld(t)
+	for _, allowSwitch := range []bool{false, true} {
+		link := w.link(allowSwitch)
+		for i := range 3 {
+			code, body, h := w.get(w.browser(), link)
+			if code != http.StatusOK || h.Get("Location") != "" || len(h.Values("Set-Cookie")) != 0 {
+				t.Fatalf("preview %d: HTTP %d, Location %q, cookies %v; want 200, no redirect, no cookie", i, code, h.Get("Location"), h.Values("Set-Cookie"))
+			}
+			for k, v := range map[string]string{
+				"Content-Type":            "text/html; charset=utf-8",
+				"Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
+				"X-Frame-Options":         "DENY",
+				"Referrer-Policy":         "no-referrer",
+				"Cache-Control":           "no-store",
+				"X-Content-Type-Options":  "nosniff",
+			} {
+				if h.Get(k) != v {
+					t.Errorf("%s = %q, want %q", k, h.Get(k), v)
+				}
+			}
+			if !strings.Contains(body, "Connect billbot to a QuickBooks company") || strings.Contains(body, "may switch companies") != allowSwitch {
+				t.Errorf("page (switch %v) does not say what will happen: %s", allowSwitch, body)
+			}
+			formToken(t, body)
+		}
+		b := w.browser()
+		if code, body, _ := w.get(b, w.open(b, link)); code != http.StatusOK {
+			t.Fatalf("connect after previews: HTTP %d %q", code, body)
+		}
+		if code, _, _ := w.get(w.browser(), link); code != http.StatusForbidden {
+			t.Errorf("GET of a used link: HTTP %d, want 403", code)
+		}
+	}
+}
+
+// The POST that opens a link needs the link itself, once.
+func TestConnectPostWithoutLinkIsForbidden(t *testing.T) {
+	t.Parallel()
+	w := newConnectWorld(t)
+	used := w.link(false)
+	w.open(w.browser(), used)
+	for name, tok := range map[string]string{"no link": "", "forged link": "forged", "used link": mustURL(t, used).Query().Get("t")} {
+		resp, err := w.browser().PostForm(w.base+ConnectPath+"?t="+tok, url.Values{"t": {tok}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusForbidden || resp.Header.Get("Location") != "" || len(resp.Cookies()) != 0 {
+			t.Errorf("%s: HTTP %d, Location %q, cookies %v; want 403", name, resp.StatusCode, resp.Header.Get("Location"), resp.Cookies())
+		}
 	}
 }
 
@@ -168,8 +232,31 @@ func TestCallbackOtherCompany(t *testing.T) {
 		w.flow.PinnedRealm = w.qbo.RealmID()
 		w.qbo.AuthorizeAs(attacker, "Attacker Books")
 		b := w.browser()
-		if code, body, _ := w.get(b, w.open(b, w.link(true))); code != http.StatusForbidden || w.tokens.saves != 0 {
-			t.Errorf("HTTP %d %q, %d saves; want 403, nothing stored", code, body, w.tokens.saves)
+		code, body, _ := w.get(b, w.open(b, w.link(false)))
+		if code != http.StatusForbidden || !strings.Contains(body, "QBO_REALM_ID") || !strings.Contains(body, "--switch-company") || w.tokens.saves != 0 {
+			t.Errorf("HTTP %d %q, %d saves; want 403 naming QBO_REALM_ID and --switch-company, nothing stored", code, body, w.tokens.saves)
+		}
+	})
+	// The issue: with QBO_REALM_ID set, a --switch-company link may still
+	// connect another company (doctor then says QBO_REALM_ID is stale).
+	t.Run("QBO_REALM_ID and --switch-company", func(t *testing.T) {
+		t.Parallel()
+		w := newConnectWorld(t)
+		w.flow.PinnedRealm = w.qbo.RealmID()
+		w.connectFirm()
+		w.qbo.AuthorizeAs(attacker, "Other Books")
+		b := w.browser()
+		code, body, _ := w.get(b, w.open(b, w.link(true)))
+		if code != http.StatusOK || w.tokens.realm != attacker {
+			t.Fatalf("HTTP %d %q, realm %q; want switched", code, body, w.tokens.realm)
+		}
+		if last := w.announced[len(w.announced)-1]; !last.Switched() || last.PreviousRealm != w.qbo.RealmID() {
+			t.Errorf("announced %+v; want the switch", last)
+		}
+		// Reconnecting the company now connected needs no switch.
+		b = w.browser()
+		if code, body, _ := w.get(b, w.open(b, w.link(false))); code != http.StatusOK || w.tokens.realm != attacker {
+			t.Errorf("reconnect of the connected company: HTTP %d %q", code, body)
 		}
 	})
 	t.Run("switched with --switch-company", func(t *testing.T) {

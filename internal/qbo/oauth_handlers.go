@@ -34,8 +34,8 @@ type ConnectFlow struct {
 	OAuth  *oauth2.Config
 	Links  ConnectLinks
 	Tokens TokenStore // read for the connected company; never written here
-	// PinnedRealm is QBO_REALM_ID: when set, no other company can be
-	// connected.
+	// PinnedRealm is QBO_REALM_ID: before the first connection, no other
+	// company can be connected without a --switch-company link.
 	PinnedRealm string
 	// APIURL is the QBO API base, for reading CompanyInfo with the new token.
 	APIURL string
@@ -66,14 +66,22 @@ func (f *ConnectFlow) log() *slog.Logger {
 
 const startAgain = " Make a new link with `billbot qbo connect` (or from billbot's App Home in Slack) and open it."
 
-// ConnectHandler serves GET /oauth/qbo/connect?t=…: a valid, unopened,
-// unexpired link gets a fresh state bound to this browser by an HttpOnly,
-// SameSite=Lax cookie and a redirect to Intuit's authorize page; anything
-// else gets 403 and no redirect.
+// ConnectHandler serves /oauth/qbo/connect. GET ?t=… only shows what a
+// valid link will do, with a button that POSTs the link: link previews
+// (Slack unfurls, mail scanners) fetch links with GET, so a GET never
+// consumes a link nor sets a cookie. POST (form field t) uses up a valid,
+// unopened, unexpired link: a fresh state bound to this browser by an
+// HttpOnly, SameSite=Lax cookie and a redirect to Intuit's authorize page.
+// Anything else gets 403 and no redirect.
 func (f *ConnectFlow) ConnectHandler() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		noStore(w)
-		t := r.URL.Query().Get("t")
+		if r.Method == http.MethodGet || r.Method == http.MethodHead {
+			f.confirmPage(w, r)
+			return
+		}
+		r.Body = http.MaxBytesReader(w, r.Body, 4<<10)
+		t := r.PostFormValue("t")
 		if t == "" {
 			f.reply(w, r, http.StatusForbidden, "This page opens only from a one-time link."+startAgain, nil)
 			return
@@ -86,7 +94,7 @@ func (f *ConnectFlow) ConnectHandler() http.Handler {
 		now := f.now()
 		link, err := f.Links.OpenLink(r.Context(), HashSecret(t), HashSecret(state), now)
 		if errors.Is(err, ErrLinkInvalid) {
-			f.reply(w, r, http.StatusForbidden, "This connect link is unknown, already used or expired."+startAgain, nil)
+			f.reply(w, r, http.StatusForbidden, linkInvalid, nil)
 			return
 		}
 		if err != nil {
@@ -98,14 +106,17 @@ func (f *ConnectFlow) ConnectHandler() http.Handler {
 			MaxAge: max(1, int(link.ExpiresAt.Sub(now)/time.Second)), HttpOnly: true,
 			Secure: f.SecureCookie, SameSite: http.SameSiteLaxMode,
 		})
-		http.Redirect(w, r, f.OAuth.AuthCodeURL(state), http.StatusFound)
+		http.Redirect(w, r, f.OAuth.AuthCodeURL(state), http.StatusSeeOther)
 	})
 }
+
+const linkInvalid = "This connect link is unknown, already used or expired." + startAgain
 
 // CallbackHandler serves GET /oauth/qbo/callback. The state must be this
 // browser's cookie and an opened link's unused, unexpired state; it is
 // consumed before anything else. The company must be the connected one
-// (or QBO_REALM_ID) unless the link allows a switch. The code is exchanged,
+// (before the first connection, QBO_REALM_ID's) unless the link allows a
+// switch. The code is exchanged,
 // CompanyInfo is read with the new token to prove it is the company's, and
 // only then is anything stored, through Commit. Every failure stores
 // nothing and answers 4xx/5xx with a short plain message; tokens never
@@ -165,17 +176,17 @@ func (f *ConnectFlow) connect(ctx context.Context, link ConnectLink, code, realm
 	if err != nil && !errors.Is(err, ErrNoToken) {
 		return conn, http.StatusInternalServerError, "Could not read the current QuickBooks connection; nothing was changed.", err
 	}
-	current := f.PinnedRealm
+	// Without --switch-company only the connected company (or, before
+	// the first connection, QBO_REALM_ID's) may be connected.
+	current := stored
 	if current == "" {
-		current = stored
+		current = f.PinnedRealm
 	}
-	if current != "" && realmID != current {
-		if f.PinnedRealm != "" {
-			return conn, http.StatusForbidden, fmt.Sprintf("QBO_REALM_ID pins billbot to QuickBooks company %s; company %s was not connected. Change QBO_REALM_ID to switch companies.", current, realmID), nil
+	if current != "" && realmID != current && !link.AllowSwitch {
+		if stored == "" {
+			return conn, http.StatusForbidden, fmt.Sprintf("QBO_REALM_ID pins billbot to QuickBooks company %s; this link may not connect company %s, so nothing was changed. To connect another company, make a link with `billbot qbo connect --switch-company` (and update QBO_REALM_ID).", current, realmID), nil
 		}
-		if !link.AllowSwitch {
-			return conn, http.StatusForbidden, fmt.Sprintf("billbot is connected to QuickBooks company %s; this link may not switch it to company %s, so nothing was changed. To switch companies, make a link with `billbot qbo connect --switch-company`.", current, realmID), nil
-		}
+		return conn, http.StatusForbidden, fmt.Sprintf("billbot is connected to QuickBooks company %s; this link may not switch it to company %s, so nothing was changed. To switch companies, make a link with `billbot qbo connect --switch-company`.", current, realmID), nil
 	}
 	tok, err := f.OAuth.Exchange(ctx, code)
 	if err != nil {
@@ -231,10 +242,13 @@ func (f *ConnectFlow) reply(w http.ResponseWriter, r *http.Request, status int, 
 }
 
 // noStore keeps the pages (and the link in the URL) out of caches and
-// Referer headers.
+// Referer headers, and out of other sites' frames.
 func noStore(w http.ResponseWriter) {
-	w.Header().Set("Cache-Control", "no-store")
-	w.Header().Set("Referrer-Policy", "no-referrer")
+	h := w.Header()
+	h.Set("Cache-Control", "no-store")
+	h.Set("Referrer-Policy", "no-referrer")
+	h.Set("Content-Security-Policy", "default-src 'none'; frame-ancestors 'none'")
+	h.Set("X-Frame-Options", "DENY")
 }
 
 // sanitize keeps echoed query values short and printable.

@@ -17,7 +17,10 @@ func (s *Server) routes() http.Handler {
 	})
 	mux.HandleFunc("GET /readyz", s.readyz)
 	mux.Handle("GET /metrics", s.cfg.Metrics.Handler())
+	// GET shows the link's confirmation page and consumes nothing; only
+	// the page's POST uses up the link (link previews only GET).
 	mux.Handle("GET /oauth/qbo/connect", orHint(s.cfg.QBOConnect, qboOAuthHint))
+	mux.Handle("POST /oauth/qbo/connect", orHint(s.cfg.QBOConnect, qboOAuthHint))
 	mux.Handle("GET /oauth/qbo/callback", orHint(s.cfg.QBOCallback, qboOAuthHint))
 	mux.Handle("POST /webhooks/qbo", orHint(s.cfg.QBOWebhook, qboWebhookHint))
 	if s.cfg.InvoiceDetail != nil {

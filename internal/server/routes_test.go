@@ -28,6 +28,7 @@ func TestRoutes(t *testing.T) {
 		{"readyz without check", "GET", "/readyz", 200, "ready\n", ""},
 		{"metrics", "GET", "/metrics", 200, "# HELP billbot_http_request_duration_seconds", ""},
 		{"qbo connect", "GET", "/oauth/qbo/connect", 200, "connect /oauth/qbo/connect", ""},
+		{"qbo connect press", "POST", "/oauth/qbo/connect", 200, "connect /oauth/qbo/connect", ""},
 		{"qbo callback", "GET", "/oauth/qbo/callback?code=c&state=s", 200, "callback /oauth/qbo/callback", ""},
 		{"qbo webhook", "POST", "/webhooks/qbo", 200, "webhook /webhooks/qbo", ""},
 		{"slack commands", "POST", "/slack/commands", 200, "slack /slack/commands", ""},

@@ -138,7 +138,7 @@ func homeQBO(q QBOConnect) []slack.Block {
 		header("home_qbo_header", "QuickBooks"),
 		section("home_qbo_status", status),
 		actions("home_qbo_actions", linkButton(chat.ActionConnectQBO, label, q.LinkURL)),
-		contextBlock("home_qbo_hint", "The button is a one-time link for you, valid "+plural(q.Minutes, "minute", "minutes")+
+		contextBlock("home_qbo_hint", "The button opens a one-time link for you, valid "+plural(q.Minutes, "minute", "minutes")+"; press Continue on its page to go to Intuit"+
 			". Connecting another company needs `billbot qbo connect --switch-company`."),
 	}
 }
