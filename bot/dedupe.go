@@ -16,7 +16,7 @@ type MemoryDeduper struct {
 }
 
 // NewMemoryDeduper remembers keys for ttl: Slack's last Events API retry
-// comes about 5 minutes after the first delivery (VENDORS.md §1.2), so an
+// comes about 5 minutes after the first delivery (docs/vendors.md §1.2), so an
 // hour is ample.
 func NewMemoryDeduper(ttl time.Duration) *MemoryDeduper {
 	return &MemoryDeduper{ttl: ttl, seen: map[string]time.Time{}}

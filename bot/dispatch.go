@@ -15,7 +15,7 @@ import (
 )
 
 // Defaults of the ack budget and of the deadline of post-ack work. Slack
-// waits 3 seconds for an ack (VENDORS.md §1.2, docs.slack.dev/tools/bolt-python/concepts/acknowledge);
+// waits 3 seconds for an ack (docs/vendors.md §1.2, docs.slack.dev/tools/bolt-python/concepts/acknowledge);
 // 2 s leaves room for the network.
 const (
 	DefaultAckBudget   = 2 * time.Second
@@ -154,7 +154,7 @@ func (d *dispatcher) interaction(ctx context.Context, ic slack.InteractionCallba
 }
 
 // blockActions acks at once and runs the handler right after: a trigger_id
-// in the payload expires 3 s after the click (VENDORS.md §1.2), so the
+// in the payload expires 3 s after the click (docs/vendors.md §1.2), so the
 // handler must start without delay.
 func (d *dispatcher) blockActions(ctx context.Context, ic slack.InteractionCallback) ack {
 	actions := actionsFrom(ic)
@@ -235,7 +235,7 @@ func (d *dispatcher) viewSubmission(ctx context.Context, ic slack.InteractionCal
 }
 
 // event handles one event_callback after the ack, once per event_id: Slack
-// retries deliveries it thinks failed (X-Slack-Retry-Num, VENDORS.md §1.2)
+// retries deliveries it thinks failed (X-Slack-Retry-Num, docs/vendors.md §1.2)
 // and signature checks do not deduplicate (slack-go security.go).
 func (d *dispatcher) event(ctx context.Context, o eventOrigin, eventID string, inner json.RawMessage) ack {
 	teamID := o.TeamID

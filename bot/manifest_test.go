@@ -13,7 +13,7 @@ import (
 
 // TestManifest keeps manifest.yml in step with what billbot serves: the
 // slash commands of the operator contract, the events it handles, the
-// scopes it needs (VENDORS.md §1.7) and Socket Mode.
+// scopes it needs (docs/vendors.md §1.7) and Socket Mode.
 func TestManifest(t *testing.T) {
 	t.Parallel()
 	raw, err := os.ReadFile("../manifest.yml")

@@ -17,7 +17,7 @@ import (
 type MessengerConfig struct {
 	// ChannelInterval spaces messages posted to one channel: chat.postMessage
 	// allows about 1 message per second per channel, with short bursts
-	// (docs.slack.dev/apis/web-api/rate-limits, VENDORS.md §1.4). Default 1 s.
+	// (docs.slack.dev/apis/web-api/rate-limits, docs/vendors.md §1.4). Default 1 s.
 	ChannelInterval time.Duration
 	// MaxRetries bounds the retries of one call after HTTP 429; default 3.
 	MaxRetries int
@@ -185,7 +185,7 @@ func (m *Messenger) dmChannel(ctx context.Context, userID string) (string, error
 }
 
 // OpenView opens a modal with a trigger_id, which Slack accepts once and
-// for 3 seconds (VENDORS.md §1.2); returns the view id.
+// for 3 seconds (docs/vendors.md §1.2); returns the view id.
 // docs.slack.dev/reference/methods/views.open
 func (m *Messenger) OpenView(ctx context.Context, triggerID string, view slack.ModalViewRequest) (string, error) {
 	var id string
@@ -252,7 +252,7 @@ func (m *Messenger) pace(ctx context.Context, channel string) error {
 }
 
 // retry calls fn again after HTTP 429, waiting Retry-After each time
-// (slack-go returns *slack.RateLimitedError, misc.go; VENDORS.md §1.4).
+// (slack-go returns *slack.RateLimitedError, misc.go; docs/vendors.md §1.4).
 func (m *Messenger) retry(ctx context.Context, method string, fn func() error) error {
 	for attempt := 0; ; attempt++ {
 		err := fn()

@@ -19,7 +19,7 @@ import (
 )
 
 // A response_url takes at most 5 posts within 30 minutes (Slack slash
-// command docs quoted in VENDORS.md §1.2: "up to 5 times within 30 minutes").
+// command docs quoted in docs/vendors.md §1.2: "up to 5 times within 30 minutes").
 const (
 	responseURLUses     = 5
 	responseURLLifetime = 30 * time.Minute
@@ -31,7 +31,7 @@ const (
 var ErrResponseURLSpent = errors.New("bot: response_url used up or expired")
 
 // replyBody is the JSON of a message sent as an ack body or to a
-// response_url (VENDORS.md §1.2: text/blocks, response_type,
+// response_url (docs/vendors.md §1.2: text/blocks, response_type,
 // replace_original).
 type replyBody struct {
 	ResponseType    string        `json:"response_type,omitempty"`

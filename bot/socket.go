@@ -15,7 +15,7 @@ import (
 // SocketConfig configures the Socket Mode transport.
 type SocketConfig struct {
 	// API is built with slack.OptionAppLevelToken (SLACK_APP_TOKEN, scope
-	// connections:write) besides the bot token (VENDORS.md §1.5).
+	// connections:write) besides the bot token (docs/vendors.md §1.5).
 	API *slack.Client
 	// Identity is as in HTTPConfig: a Socket Mode connection carries the
 	// requests of every workspace the app is installed in.
@@ -34,7 +34,7 @@ type SocketConfig struct {
 }
 
 // Socket receives Slack's requests over a Socket Mode WebSocket. There is
-// no HTTP request to sign in this mode (VENDORS.md §1.5); each envelope is
+// no HTTP request to sign in this mode (docs/vendors.md §1.5); each envelope is
 // acknowledged by its envelope_id instead.
 type Socket struct {
 	api *slack.Client
@@ -97,7 +97,7 @@ func (s *Socket) Run(ctx context.Context) error {
 
 // handle serves one Socket Mode event: requests are decoded, routed through
 // the same dispatcher as HTTP, acknowledged (with the response_action
-// payload for modal submits, VENDORS.md §1.3), and their post-ack work
+// payload for modal submits, docs/vendors.md §1.3), and their post-ack work
 // started.
 func (s *Socket) handle(ctx context.Context, evt socketmode.Event, ackFn func(payload any) error) {
 	start := s.d.now()

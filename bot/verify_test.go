@@ -12,7 +12,7 @@ import (
 	"github.com/slack-go/slack"
 )
 
-// The two worked examples of VENDORS.md §1.1: Slack's documentation vector
+// The two worked examples of docs/vendors.md §1.1: Slack's documentation vector
 // and slack-go's security_test.go vector.
 func TestVerifySignatureVectors(t *testing.T) {
 	t.Parallel()

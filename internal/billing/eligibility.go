@@ -13,7 +13,7 @@ const (
 // (Harvest is_closed) and not invoiced elsewhere (Harvest is_billed), with
 // hours. Harvest's time-entries reference says to bill rounded_hours ×
 // billable_rate and to skip is_running, billable:false and is_billed:true
-// entries (Harvest API v2 time-entries page, VENDORS.md §3.2).
+// entries (Harvest API v2 time-entries page, docs/vendors.md §3.2).
 func Eligible(e TimeEntry) bool { return IneligibleReason(e) == "" }
 
 // IneligibleReason returns why e may not be billed, or "" when it may. When

@@ -38,7 +38,7 @@ func (x *engine) settleAssess(es *engState) {
 
 // settleFixedFee decides whether the cycle's fixed fee is billed and checks
 // what its line needs (a QBO customer and item). Harvest fixed-fee projects
-// "should not be invoiced from hours" (VENDORS.md §3.3): the fee is billed
+// "should not be invoiced from hours" (docs/vendors.md §3.3): the fee is billed
 // once per cycle while the engagement runs, whatever time was spent.
 func (x *engine) settleFixedFee(es *engState) {
 	e := es.eng

@@ -6,7 +6,7 @@ import "fmt"
 // task_items mapping, else an item named like the task, else the firm's
 // default item. With KnownItems set, an item QBO does not have is unusable:
 // every QBO SalesItemLine names its item in SalesItemLineDetail.ItemRef
-// (VENDORS.md §2.2). It returns the item, or "" and why there is none.
+// (docs/vendors.md §2.2). It returns the item, or "" and why there is none.
 func (x *engine) resolveItem(e *Engagement, task string) (item, why string) {
 	known := x.in.KnownItems
 	if it, ok := e.TaskItems[task]; ok && it != "" {

@@ -15,7 +15,7 @@ const oneUnit = money.Hours(money.HoursScale)
 // engagementLines drafts es's lines in order: fixed fee, hourly lines by
 // task, rate and lateness, retainer credit, discount. Rounding happens once
 // per line, in money.LineAmount, so Amount == LineAmount(Qty, UnitPrice): a
-// QBO SalesItemLine carries Amount = Qty × UnitPrice (VENDORS.md §2.2).
+// QBO SalesItemLine carries Amount = Qty × UnitPrice (docs/vendors.md §2.2).
 func (x *engine) engagementLines(es *engState) []Line {
 	e := es.eng
 	var lines []Line

@@ -28,8 +28,8 @@ const (
 
 // Intuit's endpoints, the defaults of QBO_API_URL, QBO_AUTH_URL and
 // QBO_TOKEN_URL. Sources: QBO Accounting API v3 base URLs
-// (developer.intuit.com, VENDORS.md §2.1) and Intuit OAuth 2.0 endpoints
-// (VENDORS.md §2.9).
+// (developer.intuit.com, docs/vendors.md §2.1) and Intuit OAuth 2.0 endpoints
+// (docs/vendors.md §2.9).
 const (
 	QBOSandboxAPIURL    = "https://sandbox-quickbooks.api.intuit.com"
 	QBOProductionAPIURL = "https://quickbooks.api.intuit.com"
@@ -139,7 +139,7 @@ func LoadEnv(getenv func(string) string) (Env, error) {
 	// Token prefixes catch the common mix-up of pasting the app-level token
 	// where the bot token belongs: Web API calls need the bot token (xoxb-…),
 	// Socket Mode's apps.connections.open the app-level token (xapp-…).
-	// Source: Slack Socket Mode docs (VENDORS.md §1.5).
+	// Source: Slack Socket Mode docs (docs/vendors.md §1.5).
 	if t := e.SlackBotToken.Reveal(); t != "" && !strings.HasPrefix(t, "xoxb-") {
 		l.fail("SLACK_BOT_TOKEN", "want a bot token starting with xoxb-")
 	}

@@ -89,7 +89,7 @@ type TimeEntry struct {
 
 // Billing maps e into billbot's time entry, with the rate in minor units of
 // cur (the client's currency). This is the only place Harvest's fields get
-// their billing meaning (VENDORS.md §3.2, from Harvest's time-entries page):
+// their billing meaning (docs/vendors.md §3.2, from Harvest's time-entries page):
 // rounded_hours is what Harvest itself bills, is_closed means "approved via
 // Timesheet Approval", is_billed means invoiced elsewhere.
 func (e TimeEntry) Billing(cur money.Currency) (billing.TimeEntry, error) {

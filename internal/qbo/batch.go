@@ -7,7 +7,7 @@ import (
 	"net/http"
 )
 
-// MaxBatchItems is the most payloads one batch request may carry (VENDORS
+// MaxBatchItems is the most payloads one batch request may carry (docs/vendors.md
 // §2.7, developer.intuit.com/app/developer/qbo/docs/learn/explore-the-quickbooks-online-api/batch).
 const MaxBatchItems = 30
 
@@ -47,7 +47,7 @@ type batchItemWire struct {
 }
 
 // Batch sends up to 30 independent operations in one request. requestID (≤ 36
-// characters for a batch, VENDORS §2.5) makes the whole batch idempotent.
+// characters for a batch, docs/vendors.md §2.5) makes the whole batch idempotent.
 // The result maps each item's bId to its response; items never reference one
 // another.
 // API: POST /v3/company/{realmId}/batch.

@@ -14,7 +14,7 @@ import (
 
 // benchScale shrinks QBO's one-minute throttle window 100-fold: 40 batch
 // requests per 600 ms and 500 requests per 600 ms, 10 concurrent
-// (VENDORS §2.7–2.8). The client uses the same limits as the sandbox.
+// (docs/vendors.md §2.7–2.8). The client uses the same limits as the sandbox.
 const (
 	benchScale    = 100
 	benchInvoices = 500

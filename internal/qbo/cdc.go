@@ -21,7 +21,7 @@ type Changes struct {
 
 // CDC returns what changed in entities (e.g. "Invoice", "Payment") since
 // `since`; QBO looks back at most 30 days and returns at most 1000 objects
-// per call (VENDORS §2.10, api-reference/changedatacapture). billbot runs it
+// per call (docs/vendors.md §2.10, api-reference/changedatacapture). billbot runs it
 // daily to catch missed webhooks.
 // API: GET /v3/company/{realmId}/cdc?entities=…&changedSince=….
 func (c *Client) CDC(ctx context.Context, entities []string, since time.Time) (Changes, error) {

@@ -22,7 +22,7 @@ import (
 	"golang.org/x/time/rate"
 )
 
-// Intuit's API hosts (VENDORS §2.1).
+// Intuit's API hosts (docs/vendors.md §2.1).
 const (
 	ProductionBaseURL = "https://quickbooks.api.intuit.com/"
 	SandboxBaseURL    = "https://sandbox-quickbooks.api.intuit.com/"
@@ -41,7 +41,7 @@ func APIBaseURL(environment string) (string, error) {
 }
 
 // MinorVersion is sent as minorversion on every call; Intuit requires ≥ 75
-// since August 2025 (VENDORS §2.1, learn/explore-the-quickbooks-online-api/minor-versions).
+// since August 2025 (docs/vendors.md §2.1, learn/explore-the-quickbooks-online-api/minor-versions).
 const MinorVersion = "75"
 
 // Client calls the QBO API for one company (realm). Build it with NewClient;
@@ -160,7 +160,7 @@ func (c *Client) url(cl call) string {
 // retryable reports whether the call may be sent again after a failure
 // whose outcome is unknown: reads, and writes carrying a requestid, which
 // QBO answers with the original response instead of executing twice
-// (VENDORS §2.5).
+// (docs/vendors.md §2.5).
 func (cl call) retryable() bool { return cl.method == http.MethodGet || cl.requestID != "" }
 
 // do sends cl, retrying what is safe, and decodes a 2xx JSON body into out.
@@ -204,7 +204,7 @@ func (c *Client) retryPolicy(cl call, err error, attempt int) (time.Duration, bo
 	var rl *RateLimitError
 	if errors.As(err, &rl) {
 		// A 429 was not executed, so any request may be resent; QBO says
-		// wait 60 s unless told otherwise (VENDORS §2.8).
+		// wait 60 s unless told otherwise (docs/vendors.md §2.8).
 		if rl.RetryAfter > 0 {
 			return rl.RetryAfter, true
 		}

@@ -52,7 +52,7 @@ func setup(t *testing.T, opts ...Option) (*Client, *http.ServeMux, *sleeps) {
 	return c, mux, sl
 }
 
-// testRequest checks what every call must carry (VENDORS §2.1).
+// testRequest checks what every call must carry (docs/vendors.md §2.1).
 func testRequest(t *testing.T, r *http.Request, method string) {
 	t.Helper()
 	if r.Method != method {

@@ -14,7 +14,7 @@ import (
 // Sentinels matched with errors.Is against a *Fault (or *RateLimitError).
 var (
 	// ErrStaleObject is Fault code 5010 "Stale Object Error": the SyncToken
-	// sent is not the current one (VENDORS §2.3, Intuit invoice API reference).
+	// sent is not the current one (docs/vendors.md §2.3, Intuit invoice API reference).
 	ErrStaleObject = errors.New("qbo: stale object")
 	// ErrNotFound is Fault code 610 "Object Not Found" or HTTP 404.
 	ErrNotFound = errors.New("qbo: object not found")
@@ -24,11 +24,11 @@ var (
 	// ErrDuplicate is Fault code 6240 "Duplicate Name Exists Error" (and 6140
 	// duplicate document number).
 	ErrDuplicate = errors.New("qbo: duplicate")
-	// ErrThrottled is HTTP 429: too many requests (VENDORS §2.8).
+	// ErrThrottled is HTTP 429: too many requests (docs/vendors.md §2.8).
 	ErrThrottled = errors.New("qbo: throttled")
 )
 
-// Fault codes QBO documents (VENDORS §2.4).
+// Fault codes QBO documents (docs/vendors.md §2.4).
 const (
 	CodeRequiredParam = "2020"
 	CodeQueryParse    = "4000"
@@ -52,7 +52,7 @@ type FaultError struct {
 
 // Fault is an error response from QBO:
 // {"Fault":{"Error":[{"Message","Detail","code","element"}],"type":"ValidationFault"},"time":...}
-// (VENDORS §2.4). IntuitTID is the intuit_tid response header that Intuit
+// (docs/vendors.md §2.4). IntuitTID is the intuit_tid response header that Intuit
 // support asks for.
 type Fault struct {
 	StatusCode int
@@ -125,7 +125,7 @@ func (f *Fault) Is(target error) bool {
 }
 
 // RateLimitError is HTTP 429. RetryAfter is the server's Retry-After, or
-// zero when it sent none (then QBO's rule is to wait 60 s, VENDORS §2.8).
+// zero when it sent none (then QBO's rule is to wait 60 s, docs/vendors.md §2.8).
 type RateLimitError struct {
 	RetryAfter time.Duration
 	IntuitTID  string

@@ -36,7 +36,7 @@ func (c *Client) GetInvoice(ctx context.Context, id string) (Invoice, error) {
 }
 
 // CreateInvoice creates inv. requestID makes the create idempotent: QBO
-// answers a repeated requestid with the original response (VENDORS §2.5), so
+// answers a repeated requestid with the original response (docs/vendors.md §2.5), so
 // a lost response is retried safely.
 // API: POST /v3/company/{realmId}/invoice (Intuit API reference, Invoice "Create").
 func (c *Client) CreateInvoice(ctx context.Context, inv Invoice, requestID string) (Invoice, error) {
@@ -58,7 +58,7 @@ func (c *Client) CreateInvoice(ctx context.Context, inv Invoice, requestID strin
 
 // UpdateInvoice reads the invoice, lets mutate change a copy, and sends the
 // changed top-level fields as a sparse update with the current SyncToken
-// (VENDORS §2.2–2.3). When QBO answers 5010 Stale Object Error (someone
+// (docs/vendors.md §2.2–2.3). When QBO answers 5010 Stale Object Error (someone
 // edited it meanwhile) it re-reads, re-applies mutate and tries again, a few
 // times at most. A Line array, if changed, replaces all lines.
 //
@@ -226,7 +226,7 @@ func (c *Client) VoidInvoice(ctx context.Context, id, requestID string) (Invoice
 }
 
 // SendInvoice emails the invoice to `to` (empty: its BillEmail). QBO sets
-// EmailStatus to EmailSent and fills DeliveryInfo (VENDORS §2.1).
+// EmailStatus to EmailSent and fills DeliveryInfo (docs/vendors.md §2.1).
 // API: POST /v3/company/{realmId}/invoice/{id}/send?sendTo=…, Content-Type application/octet-stream.
 func (c *Client) SendInvoice(ctx context.Context, id, to, requestID string) (Invoice, error) {
 	if err := checkRequestID(requestID, MaxRequestIDLen); err != nil {

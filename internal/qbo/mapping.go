@@ -12,7 +12,7 @@ import (
 	"billbot/internal/money"
 )
 
-// maxNote is QBO's limit for PrivateNote (VENDORS §2.2) and, in billbot,
+// maxNote is QBO's limit for PrivateNote (docs/vendors.md §2.2) and, in billbot,
 // for line descriptions and the customer memo too.
 const maxNote = 4000
 
@@ -230,7 +230,7 @@ func (e *CurrencyError) Error() string {
 
 // CheckCurrency reports a *CurrencyError when c's currency differs from
 // want. A customer without CurrencyRef bills in the company's home
-// currency (multicurrency off, VENDORS §2.2).
+// currency (multicurrency off, docs/vendors.md §2.2).
 func CheckCurrency(c Customer, want, home money.Currency) error {
 	got := home
 	if c.CurrencyRef != nil && c.CurrencyRef.Value != "" {

@@ -12,7 +12,7 @@ import (
 	"golang.org/x/oauth2"
 )
 
-// Intuit's OAuth 2.0 endpoints and the accounting scope (VENDORS §2.9,
+// Intuit's OAuth 2.0 endpoints and the accounting scope (docs/vendors.md §2.9,
 // developer.intuit.com/app/developer/qbo/docs/develop/authentication-and-authorization).
 const (
 	AuthURL         = "https://appcenter.intuit.com/connect/oauth2"
@@ -32,7 +32,7 @@ const (
 var ErrNoToken = errors.New("qbo: no QuickBooks token stored (connect a company at /oauth/qbo/connect)")
 
 // NewOAuthConfig builds the OAuth2 config for Intuit: client credentials go
-// in an HTTP Basic header on the token endpoint (VENDORS §2.9). Empty
+// in an HTTP Basic header on the token endpoint (docs/vendors.md §2.9). Empty
 // authURL/tokenURL mean Intuit's.
 func NewOAuthConfig(clientID, clientSecret, redirectURL, authURL, tokenURL string) *oauth2.Config {
 	if authURL == "" {
@@ -108,7 +108,7 @@ func stamp(tok *oauth2.Token, now time.Time) *oauth2.Token {
 }
 
 // authTransport adds the bearer token and, on a 401, forces one refresh and
-// resends the request once (VENDORS §2.4: "401 → refresh and retry once").
+// resends the request once (docs/vendors.md §2.4: "401 → refresh and retry once").
 type authTransport struct {
 	src  *PersistingTokenSource
 	base http.RoundTripper

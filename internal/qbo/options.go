@@ -9,7 +9,7 @@ import (
 // Limits are the client-side throttles. QBO allows 500 requests per minute
 // per realm, 10 concurrent requests per realm and app, and 40 batch requests
 // per minute (developer.intuit.com/app/developer/qbo/docs/learn/limits-and-throttles,
-// VENDORS §2.7–2.8). Per is the window the counts refer to (one minute;
+// docs/vendors.md §2.7–2.8). Per is the window the counts refer to (one minute;
 // tests and benchmarks scale it down). BackgroundRequests is the share of
 // Requests that background calls (see Background) may use: 100 of the 500
 // by default, leaving the rest to people waiting on Slack.
@@ -87,11 +87,11 @@ func WithRetry(maxAttempts int, base, max time.Duration) Option {
 }
 
 // WithRateLimitWait sets how long to wait after a 429 that carries no
-// Retry-After. QBO's rule is 60 s (VENDORS §2.8), the default.
+// Retry-After. QBO's rule is 60 s (docs/vendors.md §2.8), the default.
 func WithRateLimitWait(d time.Duration) Option { return func(c *Client) { c.rateLimitWait = d } }
 
 // WithPageSize sets MAXRESULTS for paged queries (1–1000; default 1000, the
-// maximum QBO allows, VENDORS §2.6).
+// maximum QBO allows, docs/vendors.md §2.6).
 func WithPageSize(n int) Option {
 	return func(c *Client) {
 		if n > 0 && n <= 1000 {

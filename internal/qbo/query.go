@@ -12,7 +12,7 @@ import (
 
 // Quote returns s as a query-language string literal: in single quotes with
 // ' and \ escaped by a backslash, so DisplayName = 'O\'Brien' matches
-// O'Brien (VENDORS §2.6, learn/explore-the-quickbooks-online-api/data-queries).
+// O'Brien (docs/vendors.md §2.6, learn/explore-the-quickbooks-online-api/data-queries).
 func Quote(s string) string {
 	r := strings.NewReplacer(`\`, `\\`, `'`, `\'`)
 	return "'" + r.Replace(s) + "'"
@@ -26,7 +26,7 @@ type queryPage struct {
 
 // Query runs a select statement page by page, appending
 // STARTPOSITION n MAXRESULTS m (1-based start, at most 1000 per page,
-// VENDORS §2.6), and calls fn with each page's raw QueryResponse object. q
+// docs/vendors.md §2.6), and calls fn with each page's raw QueryResponse object. q
 // must not carry its own STARTPOSITION or MAXRESULTS.
 // API: GET /v3/company/{realmId}/query?query=… (Intuit API reference, "Query").
 func (c *Client) Query(ctx context.Context, q string, fn func(page json.RawMessage) error) error {
@@ -106,7 +106,7 @@ func (c *Client) QueryTerms(ctx context.Context, where string) ([]Term, error) {
 }
 
 // QueryInvoices returns every invoice matching where, e.g. "Balance > '0'"
-// for open invoices (VENDORS §2.6).
+// for open invoices (docs/vendors.md §2.6).
 func (c *Client) QueryInvoices(ctx context.Context, where string) ([]Invoice, error) {
 	return queryAll[Invoice](ctx, c, "Invoice", where)
 }

@@ -8,7 +8,7 @@ import (
 
 // QBO's requestid limits: ≤ 50 characters, ≤ 36 for a batch request
 // (Intuit developer blog "Request ID update for QuickBooks Online
-// integration", blogs.intuit.com/2015/04/06/15346; VENDORS §2.5).
+// integration", blogs.intuit.com/2015/04/06/15346; docs/vendors.md §2.5).
 const (
 	MaxRequestIDLen      = 50
 	MaxBatchRequestIDLen = 36

@@ -15,7 +15,7 @@ import (
 )
 
 // SignatureHeader carries base64(HMAC-SHA256(verifier token, raw body))
-// (VENDORS §2.10, developer.intuit.com/app/developer/qbo/docs/develop/webhooks).
+// (docs/vendors.md §2.10, developer.intuit.com/app/developer/qbo/docs/develop/webhooks).
 const SignatureHeader = "intuit-signature"
 
 // maxWebhookBody bounds a webhook delivery (1 MiB, as for Slack requests).

@@ -7,7 +7,7 @@ import (
 
 // TestFirstPaymentPollStaysWithinCDCWindow: the first payment poll (no
 // cursor yet) must ask QBO's change data capture for a span QBO accepts —
-// at most 30 days back (VENDORS §2.10) — even though the request carries
+// at most 30 days back (docs/vendors.md §2.10) — even though the request carries
 // its instant at whole seconds (RFC 3339) and arrives a little later. A
 // poll for exactly now − 30 days fails with a 400 on any clock with
 // sub-second precision, and then fails on every collections run.

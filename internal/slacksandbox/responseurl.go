@@ -10,7 +10,7 @@ import (
 
 // response_url limits: "up to 5 times within 30 minutes" (Slack slash
 // command docs, docs.slack.dev/interactivity/handling-user-interaction,
-// quoted in VENDORS.md §1.2).
+// quoted in docs/vendors.md §1.2).
 const (
 	ResponseURLUses     = 5
 	ResponseURLLifetime = 30 * time.Minute

@@ -186,7 +186,7 @@ func stateValue(in Input) map[string]any {
 }
 
 // payload sends p the way Slack sends interactions: a form with one field,
-// payload=<JSON> (VENDORS.md §1.3).
+// payload=<JSON> (docs/vendors.md §1.3).
 func (s Signer) payload(target string, p map[string]any) *http.Request {
 	raw, err := json.Marshal(p)
 	if err != nil {

@@ -26,7 +26,7 @@ type DraftRequest struct {
 	Client  billing.Client
 }
 
-// BatchSize is QBO's limit of operations per batch request (VENDORS §2.7).
+// BatchSize is QBO's limit of operations per batch request (docs/vendors.md §2.7).
 const BatchSize = 30
 
 // Cursor names of the batch write-ahead intent.

@@ -147,7 +147,7 @@ func (w *Workflow) collectionFlags(ctx context.Context, invoiceID int64) (collec
 // capture) and records balances, email status and payment. It is the poll
 // half of payment tracking; webhooks call RefreshInvoices for the other.
 func (w *Workflow) RefreshPayments(ctx context.Context) (refreshed, paid int, err error) {
-	// QBO change data capture looks back at most 30 days (VENDORS §2.10): a
+	// QBO change data capture looks back at most 30 days (docs/vendors.md §2.10): a
 	// first poll asks for 29, leaving room for the clocks of both sides.
 	since := w.now().Add(-29 * 24 * time.Hour)
 	if c, err := w.store.Cursor(ctx, cursorQBOChanges); err == nil && c != "" {

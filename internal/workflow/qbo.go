@@ -94,7 +94,7 @@ func (b *QBOBooks) Items(ctx context.Context) (map[string]string, error) {
 
 // CreateDraft implements QBO. The requestid is derived from the invoice
 // key, so a retry — or a re-run after a crash — returns the invoice the
-// first attempt created instead of a second one (VENDORS §2.5).
+// first attempt created instead of a second one (docs/vendors.md §2.5).
 func (b *QBOBooks) CreateDraft(ctx context.Context, inv billing.Invoice, c billing.Client, items map[string]string) (Remote, error) {
 	q, err := qbo.InvoiceFromDraft(inv, c.QBOCustomerID, items, c.Email, b.detailNote(inv.Key))
 	if err != nil {
@@ -236,7 +236,7 @@ func remoteOf(inv qbo.Invoice, cur money.Currency) (Remote, error) {
 var _ BatchCreator = (*QBOBooks)(nil)
 
 // CreateDrafts implements BatchCreator: one QBO batch request whose
-// requestid (36 characters, VENDORS §2.5) derives from batchKey. Results and
+// requestid (36 characters, docs/vendors.md §2.5) derives from batchKey. Results and
 // per-item faults are keyed by invoice key.
 func (b *QBOBooks) CreateDrafts(ctx context.Context, batchKey string, drafts []DraftRequest, items map[string]string) (map[string]Remote, map[string]error, error) {
 	batch := make([]qbo.BatchItem, 0, len(drafts))

@@ -8,7 +8,7 @@ import (
 
 // Column names of Harvest's detailed time report export, matched
 // case-insensitively in any order. The header reported for that export
-// (VENDORS.md §3.4, after Harvest's help article "Detailed time and
+// (docs/vendors.md §3.4, after Harvest's help article "Detailed time and
 // detailed expense reports") is: Date, Client, Project, Project Code, Task,
 // Notes, Hours, Hours Rounded, Billable?, Invoiced?, Approved?, First Name,
 // Last Name, Roles, Employee?, Billable Rate, Billable Amount, Cost Rate,

@@ -117,7 +117,7 @@ func (s *Server) appendEntry(b []byte, e *Entry) []byte {
 	b = append(b, `,"updated_at":`...)
 	b = appendTime(b, e.UpdatedAt)
 	// Approved entries are locked; the reasons are the ones Harvest shows
-	// (VENDORS.md §3.2, from the time-entries page).
+	// (docs/vendors.md §3.2, from the time-entries page).
 	b = append(b, `,"is_locked":`...)
 	b = appendBool(b, e.IsClosed)
 	b = append(b, `,"locked_reason":`...)

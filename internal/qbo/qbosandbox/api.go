@@ -41,7 +41,7 @@ func (s *Server) api(w http.ResponseWriter, r *http.Request) {
 	}
 	batch := rest == "batch"
 	if !s.admit(batch) {
-		// VENDORS §2.8: beyond the limits QBO answers 429.
+		// docs/vendors.md §2.8: beyond the limits QBO answers 429.
 		if s.opts.RetryAfter != "" {
 			w.Header().Set("Retry-After", s.opts.RetryAfter)
 		}
@@ -90,7 +90,7 @@ func (s *Server) api(w http.ResponseWriter, r *http.Request) {
 	status := 0
 	s.mu.Lock()
 	if old, ok := s.replays[rid]; ok && rid != "" {
-		// VENDORS §2.5: a repeated requestid gets the original response
+		// docs/vendors.md §2.5: a repeated requestid gets the original response
 		// and is not executed again.
 		out, status = old.body, old.status
 	} else {
@@ -122,7 +122,7 @@ func (s *Server) route(r *http.Request, rest string, body []byte, rid string) re
 	q := r.URL.Query()
 	if q.Get("minorversion") == "" {
 		// Real QBO falls back to an old minor version; the sandbox insists so
-		// that a client forgetting it is caught (VENDORS §2.1).
+		// that a client forgetting it is caught (docs/vendors.md §2.1).
 		return faultResult(http.StatusBadRequest, "ValidationFault", "2010", "Request has invalid or unsupported property", "minorversion is required by this sandbox")
 	}
 	parts := strings.Split(rest, "/")
@@ -154,7 +154,7 @@ func (s *Server) route(r *http.Request, rest string, body []byte, rid string) re
 	return faultResult(http.StatusBadRequest, "ValidationFault", "4000", "Unsupported operation", fmt.Sprintf("%s %s", r.Method, rest))
 }
 
-// faultResult builds a Fault body (VENDORS §2.4).
+// faultResult builds a Fault body (docs/vendors.md §2.4).
 func faultResult(status int, typ, code, msg, detail string) result {
 	return result{status: status, body: map[string]any{"Fault": faultBody(typ, code, msg, detail)}}
 }

@@ -7,7 +7,7 @@ import (
 	"time"
 )
 
-// maxBatch is QBO's limit of payloads per batch request (VENDORS §2.7).
+// maxBatch is QBO's limit of payloads per batch request (docs/vendors.md §2.7).
 const maxBatch = 30
 
 type batchItem struct {
@@ -19,7 +19,7 @@ type batchItem struct {
 
 // batch is POST /batch: items are independent, each answered with its
 // entity, QueryResponse or Fault, in no guaranteed order; the request as a
-// whole answers 200 (VENDORS §2.7). Each created invoice is counted under
+// whole answers 200 (docs/vendors.md §2.7). Each created invoice is counted under
 // "requestid/bId".
 func (s *Server) batch(body []byte, rid string) result {
 	var req struct {
@@ -68,7 +68,7 @@ func (s *Server) batch(body []byte, rid string) result {
 
 // cdc is GET /cdc?entities=Invoice,Payment&changedSince=...: the current
 // state of each object changed since then, deleted ones as {Id,status}
-// (VENDORS §2.10, api-reference/changedatacapture).
+// (docs/vendors.md §2.10, api-reference/changedatacapture).
 func (s *Server) cdc(entities, since string) result {
 	t, err := time.Parse(time.RFC3339, since)
 	if err != nil {

@@ -10,7 +10,7 @@ import (
 	"billbot/internal/money"
 )
 
-// Fields QBO computes or controls; a write never sets them (VENDORS §2.2).
+// Fields QBO computes or controls; a write never sets them (docs/vendors.md §2.2).
 func readOnlyField(k string) bool {
 	switch k {
 	case "Id", "SyncToken", "sparse", "TotalAmt", "Balance", "MetaData", "LinkedTxn", "DeliveryInfo", "domain", "status", "time":
@@ -42,7 +42,7 @@ func validation(code, msg, detail, element string) result {
 }
 
 // writeInvoice is POST /invoice: a create without Id, else a full or
-// sparse update that must carry the current SyncToken (VENDORS §2.2–2.3).
+// sparse update that must carry the current SyncToken (docs/vendors.md §2.2–2.3).
 func (s *Server) writeInvoice(body []byte, rid string) result {
 	var in doc
 	if err := json.Unmarshal(body, &in); err != nil || in == nil {
@@ -94,7 +94,7 @@ func (s *Server) current(id string, in doc) (*record, result, bool) {
 		return nil, notFound("Invoice", id), false
 	}
 	if in.str("SyncToken") != rec.doc.str("SyncToken") {
-		// VENDORS §2.3: an old SyncToken fails with 5010.
+		// docs/vendors.md §2.3: an old SyncToken fails with 5010.
 		return nil, validation("5010", "Stale Object Error",
 			"Stale Object Error : You and Sandbox User were working on this at the same time. Sandbox User finished before you did, so your work was not saved.", ""), false
 	}
@@ -114,7 +114,7 @@ func (s *Server) updateInvoice(id string, in doc) result {
 			next[k] = v
 		}
 	} else {
-		// A full update sets omitted writable fields to null (VENDORS §2.2).
+		// A full update sets omitted writable fields to null (docs/vendors.md §2.2).
 		for k, v := range rec.doc {
 			if readOnlyField(k) || k == "DocNumber" {
 				next[k] = v
@@ -151,7 +151,7 @@ func (s *Server) price(rec *record, d doc) (result, bool) {
 	}
 	if cust == nil || cust.deleted {
 		// 2500 "Invalid Reference Id": the code integrators report; not
-		// listed in VENDORS.md (unverified).
+		// listed in Intuit's error reference (unverified).
 		return validation("2500", "Invalid Reference Id", "Invalid Reference Id : Customer "+custID+" does not exist", "CustomerRef"), false
 	}
 	cur := cust.cur
@@ -300,7 +300,7 @@ func (s *Server) deleteInvoice(body []byte) result {
 }
 
 // sendInvoice is POST /invoice/{id}/send[?sendTo=]: EmailStatus becomes
-// EmailSent and DeliveryInfo is filled (VENDORS §2.1).
+// EmailSent and DeliveryInfo is filled (docs/vendors.md §2.1).
 func (s *Server) sendInvoice(id, to string) result {
 	rec := s.tbl("Invoice").rows[id]
 	if rec == nil || rec.deleted {

@@ -10,11 +10,11 @@ import (
 )
 
 // refreshTokenLifetime is the rolling refresh-token lifetime Intuit's docs
-// sample shows (x_refresh_token_expires_in 8726400 s, VENDORS §2.9).
+// sample shows (x_refresh_token_expires_in 8726400 s, docs/vendors.md §2.9).
 const refreshTokenLifetime = 8726400
 
 // authorize is Intuit's authorize page reduced to "the user said yes": it
-// redirects to redirect_uri with code, state and realmId (VENDORS §2.9).
+// redirects to redirect_uri with code, state and realmId (docs/vendors.md §2.9).
 func (s *Server) authorize(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
 	if q.Get("client_id") != s.opts.ClientID || q.Get("response_type") != "code" ||
@@ -44,7 +44,7 @@ func (s *Server) authorize(w http.ResponseWriter, r *http.Request) {
 }
 
 // token is the token endpoint: authorization_code and refresh_token grants
-// with HTTP Basic client authentication (VENDORS §2.9).
+// with HTTP Basic client authentication (docs/vendors.md §2.9).
 //
 // Refresh tokens: Intuit's FAQ says to get a new access token "using the
 // latest refresh_token returned to you from the previous request", that the

@@ -6,7 +6,7 @@ import (
 	"strings"
 )
 
-// The query language subset billbot uses (VENDORS §2.6,
+// The query language subset billbot uses (docs/vendors.md §2.6,
 // learn/explore-the-quickbooks-online-api/data-queries):
 //
 //	SELECT * FROM Entity [WHERE f op v [AND ...]] [ORDERBY f [ASC|DESC]]

@@ -1,6 +1,6 @@
 // Package qbosandbox is an in-process QuickBooks Online stand-in for tests
 // and the demo: an httptest server that follows the shapes of Intuit's
-// Accounting API v3 reference and the rules in VENDORS.md §2 (OAuth with
+// Accounting API v3 reference and the rules in docs/vendors.md §2 (OAuth with
 // rotating refresh tokens, Fault bodies, SyncToken locking, requestid
 // replay, query paging, batch, CDC, webhooks, throttling), plus seeded fault
 // injection: throttling, server errors, timeouts and responses dropped after
@@ -18,7 +18,7 @@ import (
 )
 
 // Paths of the OAuth endpoints on the sandbox; the API lives under
-// /v3/company/{realmId}/ (VENDORS §2.1, §2.9).
+// /v3/company/{realmId}/ (docs/vendors.md §2.1, §2.9).
 const (
 	AuthorizePath = "/connect/oauth2"
 	TokenPath     = "/oauth2/v1/tokens/bearer"
@@ -64,7 +64,7 @@ type Options struct {
 	// throttling windows always use real time.
 	Now func() time.Time
 	// MaxConcurrent, PerWindow and BatchPerWindow are QBO's 10 concurrent,
-	// 500 requests/min and 40 batch/min (VENDORS §2.7–2.8) over Window
+	// 500 requests/min and 40 batch/min (docs/vendors.md §2.7–2.8) over Window
 	// (one minute; scaled down in benchmarks). A negative value disables
 	// the limit.
 	MaxConcurrent  int

@@ -13,7 +13,7 @@ import (
 	"time"
 )
 
-// Webhook payload formats (VENDORS §2.10).
+// Webhook payload formats (docs/vendors.md §2.10).
 const (
 	FormatLegacy      = "legacy"      // {"eventNotifications":[...]}
 	FormatCloudEvents = "cloudevents" // [{"specversion":"1.0",...}]
@@ -76,7 +76,7 @@ func cloudOp(op string) string {
 }
 
 // Sign returns the intuit-signature for body: base64 HMAC-SHA256 under the
-// verifier token (VENDORS §2.10).
+// verifier token (docs/vendors.md §2.10).
 func Sign(body []byte, verifier string) string {
 	m := hmac.New(sha256.New, []byte(verifier))
 	m.Write(body)
