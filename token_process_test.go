@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/base64"
 	"errors"
+	"flag"
 	"fmt"
 	"net/http"
 	"os"
@@ -73,6 +74,11 @@ func shortTokenQBO(w *e2eWorld, ttl time.Duration) {
 
 // paymentWebhook is a signed Intuit webhook naming a payment: serve answers
 // it by reading QuickBooks' changes (a QBO call, so a token).
+// tokenSoak is how long TestTokenSharedAcrossProcesses keeps the processes
+// busy; `go test -run TestTokenSharedAcrossProcesses -soak 5m .` runs it for
+// minutes.
+var tokenSoak = flag.Duration("soak", 20*time.Second, "how long the shared-token test keeps two serve processes and the CLI busy")
+
 // paymentWebhooks numbers the payments paymentWebhook names.
 var paymentWebhooks atomic.Int64
 
@@ -162,7 +168,7 @@ func TestTokenSharedAcrossProcesses(t *testing.T) {
 		return nil
 	}
 
-	const runFor = 20 * time.Second
+	runFor := *tokenSoak
 	stop := time.Now().Add(runFor)
 	var wg sync.WaitGroup
 	var cliRuns, hooks atomic.Int64
