@@ -173,6 +173,6 @@ func (c *cli) importConfigFile(ctx context.Context, st *store.Store) error {
 	if err != nil {
 		return fmt.Errorf("BILLBOT_CONFIG: %w", err)
 	}
-	_, _, err = saveFirm(ctx, st, raw, f, "BILLBOT_CONFIG")
+	_, _, err = c.saveFirm(ctx, st, raw, f, "BILLBOT_CONFIG", false)
 	return err
 }

@@ -2,12 +2,14 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
 	"os"
 	"strings"
 
+	"billbot/internal/billing"
 	"billbot/internal/config"
 	"billbot/internal/workflow"
 	"billbot/store"
@@ -68,10 +70,19 @@ func (c *cli) migrated(ctx context.Context) (*store.Store, error) {
 }
 
 func configImportCommand() command {
+	var billHistory bool
 	return command{
 		name:    "config import",
 		args:    "FILE",
 		summary: "Check the firm configuration in FILE (YAML) and store it. Invalid input names file, line and field, and changes nothing.",
+		help: `A client that was not live (shadow or off) and becomes live while its closed
+cycles hold approved, billable time on no invoice after its cut-over is
+refused: the firm may have billed that time by hand. Set bill_from on its
+engagements (or move firm.go_live) past the last closed cycle, or re-run
+with --bill-history when billbot should bill those hours.`,
+		flags: func(fs *flag.FlagSet) {
+			fs.BoolVar(&billHistory, "bill-history", false, "let clients going live bill the approved, unbilled time of their closed cycles (recorded in the audit trail)")
+		},
 		run: func(ctx context.Context, c *cli, fs *flag.FlagSet) error {
 			if fs.NArg() != 1 {
 				return usagef("config import takes one FILE")
@@ -89,7 +100,7 @@ func configImportCommand() command {
 			if err != nil {
 				return fmt.Errorf("%s: %w; nothing imported", name, err)
 			}
-			clients, engs, err := saveFirm(ctx, st, raw, f, "cli")
+			clients, engs, err := c.saveFirm(ctx, st, raw, f, "cli", billHistory)
 			if err != nil {
 				return err
 			}
@@ -149,11 +160,40 @@ func readFirmFile(name string) ([]byte, *config.Firm, error) {
 	return raw, f, nil
 }
 
-// saveFirm stores a checked configuration and reports its size.
-func saveFirm(ctx context.Context, st *store.Store, raw []byte, f *config.Firm, actor string) (clients, engagements int, err error) {
+// saveFirm stores a checked configuration and reports its size. A client
+// going live with closed cycles' unbilled time (workflow.CheckGoingLive) is
+// refused and nothing is stored, unless billHistory (then audited); on a
+// first import such time is a notice line per client.
+func (c *cli) saveFirm(ctx context.Context, st *store.Store, raw []byte, f *config.Firm, actor string, billHistory bool) (clients, engagements int, err error) {
+	today := billing.DateIn(c.now(), config.EffectiveLocation(c.env, f))
+	check, err := workflow.CheckGoingLive(ctx, st, f, today)
+	if err != nil {
+		return 0, 0, fmt.Errorf("check clients going live: %w", err)
+	}
+	if len(check.Times) > 0 && !check.First && !billHistory {
+		return 0, 0, check.Refusal()
+	}
 	_, cs, es := f.Billing()
 	if err := st.SaveConfig(ctx, raw, cs, es, actor); err != nil {
 		return 0, 0, fmt.Errorf("store firm configuration: %w", err)
+	}
+	for _, t := range check.Times {
+		if check.First {
+			fmt.Fprintf(c.stdout, "notice: live client %s: billbot bills this unless firm.go_live or bill_from leaves it out\n", workflow.Describe(t))
+		}
+	}
+	if len(check.Times) > 0 && !check.First {
+		after, err := json.Marshal(check.Times)
+		if err != nil {
+			return 0, 0, fmt.Errorf("audit --bill-history: %w", err)
+		}
+		if err := st.Audit(ctx, store.AuditEvent{Actor: actor, Action: "config.bill_history", SubjectType: "config", SubjectID: "firm",
+			Note: "imported with --bill-history: clients going live bill their closed cycles' unbilled time", After: after}); err != nil {
+			return 0, 0, fmt.Errorf("audit --bill-history: %w", err)
+		}
+		for _, t := range check.Times {
+			fmt.Fprintf(c.stdout, "--bill-history: %s will be billed\n", workflow.Describe(t))
+		}
 	}
 	return len(cs), len(es), nil
 }

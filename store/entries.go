@@ -182,3 +182,17 @@ func (s *Store) RemoveMissing(ctx context.Context, source string, window billing
 	}
 	return st, nil
 }
+
+// ApprovedUnbilled returns the live, approved, billable entries spent on or
+// before through that are on no active allocation: the time a newly live
+// client's closed cycles would bill at once. Oldest first.
+func (s *Store) ApprovedUnbilled(ctx context.Context, through billing.Date) ([]billing.TimeEntry, error) {
+	out, err := collectEntries(s.q(ctx).Raw(selectEntry+` FROM time_entries t
+		WHERE t.deleted_at IS NULL AND t.approved AND t.billable AND t.spent_date <= ?
+		AND NOT EXISTS (SELECT 1 FROM allocations a WHERE a.entry_id = t.id AND a.active)
+		ORDER BY t.spent_date, t.id`, date(through)).Rows())
+	if err != nil {
+		return nil, fmt.Errorf("store: approved unbilled entries: %w", err)
+	}
+	return out, nil
+}

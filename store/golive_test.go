@@ -5,6 +5,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"billbot/internal/billing"
 	"billbot/internal/money"
 	"billbot/store"
 	"billbot/store/storetest"
@@ -62,6 +63,44 @@ func TestSlackUserEmails(t *testing.T) {
 		want := map[string]string{"jane@firm.example": "U0JANE", "raj@firm.example": "U0RAJ"}
 		if diff := cmp.Diff(want, got); diff != "" {
 			t.Errorf("SlackUserEmails (-want +got):\n%s", diff)
+		}
+	})
+}
+
+// TestApprovedUnbilled lists only approved, billable entries on no
+// allocation spent on or before the day asked.
+func TestApprovedUnbilled(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		ctx := t.Context()
+		saveTestConfig(t, s)
+		es := []billing.TimeEntry{entry("ok"), entry("unapproved"), entry("nonbillable"), entry("late"), entry("billed")}
+		es[1].Approved = false
+		es[2].Billable = false
+		es[3].SpentDate = billing.MustDate("2026-11-02")
+		if _, err := s.UpsertEntries(ctx, es, t0); err != nil {
+			t.Fatal(err)
+		}
+		all, err := s.UnallocatedEntries(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, e := range all {
+			if e.ExternalID == "billed" {
+				if _, _, err := s.SaveDraft(ctx, draft("inv-1", e.ID), "U0ADMIN"); err != nil {
+					t.Fatal(err)
+				}
+			}
+		}
+		got, err := s.ApprovedUnbilled(ctx, billing.MustDate("2026-10-31"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		var ext []string
+		for _, e := range got {
+			ext = append(ext, e.ExternalID)
+		}
+		if diff := cmp.Diff([]string{"ok"}, ext); diff != "" {
+			t.Errorf("ApprovedUnbilled (-want +got):\n%s", diff)
 		}
 	})
 }
