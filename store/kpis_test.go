@@ -44,3 +44,48 @@ func TestStaffHours(t *testing.T) {
 		}
 	})
 }
+
+// TestRealization sums drafted and billed amounts per client and partner,
+// and write-downs per reason, from invoices sent in the period only.
+func TestRealization(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		ctx := t.Context()
+		saveTestConfig(t, s)
+		ids := seedEntries(t, s, 4)
+		inv, _, err := s.SaveDraft(ctx, draft("acme-oct", ids...), "UTEST") // 6 h × 195 = 1,170.00
+		if err != nil {
+			t.Fatal(err)
+		}
+		lines := inv.Lines
+		lines[0].Amount -= 17000 // written down by 170.00
+		totals := billing.Invoice{Subtotal: lines[0].Amount, Total: lines[0].Amount, Hours: inv.Hours}
+		if _, err := s.ReplaceLines(ctx, inv.ID, lines, totals, "U0PARTNER1", "first-year client"); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.Transition(ctx, inv.ID, []store.InvoiceState{store.StateDraft}, store.StateSent, "U0PARTNER1", "", nil); err != nil {
+			t.Fatal(err)
+		}
+		from, to := billing.MustDate("2026-11-01"), billing.MustDate("2026-11-30")
+		for _, by := range []string{store.ByClient, store.ByPartner} {
+			got, err := s.Realization(ctx, by, from, to)
+			if err != nil {
+				t.Fatal(err)
+			}
+			key := map[string]string{store.ByClient: "Acme Corp", store.ByPartner: "U0PARTNER1"}[by]
+			want := []billing.RealizationRow{{Key: key, Currency: "USD", Standard: 117000, Billed: 100000}}
+			if diff := cmp.Diff(want, got); diff != "" {
+				t.Errorf("Realization by %s (-want +got):\n%s", by, diff)
+			}
+		}
+		reasons, err := s.WriteDownReasons(ctx, from, to)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if diff := cmp.Diff([]store.WriteDownReason{{Reason: "first-year client", Currency: "USD", Lines: 1, Amount: 17000}}, reasons); diff != "" {
+			t.Errorf("WriteDownReasons (-want +got):\n%s", diff)
+		}
+		if got, _ := s.Realization(ctx, store.ByClient, billing.MustDate("2026-12-01"), billing.MustDate("2026-12-31")); len(got) != 0 {
+			t.Errorf("December realization = %v, want none", got)
+		}
+	})
+}
