@@ -1,12 +1,19 @@
 package config
 
-import "go.yaml.in/yaml/v3"
+import (
+	"go.yaml.in/yaml/v3"
+
+	"billbot/internal/money"
+)
 
 // Defaults of the nudge and zero-total settings (see docs/nudges.md).
 const (
 	DefaultApprovalNudgeDays = 3
 	DefaultHoldNudgeDays     = 14
 	DefaultZeroTotal         = ZeroTotalSkip
+	// DefaultCapacityHoursPerWeek is each staff member's weekly capacity
+	// for utilization, in money.Hours units (40 hours).
+	DefaultCapacityHoursPerWeek = 40 * money.HoursScale
 )
 
 // ZeroTotal says what happens to an approved invoice whose total is 0.00
@@ -46,6 +53,16 @@ func (d *decoder) nudges(f *Firm, m *fields) {
 			m.errorf("zero_total", "%q is not one of send, skip, statement", s)
 		}
 	}
+	f.CapacityHoursPerWeek = DefaultCapacityHoursPerWeek
+	if n := m.node("capacity_hours_per_week"); n != nil {
+		if h, ok := d.hours(n, m.field("capacity_hours_per_week")); ok {
+			if h > 168*money.HoursScale {
+				m.errorf("capacity_hours_per_week", "%s is more hours than a week has (168)", h)
+			} else {
+				f.CapacityHoursPerWeek = h
+			}
+		}
+	}
 }
 
 // dayCount reads a number of days (0 turns the nudge off), or def when absent.
@@ -69,6 +86,9 @@ func exportNudges(m *yaml.Node, f *Firm) {
 	}
 	if f.HoldNudgeDays != DefaultHoldNudgeDays {
 		put(m, "hold_nudge_days", integer(int64(f.HoldNudgeDays)))
+	}
+	if h := f.CapacityHoursPerWeek; h != 0 && h != DefaultCapacityHoursPerWeek {
+		put(m, "capacity_hours_per_week", quoted(h.String()))
 	}
 	if z := f.ZeroTotal.Effective(); z != DefaultZeroTotal {
 		put(m, "zero_total", str(string(z)))

@@ -3,6 +3,8 @@ package config
 import (
 	"strings"
 	"testing"
+
+	"billbot/internal/money"
 )
 
 // TestNudgeSettings parses, validates and round-trips approval_nudge_days,
@@ -22,6 +24,9 @@ func TestNudgeSettings(t *testing.T) {
 		{"off", "  approval_nudge_days: 0\n  hold_nudge_days: 0\n  zero_total: send\n", 0, 0, ZeroTotalSend, ""},
 		{"negative", "  approval_nudge_days: -1\n", 0, 0, "", "firm.approval_nudge_days"},
 		{"not a number", "  hold_nudge_days: soon\n", 0, 0, "", "not a whole number"},
+		{"capacity", "  capacity_hours_per_week: \"37.5\"\n", 3, 14, ZeroTotalSkip, ""},
+		{"capacity over a week", "  capacity_hours_per_week: \"170\"\n", 0, 0, "", "more hours than a week"},
+		{"capacity zero", "  capacity_hours_per_week: \"0\"\n", 0, 0, "", "more than zero hours"},
 		{"unknown zero_total", "  zero_total: email\n", 0, 0, "", `"email" is not one of send, skip, statement`},
 	}
 	for _, tt := range tests {
@@ -49,7 +54,10 @@ func TestNudgeSettings(t *testing.T) {
 			if err != nil {
 				t.Fatalf("re-parse export: %v\n%s", err, out)
 			}
-			if g.ApprovalNudgeDays != f.ApprovalNudgeDays || g.HoldNudgeDays != f.HoldNudgeDays || g.ZeroTotal != f.ZeroTotal {
+			if tt.name == "capacity" && f.CapacityHoursPerWeek != money.MustHours("37.5") {
+				t.Errorf("capacity = %s, want 37.5", f.CapacityHoursPerWeek)
+			}
+			if g.ApprovalNudgeDays != f.ApprovalNudgeDays || g.HoldNudgeDays != f.HoldNudgeDays || g.ZeroTotal != f.ZeroTotal || g.CapacityHoursPerWeek != f.CapacityHoursPerWeek {
 				t.Fatalf("round trip lost settings:\n%s", out)
 			}
 			if tt.name == "defaults" && strings.Contains(string(out), "nudge") {
