@@ -58,3 +58,31 @@ func (s *Store) StaffHours(ctx context.Context, from, to billing.Date) ([]StaffH
 	}
 	return out, nil
 }
+
+// LeakageQuery is the SQL of Leakage on dialect.
+func LeakageQuery(dialect string, from, to billing.Date) Query {
+	cast := ""
+	if dialect == DialectPostgres {
+		cast = "::BIGINT"
+	}
+	return Query{
+		SQL: `SELECT COALESCE(SUM(e.hours), 0)` + cast + `,
+			COALESCE(SUM(CASE WHEN EXISTS (SELECT 1 FROM allocations a
+				JOIN invoice_lines l ON l.id = a.invoice_line_id JOIN invoices i ON i.id = l.invoice_id
+				WHERE a.entry_id = e.id AND a.active AND i.state IN ('sent', 'paid')) THEN 0 ELSE e.hours END), 0)` + cast + `
+			FROM time_entries e WHERE e.deleted_at IS NULL AND NOT e.running AND e.billable AND e.approved
+			AND NOT e.billed_elsewhere AND e.spent_date >= ? AND e.spent_date <= ?`,
+		Args: []any{date(from), date(to)},
+	}
+}
+
+// Leakage sums the approved billable time spent from through to (billed
+// elsewhere excluded), and the part of it on no sent or paid invoice now.
+func (s *Store) Leakage(ctx context.Context, from, to billing.Date) (billing.Leakage, error) {
+	q := LeakageQuery(s.dialect, from, to)
+	var logged, unbilled sql.NullInt64
+	if err := s.q(ctx).Raw(q.SQL, q.Args...).Row().Scan(&logged, &unbilled); err != nil {
+		return billing.Leakage{}, fmt.Errorf("store: leakage: %w", err)
+	}
+	return billing.Leakage{Logged: money.Hours(logged.Int64), Unbilled: money.Hours(unbilled.Int64)}, nil
+}

@@ -89,3 +89,35 @@ func TestRealization(t *testing.T) {
 		}
 	})
 }
+
+// TestLeakage counts approved billable time on no sent invoice, on both
+// databases: a drafted (unsent) invoice's time still leaks, a sent one's
+// does not.
+func TestLeakage(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		ctx := t.Context()
+		saveTestConfig(t, s)
+		ids := seedEntries(t, s, 4) // 4 × 1.5 h on 2026-10-05
+		from, to := billing.MustDate("2026-10-01"), billing.MustDate("2026-10-31")
+		check := func(logged, unbilled string) {
+			t.Helper()
+			got, err := s.Leakage(ctx, from, to)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if want := (billing.Leakage{Logged: money.MustHours(logged), Unbilled: money.MustHours(unbilled)}); got != want {
+				t.Errorf("Leakage = %+v, want %+v", got, want)
+			}
+		}
+		check("6", "6")
+		inv, _, err := s.SaveDraft(ctx, draft("acme-oct", ids[:3]...), "UTEST")
+		if err != nil {
+			t.Fatal(err)
+		}
+		check("6", "6") // a draft is not billed yet
+		if _, err := s.Transition(ctx, inv.ID, []store.InvoiceState{store.StateDraft}, store.StateSent, "UTEST", "", nil); err != nil {
+			t.Fatal(err)
+		}
+		check("6", "1.5")
+	})
+}
