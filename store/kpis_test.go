@@ -121,3 +121,45 @@ func TestLeakage(t *testing.T) {
 		check("6", "1.5")
 	})
 }
+
+// TestSentInvoices reads the invoices sent in a window with the first
+// pending and approved instants of their audit trail, on both databases.
+func TestSentInvoices(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		ctx := t.Context()
+		saveTestConfig(t, s)
+		ids := seedEntries(t, s, 2)
+		at := time.Date(2026, 11, 2, 9, 0, 0, 0, time.UTC)
+		clk := at
+		s = s.WithClock(func() time.Time { return clk })
+		inv, _, err := s.SaveDraft(ctx, draft("acme-oct", ids...), "UTEST")
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i, st := range []store.InvoiceState{store.StatePending, store.StateApproved, store.StateSent} {
+			clk = at.Add(time.Duration(i) * 24 * time.Hour)
+			from := []store.InvoiceState{store.StateDraft, store.StatePending, store.StateApproved}[i]
+			if _, err := s.Transition(ctx, inv.ID, []store.InvoiceState{from}, st, "UTEST", "", func(v *store.Invoice) {
+				if st == store.StateSent {
+					v.SentAt = clk
+				}
+			}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		got, err := s.SentInvoices(ctx, at, at.AddDate(0, 1, 0))
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := []store.SentInvoice{{
+			ID: inv.ID, State: store.StateSent, Currency: "USD", PeriodEnd: billing.MustDate("2026-10-31"), DueDate: billing.MustDate("2026-12-01"),
+			SentAt: at.Add(48 * time.Hour), PostedAt: at, ApprovedAt: at.Add(24 * time.Hour),
+		}}
+		if diff := cmp.Diff(want, got, cmp.Comparer(func(a, b time.Time) bool { return a.Equal(b) })); diff != "" {
+			t.Errorf("SentInvoices (-want +got):\n%s", diff)
+		}
+		if got, _ := s.SentInvoices(ctx, at.AddDate(0, 1, 0), at.AddDate(0, 2, 0)); len(got) != 0 {
+			t.Errorf("next month: %d invoices, want 0", len(got))
+		}
+	})
+}
