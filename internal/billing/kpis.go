@@ -2,6 +2,7 @@ package billing
 
 import (
 	"slices"
+	"time"
 
 	"billbot/internal/money"
 )
@@ -97,24 +98,47 @@ func (d Durations) Median() (int, bool) { return d.Percentile(50) }
 // P90 returns the 90th percentile.
 func (d Durations) P90() (int, bool) { return d.Percentile(90) }
 
-// Collections are the paid and corrected shares of the invoices sent in a
-// period.
+// Collections are the corrected and paid shares of the invoices sent in a
+// period, and how long billing and approval took.
 type Collections struct {
-	Sent          int // invoices sent
-	Corrected     int // edited, voided or credited after sending
-	Paid          int // of the sent, paid in full
-	PaidInTerms   int // of the paid, paid on or before the due date
-	DSOByMonth    []MonthDSO
-	BillingLag    Durations // cycle close → sent, days
-	ApprovalDelay Durations // posted → approved, days
+	Sent          int       // invoices sent
+	Corrected     int       // voided after sending (a sent invoice cannot be edited in billbot)
+	Paid          int       // of the sent, paid in full
+	PaidInTerms   int       // of the paid, paid on or before the due date
+	BillingLag    Durations // cycle close → sent, in days
+	ApprovalDelay Durations // posted for approval → approved, in whole hours
 }
 
-// MonthDSO is one month's DSO in one currency, for a trend.
-type MonthDSO struct {
-	Month    Date // first day of the month
-	Currency money.Currency
-	Days     int
-	Complete bool
+// SentFacts is what Collections needs of one sent invoice.
+type SentFacts struct {
+	Voided               bool
+	PeriodEnd, DueDate   Date
+	SentAt, PaidAt       time.Time // PaidAt zero: unpaid
+	PostedAt, ApprovedAt time.Time // zero when the trail does not show them
+}
+
+// CollectionsOf summarises sent invoices; calendar days are the firm's (loc).
+func CollectionsOf(facts []SentFacts, loc *time.Location) Collections {
+	var c Collections
+	for _, f := range facts {
+		c.Sent++
+		if f.Voided {
+			c.Corrected++
+		}
+		if !f.PaidAt.IsZero() && !f.Voided {
+			c.Paid++
+			if f.DueDate.IsZero() || !DateIn(f.PaidAt, loc).After(f.DueDate) {
+				c.PaidInTerms++
+			}
+		}
+		if !f.PeriodEnd.IsZero() {
+			c.BillingLag = append(c.BillingLag, max(f.PeriodEnd.DaysUntil(DateIn(f.SentAt, loc)), 0))
+		}
+		if !f.PostedAt.IsZero() && !f.ApprovedAt.IsZero() && !f.ApprovedAt.Before(f.PostedAt) {
+			c.ApprovalDelay = append(c.ApprovalDelay, int(f.ApprovedAt.Sub(f.PostedAt)/time.Hour))
+		}
+	}
+	return c
 }
 
 // ErrorRate returns corrected ÷ sent.
@@ -123,4 +147,16 @@ func (c Collections) ErrorRate() (BasisPoints, bool) { return Ratio(int64(c.Corr
 // PaidWithinTerms returns paid on time ÷ paid.
 func (c Collections) PaidWithinTerms() (BasisPoints, bool) {
 	return Ratio(int64(c.PaidInTerms), int64(c.Paid))
+}
+
+// LeakageThrough is the last day of spent time that leakage may count on
+// day today: time counts once its (monthly) cycle closed graceDays ago, so
+// the last day of the latest month that ended at least graceDays before
+// today.
+func LeakageThrough(today Date, graceDays int) Date {
+	d := today.AddDays(-graceDays)
+	if next := d.AddDays(1); next.Month != d.Month {
+		return d
+	}
+	return Date{Year: d.Year, Month: d.Month, Day: 1}.AddDays(-1)
 }

@@ -2,6 +2,7 @@ package billing
 
 import (
 	"testing"
+	"time"
 
 	"billbot/internal/money"
 )
@@ -89,5 +90,66 @@ func TestPercentile(t *testing.T) {
 				t.Errorf("median, p90 = %d, %d (%v), want %d, %d (%v)", med, p90, ok, tt.med, tt.p90, tt.ok)
 			}
 		})
+	}
+}
+
+func TestCollectionsOf(t *testing.T) {
+	t.Parallel()
+	ny, err := time.LoadLocation("America/New_York")
+	if err != nil {
+		t.Fatal(err)
+	}
+	at := func(s string) time.Time {
+		v, err := time.Parse(time.RFC3339, s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return v
+	}
+	oct, due := MustDate("2026-10-31"), MustDate("2026-12-01")
+	facts := []SentFacts{
+		// Sent 2 days after close, approved 26 h after posting, paid on the due day (New York).
+		{PeriodEnd: oct, DueDate: due, PostedAt: at("2026-11-01T14:00:00Z"), ApprovedAt: at("2026-11-02T16:30:00Z"),
+			SentAt: at("2026-11-02T16:31:00Z"), PaidAt: at("2026-12-02T03:00:00Z")},
+		// Paid a day late; no audit trail of posting.
+		{PeriodEnd: oct, DueDate: due, SentAt: at("2026-11-05T15:00:00Z"), PaidAt: at("2026-12-02T15:00:00Z")},
+		// Voided after sending: a correction, never counted paid.
+		{Voided: true, PeriodEnd: oct, DueDate: due, SentAt: at("2026-11-12T15:00:00Z"), PaidAt: at("2026-11-20T15:00:00Z"),
+			PostedAt: at("2026-11-10T15:00:00Z"), ApprovedAt: at("2026-11-10T17:59:00Z")},
+		// Unpaid.
+		{PeriodEnd: oct, DueDate: due, SentAt: at("2026-11-03T15:00:00Z")},
+	}
+	c := CollectionsOf(facts, ny)
+	if c.Sent != 4 || c.Corrected != 1 || c.Paid != 2 || c.PaidInTerms != 1 {
+		t.Errorf("counts = %+v", c)
+	}
+	if rate, _ := c.ErrorRate(); rate != 2500 {
+		t.Errorf("error rate = %v, want 25.00%%", rate)
+	}
+	if share, _ := c.PaidWithinTerms(); share != 5000 {
+		t.Errorf("paid within terms = %v, want 50.00%%", share)
+	}
+	if med, _ := c.BillingLag.Median(); med != 3 {
+		t.Errorf("billing lag median = %d (%v), want 3", med, c.BillingLag)
+	}
+	if p90, _ := c.BillingLag.P90(); p90 != 12 {
+		t.Errorf("billing lag p90 = %d, want 12", p90)
+	}
+	if got := c.ApprovalDelay; len(got) != 2 || got[0] != 26 || got[1] != 2 {
+		t.Errorf("approval delays = %v, want [26 2] hours", got)
+	}
+}
+
+func TestLeakageThrough(t *testing.T) {
+	t.Parallel()
+	for _, tt := range []struct{ today, want string }{
+		{"2026-11-15", "2026-10-31"}, // October closed 15 days ago: counted
+		{"2026-11-14", "2026-09-30"}, // 14 days: not yet
+		{"2026-12-31", "2026-11-30"},
+		{"2027-01-15", "2026-12-31"},
+	} {
+		if got := LeakageThrough(MustDate(tt.today), 15); got != MustDate(tt.want) {
+			t.Errorf("LeakageThrough(%s, 15) = %s, want %s", tt.today, got, tt.want)
+		}
 	}
 }
