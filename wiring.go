@@ -24,7 +24,7 @@ import (
 
 // extraCommands are the commands that need the vendors' clients.
 func extraCommands() []command {
-	return []command{
+	return append([]command{
 		syncHarvestCommand(),
 		importHarvestCSVCommand(),
 		jobsListCommand(),
@@ -36,7 +36,7 @@ func extraCommands() []command {
 		qboConnectCommand(),
 		shadowCommand(),
 		secretsRotateKeyCommand(),
-	}
+	}, reportCommands()...)
 }
 
 func (c *cli) now() time.Time { return time.Now() }
