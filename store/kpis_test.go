@@ -122,7 +122,7 @@ func TestLeakage(t *testing.T) {
 	})
 }
 
-// TestSentInvoices reads the invoices sent in a window with the first
+// TestSentInvoices reads the sent invoices dated in a period with the first
 // pending and approved instants of their audit trail, on both databases.
 func TestSentInvoices(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, s *store.Store) {
@@ -147,7 +147,7 @@ func TestSentInvoices(t *testing.T) {
 				t.Fatal(err)
 			}
 		}
-		got, err := s.SentInvoices(ctx, at, at.AddDate(0, 1, 0))
+		got, err := s.SentInvoices(ctx, billing.MustDate("2026-11-01"), billing.MustDate("2026-11-30"))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -158,7 +158,7 @@ func TestSentInvoices(t *testing.T) {
 		if diff := cmp.Diff(want, got, cmp.Comparer(func(a, b time.Time) bool { return a.Equal(b) })); diff != "" {
 			t.Errorf("SentInvoices (-want +got):\n%s", diff)
 		}
-		if got, _ := s.SentInvoices(ctx, at.AddDate(0, 1, 0), at.AddDate(0, 2, 0)); len(got) != 0 {
+		if got, _ := s.SentInvoices(ctx, billing.MustDate("2026-12-01"), billing.MustDate("2026-12-31")); len(got) != 0 {
 			t.Errorf("next month: %d invoices, want 0", len(got))
 		}
 	})

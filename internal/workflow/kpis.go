@@ -73,7 +73,7 @@ func (w *Workflow) KPIs(ctx context.Context, from, to billing.Date) (KPIReport, 
 		}
 	}
 	loc := firm.Location()
-	sent, err := w.store.SentInvoices(ctx, from.Time(loc), to.AddDays(1).Time(loc))
+	sent, err := w.store.SentInvoices(ctx, from, to)
 	if err != nil {
 		return rep, err
 	}
