@@ -77,6 +77,8 @@ func (h *Handler) HandleCommand(ctx context.Context, c chat.Command) (chat.Reply
 			reply, err = h.status(ctx, rd, rest)
 		case "shadow":
 			reply, err = h.shadow(ctx, rd, rest)
+		case "kpis", "kpi":
+			reply, err = h.kpis(ctx, rd, rest)
 		case "help", "":
 			reply = render(slackui.HelpReply(Billing))
 		default:

@@ -1,8 +1,14 @@
 package slackui
 
 import (
+	"regexp"
+
 	"github.com/slack-go/slack"
 )
+
+// escapedMention is a Slack user mention after esc: the one markup a KPI
+// line may carry ("Partner <@U0PARTNER1>: …").
+var escapedMention = regexp.MustCompile(`&lt;@([UW][A-Z0-9]{2,20})&gt;`)
 
 // KPISection is one titled group of figures, each line already written
 // for people ("Realization · Acme Corp: 91.28% (USD 17,800.00 of …)").
@@ -20,7 +26,7 @@ func KPIReply(title string, sections []KPISection) (text string, blocks []slack.
 	for i, s := range sections {
 		items := []string{"*" + esc(clipPlain(oneLine(s.Title), 150)) + "*"}
 		for _, l := range s.Lines {
-			items = append(items, "• "+esc(clipPlain(oneLine(l), 300)))
+			items = append(items, "• "+escapedMention.ReplaceAllString(esc(clipPlain(oneLine(l), 300)), "<@$1>"))
 		}
 		if len(s.Lines) == 0 {
 			items = append(items, "_nothing in the period_")
