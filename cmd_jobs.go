@@ -63,7 +63,14 @@ func billingJobs(wf *workflow.Workflow, syncer func(ctx context.Context) (*harve
 			}
 			rep, err := wf.Collect(ctx)
 			nudges, nerr := wf.Nudge(ctx)
+			kpis, kerr := wf.MonthlyKPIs(ctx)
+			nerr = errors.Join(nerr, kerr)
+			kpiDMs := 0
+			if kpis {
+				kpiDMs = 1
+			}
 			return jobs.Outcome{Counts: map[string]int{
+				"kpi_dms": kpiDMs,
 				"refreshed": rep.Refreshed, "paid": rep.Paid, "reminders": rep.Reminders, "escalations": rep.Escalations, "resent": rep.Resent,
 				"approval_nudges": nudges.Approval, "hold_nudges": nudges.Hold,
 			}}, errors.Join(err, nerr)

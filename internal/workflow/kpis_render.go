@@ -1,6 +1,7 @@
 package workflow
 
 import (
+	"context"
 	"fmt"
 	"slices"
 	"time"
@@ -106,4 +107,39 @@ func FirmHealthOf(rep KPIReport, home string) slackui.FirmHealth {
 		h.Lines = append(h.Lines, "Billing lag "+lagText(c.BillingLag, "days"))
 	}
 	return h
+}
+
+// MonthlyKPIs DMs the billing manager last month's figures, once per month
+// across runs and replicas (an idempotency key per month), on the first run
+// from the 15th on, when last month's leakage can be judged. It reports
+// whether it sent the DM.
+func (w *Workflow) MonthlyKPIs(ctx context.Context) (bool, error) {
+	if w.slack == nil {
+		return false, nil
+	}
+	firm, err := w.LoadFirm(ctx)
+	if err != nil {
+		return false, err
+	}
+	manager := firm.File.BillingManager
+	today := firm.Today(w.now())
+	if manager == "" || today.Day < leakageGraceDays {
+		return false, nil
+	}
+	first := billing.Date{Year: today.Year, Month: today.Month, Day: 1}
+	to := first.AddDays(-1)
+	from := billing.Date{Year: to.Year, Month: to.Month, Day: 1}
+	claimed, err := w.store.ClaimOnce(ctx, "kpis-dm:"+from.String()[:7], w.now())
+	if err != nil || !claimed {
+		return false, err
+	}
+	rep, err := w.KPIs(ctx, from, to)
+	if err != nil {
+		return false, err
+	}
+	text, blocks := slackui.KPIReply("Billing figures · "+MonthTitle(from), KPISections(rep, Reader{All: true}))
+	if _, _, err := w.slack.DM(ctx, manager, text, blocks); err != nil {
+		return false, fmt.Errorf("monthly figures DM to %s: %w", manager, err)
+	}
+	return true, nil
 }

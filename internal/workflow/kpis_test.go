@@ -1,11 +1,13 @@
 package workflow_test
 
 import (
+	"strings"
 	"testing"
 	"time"
 
 	"billbot/internal/billing"
 	"billbot/internal/money"
+	"billbot/internal/workflow"
 	"billbot/store"
 	"billbot/store/storetest"
 )
@@ -43,6 +45,43 @@ func TestKPIsOfACycle(t *testing.T) {
 		}
 		if len(c.ApprovalDelay) != 1 || c.ApprovalDelay[0] != 26 {
 			t.Errorf("approval latency = %v, want [26] hours", c.ApprovalDelay)
+		}
+	})
+}
+
+// TestMonthlyKPIs DMs the billing manager last month's figures once a
+// month, from the 15th, however often the job runs on however many replicas.
+func TestMonthlyKPIs(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		e := newEnv(t, s)
+		e.october()
+		e.draft()
+		replica := workflow.New(workflow.Deps{Store: e.store, QBO: e.books, Slack: e.msgr, Now: e.clock.Now})
+		sent := 0
+		for day := 2; day <= 46; day++ { // 2026-11-02 … 2026-12-16
+			e.clock.Set(time.Date(2026, 11, day, 9, 0, 0, 0, e.loc))
+			for _, wf := range []*workflow.Workflow{e.wf, replica} {
+				ok, err := wf.MonthlyKPIs(t.Context())
+				if err != nil {
+					t.Fatal(err)
+				}
+				if ok {
+					sent++
+				}
+			}
+			if day == 14 && sent != 0 {
+				t.Fatalf("sent %d before the 15th", sent)
+			}
+		}
+		dms := e.dms("U0BILLMGR")
+		var titles []string
+		for _, m := range dms {
+			if strings.HasPrefix(m.Text, "Billing figures") {
+				titles = append(titles, m.Text)
+			}
+		}
+		if sent != 2 || len(titles) != 2 || titles[0] != "Billing figures · October 2026" || titles[1] != "Billing figures · November 2026" {
+			t.Errorf("sent %d, DMs %q; want October's then November's", sent, titles)
 		}
 	})
 }
