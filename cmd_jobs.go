@@ -70,7 +70,7 @@ func billingJobs(wf *workflow.Workflow, syncer func(ctx context.Context) (*harve
 				kpiDMs = 1
 			}
 			return jobs.Outcome{Counts: map[string]int{
-				"kpi_dms": kpiDMs,
+				"kpi_dms":   kpiDMs,
 				"refreshed": rep.Refreshed, "paid": rep.Paid, "reminders": rep.Reminders, "escalations": rep.Escalations, "resent": rep.Resent,
 				"approval_nudges": nudges.Approval, "hold_nudges": nudges.Hold,
 			}}, errors.Join(err, nerr)

@@ -143,3 +143,19 @@ func (w *Workflow) MonthlyKPIs(ctx context.Context) (bool, error) {
 	}
 	return true, nil
 }
+
+// LastMonthHealth is App Home's Firm health block: last month's headline
+// figures.
+func (w *Workflow) LastMonthHealth(ctx context.Context) (slackui.FirmHealth, error) {
+	firm, err := w.LoadFirm(ctx)
+	if err != nil {
+		return slackui.FirmHealth{}, err
+	}
+	today := firm.Today(w.now())
+	to := billing.Date{Year: today.Year, Month: today.Month, Day: 1}.AddDays(-1)
+	rep, err := w.KPIs(ctx, billing.Date{Year: to.Year, Month: to.Month, Day: 1}, to)
+	if err != nil {
+		return slackui.FirmHealth{}, err
+	}
+	return FirmHealthOf(rep, string(firm.Rules.HomeCurrency)), nil
+}
