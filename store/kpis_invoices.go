@@ -24,19 +24,27 @@ type SentInvoice struct {
 	ApprovedAt time.Time // first invoice.approved event; zero when none
 }
 
+// SentInvoicesQuery is the SQL of SentInvoices (the same on both dialects).
+func SentInvoicesQuery(from, to billing.Date) Query {
+	first := func(action string) string {
+		return `(SELECT MIN(a.at) FROM audit_events a WHERE a.subject_type = 'invoice'
+			AND a.subject_id = CAST(i.id AS TEXT) AND a.action = '` + action + `')`
+	}
+	return Query{
+		SQL: `SELECT i.id, i.state, i.currency, i.period_end, i.due_date, i.sent_at, i.paid_at, ` +
+			first("invoice.pending") + `, ` + first("invoice.approved") + `
+			FROM invoices i WHERE i.sent_at IS NOT NULL AND i.invoice_date >= ? AND i.invoice_date <= ? ORDER BY i.id`,
+		Args: []any{date(from), date(to)},
+	}
+}
+
 // SentInvoices returns the sent invoices dated from through to (the
 // cycles the period billed, as realization counts them), voided ones
 // included (a void after sending is a correction), without their lines:
 // a year of an 80-person firm is a few thousand small rows.
 func (s *Store) SentInvoices(ctx context.Context, from, to billing.Date) ([]SentInvoice, error) {
-	first := func(action string) string {
-		return `(SELECT MIN(a.at) FROM audit_events a WHERE a.subject_type = 'invoice'
-			AND a.subject_id = CAST(i.id AS TEXT) AND a.action = '` + action + `')`
-	}
-	rows, err := s.q(ctx).Raw(`SELECT i.id, i.state, i.currency, i.period_end, i.due_date, i.sent_at, i.paid_at, `+
-		first("invoice.pending")+`, `+first("invoice.approved")+`
-		FROM invoices i WHERE i.sent_at IS NOT NULL AND i.invoice_date >= ? AND i.invoice_date <= ? ORDER BY i.id`,
-		date(from), date(to)).Rows()
+	q := SentInvoicesQuery(from, to)
+	rows, err := s.q(ctx).Raw(q.SQL, q.Args...).Rows()
 	if err != nil {
 		return nil, fmt.Errorf("store: sent invoices: %w", err)
 	}
