@@ -65,12 +65,15 @@ func LeakageQuery(dialect string, from, to billing.Date) Query {
 	if dialect == DialectPostgres {
 		cast = "::BIGINT"
 	}
+	// A join, not a correlated EXISTS per entry: an entry has at most one
+	// active allocation (a unique index), so the join adds no rows.
 	return Query{
 		SQL: `SELECT COALESCE(SUM(e.hours), 0)` + cast + `,
-			COALESCE(SUM(CASE WHEN EXISTS (SELECT 1 FROM allocations a
+			COALESCE(SUM(CASE WHEN billed.entry_id IS NULL THEN e.hours ELSE 0 END), 0)` + cast + `
+			FROM time_entries e LEFT JOIN (SELECT a.entry_id FROM allocations a
 				JOIN invoice_lines l ON l.id = a.invoice_line_id JOIN invoices i ON i.id = l.invoice_id
-				WHERE a.entry_id = e.id AND a.active AND i.state IN ('sent', 'paid')) THEN 0 ELSE e.hours END), 0)` + cast + `
-			FROM time_entries e WHERE e.deleted_at IS NULL AND NOT e.running AND e.billable AND e.approved
+				WHERE a.active AND i.state IN ('sent', 'paid')) billed ON billed.entry_id = e.id
+			WHERE e.deleted_at IS NULL AND NOT e.running AND e.billable AND e.approved
 			AND NOT e.billed_elsewhere AND e.spent_date >= ? AND e.spent_date <= ?`,
 		Args: []any{date(from), date(to)},
 	}

@@ -157,8 +157,12 @@ func BenchmarkReportKPIs(b *testing.B) {
 		report += time.Since(t0)
 		cpu += cpuTime() - c0
 		t1 := time.Now()
-		for _, q := range raw {
+		for i, q := range raw {
+			tq := time.Now()
 			drain(b, s.DB(), q)
+			if testing.Verbose() {
+				fmt.Printf("query %d: %s\n", i, time.Since(tq))
+			}
 		}
 		bare += time.Since(t1)
 	}
