@@ -62,9 +62,18 @@ func billingJobs(wf *workflow.Workflow, syncer func(ctx context.Context) (*harve
 				return jobs.Outcome{}, err
 			}
 			rep, err := wf.Collect(ctx)
+			nudges, nerr := wf.Nudge(ctx)
+			kpis, kerr := wf.MonthlyKPIs(ctx)
+			nerr = errors.Join(nerr, kerr)
+			kpiDMs := 0
+			if kpis {
+				kpiDMs = 1
+			}
 			return jobs.Outcome{Counts: map[string]int{
+				"kpi_dms":   kpiDMs,
 				"refreshed": rep.Refreshed, "paid": rep.Paid, "reminders": rep.Reminders, "escalations": rep.Escalations, "resent": rep.Resent,
-			}}, err
+				"approval_nudges": nudges.Approval, "hold_nudges": nudges.Hold,
+			}}, errors.Join(err, nerr)
 		}),
 		jobs.Func(config.JobApprovals, func(ctx context.Context, _ jobs.Tick) (jobs.Outcome, error) {
 			n, err := wf.ApprovalDigest(ctx)

@@ -24,7 +24,7 @@ import (
 
 // extraCommands are the commands that need the vendors' clients.
 func extraCommands() []command {
-	return []command{
+	return append([]command{
 		syncHarvestCommand(),
 		importHarvestCSVCommand(),
 		jobsListCommand(),
@@ -38,7 +38,7 @@ func extraCommands() []command {
 		secretsRotateKeyCommand(),
 		invoiceShowCommand(),
 		auditCommand(),
-	}
+	}, reportCommands()...)
 }
 
 func (c *cli) now() time.Time {

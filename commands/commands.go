@@ -84,6 +84,8 @@ func (h *Handler) HandleCommand(ctx context.Context, c chat.Command) (chat.Reply
 			reply, err = h.invoice(ctx, c.UserID, rest)
 		case "history":
 			reply, err = h.history(ctx, c.UserID, rest)
+		case "kpis", "kpi":
+			reply, err = h.kpis(ctx, rd, rest)
 		case "help", "":
 			reply = render(slackui.HelpReply(Billing))
 		default:

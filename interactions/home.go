@@ -61,6 +61,12 @@ func (e *Events) HandleEvent(ctx context.Context, ev chat.Event) error {
 	if h, err = e.scopeHome(ctx, rd, ev.UserID, h); err != nil {
 		return err
 	}
+	if rd.All {
+		// Last month's figures; a failure leaves the block out, not the tab.
+		if health, err := e.wf.LastMonthHealth(ctx); err == nil {
+			h.Health = &health
+		}
+	}
 	var linkErr error
 	if e.links != nil {
 		// Without a link the rest of the tab is still worth showing.

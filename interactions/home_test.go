@@ -81,4 +81,9 @@ func TestHomeForAManagerShowsTheirClientsOnly(t *testing.T) {
 	if !strings.Contains(string(all), "Unapproved") {
 		t.Errorf("the approver's App Home lacks the firm's exceptions:\n%s", all)
 	}
+	// Firm health is firm-wide: the approver's tab has it, the manager's not.
+	if !strings.Contains(string(all), "Firm health") || strings.Contains(string(mine), "Firm health") {
+		t.Errorf("Firm health on the approver's tab: %v, on the manager's: %v",
+			strings.Contains(string(all), "Firm health"), strings.Contains(string(mine), "Firm health"))
+	}
 }

@@ -47,12 +47,18 @@ type Firm struct {
 	Viewers             []string     // Slack user ids that may read everything (no actions)
 	DefaultItem         string       // QBO item for tasks with no mapping
 	UnapprovedAlertDays int
-	ReminderDays        []int // days after sending: email reminder via QBO if unpaid
-	EscalationDays      []int // days after sending: DM the engagement manager if unpaid
-	Schedules           Schedules
-	Staff               []billing.Staff // Harvest users: level and Slack person
-	Clients             []billing.Client
-	Engagements         []billing.Engagement
+	ApprovalNudgeDays   int       // DM the partner about a draft waiting this many days; 0: never
+	HoldNudgeDays       int       // tell the billing manager of a hold this old; 0: never
+	ZeroTotal           ZeroTotal // what becomes of an approved 0.00 invoice
+	// CapacityHoursPerWeek is each staff member's weekly capacity, the
+	// denominator of utilization.
+	CapacityHoursPerWeek money.Hours
+	ReminderDays         []int // days after sending: email reminder via QBO if unpaid
+	EscalationDays       []int // days after sending: DM the engagement manager if unpaid
+	Schedules            Schedules
+	Staff                []billing.Staff // Harvest users: level and Slack person
+	Clients              []billing.Client
+	Engagements          []billing.Engagement
 }
 
 // Schedules holds the cron specs (robfig/cron/v3 standard syntax) of the

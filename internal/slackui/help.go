@@ -22,6 +22,7 @@ func Subcommands(command string) []Subcommand {
 			{"/billing run [YYYY-MM-DD]", "draft invoices for the cycle ending that day (default: the last closed cycle)"},
 			{"/billing status [client]", "drafts awaiting approval, held, sent, overdue and disputed invoices"},
 			{"/billing shadow", "how the last shadow cycle's drafts compared with the invoices issued in QuickBooks, and earlier cycles"},
+			{"/billing kpis [YYYY-MM]", "the month's billing figures: realization, utilization, leakage, collections (default: last month)"},
 			{"/billing invoice NUMBER", "an invoice's lines with the time entries behind each, write-downs and dispute"},
 			{"/billing history NUMBER", "an invoice's audit trail: who did what, when, before → after, why"},
 			{"/billing help", "this list"},

@@ -24,6 +24,9 @@ type Home struct {
 	// QBO is shown to firm approvers only: a fresh one-time link that
 	// connects (or reconnects) the firm's QuickBooks company.
 	QBO *QBOConnect
+	// Health is last month's firm figures, for those who read the whole
+	// firm; nil hides the block.
+	Health *FirmHealth
 }
 
 // homeDisputedShown is how many disputed invoices App Home lists.
@@ -114,6 +117,9 @@ func HomeView(h Home) slack.HomeTabViewRequest {
 	} else {
 		blocks = append(blocks, packSections("home_exceptions", items)...)
 		blocks = append(blocks, contextBlock("home_exceptions_hint", "`/billing exceptions` lists each one with its fix"))
+	}
+	if h.Health != nil {
+		blocks = append(blocks, homeFirmHealth(*h.Health)...)
 	}
 	if h.QBO != nil && h.QBO.LinkURL != "" {
 		blocks = append(blocks, homeQBO(*h.QBO)...)

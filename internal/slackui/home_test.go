@@ -37,6 +37,11 @@ func TestHomeView(t *testing.T) {
 	}{
 		{"busy", sampleHome()},
 		{"quiet", Home{UserID: "U0PARTNER1"}},
+		{"firm health", Home{UserID: "U0BILLMGR", Health: &FirmHealth{Period: "October 2026", Lines: []string{
+			"Realization 93.52% (USD 45,125.50 of USD 48,250.00)", "Utilization 64.28% (227.75 of 354.2857 h)",
+			"Leakage 2.85% (6.50 of 227.75 h)", "Paid within terms 77.78% · error rate 8.33%", "Billing lag median 3 days, p90 9 days",
+		}}}},
+		{"firm health empty", Home{UserID: "U0BILLMGR", Health: &FirmHealth{Period: "October 2026"}}},
 		{"approver not connected", Home{UserID: "U0PARTNER1", QBO: &QBOConnect{LinkURL: "https://billbot.example.com/oauth/qbo/connect?t=abc", Minutes: 5}}},
 		{"approver connected", Home{UserID: "U0PARTNER1", QBO: &QBOConnect{LinkURL: "https://billbot.example.com/oauth/qbo/connect?t=abc", Minutes: 5,
 			RealmID: "9130350000000001", CompanyName: "Alder & <Birch>"}}},
@@ -62,5 +67,6 @@ func TestHomeViewManyDraftsFit(t *testing.T) {
 		h.OpenExceptions = append(h.OpenExceptions, sampleGroups()...)
 	}
 	h.QBO = &QBOConnect{LinkURL: "https://billbot.example.com/oauth/qbo/connect?t=abc", Minutes: 5, RealmID: "1", CompanyName: strings.Repeat("Big & <Co> ", 50)}
+	h.Health = &FirmHealth{Period: strings.Repeat("Oct ", 40), Lines: []string{strings.Repeat("Realization & <x> ", 30), "b", "c", "d", "e", "f"}}
 	checkHome(t, HomeView(h))
 }

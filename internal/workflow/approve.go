@@ -5,7 +5,9 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 
+	"billbot/internal/config"
 	"billbot/internal/qbo"
 	"billbot/store"
 )
@@ -92,6 +94,10 @@ func (w *Workflow) ApproveVersion(ctx context.Context, invoiceID int64, user, ve
 // approved invoice whose send failed stays approved; SendApproved retries.
 // read, when set, is QBO's copy as Approve just read and compared it.
 func (w *Workflow) send(ctx context.Context, firm *Firm, inv store.Invoice, read *Remote) (store.Invoice, error) {
+	zero := inv.Total == 0 && firm.File != nil && firm.File.ZeroTotal.Effective() != config.ZeroTotalSend
+	if zero && firm.File.ZeroTotal.Effective() == config.ZeroTotalSkip {
+		return w.closeZero(ctx, inv, time.Time{}, "", "", "0.00 invoice recorded, not emailed (firm.zero_total: skip)")
+	}
 	if !w.qboReady(ctx) {
 		return inv, errors.New("QuickBooks is not connected: the invoice is approved and will be sent once it is")
 	}
@@ -135,6 +141,9 @@ func (w *Workflow) send(ctx context.Context, firm *Firm, inv store.Invoice, read
 	if actor == "" {
 		actor = "billbot"
 	}
+	if zero { // firm.zero_total: statement
+		return w.closeZero(ctx, inv, now, remote.EmailStatus, remote.SyncToken, "0.00 invoice emailed by QBO to "+client.Email+" as a statement (firm.zero_total: statement)")
+	}
 	inv, err = w.store.Transition(ctx, inv.ID, []store.InvoiceState{store.StateApproved}, store.StateSent, actor, "emailed by QBO to "+client.Email, func(i *store.Invoice) {
 		i.SentAt, i.EmailStatus, i.SyncToken = now, remote.EmailStatus, remote.SyncToken
 	})
@@ -154,6 +163,27 @@ func (w *Workflow) send(ctx context.Context, firm *Firm, inv store.Invoice, read
 		}
 	}
 	return inv, nil
+}
+
+// closeZero closes an approved 0.00 invoice as paid (nothing is owed, so no
+// reminder, escalation or aging counts it); sentAt is zero when it was not
+// emailed.
+func (w *Workflow) closeZero(ctx context.Context, inv store.Invoice, sentAt time.Time, emailStatus, syncToken, note string) (store.Invoice, error) {
+	actor := inv.ActedBy
+	if actor == "" {
+		actor = "billbot"
+	}
+	now := w.now()
+	out, err := w.store.Transition(ctx, inv.ID, []store.InvoiceState{store.StateApproved}, store.StatePaid, actor, note, func(i *store.Invoice) {
+		i.PaidAt, i.Balance = now, 0
+		if !sentAt.IsZero() {
+			i.SentAt, i.EmailStatus, i.SyncToken = sentAt, emailStatus, syncToken
+		}
+	})
+	if err != nil {
+		return inv, ignoreConflict(err)
+	}
+	return out, nil
 }
 
 // SendApproved retries the QBO send of approved invoices whose send failed.
