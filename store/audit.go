@@ -102,9 +102,19 @@ func (s *Store) AuditEvents(ctx context.Context, subjectType, subjectID string) 
 		q += " AND subject_id = ?"
 		args = append(args, subjectID)
 	}
-	rows, err := s.q(ctx).Raw(q+" ORDER BY id", args...).Rows()
+	out, err := s.auditRows(ctx, q+" ORDER BY id", args)
 	if err != nil {
 		return nil, fmt.Errorf("store: audit events of %s %s: %w", subjectType, subjectID, err)
+	}
+	return out, nil
+}
+
+// auditRows runs q, which selects audit_events' columns in their table
+// order, and scans every row.
+func (s *Store) auditRows(ctx context.Context, q string, args []any) ([]AuditEvent, error) {
+	rows, err := s.q(ctx).Raw(q, args...).Rows()
+	if err != nil {
+		return nil, err
 	}
 	defer rows.Close()
 	var out []AuditEvent
@@ -115,7 +125,7 @@ func (s *Store) AuditEvents(ctx context.Context, subjectType, subjectID string) 
 			before, after *string
 		)
 		if err := rows.Scan(&ev.ID, &at, &ev.Actor, &ev.Action, &ev.SubjectType, &ev.SubjectID, &ev.Note, &before, &after); err != nil {
-			return nil, fmt.Errorf("store: scan audit event: %w", err)
+			return nil, fmt.Errorf("scan audit event: %w", err)
 		}
 		ev.At = at.T
 		if before != nil {
@@ -126,8 +136,5 @@ func (s *Store) AuditEvents(ctx context.Context, subjectType, subjectID string) 
 		}
 		out = append(out, ev)
 	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("store: audit events of %s %s: %w", subjectType, subjectID, err)
-	}
-	return out, nil
+	return out, rows.Err()
 }

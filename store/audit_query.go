@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"strconv"
 	"strings"
@@ -44,31 +43,8 @@ func (s *Store) AuditTrail(ctx context.Context, f AuditFilter) ([]AuditEvent, er
 	if f.Limit > 0 {
 		q = "SELECT * FROM (" + q + " ORDER BY id DESC LIMIT " + strconv.Itoa(f.Limit) + ") latest"
 	}
-	rows, err := s.q(ctx).Raw(q+" ORDER BY id", args...).Rows()
+	out, err := s.auditRows(ctx, q+" ORDER BY id", args)
 	if err != nil {
-		return nil, fmt.Errorf("store: audit trail: %w", err)
-	}
-	defer rows.Close()
-	var out []AuditEvent
-	for rows.Next() {
-		var (
-			ev            AuditEvent
-			at            timeCol
-			before, after *string
-		)
-		if err := rows.Scan(&ev.ID, &at, &ev.Actor, &ev.Action, &ev.SubjectType, &ev.SubjectID, &ev.Note, &before, &after); err != nil {
-			return nil, fmt.Errorf("store: scan audit event: %w", err)
-		}
-		ev.At = at.T
-		if before != nil {
-			ev.Before = json.RawMessage(*before)
-		}
-		if after != nil {
-			ev.After = json.RawMessage(*after)
-		}
-		out = append(out, ev)
-	}
-	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("store: audit trail: %w", err)
 	}
 	return out, nil
