@@ -1,7 +1,6 @@
 package config
 
 import (
-	"errors"
 	"fmt"
 	"maps"
 	"slices"
@@ -173,20 +172,5 @@ func exportRates(rates map[string]money.Amount, cur money.Currency) *yaml.Node {
 // usedHours parses a retainer's hours already used at onboarding: zero or
 // more.
 func (d *decoder) usedHours(n *yaml.Node, field string) (money.Hours, bool) {
-	s, ok := d.decimal(n, field)
-	if !ok {
-		return 0, false
-	}
-	h, err := money.ParseHours(s)
-	switch {
-	case errors.Is(err, money.ErrPrecision):
-		d.add(n.Line, field, "%q has more than 4 decimal places", s)
-	case err != nil:
-		d.add(n.Line, field, "%q is not a decimal number of hours", s)
-	case h < 0:
-		d.add(n.Line, field, "%q must not be negative", s)
-	default:
-		return h, true
-	}
-	return 0, false
+	return d.hoursFrom(n, field, true)
 }

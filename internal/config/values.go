@@ -64,6 +64,12 @@ func (d *decoder) amount(n *yaml.Node, field string, cur money.Currency) (money.
 
 // hours parses a positive number of hours.
 func (d *decoder) hours(n *yaml.Node, field string) (money.Hours, bool) {
+	return d.hoursFrom(n, field, false)
+}
+
+// hoursFrom parses a number of hours that is more than zero, or at least
+// zero when zeroOK.
+func (d *decoder) hoursFrom(n *yaml.Node, field string, zeroOK bool) (money.Hours, bool) {
 	s, ok := d.decimal(n, field)
 	if !ok {
 		return 0, false
@@ -74,7 +80,9 @@ func (d *decoder) hours(n *yaml.Node, field string) (money.Hours, bool) {
 		d.add(n.Line, field, "%q has more than 4 decimal places", s)
 	case err != nil:
 		d.add(n.Line, field, "%q is not a decimal number of hours", s)
-	case h <= 0:
+	case h < 0 && zeroOK:
+		d.add(n.Line, field, "%q must not be negative", s)
+	case h <= 0 && !zeroOK:
 		d.add(n.Line, field, "%q must be more than zero hours", s)
 	default:
 		return h, true
