@@ -34,7 +34,9 @@ func (w *Workflow) Advance(ctx context.Context) error {
 		return err
 	}
 	var errs []error
-	if w.qboReady(ctx) {
+	if atApproval(firm) {
+		errs = append(errs, w.readyForApproval(ctx)...)
+	} else if w.qboReady(ctx) {
 		drafts, err := w.store.Invoices(ctx, store.InvoiceFilter{States: []store.InvoiceState{store.StateDraft}})
 		if err != nil {
 			return fmt.Errorf("list drafts: %w", err)
