@@ -15,25 +15,29 @@ func atApproval(firm *Firm) bool {
 	return firm.File != nil && firm.File.LedgerWrite.Effective() == config.LedgerAtApproval
 }
 
-// readyForApproval moves every stored draft to pending without writing it
+// readyForApproval moves the stored drafts to pending without writing them
 // to QBO (firm.ledger_write: at_approval): the Slack message shows billbot's
-// own invoice and total, and Approve creates the QBO invoice.
-func (w *Workflow) readyForApproval(ctx context.Context) []error {
-	drafts, err := w.store.Invoices(ctx, store.InvoiceFilter{States: []store.InvoiceState{store.StateDraft}})
-	if err != nil {
-		return []error{fmt.Errorf("list drafts: %w", err)}
-	}
-	var errs []error
+// own invoice and total, and Approve creates the QBO invoice. It returns the
+// drafts whose QBO create had already begun (a batch intent recorded before
+// the setting changed): those finish as at_draft, so that the batch's replay
+// records the invoice QBO made instead of Approve making a second one.
+func (w *Workflow) readyForApproval(ctx context.Context, drafts []store.Invoice) (begun []store.Invoice, errs []error) {
 	for _, inv := range drafts {
-		if inv.QBOID != "" {
-			continue // created in QBO before the setting changed; Advance's other path records it
+		batchKey, err := w.store.Cursor(ctx, cursorBatchOf+inv.Key)
+		if err != nil {
+			errs = append(errs, err)
+			continue
 		}
-		_, err := w.store.Transition(ctx, inv.ID, []store.InvoiceState{store.StateDraft}, store.StatePending, "billbot", "drafted; written to QBO on approval (firm.ledger_write: at_approval)", nil)
+		if batchKey != "" || inv.QBOID != "" {
+			begun = append(begun, inv)
+			continue
+		}
+		_, err = w.store.Transition(ctx, inv.ID, []store.InvoiceState{store.StateDraft}, store.StatePending, "billbot", "drafted; written to QBO on approval (firm.ledger_write: at_approval)", nil)
 		if err := ignoreConflict(err); err != nil {
 			errs = append(errs, fmt.Errorf("ready invoice %s for approval: %w", inv.Key, err))
 		}
 	}
-	return errs
+	return begun, errs
 }
 
 // createOnApproval creates in QBO a pending invoice that is not there yet

@@ -5,6 +5,8 @@ import (
 	"strings"
 	"testing"
 
+	"billbot/internal/billing"
+	"billbot/internal/config"
 	"billbot/internal/workflow"
 	"billbot/store"
 	"billbot/store/storetest"
@@ -145,6 +147,55 @@ func TestAtApprovalMismatchFlags(t *testing.T) {
 		msg, _ := e.slack.Message(inv.SlackChannel, inv.SlackTS)
 		if !strings.Contains(string(msg.Blocks), "Flagged") {
 			t.Errorf("message does not show the flag:\n%s", msg.Blocks)
+		}
+	})
+}
+
+// TestAtApprovalFinishesABegunBatch: a batch create that crashed under
+// at_draft, before billbot recorded QBO's answer, is finished by replaying
+// the batch after the firm switched to at_approval; Approve then sends that
+// invoice and creates no second one.
+func TestAtApprovalFinishesABegunBatch(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		e := newEnv(t, s)
+		e.october()
+		crashing := workflow.New(workflow.Deps{
+			Store: e.store, QBO: e.books, Slack: e.msgr, Now: e.clock.Now, Logger: slog.New(slog.DiscardHandler),
+			FailPoint: func(p string) {
+				if p == "qbo:after_create" {
+					panic(approveCrash{p})
+				}
+			},
+		})
+		func() {
+			defer func() {
+				if r := recover(); r != (approveCrash{"qbo:after_create"}) {
+					t.Fatalf("recovered %v, want the crash at qbo:after_create", r)
+				}
+			}()
+			crashing.Draft(t.Context(), workflow.DraftOptions{PeriodEnd: billing.MustDate("2026-10-31"), Actor: "test"})
+		}()
+		created := e.qbo.InvoiceCount()
+		if created == 0 {
+			t.Fatal("the crash came before QBO created anything")
+		}
+		parsed, err := config.ParseFirm("test firm", []byte(atApprovalYAML))
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, clients, engs := parsed.Billing()
+		if err := e.store.SaveConfig(t.Context(), []byte(atApprovalYAML), clients, engs, "test"); err != nil {
+			t.Fatal(err)
+		}
+		if err := e.wf.Advance(t.Context()); err != nil {
+			t.Fatal(err)
+		}
+		inv := e.invoices()[acme]
+		if inv.State != store.StatePending || inv.QBOID == "" || e.qbo.InvoiceCount() != created {
+			t.Fatalf("after the replay: state %s, QBO id %q, QBO invoices %d; want pending, recorded, %d", inv.State, inv.QBOID, e.qbo.InvoiceCount(), created)
+		}
+		if got := e.approve(inv.ID, partnerA); got.State != store.StateSent || e.qbo.InvoiceCount() != created || e.sends() != 1 {
+			t.Errorf("after approve: state %s, QBO invoices %d, sends %d; want sent, %d, 1", got.State, e.qbo.InvoiceCount(), e.sends(), created)
 		}
 	})
 }
