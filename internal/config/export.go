@@ -86,6 +86,7 @@ func exportFirm(f *Firm) *yaml.Node {
 	putStr(m, "default_item", f.DefaultItem)
 	put(m, "unapproved_alert_days", integer(int64(f.UnapprovedAlertDays)))
 	exportNudges(m, f)
+	exportLedgerWrite(m, f)
 	// Always written, even empty: an absent list would mean the default.
 	put(m, "reminder_days", days(f.ReminderDays))
 	put(m, "escalation_days", days(f.EscalationDays))

@@ -47,9 +47,10 @@ type Firm struct {
 	Viewers             []string     // Slack user ids that may read everything (no actions)
 	DefaultItem         string       // QBO item for tasks with no mapping
 	UnapprovedAlertDays int
-	ApprovalNudgeDays   int       // DM the partner about a draft waiting this many days; 0: never
-	HoldNudgeDays       int       // tell the billing manager of a hold this old; 0: never
-	ZeroTotal           ZeroTotal // what becomes of an approved 0.00 invoice
+	ApprovalNudgeDays   int         // DM the partner about a draft waiting this many days; 0: never
+	HoldNudgeDays       int         // tell the billing manager of a hold this old; 0: never
+	ZeroTotal           ZeroTotal   // what becomes of an approved 0.00 invoice
+	LedgerWrite         LedgerWrite // when a draft is written to QBO: at_draft or at_approval
 	// CapacityHoursPerWeek is each staff member's weekly capacity, the
 	// denominator of utilization.
 	CapacityHoursPerWeek money.Hours

@@ -20,7 +20,7 @@ import (
 // (Export writes them in this order too).
 var (
 	rootKeys       = []string{"firm", "clients", "engagements"}
-	firmKeys       = []string{"name", "timezone", "home_currency", "go_live", "mode", "billing_channel", "billing_manager", "approvers", "viewers", "default_item", "unapproved_alert_days", "approval_nudge_days", "hold_nudge_days", "zero_total", "capacity_hours_per_week", "reminder_days", "escalation_days", "schedules", "staff"}
+	firmKeys       = []string{"name", "timezone", "home_currency", "go_live", "mode", "billing_channel", "billing_manager", "approvers", "viewers", "default_item", "unapproved_alert_days", "approval_nudge_days", "hold_nudge_days", "zero_total", "ledger_write", "capacity_hours_per_week", "reminder_days", "escalation_days", "schedules", "staff"}
 	scheduleKeys   = []string{JobSync, JobDraft, JobCollections, JobApprovals}
 	clientKeys     = []string{"name", "harvest_client_id", "qbo_customer_id", "currency", "email", "mode"}
 	engagementKeys = []string{"key", "client", "harvest_project_id", "kind", "starts_on", "ends_on", "bill_from", "partner", "manager", "cycle", "terms_days", "rates", "person_rates", "level_rates", "discount_percent", "fixed_fee", "retainer", "task_items"}
@@ -202,6 +202,7 @@ func (d *decoder) firmBlock(f *Firm, n *yaml.Node) {
 		}
 	}
 	d.nudges(f, m)
+	d.ledgerWrite(f, m)
 	f.ReminderDays = m.days("reminder_days", DefaultReminderDays())
 	f.EscalationDays = m.days("escalation_days", DefaultEscalationDays())
 

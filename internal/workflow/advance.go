@@ -34,10 +34,18 @@ func (w *Workflow) Advance(ctx context.Context) error {
 		return err
 	}
 	var errs []error
-	if w.qboReady(ctx) {
+	if at := atApproval(firm); at || w.qboReady(ctx) {
 		drafts, err := w.store.Invoices(ctx, store.InvoiceFilter{States: []store.InvoiceState{store.StateDraft}})
 		if err != nil {
 			return fmt.Errorf("list drafts: %w", err)
+		}
+		if at {
+			var rerrs []error
+			drafts, rerrs = w.readyForApproval(ctx, drafts)
+			errs = append(errs, rerrs...)
+		}
+		if len(drafts) > 0 && !w.qboReady(ctx) {
+			drafts = nil // a create begun in QBO finishes once it is connected
 		}
 		var items map[string]string
 		if len(drafts) > 0 {

@@ -61,7 +61,12 @@ func (w *Workflow) ApproveVersion(ctx context.Context, invoiceID int64, user, ve
 			}
 			return inv, userErrorf("The %s invoice changed after the message you clicked was shown; nothing was sent. The message now shows the current version: review it and approve again.", inv.Client)
 		}
-		if inv, read, err = w.checkQBOCopy(ctx, firm, inv); err != nil {
+		if inv.State == store.StatePending && inv.QBOID == "" {
+			// Not in QBO yet (firm.ledger_write: at_approval): create it now.
+			if inv, read, err = w.createOnApproval(ctx, firm, inv); err != nil {
+				return inv, err
+			}
+		} else if inv, read, err = w.checkQBOCopy(ctx, firm, inv); err != nil {
 			return inv, err
 		}
 	}
@@ -245,7 +250,7 @@ func (w *Workflow) Release(ctx context.Context, invoiceID int64, user string) (s
 	}
 	now := w.now()
 	to := store.StatePending
-	if inv.QBOTotal != inv.Total {
+	if inv.QBOTotal != inv.Total && inv.QBOID != "" { // not in QBO yet (at_approval): nothing to compare
 		to = store.StateFlagged
 	}
 	inv, err = w.store.Transition(ctx, invoiceID, []store.InvoiceState{store.StateHeld}, to, user, "released", func(i *store.Invoice) {
