@@ -69,7 +69,7 @@ func (pl *planner) firm() (*yaml.Node, []string) {
 			ds = append(ds, fmt.Sprintf("firm.staff: %s (%s) was not found in Slack by email; give their Slack id or leave slack out", u.Name, u.Email))
 		}
 	}
-	ds = append(ds, "firm.ledger_write (not yet a configuration key): when should drafts be written to QuickBooks, at_draft (as soon as drafted, then approved in Slack) or at_approval (only once a partner approves)?")
+	ds = append(ds, "firm.ledger_write: when should drafts be written to QuickBooks, at_draft (the default: as soon as drafted, so receivables hold every draft) or at_approval (only once a partner approves)?")
 	return m, ds
 }
 

@@ -126,7 +126,7 @@ func header(p *Plan) string {
 	for _, d := range p.FirmDecisions {
 		fmt.Fprintf(&b, "DECIDE: %s\n", d)
 	}
-	b.WriteString("To choose now, add under firm: once billbot reads the key:\n  ledger_write: at_approval   # or at_draft")
+	b.WriteString("To choose when QuickBooks sees a draft, add under firm:\n  ledger_write: at_approval   # or at_draft, the default")
 	return b.String()
 }
 
