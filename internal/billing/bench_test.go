@@ -54,10 +54,9 @@ func benchInput(nEng, nEntries int) Input {
 	return in
 }
 
-// benchMemoryLimit is the soft memory limit the draft runs under, as
-// billbot does in production with GOMEMLIMIT (see README): the garbage
-// collector then works to stay under it instead of letting the heap double
-// past a large live set.
+// benchMemoryLimit is the soft memory limit the engine benchmark runs
+// under (GOMEMLIMIT): the garbage collector then works to stay under it
+// instead of letting the heap double past a large live set.
 const benchMemoryLimit = 290 << 20
 
 // BenchmarkAssess1M drafts one cycle of a million eligible entries over
