@@ -37,11 +37,7 @@ func draftCommand() command {
 				opts.PeriodEnd = d
 			}
 			opts.DryRun, opts.Actor = dryRun, "cli"
-			st, err := c.migrated(ctx)
-			if err != nil {
-				return err
-			}
-			wf, err := c.workflow(ctx, st)
+			_, wf, err := c.migratedWorkflow(ctx)
 			if err != nil {
 				return err
 			}

@@ -55,11 +55,7 @@ func invoiceShowCommand() command {
 			if err := checkFormat(format); err != nil {
 				return err
 			}
-			st, err := c.migrated(ctx)
-			if err != nil {
-				return err
-			}
-			wf, err := c.workflow(ctx, st)
+			st, wf, err := c.migratedWorkflow(ctx)
 			if err != nil {
 				return err
 			}

@@ -113,11 +113,7 @@ Harvest) is refused unless --assume-approved.`,
 			if err != nil {
 				return err
 			}
-			st, err := c.migrated(ctx)
-			if err != nil {
-				return err
-			}
-			wf, err := c.workflow(ctx, st)
+			st, wf, err := c.migratedWorkflow(ctx)
 			if err != nil {
 				return err
 			}

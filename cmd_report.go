@@ -46,11 +46,7 @@ func reportCommand(kind string) command {
 			if format != "text" && format != "csv" {
 				return usagef("--format: %q is neither text nor csv", format)
 			}
-			st, err := c.migrated(ctx)
-			if err != nil {
-				return err
-			}
-			wf, err := c.workflow(ctx, st)
+			_, wf, err := c.migratedWorkflow(ctx)
 			if err != nil {
 				return err
 			}

@@ -40,11 +40,7 @@ func shadowCommand() command {
 				opts.PeriodEnd = d
 			}
 			opts.Actor = "cli"
-			st, err := c.migrated(ctx)
-			if err != nil {
-				return err
-			}
-			wf, err := c.workflow(ctx, st)
+			_, wf, err := c.migratedWorkflow(ctx)
 			if err != nil {
 				return err
 			}

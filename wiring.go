@@ -316,3 +316,17 @@ func tenths(v int64) string {
 	}
 	return fmt.Sprintf("%d.%d", v/10, v%10)
 }
+
+// migratedWorkflow opens the store (migrating the embedded database as
+// every command does) and builds the workflows over it.
+func (c *cli) migratedWorkflow(ctx context.Context) (*store.Store, *workflow.Workflow, error) {
+	st, err := c.migrated(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
+	wf, err := c.workflow(ctx, st)
+	if err != nil {
+		return nil, nil, err
+	}
+	return st, wf, nil
+}
