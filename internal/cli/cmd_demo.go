@@ -1,0 +1,33 @@
+package cli
+
+import (
+	"context"
+	"flag"
+	"log/slog"
+
+	"billbot/internal/demo"
+)
+
+func demoCommand() command {
+	var keep string
+	var seed uint64
+	return command{
+		name:    "demo",
+		summary: "Run one whole billing cycle of a 48-client firm on the embedded database against the built-in Harvest, QuickBooks and Slack sandboxes, and print it as a transcript. Needs no settings and no network.",
+		flags: func(fs *flag.FlagSet) {
+			fs.StringVar(&keep, "keep", "", "keep the demo's database in this folder (explore it with BILLBOT_DATA_DIR=DIR billbot exceptions)")
+			fs.Uint64Var(&seed, "seed", 42, "seed of the generated firm")
+		},
+		run: func(ctx context.Context, c *cli, fs *flag.FlagSet) error {
+			if fs.NArg() > 0 {
+				return usagef("demo takes no arguments, only flags")
+			}
+			logger := slog.New(slog.DiscardHandler)
+			if c.env.LogLevel <= slog.LevelDebug {
+				logger = c.logger
+			}
+			_, err := demo.Run(ctx, demo.Options{Out: c.stdout, Dir: keep, Seed: seed, Logger: logger})
+			return err
+		},
+	}
+}

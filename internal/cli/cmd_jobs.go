@@ -1,0 +1,192 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"billbot/internal/config"
+	"billbot/internal/harvest"
+	"billbot/internal/workflow"
+	"billbot/jobs"
+	"billbot/store"
+)
+
+// billingJobs are billbot's scheduled jobs. syncer builds the Harvest
+// syncer for a run, nil when Harvest is not configured.
+func billingJobs(wf *workflow.Workflow, syncer func(ctx context.Context) (*harvest.Syncer, error)) []jobs.Job {
+	return []jobs.Job{
+		jobs.Func(config.JobSync, func(ctx context.Context, _ jobs.Tick) (jobs.Outcome, error) {
+			s, err := syncer(ctx)
+			if err != nil {
+				return jobs.Outcome{}, err
+			}
+			if s == nil {
+				opened, resolved, err := wf.Detect(ctx)
+				return jobs.Outcome{Counts: map[string]int{"opened": opened, "resolved": resolved}, Detail: "harvest not configured: re-assessed stored entries"}, err
+			}
+			rep, err := wf.Sync(ctx, s, workflow.SyncOptions{})
+			return jobs.Outcome{Counts: map[string]int{
+				"fetched": rep.Harvest.Fetched, "inserted": rep.Harvest.Inserted, "updated": rep.Harvest.Updated,
+				"removed": rep.Harvest.Removed, "opened": rep.Opened, "resolved": rep.Resolved, "alerts": rep.Alerts,
+			}}, err
+		}),
+		jobs.Func(config.JobDraft, func(ctx context.Context, _ jobs.Tick) (jobs.Outcome, error) {
+			// Live clients are drafted; clients in shadow mode are compared
+			// with the firm's own invoices and the report posted instead.
+			run, err := wf.DraftCycle(ctx)
+			if err != nil {
+				return jobs.Outcome{}, err
+			}
+			counts := map[string]int{}
+			if rep := run.Draft; rep != nil {
+				if err := wf.NotifyDraftsReady(ctx, *rep); err != nil {
+					return jobs.Outcome{}, fmt.Errorf("notify billing manager: %w", err)
+				}
+				counts["drafted"], counts["existing"], counts["exceptions"] = len(rep.Invoices), rep.Existing, len(rep.Problems)
+			}
+			if run.Shadow != nil {
+				counts["shadow_compared"], counts["shadow_posted"] = run.Shadow.InvoicesCompared, 0
+				if run.Posted {
+					counts["shadow_posted"] = 1
+				}
+			}
+			return jobs.Outcome{Counts: counts}, nil
+		}),
+		jobs.Func(config.JobCollections, func(ctx context.Context, _ jobs.Tick) (jobs.Outcome, error) {
+			if err := wf.Advance(ctx); err != nil {
+				return jobs.Outcome{}, err
+			}
+			rep, err := wf.Collect(ctx)
+			nudges, nerr := wf.Nudge(ctx)
+			kpis, kerr := wf.MonthlyKPIs(ctx)
+			nerr = errors.Join(nerr, kerr)
+			kpiDMs := 0
+			if kpis {
+				kpiDMs = 1
+			}
+			return jobs.Outcome{Counts: map[string]int{
+				"kpi_dms":   kpiDMs,
+				"refreshed": rep.Refreshed, "paid": rep.Paid, "reminders": rep.Reminders, "escalations": rep.Escalations, "resent": rep.Resent,
+				"approval_nudges": nudges.Approval, "hold_nudges": nudges.Hold,
+			}}, errors.Join(err, nerr)
+		}),
+		jobs.Func(config.JobApprovals, func(ctx context.Context, _ jobs.Tick) (jobs.Outcome, error) {
+			n, err := wf.ApprovalDigest(ctx)
+			return jobs.Outcome{Counts: map[string]int{"digests": n}}, err
+		}),
+	}
+}
+
+// runner builds the job runner over the store: Postgres advisory locks with
+// many replicas, an in-process lock on the embedded database.
+func (c *cli) runner(st *store.Store) (*jobs.Runner, error) {
+	r := &jobs.Runner{
+		Store: st, Logger: c.logger.With("component", "jobs"), Now: c.now,
+		AlreadyRan: func(err error) bool { return errors.Is(err, store.ErrAlreadyRan) },
+	}
+	r.Locker = c.locker(st)
+	return r, nil
+}
+
+func (c *cli) jobSet(ctx context.Context, st *store.Store) (*workflow.Workflow, []jobs.Job, error) {
+	wf, err := c.workflow(ctx, st)
+	if err != nil {
+		return nil, nil, err
+	}
+	syncer := func(ctx context.Context) (*harvest.Syncer, error) {
+		if c.env.HarvestAccountID == "" {
+			return nil, nil
+		}
+		client, err := c.harvestClient()
+		if err != nil {
+			return nil, err
+		}
+		return wf.NewHarvestSyncer(ctx, client)
+	}
+	return wf, billingJobs(wf, syncer), nil
+}
+
+func jobsListCommand() command {
+	return command{
+		name:    "jobs list",
+		summary: "Show each scheduled job, its schedule in the firm's time zone, its next run and its last runs.",
+		run: func(ctx context.Context, c *cli, fs *flag.FlagSet) error {
+			st, _, firm, err := c.firm(ctx)
+			if err != nil {
+				return err
+			}
+			loc := firm.Location()
+			now := c.now()
+			tw := tabwriter.NewWriter(c.stdout, 0, 4, 2, ' ', 0)
+			fmt.Fprintf(tw, "JOB\tSCHEDULE (%s)\tNEXT\tLAST RUN\tSTATUS\tDETAIL\n", loc)
+			specs := firm.File.Schedules.ByJob()
+			for _, name := range []string{config.JobSync, config.JobDraft, config.JobCollections, config.JobApprovals} {
+				next := "—"
+				if ticks, err := jobs.Ticks(specs[name], loc, now, now.Add(8*24*time.Hour)); err == nil && len(ticks) > 0 {
+					next = ticks[0].In(loc).Format("2006-01-02 15:04")
+				}
+				last, status, detail := "never", "", ""
+				if runs, err := st.Runs(ctx, name, 1); err == nil && len(runs) > 0 {
+					r := runs[0]
+					last, status, detail = r.StartedAt.In(loc).Format("2006-01-02 15:04"), r.Status, r.Detail
+					if status == "" {
+						status = "running (or died)"
+					}
+				}
+				fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", name, specs[name], next, last, status, strings.ReplaceAll(detail, "\n", " "))
+			}
+			return tw.Flush()
+		},
+	}
+}
+
+func jobsRunCommand() command {
+	return command{
+		name:    "jobs run",
+		args:    "NAME",
+		summary: "Run one job now (sync, draft, collections or approvals), recorded like a scheduled run.",
+		run: func(ctx context.Context, c *cli, fs *flag.FlagSet) error {
+			if fs.NArg() != 1 {
+				return usagef("jobs run takes one NAME: sync, draft, collections or approvals")
+			}
+			st, err := c.migrated(ctx)
+			if err != nil {
+				return err
+			}
+			_, set, err := c.jobSet(ctx, st)
+			if err != nil {
+				return err
+			}
+			var job jobs.Job
+			for _, j := range set {
+				if j.Name() == fs.Arg(0) {
+					job = j
+				}
+			}
+			if job == nil {
+				return usagef("no job %q: the jobs are sync, draft, collections and approvals", fs.Arg(0))
+			}
+			r, err := c.runner(st)
+			if err != nil {
+				return err
+			}
+			ran, err := r.RunOnce(ctx, job, c.now())
+			if err != nil {
+				return err
+			}
+			if !ran {
+				return fmt.Errorf("%s did not run: another process is running it (or ran it this minute)", job.Name())
+			}
+			runs, err := st.Runs(ctx, job.Name(), 1)
+			if err == nil && len(runs) > 0 {
+				fmt.Fprintf(c.stdout, "%s: %s %s\n", job.Name(), runs[0].Status, runs[0].Detail)
+			}
+			return nil
+		},
+	}
+}

@@ -1,0 +1,75 @@
+package cli
+
+import (
+	"bytes"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"billbot/internal/billing"
+	"billbot/internal/money"
+	"billbot/internal/workflow"
+	"billbot/store"
+)
+
+func kpiFixture() workflow.KPIReport {
+	h := money.MustHours
+	return workflow.KPIReport{
+		From: billing.MustDate("2026-10-01"), To: billing.MustDate("2026-10-31"),
+		ByPartner: []billing.RealizationRow{{Key: "U0PARTNER1", Currency: "USD", Standard: 4825000, Billed: 4512550}},
+		ByClient: []billing.RealizationRow{
+			{Key: "Acme Corp", Currency: "USD", Standard: 1950000, Billed: 1780000},
+			{Key: "Birch & Daughters", Currency: "USD", Standard: 2875000, Billed: 2732550},
+		},
+		WriteDowns: []store.WriteDownReason{{Reason: "first-year client", Currency: "USD", Lines: 2, Amount: 170000}, {Currency: "USD", Lines: 1, Amount: 142450}},
+		Utilization: []billing.UtilizationRow{
+			{Staff: "Ann Lee", Billable: h("131.5"), Capacity: billing.Capacity(h("40"), 31)},
+			{Staff: "Sam Patel", Billable: h("96.25"), Capacity: billing.Capacity(h("40"), 31)},
+		},
+		Leakage: billing.Leakage{Logged: h("227.75"), Unbilled: h("6.5")}, LeakageThrough: billing.MustDate("2026-10-31"),
+		Collections: billing.Collections{Sent: 12, Corrected: 1, Paid: 9, PaidInTerms: 7,
+			BillingLag: billing.Durations{2, 2, 3, 3, 3, 4, 5, 6, 9, 14, 2, 3}, ApprovalDelay: billing.Durations{5, 20, 26, 49, 3, 70, 4, 8, 22, 30, 2, 1}},
+		DSO: []billing.DSO{{Currency: "USD", Receivables: 3120000, Tenths: 384, Complete: true}},
+	}
+}
+
+// TestReportText pins `billbot report kpis` as an operator reads it.
+func TestReportText(t *testing.T) {
+	var text, csv bytes.Buffer
+	writeKPIText(&text, kpiFixture(), "kpis")
+	golden(t, "kpis.golden.txt", text.Bytes())
+	if err := writeKPICSV(&csv, kpiFixture(), "kpis"); err != nil {
+		t.Fatal(err)
+	}
+	golden(t, "kpis.golden.csv", csv.Bytes())
+	var one bytes.Buffer
+	writeKPIText(&one, kpiFixture(), "utilization")
+	if s := one.String(); !strings.Contains(s, "utilization") || strings.Contains(s, "realization") {
+		t.Errorf("report utilization printed other sections:\n%s", s)
+	}
+}
+
+// TestCLIReport runs the report over the embedded database, and refuses
+// bad input with a usage message.
+func TestCLIReport(t *testing.T) {
+	dir := t.TempDir()
+	if _, _, err := runCLI(t, dir, nil, "config", "import", filepath.Join("..", "..", "examples", "firm.yml")); err != nil {
+		t.Fatalf("config import: %v", err)
+	}
+	out, _, err := runCLI(t, dir, nil, "report", "kpis", "--from", "2026-10-01", "--to", "2026-10-31")
+	if err != nil || !strings.Contains(out, "billing figures 2026-10-01 to 2026-10-31") || !strings.Contains(out, "paid within terms") {
+		t.Errorf("report kpis: %v\n%s", err, out)
+	}
+	out, _, err = runCLI(t, dir, nil, "report", "collections", "--from", "2026-10-01", "--to", "2026-10-31", "--format", "csv")
+	if err != nil || !strings.HasPrefix(out, "section,key,currency,value,numerator,denominator\n") {
+		t.Errorf("report collections csv: %v\n%s", err, out)
+	}
+	for _, args := range [][]string{
+		{"report"}, {"report", "profits"}, {"report", "kpis", "--from", "2026-13-01"},
+		{"report", "kpis", "--from", "2026-10-31", "--to", "2026-10-01"}, {"report", "kpis", "--format", "pdf"},
+	} {
+		if _, _, err := runCLI(t, dir, nil, args...); err == nil {
+			t.Errorf("%v: no error", args)
+		}
+	}
+}

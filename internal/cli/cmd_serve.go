@@ -1,0 +1,178 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"time"
+
+	"golang.org/x/sync/errgroup"
+
+	"billbot/bot"
+	"billbot/commands"
+	"billbot/interactions"
+	"billbot/internal/metrics"
+	"billbot/internal/qbo"
+	"billbot/internal/secrets"
+	"billbot/internal/server"
+	"billbot/store"
+)
+
+func serveCommand() command {
+	return command{
+		name:    "serve",
+		summary: "Serve Slack (HTTP endpoints, or Socket Mode when SLACK_APP_TOKEN is set), QuickBooks OAuth and webhooks, health and metrics, and run the scheduled jobs. Migrates the schema on start.",
+		run: func(ctx context.Context, c *cli, fs *flag.FlagSet) error {
+			if fs.NArg() > 0 {
+				return usagef("serve takes no arguments")
+			}
+			return c.serve(ctx)
+		},
+	}
+}
+
+func (c *cli) serve(ctx context.Context) error {
+	log := c.logger
+	st, err := c.openStore(ctx)
+	if err != nil {
+		return err
+	}
+	if _, err := st.Migrate(ctx); err != nil {
+		return fmt.Errorf("migrate: %w", err)
+	}
+	var qboTokens *qbo.EncryptedTokenStore
+	if c.env.QBOClientID != "" {
+		// A wrong BILLBOT_ENCRYPTION_KEY stops here, before anything is written.
+		if qboTokens, err = c.qboTokenStore(ctx, st); err != nil {
+			return err
+		}
+	}
+	if err := c.importConfigFile(ctx, st); err != nil {
+		return err
+	}
+	wf, jobSet, err := c.jobSet(ctx, st)
+	if err != nil {
+		return err
+	}
+	reg := metrics.NewRegistry()
+	cfg := server.Config{Addr: c.env.ListenAddr, Logger: log, Metrics: reg, Ready: func(ctx context.Context) error {
+		if err := st.Ping(ctx); err != nil {
+			return &server.NotReadyError{Reason: "database unreachable", Err: err}
+		}
+		if qboTokens != nil {
+			return c.qboReady(ctx, qboTokens)
+		}
+		return nil
+	}}
+
+	cfg.SlackHint = server.SlackHint(c.env.SlackBotToken.IsSet(), c.env.SlackSigningSecret.IsSet(), c.env.SocketMode())
+	g, gctx := errgroup.WithContext(ctx)
+	var httpBot *bot.HTTP
+	if api := c.slackAPI(); api != nil {
+		// Whose requests to serve: the bot token's workspace and app,
+		// asked of Slack once at start (SLACK_TEAM_ID / SLACK_APP_ID pin
+		// them). Every other workspace's requests are refused.
+		idCtx, cancel := context.WithTimeout(ctx, 30*time.Second)
+		identity, err := bot.LearnIdentity(idCtx, api, c.env.SlackTeamID, c.env.SlackAppID)
+		cancel()
+		if err != nil {
+			return err
+		}
+		log.Info("slack: serving one workspace", "team_id", identity.TeamID, "enterprise_id", identity.EnterpriseID, "app_id", identity.AppID)
+		messenger := c.messenger()
+		cmds, inter := commands.New(wf, c.now, log), interactions.New(wf, messenger, log)
+		events, resp := interactions.NewEvents(wf, messenger).WithConnectLinks(c.homeConnectLinks(st, wf)), bot.NewResponder(api, nil, log)
+		if c.env.SocketMode() {
+			sock, err := bot.NewSocket(bot.SocketConfig{API: api, Identity: identity, Commands: cmds, Interactions: inter, Events: events, Deduper: st, Responder: resp, Logger: log})
+			if err != nil {
+				return err
+			}
+			g.Go(func() error { return sock.Run(gctx) })
+			log.Info("slack: socket mode")
+		} else if !c.env.SlackSigningSecret.IsSet() {
+			log.Warn("slack: SLACK_SIGNING_SECRET is not set; /slack/ answers 404 until it is (drafts are still posted)")
+		} else {
+			httpBot, err = bot.NewHTTP(bot.HTTPConfig{SigningSecret: c.env.SlackSigningSecret.Reveal(), Identity: identity, Commands: cmds, Interactions: inter, Events: events, Deduper: st, Responder: resp, Logger: log})
+			if err != nil {
+				return err
+			}
+			cfg.Slack = httpBot.Handler()
+			log.Info("slack: request URLs under /slack/")
+		}
+	} else {
+		log.Warn("slack: SLACK_BOT_TOKEN is not set; drafts are stored but not posted")
+	}
+
+	if qboTokens != nil {
+		ts := qboTokens
+		flow, err := c.qboConnectFlow(st, ts, wf)
+		if err != nil {
+			return err
+		}
+		cfg.QBOConnect, cfg.QBOCallback = flow.ConnectHandler(), flow.CallbackHandler()
+		if c.env.QBOWebhookVerifierToken.IsSet() {
+			// Deliveries are queued in the store before the 200; one worker
+			// refreshes what they name.
+			hooks := wf.NewWebhookQueue()
+			cfg.QBOWebhook = qbo.WebhookHandler(c.env.QBOWebhookVerifierToken.Reveal(), c.env.QBORealmID, hooks.Take, log)
+			g.Go(func() error { return hooks.Run(gctx) })
+		}
+	}
+
+	cfg.InvoiceDetail = detailHandler(wf, c.detailSigner(), log)
+	srv := server.New(cfg)
+	g.Go(func() error { return srv.Run(gctx) })
+
+	watcher, err := c.jobWatcher(st, wf, jobSet)
+	if err != nil {
+		return err
+	}
+	if _, err := watcher.Check(ctx); err != nil {
+		return err
+	}
+	g.Go(func() error { return watcher.Run(gctx, configPoll, 30*time.Second) })
+	log.Info("billbot serving", "addr", c.env.ListenAddr, "database", st.Dialect())
+	err = g.Wait()
+	if httpBot != nil {
+		httpBot.Wait()
+	}
+	if errors.Is(err, context.Canceled) {
+		return nil
+	}
+	return err
+}
+
+// qboReady fails readiness when QuickBooks is connected but its token cannot
+// be used: it does not decrypt, its refresh token has expired, or Intuit
+// refused it (as this process's token sources last saw). It reads the
+// store only: no call to Intuit per probe. Not connected yet is ready (the
+// connect flow is served here).
+func (c *cli) qboReady(ctx context.Context, ts *qbo.EncryptedTokenStore) error {
+	err := qbo.CheckToken(ctx, ts, &c.qboHealth, c.now())
+	switch {
+	case err == nil, errors.Is(err, qbo.ErrNoToken):
+		return nil
+	case errors.Is(err, secrets.ErrOpen):
+		return &server.NotReadyError{Reason: "QuickBooks token cannot be decrypted with BILLBOT_ENCRYPTION_KEY", Err: err}
+	case errors.Is(err, qbo.ErrRefreshExpired):
+		return &server.NotReadyError{Reason: "QuickBooks refresh token expired: reconnect with 'billbot qbo connect'", Err: err}
+	case errors.Is(err, qbo.ErrRefreshRefused):
+		return &server.NotReadyError{Reason: "QuickBooks refused the refresh token (invalid_grant): reconnect with 'billbot qbo connect'", Err: err}
+	default:
+		return &server.NotReadyError{Reason: "QuickBooks token unreadable", Err: err}
+	}
+}
+
+// importConfigFile loads BILLBOT_CONFIG at start when set.
+func (c *cli) importConfigFile(ctx context.Context, st *store.Store) error {
+	if c.env.ConfigPath == "" {
+		return nil
+	}
+	raw, f, err := readFirmFile(c.env.ConfigPath)
+	if err != nil {
+		return fmt.Errorf("BILLBOT_CONFIG: %w", err)
+	}
+	_, _, err = c.saveFirm(ctx, st, raw, f, "BILLBOT_CONFIG", false)
+	return err
+}

@@ -1,0 +1,154 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"time"
+
+	"billbot/internal/billing"
+	"billbot/internal/setup"
+)
+
+func setupCommand() command {
+	var out, goLive string
+	var quiet bool
+	return command{
+		name:    "setup",
+		summary: "Read Harvest, QuickBooks and Slack and write a firm configuration (YAML) that config import accepts, with every decision a person must make listed in it as a comment. With --out naming an existing file, keep what is in it, add what is new, and print what changed.",
+		flags: func(fs *flag.FlagSet) {
+			fs.StringVar(&out, "out", "", "write the YAML to this file (default: standard output); an existing file is merged, never overwritten blindly")
+			fs.StringVar(&goLive, "go-live", "", "the cut-over day YYYY-MM-DD (firm.go_live): count the unbilled hours Harvest holds before it; the existing file's go_live wins")
+			fs.BoolVar(&quiet, "quiet", false, "no progress output")
+		},
+		run: func(ctx context.Context, c *cli, fs *flag.FlagSet) error {
+			if fs.NArg() > 0 {
+				return usagef("setup takes no arguments, only flags (--out FILE)")
+			}
+			var existing []byte
+			if out != "" {
+				b, err := os.ReadFile(out)
+				if err != nil && !errors.Is(err, os.ErrNotExist) {
+					return fmt.Errorf("setup: read %s: %w", out, err)
+				}
+				existing = b
+			}
+			src, err := c.setupSources(ctx)
+			if err != nil {
+				return err
+			}
+			if goLive != "" {
+				d, err := billing.ParseDate(goLive)
+				if err != nil {
+					return usagef("--go-live: %v", err)
+				}
+				src.GoLive = d
+			}
+			if d := setup.GoLiveOf(existing); !d.IsZero() {
+				src.GoLive = d
+			}
+			if !quiet && isTerminal(c.stderr) {
+				src.Progress = func(done, total int) { fmt.Fprintf(c.stderr, "\rread assignments of %d of %d projects", done, total) }
+			}
+			start := time.Now()
+			in, calls, err := setup.Gather(ctx, src)
+			if src.Progress != nil {
+				fmt.Fprintln(c.stderr)
+			}
+			if err != nil {
+				return err
+			}
+			plan := setup.Build(in)
+			res, err := setup.Render(plan, existing)
+			if err != nil {
+				return fmt.Errorf("%w (fix or move %s, then run setup again)", err, out)
+			}
+			report := c.stderr
+			if out == "" {
+				if _, err := c.stdout.Write(res.YAML); err != nil {
+					return err
+				}
+			} else {
+				if err := writeFileAtomic(out, res.YAML); err != nil {
+					return err
+				}
+				report = c.stdout
+			}
+			for _, line := range res.Changes {
+				fmt.Fprintln(report, line)
+			}
+			fmt.Fprintf(report, "setup: %d clients, %d engagements, %d to finish by hand; %d decisions listed; %d kept from the existing file\n",
+				len(plan.Clients), len(plan.Engagements), len(plan.Pending), res.Decisions, res.Kept)
+			fmt.Fprintf(report, "setup: read %d Harvest clients, %d projects, %d users (%d calls); %d QuickBooks customers, %d items, %d terms; %d Slack lookups, %d found; in %s\n",
+				len(in.Clients), len(in.Projects), len(in.Users), calls.HarvestLists+calls.Assignments+calls.EntryPages,
+				len(in.Customers), len(in.Items), len(in.Terms), calls.SlackLookups, len(in.Slack), time.Since(start).Round(time.Millisecond))
+			if !in.GoLive.IsZero() {
+				fmt.Fprintf(report, "setup: go_live %s leaves out %s unbilled billable hours (%d Harvest entries) before it\n", in.GoLive, in.History.Hours, in.History.Entries)
+			}
+			if out != "" {
+				fmt.Fprintf(report, "setup: wrote %s; check every DECIDE line, then run: billbot config import %s\n", out, out)
+			}
+			return nil
+		},
+	}
+}
+
+// setupSources builds the vendors setup reads. Harvest is required;
+// QuickBooks and Slack are used when configured and connected.
+func (c *cli) setupSources(ctx context.Context) (setup.Sources, error) {
+	h, err := c.harvestClient()
+	if err != nil {
+		return setup.Sources{}, err
+	}
+	src := setup.Sources{Harvest: h}
+	if c.env.QBOClientID != "" {
+		st, err := c.migrated(ctx)
+		if err != nil {
+			return src, err
+		}
+		qc, _, err := c.qboClient(ctx, st, 2*time.Minute)
+		if err != nil {
+			return src, err
+		}
+		if qc != nil {
+			src.Books = qc
+		}
+	}
+	if src.Books == nil {
+		fmt.Fprintln(c.stderr, "setup: QuickBooks is not connected (set QBO_* and connect with serve's /oauth/qbo/connect): customers and items are left as decisions")
+	}
+	if api := c.slackAPI(); api != nil {
+		src.Directory = setup.NewSlackDirectory(api, setup.SlackTier3PerWindow, setup.SlackTier3Window)
+	} else {
+		fmt.Fprintln(c.stderr, "setup: SLACK_BOT_TOKEN is not set: partners and approvers are left as decisions")
+	}
+	return src, nil
+}
+
+// writeFileAtomic writes data to path through a temporary file in the same
+// folder, so a failure leaves the old file whole.
+func writeFileAtomic(path string, data []byte) error {
+	tmp, err := os.CreateTemp(filepath.Dir(path), ".setup-*.yml")
+	if err != nil {
+		return fmt.Errorf("setup: write %s: %w", path, err)
+	}
+	defer os.Remove(tmp.Name())
+	if _, err := tmp.Write(data); err != nil {
+		tmp.Close()
+		return fmt.Errorf("setup: write %s: %w", path, err)
+	}
+	if err := tmp.Close(); err != nil {
+		return fmt.Errorf("setup: write %s: %w", path, err)
+	}
+	if err := os.Chmod(tmp.Name(), fs.FileMode(0o600)); err != nil {
+		return fmt.Errorf("setup: write %s: %w", path, err)
+	}
+	if err := os.Rename(tmp.Name(), path); err != nil {
+		return fmt.Errorf("setup: write %s: %w", path, err)
+	}
+	return nil
+}

@@ -1,0 +1,188 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"os/user"
+	"slices"
+	"strings"
+	"time"
+
+	"billbot/internal/qbo"
+	"billbot/internal/slackui"
+	"billbot/internal/workflow"
+	"billbot/store"
+)
+
+// homeLinkTTL is how long a connect link shown on App Home lasts: a fresh
+// one is made at every open of the tab.
+const homeLinkTTL = 5 * time.Minute
+
+func qboConnectCommand() command {
+	var switchCompany *bool
+	return command{
+		name: "qbo connect",
+		summary: "Print a one-time link (15 minutes, single use) that connects the firm's QuickBooks company; only such a link starts the OAuth flow. " +
+			"A link may connect a company other than the connected one (or QBO_REALM_ID) only with --switch-company.",
+		flags: func(fs *flag.FlagSet) {
+			switchCompany = fs.Bool("switch-company", false, "allow the link to replace the connected QuickBooks company with another")
+		},
+		run: func(ctx context.Context, c *cli, fs *flag.FlagSet) error {
+			if fs.NArg() > 0 {
+				return usagef("qbo connect takes no arguments")
+			}
+			if c.env.QBOClientID == "" {
+				return fmt.Errorf("QuickBooks is not configured: set QBO_CLIENT_ID, QBO_CLIENT_SECRET and QBO_REDIRECT_URL")
+			}
+			st, err := c.migrated(ctx)
+			if err != nil {
+				return err
+			}
+			link, err := c.newConnectLink(ctx, st, cliActor(), "cli", *switchCompany, qbo.LinkTTL)
+			if err != nil {
+				return err
+			}
+			fmt.Fprintln(c.stdout, link)
+			what := "connects the firm's QuickBooks company"
+			if *switchCompany {
+				what = "connects a QuickBooks company, replacing the connected one"
+			}
+			fmt.Fprintf(c.stderr, "Open this link within %d minutes in the browser where you sign in to QuickBooks and press Continue; it works once and %s. Link previews do not use it up.\n", int(qbo.LinkTTL/time.Minute), what)
+			return nil
+		},
+	}
+}
+
+// cliActor names who ran a command in the audit trail.
+func cliActor() string {
+	if u, err := user.Current(); err == nil && u.Username != "" {
+		return "cli:" + u.Username
+	}
+	return "cli"
+}
+
+// newConnectLink stores a one-time connect link (its SHA-256 only) and
+// returns its URL under BILLBOT_PUBLIC_URL.
+func (c *cli) newConnectLink(ctx context.Context, st *store.Store, createdBy, via string, allowSwitch bool, ttl time.Duration) (string, error) {
+	tok, err := qbo.NewSecret()
+	if err != nil {
+		return "", err
+	}
+	_, err = st.CreateQBOConnectLink(ctx, qbo.HashSecret(tok), store.QBOConnectLink{
+		CreatedBy: createdBy, CreatedVia: via, AllowSwitch: allowSwitch, ExpiresAt: time.Now().Add(ttl),
+	})
+	if err != nil {
+		return "", err
+	}
+	return qbo.LinkURL(c.env.PublicURL, tok), nil
+}
+
+// connectLinks adapts the store to qbo.ConnectLinks.
+type connectLinks struct{ st *store.Store }
+
+func (l connectLinks) PeekLink(ctx context.Context, linkHash string, now time.Time) (qbo.ConnectLink, error) {
+	sl, err := l.st.PeekQBOConnectLink(ctx, linkHash, now)
+	return linkOf(sl, err)
+}
+
+func (l connectLinks) OpenLink(ctx context.Context, linkHash, stateHash string, now time.Time) (qbo.ConnectLink, error) {
+	sl, err := l.st.OpenQBOConnectLink(ctx, linkHash, stateHash, now)
+	return linkOf(sl, err)
+}
+
+func (l connectLinks) ConsumeState(ctx context.Context, stateHash string, now time.Time) (qbo.ConnectLink, error) {
+	sl, err := l.st.ConsumeQBOConnectState(ctx, stateHash, now)
+	return linkOf(sl, err)
+}
+
+func linkOf(sl store.QBOConnectLink, err error) (qbo.ConnectLink, error) {
+	if errors.Is(err, store.ErrConnectLinkInvalid) {
+		return qbo.ConnectLink{}, fmt.Errorf("%w: %w", qbo.ErrLinkInvalid, err)
+	}
+	if err != nil {
+		return qbo.ConnectLink{}, err
+	}
+	return qbo.ConnectLink{ID: sl.ID, CreatedBy: sl.CreatedBy, AllowSwitch: sl.AllowSwitch, ExpiresAt: sl.ExpiresAt}, nil
+}
+
+// connectingSecrets is the secret store a connection's token is sealed
+// into: its one write stores the token together with the new connection
+// generation and the audit event, in one transaction.
+type connectingSecrets struct {
+	st   *store.Store
+	conn qbo.Connection
+}
+
+func (s connectingSecrets) Secret(ctx context.Context, name string) ([]byte, error) {
+	return s.st.Secret(ctx, name)
+}
+
+func (s connectingSecrets) PutSecret(ctx context.Context, name string, ct []byte) error {
+	_, err := s.st.ConnectQBO(ctx, name, ct, s.conn.Link.ID, store.QBOConnection{
+		RealmID: s.conn.RealmID, CompanyName: s.conn.CompanyName, ConnectedBy: s.conn.Link.CreatedBy,
+	})
+	return err
+}
+
+// qboConnectFlow builds serve's connect flow over the store.
+func (c *cli) qboConnectFlow(st *store.Store, ts qbo.TokenStore, wf *workflow.Workflow) (*qbo.ConnectFlow, error) {
+	box, err := c.secretBox()
+	if err != nil {
+		return nil, err
+	}
+	return &qbo.ConnectFlow{
+		OAuth: c.qboOAuth(), Links: connectLinks{st}, Tokens: ts, PinnedRealm: c.env.QBORealmID,
+		APIURL: c.env.QBOAPIURL, SecureCookie: strings.HasPrefix(c.env.PublicURL, "https://"),
+		Commit: func(ctx context.Context, conn qbo.Connection) error {
+			return qbo.NewEncryptedTokenStore(connectingSecrets{st: st, conn: conn}, box).Save(ctx, conn.Token, conn.RealmID)
+		},
+		Announce: func(ctx context.Context, conn qbo.Connection) error {
+			return wf.AnnounceQBOConnection(ctx, workflow.QBOConnected{
+				RealmID: conn.RealmID, CompanyName: conn.CompanyName, PreviousRealm: conn.PreviousRealm, LinkCreatedBy: conn.Link.CreatedBy,
+			})
+		},
+		Logger: c.logger,
+	}, nil
+}
+
+// homeConnectLinks gives firm approvers (firm.approvers) a fresh one-time
+// connect link on App Home, without --switch-company; anyone else gets none.
+func (c *cli) homeConnectLinks(st *store.Store, wf *workflow.Workflow) func(ctx context.Context, user string) (*slackui.QBOConnect, error) {
+	return func(ctx context.Context, user string) (*slackui.QBOConnect, error) {
+		if c.env.QBOClientID == "" {
+			return nil, nil
+		}
+		firm, err := wf.LoadFirm(ctx)
+		if errors.Is(err, workflow.ErrNoConfig) {
+			return nil, nil
+		}
+		if err != nil {
+			return nil, err
+		}
+		if user == "" || !slices.Contains(firm.Rules.Approvers, user) {
+			return nil, nil
+		}
+		link, err := c.newConnectLink(ctx, st, user, "app_home", false, homeLinkTTL)
+		if err != nil {
+			return nil, err
+		}
+		q := &slackui.QBOConnect{LinkURL: link, Minutes: int(homeLinkTTL / time.Minute)}
+		conn, err := st.QBOConnection(ctx)
+		switch {
+		case err == nil:
+			q.RealmID, q.CompanyName = conn.RealmID, conn.CompanyName
+		case errors.Is(err, store.ErrNotFound):
+			// A token seeded from QBO_REFRESH_TOKEN has no connection row.
+			if ts, err := c.qboTokenStore(ctx, st); err == nil {
+				if _, realm, err := ts.Load(ctx); err == nil {
+					q.RealmID = realm
+				}
+			}
+		default:
+			return nil, err
+		}
+		return q, nil
+	}
+}
