@@ -5,8 +5,9 @@
 // Exactly once rests on two guards: a per-job lock (a PostgreSQL advisory
 // lock, or an in-process lock on the embedded database) keeps replicas from
 // running the same job at the same time, and the run record's unique
-// (job, scheduled_for) key makes a second start of the same instant fail. The
-// jobs themselves live elsewhere and only implement Job.
+// (job, scheduled_for) key makes a second start of the same instant fail.
+// The jobs themselves (sync.go, draft.go, collections.go, approvals.go) only
+// implement Job over the workflows; the machinery knows nothing of them.
 package jobs
 
 import (

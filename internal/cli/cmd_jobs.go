@@ -16,72 +16,6 @@ import (
 	"billbot/store"
 )
 
-// billingJobs are billbot's scheduled jobs. syncer builds the Harvest
-// syncer for a run, nil when Harvest is not configured.
-func billingJobs(wf *workflow.Workflow, syncer func(ctx context.Context) (*harvest.Syncer, error)) []jobs.Job {
-	return []jobs.Job{
-		jobs.Func(config.JobSync, func(ctx context.Context, _ jobs.Tick) (jobs.Outcome, error) {
-			s, err := syncer(ctx)
-			if err != nil {
-				return jobs.Outcome{}, err
-			}
-			if s == nil {
-				opened, resolved, err := wf.Detect(ctx)
-				return jobs.Outcome{Counts: map[string]int{"opened": opened, "resolved": resolved}, Detail: "harvest not configured: re-assessed stored entries"}, err
-			}
-			rep, err := wf.Sync(ctx, s, workflow.SyncOptions{})
-			return jobs.Outcome{Counts: map[string]int{
-				"fetched": rep.Harvest.Fetched, "inserted": rep.Harvest.Inserted, "updated": rep.Harvest.Updated,
-				"removed": rep.Harvest.Removed, "opened": rep.Opened, "resolved": rep.Resolved, "alerts": rep.Alerts,
-			}}, err
-		}),
-		jobs.Func(config.JobDraft, func(ctx context.Context, _ jobs.Tick) (jobs.Outcome, error) {
-			// Live clients are drafted; clients in shadow mode are compared
-			// with the firm's own invoices and the report posted instead.
-			run, err := wf.DraftCycle(ctx)
-			if err != nil {
-				return jobs.Outcome{}, err
-			}
-			counts := map[string]int{}
-			if rep := run.Draft; rep != nil {
-				if err := wf.NotifyDraftsReady(ctx, *rep); err != nil {
-					return jobs.Outcome{}, fmt.Errorf("notify billing manager: %w", err)
-				}
-				counts["drafted"], counts["existing"], counts["exceptions"] = len(rep.Invoices), rep.Existing, len(rep.Problems)
-			}
-			if run.Shadow != nil {
-				counts["shadow_compared"], counts["shadow_posted"] = run.Shadow.InvoicesCompared, 0
-				if run.Posted {
-					counts["shadow_posted"] = 1
-				}
-			}
-			return jobs.Outcome{Counts: counts}, nil
-		}),
-		jobs.Func(config.JobCollections, func(ctx context.Context, _ jobs.Tick) (jobs.Outcome, error) {
-			if err := wf.Advance(ctx); err != nil {
-				return jobs.Outcome{}, err
-			}
-			rep, err := wf.Collect(ctx)
-			nudges, nerr := wf.Nudge(ctx)
-			kpis, kerr := wf.MonthlyKPIs(ctx)
-			nerr = errors.Join(nerr, kerr)
-			kpiDMs := 0
-			if kpis {
-				kpiDMs = 1
-			}
-			return jobs.Outcome{Counts: map[string]int{
-				"kpi_dms":   kpiDMs,
-				"refreshed": rep.Refreshed, "paid": rep.Paid, "reminders": rep.Reminders, "escalations": rep.Escalations, "resent": rep.Resent,
-				"approval_nudges": nudges.Approval, "hold_nudges": nudges.Hold,
-			}}, errors.Join(err, nerr)
-		}),
-		jobs.Func(config.JobApprovals, func(ctx context.Context, _ jobs.Tick) (jobs.Outcome, error) {
-			n, err := wf.ApprovalDigest(ctx)
-			return jobs.Outcome{Counts: map[string]int{"digests": n}}, err
-		}),
-	}
-}
-
 // runner builds the job runner over the store: Postgres advisory locks with
 // many replicas, an in-process lock on the embedded database.
 func (c *cli) runner(st *store.Store) (*jobs.Runner, error) {
@@ -108,7 +42,7 @@ func (c *cli) jobSet(ctx context.Context, st *store.Store) (*workflow.Workflow, 
 		}
 		return wf.NewHarvestSyncer(ctx, client)
 	}
-	return wf, billingJobs(wf, syncer), nil
+	return wf, jobs.Billing(wf, syncer), nil
 }
 
 func jobsListCommand() command {
