@@ -12,9 +12,8 @@ import (
 	"strings"
 	"time"
 
+	"billbot/internal/app"
 	"billbot/internal/config"
-	"billbot/internal/qbo"
-	"billbot/jobs"
 	"billbot/store"
 )
 
@@ -65,10 +64,9 @@ type cli struct {
 	logger *slog.Logger
 	plain  bool // logs are plain lines for a person, not JSON
 	st     *store.Store
-	local  jobs.LocalLocker // this process's locks on the embedded database
-	// qboHealth is what this process's QuickBooks token sources last saw,
-	// for /readyz and doctor.
-	qboHealth qbo.TokenHealth
+	// app builds billbot's store, clients and workflows from env (set up
+	// with the logger).
+	app *app.Deployment
 }
 
 func (c *cli) commands() []command {
@@ -176,13 +174,14 @@ func (c *cli) setup(name string) error {
 	c.plain = name != "serve" && c.getenv("LOG_FORMAT") == ""
 	if !c.plain {
 		c.logger = newLogger(c.stderr, env.LogLevel, env.LogFormat)
-		return nil
+	} else {
+		level := slog.LevelWarn
+		if c.getenv("LOG_LEVEL") != "" {
+			level = env.LogLevel
+		}
+		c.logger = slog.New(newPlainHandler(c.stderr, level))
 	}
-	level := slog.LevelWarn
-	if c.getenv("LOG_LEVEL") != "" {
-		level = env.LogLevel
-	}
-	c.logger = slog.New(newPlainHandler(c.stderr, level))
+	c.app = &app.Deployment{Env: env, Logger: c.logger, Clock: c.clock, FailPoint: app.FailPointFromEnv(c.getenv)}
 	return nil
 }
 
@@ -203,12 +202,9 @@ func (c *cli) openStore(ctx context.Context) (*store.Store, error) {
 	if c.st != nil {
 		return c.st, nil
 	}
-	st, err := store.Open(ctx, c.env.DatabaseURL.Reveal(), c.env.DataDir, c.logger)
+	st, err := c.app.OpenStore(ctx)
 	if err != nil {
-		return nil, fmt.Errorf("open database: %w", err)
-	}
-	if c.clock != nil {
-		st = st.WithClock(c.clock)
+		return nil, err
 	}
 	c.st = st
 	return st, nil

@@ -128,7 +128,7 @@ func (c *cli) doctorQBO(ctx context.Context, s *store.Store, report func(string,
 		report("quickbooks", fmt.Errorf("not connected: run 'billbot qbo connect' and open the link it prints (or set QBO_REFRESH_TOKEN and QBO_REALM_ID)"), "")
 		return
 	}
-	if err := qbo.CheckLoaded(tok, &c.qboHealth, c.now()); err != nil {
+	if err := qbo.CheckLoaded(tok, &c.app.QBOHealth, c.now()); err != nil {
 		report("quickbooks", qboTokenProblem(err), "")
 		return
 	}

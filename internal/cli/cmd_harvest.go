@@ -9,7 +9,6 @@ import (
 	"time"
 
 	"billbot/internal/billing"
-	"billbot/internal/harvest"
 	"billbot/internal/harvest/csvimport"
 	"billbot/internal/workflow"
 )
@@ -69,14 +68,6 @@ func syncHarvestCommand() command {
 			return nil
 		},
 	}
-}
-
-// harvestClient builds the Harvest client from the environment.
-func (c *cli) harvestClient() (*harvest.Client, error) {
-	if c.env.HarvestAccountID == "" || !c.env.HarvestAccessToken.IsSet() {
-		return nil, fmt.Errorf("harvest is not configured: set HARVEST_ACCOUNT_ID and HARVEST_ACCESS_TOKEN (a personal access token from id.getharvest.com/developers)")
-	}
-	return harvest.NewClient(c.env.HarvestAPIURL, c.env.HarvestAccountID, c.env.HarvestAccessToken.Reveal(), harvest.WithLogger(c.logger))
 }
 
 func importHarvestCSVCommand() command {

@@ -2,7 +2,6 @@ package cli
 
 import (
 	"context"
-	"errors"
 	"flag"
 	"fmt"
 	"strings"
@@ -10,40 +9,8 @@ import (
 	"time"
 
 	"billbot/internal/config"
-	"billbot/internal/harvest"
-	"billbot/internal/workflow"
 	"billbot/jobs"
-	"billbot/store"
 )
-
-// runner builds the job runner over the store: Postgres advisory locks with
-// many replicas, an in-process lock on the embedded database.
-func (c *cli) runner(st *store.Store) (*jobs.Runner, error) {
-	r := &jobs.Runner{
-		Store: st, Logger: c.logger.With("component", "jobs"), Now: c.now,
-		AlreadyRan: func(err error) bool { return errors.Is(err, store.ErrAlreadyRan) },
-	}
-	r.Locker = c.locker(st)
-	return r, nil
-}
-
-func (c *cli) jobSet(ctx context.Context, st *store.Store) (*workflow.Workflow, []jobs.Job, error) {
-	wf, err := c.workflow(ctx, st)
-	if err != nil {
-		return nil, nil, err
-	}
-	syncer := func(ctx context.Context) (*harvest.Syncer, error) {
-		if c.env.HarvestAccountID == "" {
-			return nil, nil
-		}
-		client, err := c.harvestClient()
-		if err != nil {
-			return nil, err
-		}
-		return wf.NewHarvestSyncer(ctx, client)
-	}
-	return wf, jobs.Billing(wf, syncer), nil
-}
 
 func jobsListCommand() command {
 	return command{
@@ -92,12 +59,12 @@ func jobsRunCommand() command {
 			if err != nil {
 				return err
 			}
-			_, set, err := c.jobSet(ctx, st)
+			b, err := c.app.Billbot(ctx, st)
 			if err != nil {
 				return err
 			}
 			var job jobs.Job
-			for _, j := range set {
+			for _, j := range b.Jobs() {
 				if j.Name() == fs.Arg(0) {
 					job = j
 				}
@@ -105,11 +72,7 @@ func jobsRunCommand() command {
 			if job == nil {
 				return usagef("no job %q: the jobs are sync, draft, collections and approvals", fs.Arg(0))
 			}
-			r, err := c.runner(st)
-			if err != nil {
-				return err
-			}
-			ran, err := r.RunOnce(ctx, job, c.now())
+			ran, err := b.Runner().RunOnce(ctx, job, c.now())
 			if err != nil {
 				return err
 			}

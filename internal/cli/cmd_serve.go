@@ -10,8 +10,6 @@ import (
 	"golang.org/x/sync/errgroup"
 
 	"billbot/bot"
-	"billbot/commands"
-	"billbot/interactions"
 	"billbot/internal/metrics"
 	"billbot/internal/qbo"
 	"billbot/internal/secrets"
@@ -51,10 +49,11 @@ func (c *cli) serve(ctx context.Context) error {
 	if err := c.importConfigFile(ctx, st); err != nil {
 		return err
 	}
-	wf, jobSet, err := c.jobSet(ctx, st)
+	billbot, err := c.app.Billbot(ctx, st)
 	if err != nil {
 		return err
 	}
+	wf := billbot.Workflow
 	reg := metrics.NewRegistry()
 	cfg := server.Config{Addr: c.env.ListenAddr, Logger: log, Metrics: reg, Ready: func(ctx context.Context) error {
 		if err := st.Ping(ctx); err != nil {
@@ -81,8 +80,9 @@ func (c *cli) serve(ctx context.Context) error {
 		}
 		log.Info("slack: serving one workspace", "team_id", identity.TeamID, "enterprise_id", identity.EnterpriseID, "app_id", identity.AppID)
 		messenger := c.messenger()
-		cmds, inter := commands.New(wf, c.now, log), interactions.New(wf, messenger, log)
-		events, resp := interactions.NewEvents(wf, messenger).WithConnectLinks(c.homeConnectLinks(st, wf)), bot.NewResponder(api, nil, log)
+		slk := billbot.Slack(messenger)
+		cmds, inter := slk.Commands, slk.Interactions
+		events, resp := slk.Events.WithConnectLinks(c.homeConnectLinks(st, wf)), bot.NewResponder(api, nil, log)
 		if c.env.SocketMode() {
 			sock, err := bot.NewSocket(bot.SocketConfig{API: api, Identity: identity, Commands: cmds, Interactions: inter, Events: events, Deduper: st, Responder: resp, Logger: log})
 			if err != nil {
@@ -124,10 +124,7 @@ func (c *cli) serve(ctx context.Context) error {
 	srv := server.New(cfg)
 	g.Go(func() error { return srv.Run(gctx) })
 
-	watcher, err := c.jobWatcher(st, wf, jobSet)
-	if err != nil {
-		return err
-	}
+	watcher := billbot.Scheduler(billbot.Jobs())
 	if _, err := watcher.Check(ctx); err != nil {
 		return err
 	}
@@ -149,7 +146,7 @@ func (c *cli) serve(ctx context.Context) error {
 // store only: no call to Intuit per probe. Not connected yet is ready (the
 // connect flow is served here).
 func (c *cli) qboReady(ctx context.Context, ts *qbo.EncryptedTokenStore) error {
-	err := qbo.CheckToken(ctx, ts, &c.qboHealth, c.now())
+	err := qbo.CheckToken(ctx, ts, &c.app.QBOHealth, c.now())
 	switch {
 	case err == nil, errors.Is(err, qbo.ErrNoToken):
 		return nil

@@ -26,14 +26,12 @@ func TestServePicksUpConfigImport(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	wf, set, err := c.jobSet(ctx, st)
+	b, err := c.app.Billbot(ctx, st)
 	if err != nil {
 		t.Fatal(err)
 	}
-	w, err := c.jobWatcher(st, wf, set)
-	if err != nil {
-		t.Fatal(err)
-	}
+	set := b.Jobs()
+	w := b.Scheduler(set)
 	t.Cleanup(func() { _ = w.Stop(t.Context()) })
 	if _, err := w.Check(ctx); err != nil || w.Current() != nil {
 		t.Fatalf("before config import: err %v, scheduler %v; want none", err, w.Current())

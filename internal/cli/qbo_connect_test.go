@@ -123,7 +123,7 @@ func TestReconnectSeenByAnotherProcessWithoutRestart(t *testing.T) {
 	server, other := newConnectProcess(t, env), newConnectProcess(t, env)
 	server.serveConnect(t, mux)
 	ctx := t.Context()
-	books := other.c.lazyQBO(other.st)
+	books := other.c.app.LazyQBO(other.st)
 	if books.Connected(ctx) {
 		t.Fatal("connected before any link was followed")
 	}
@@ -135,7 +135,7 @@ func TestReconnectSeenByAnotherProcessWithoutRestart(t *testing.T) {
 	if code, body := follow(t, link); code != http.StatusOK {
 		t.Fatalf("connect: HTTP %d %q", code, body)
 	}
-	before, err := books.get(ctx)
+	before, err := books.Books(ctx)
 	if err != nil || before.RealmID() != firmRealm {
 		t.Fatalf("other process after connect: %v, %v", before, err)
 	}
@@ -148,7 +148,7 @@ func TestReconnectSeenByAnotherProcessWithoutRestart(t *testing.T) {
 	if code, body := follow(t, link); code != http.StatusOK || !strings.Contains(body, "Other Books") {
 		t.Fatalf("switch: HTTP %d %q", code, body)
 	}
-	after, err := books.get(ctx)
+	after, err := books.Books(ctx)
 	if err != nil || after.RealmID() != otherRealm {
 		t.Fatalf("other process after the switch uses company %q (%v), want %s without a restart", after.RealmID(), err, otherRealm)
 	}

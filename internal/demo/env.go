@@ -15,8 +15,7 @@ import (
 	"golang.org/x/oauth2"
 
 	"billbot/bot"
-	"billbot/commands"
-	"billbot/interactions"
+	"billbot/internal/app"
 	"billbot/internal/clock"
 	"billbot/internal/config"
 	"billbot/internal/harvest"
@@ -127,10 +126,11 @@ func newEnv(ctx context.Context, dir string, firm Firm, clock *clock.Fake, logge
 	api := slacksandbox.SlackClient(e.slack, slackToken)
 	e.qc, e.api = qc, api
 	messenger := bot.NewMessenger(api, bot.MessengerConfig{Now: clock.Now, Sleep: clock.Sleep, Logger: logger})
-	e.wf = workflow.New(workflow.Deps{
+	billbot := app.Assemble(app.Parts{
 		Store: e.store, QBO: workflow.NewQBOBooks(qc, "USD", ""), Slack: messenger,
 		Now: clock.Now, Logger: logger,
 	})
+	e.wf = billbot.Workflow
 
 	hcl, err := harvest.NewClient(e.harvest.URL(), harvestAcct, harvestToken, harvest.WithLogger(logger), harvest.WithSleep(clock.Sleep), harvest.WithClock(clock.Now))
 	if err != nil {
@@ -141,12 +141,13 @@ func newEnv(ctx context.Context, dir string, firm Firm, clock *clock.Fake, logge
 		return nil, err
 	}
 
+	slk := billbot.Slack(messenger)
 	e.bot, err = bot.NewHTTP(bot.HTTPConfig{
 		SigningSecret: signingSecret,
 		Identity:      bot.Identity{TeamID: slacksandbox.TeamID, AppID: slacksandbox.AppID},
-		Commands:      commands.New(e.wf, clock.Now, logger),
-		Interactions:  interactions.New(e.wf, messenger, logger),
-		Events:        interactions.NewEvents(e.wf, messenger),
+		Commands:      slk.Commands,
+		Interactions:  slk.Interactions,
+		Events:        slk.Events,
 		Deduper:       e.store,
 		Responder:     bot.NewResponder(api, nil, logger, bot.ResponderClock(clock.Now)),
 		Logger:        logger,

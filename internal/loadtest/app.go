@@ -12,7 +12,7 @@ import (
 
 	"billbot/bot"
 	"billbot/commands"
-	"billbot/interactions"
+	"billbot/internal/app"
 	"billbot/internal/server"
 	"billbot/internal/slacksandbox"
 	"billbot/internal/workflow"
@@ -54,15 +54,16 @@ func NewApp(st *store.Store, today func() time.Time, logger *slog.Logger) (*App,
 	a.slack = slacksandbox.New(slacksandbox.Options{Token: slackToken})
 	api := slacksandbox.SlackClient(a.slack, slackToken)
 	messenger := bot.NewMessenger(api, bot.MessengerConfig{Logger: logger})
-	a.Workflow = workflow.New(workflow.Deps{Store: st, Slack: messenger, Now: today, Logger: logger})
-	a.Commands = commands.New(a.Workflow, today, logger)
+	billbot := app.Assemble(app.Parts{Store: st, Slack: messenger, Now: today, Logger: logger})
+	slk := billbot.Slack(messenger)
+	a.Workflow, a.Commands = billbot.Workflow, slk.Commands
 	var err error
 	a.bot, err = bot.NewHTTP(bot.HTTPConfig{
 		SigningSecret: signingSecret,
 		Identity:      bot.Identity{TeamID: slacksandbox.TeamID, AppID: slacksandbox.AppID},
 		Commands:      a.Commands,
-		Interactions:  interactions.New(a.Workflow, messenger, logger),
-		Events:        interactions.NewEvents(a.Workflow, messenger),
+		Interactions:  slk.Interactions,
+		Events:        slk.Events,
 		Deduper:       st,
 		Responder:     bot.NewResponder(api, nil, logger),
 		Logger:        logger,

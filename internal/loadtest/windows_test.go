@@ -7,9 +7,9 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"billbot/internal/app"
 	"billbot/internal/billing"
 	"billbot/internal/money"
-	"billbot/internal/workflow"
 	"billbot/store"
 	"billbot/store/storetest"
 )
@@ -71,7 +71,7 @@ func TestAgingReadsWiderWindowsWhenNeeded(t *testing.T) {
 		saveInvoice(t, st, "usd-pending", usd, "USD", store.StatePending, billing.MustDate("2026-11-05"), 8000, 0)
 
 		now := time.Date(2026, 11, 20, 20, 0, 0, 0, time.UTC)
-		wf := workflow.New(workflow.Deps{Store: st, Now: func() time.Time { return now }})
+		wf := app.Assemble(app.Parts{Store: st, Now: func() time.Time { return now }}).Workflow
 		asOf := billing.MustDate("2026-11-20")
 		for _, tc := range []struct{ client, manager string }{{"", ""}, {usd, ""}, {cad, ""}, {"", ManagerID(1)}} {
 			got, err := wf.Aging(ctx, asOf, tc.client, tc.manager)

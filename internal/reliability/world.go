@@ -12,6 +12,7 @@ import (
 	"golang.org/x/oauth2"
 
 	"billbot/bot"
+	"billbot/internal/app"
 	"billbot/internal/billing"
 	"billbot/internal/config"
 	"billbot/internal/harvest"
@@ -171,10 +172,10 @@ func (w *World) Boot(ctx context.Context, failPoint func(string)) (*Billbot, err
 	if w.PlainSlack {
 		msgr = plainMessenger{m}
 	}
-	wf := workflow.New(workflow.Deps{
+	wf := app.Assemble(app.Parts{
 		Store: w.Store, QBO: workflow.NewQBOBooks(qc, "USD", ""), Slack: msgr,
 		Now: w.Clock.Now, Logger: w.Logger, FailPoint: failPoint,
-	})
+	}).Workflow
 	hcl, err := harvest.NewClient(w.Harvest.URL(), HarvestAcct, HarvestToken, harvest.WithLogger(w.Logger), harvest.WithSleep(w.Clock.Sleep), harvest.WithClock(w.Clock.Now))
 	if err != nil {
 		return nil, err

@@ -1,4 +1,4 @@
-package cli
+package app
 
 import (
 	"os"
@@ -11,10 +11,10 @@ import (
 // doing anything twice; it is never set in production.
 const envFailPoint = "BILLBOT_FAILPOINT"
 
-// failPointFromEnv returns a workflow fail point that sends the process
+// FailPointFromEnv returns a workflow fail point that sends the process
 // SIGKILL — no deferred calls, no cleanup, as a crash or an OOM kill —
 // when it reaches the point named by BILLBOT_FAILPOINT; nil when unset.
-func failPointFromEnv(getenv func(string) string) func(string) {
+func FailPointFromEnv(getenv func(string) string) func(string) {
 	point := getenv(envFailPoint)
 	if point == "" {
 		return nil

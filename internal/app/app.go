@@ -1,0 +1,155 @@
+// Package app assembles billbot once: over a store and the vendors'
+// clients it builds the workflows (the use cases), the Slack handlers and
+// the scheduled jobs with their scheduler. The command line assembles it
+// from the environment (Deployment); the demo, the load test and the
+// reliability suite from the in-repo sandboxes (Assemble with their own
+// Parts). Nothing else calls workflow.New.
+package app
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"time"
+
+	"billbot/bot"
+	"billbot/commands"
+	"billbot/interactions"
+	"billbot/internal/harvest"
+	"billbot/internal/invoicedetail"
+	"billbot/internal/workflow"
+	"billbot/jobs"
+	"billbot/store"
+)
+
+// Parts are what a billbot is assembled from: the store and whichever
+// vendors' clients are configured.
+type Parts struct {
+	Store *store.Store
+	// QBO is QuickBooks; nil when not configured (see LazyQBO for a company
+	// connected while billbot runs).
+	QBO workflow.QBO
+	// Slack posts and DMs; nil when no bot token is set.
+	Slack workflow.Messenger
+	// Harvest returns the Harvest client for one sync run; nil when Harvest
+	// is not configured (the sync job then re-assesses the stored entries).
+	Harvest func() (*harvest.Client, error)
+	// Now is the clock; nil means time.Now.
+	Now    func() time.Time
+	Logger *slog.Logger
+	// Location overrides the firm configuration's time zone; nil keeps it.
+	Location *time.Location
+	// FailPoint, when set, is called at each of workflow.FailPoints.
+	FailPoint func(point string)
+	// Locker keeps processes from advancing invoices or running a job at
+	// once; nil: none (one process).
+	Locker jobs.Locker
+	// DetailLinks signs links to the invoice detail page; nil: no links.
+	DetailLinks *invoicedetail.Signer
+}
+
+// Billbot is one assembled billbot.
+type Billbot struct {
+	Store    *store.Store
+	Workflow *workflow.Workflow
+
+	harvest func() (*harvest.Client, error)
+	now     func() time.Time
+	logger  *slog.Logger
+	locker  jobs.Locker
+}
+
+// Assemble builds the workflows over p. It does no I/O.
+func Assemble(p Parts) *Billbot {
+	if p.Now == nil {
+		p.Now = time.Now
+	}
+	if p.Logger == nil {
+		p.Logger = slog.New(slog.DiscardHandler)
+	}
+	deps := workflow.Deps{Store: p.Store, QBO: p.QBO, Slack: p.Slack, Now: p.Now, Logger: p.Logger, Location: p.Location, FailPoint: p.FailPoint}
+	if p.Locker != nil {
+		deps.Locker = p.Locker
+	}
+	wf := workflow.New(deps)
+	if p.DetailLinks != nil {
+		wf = wf.WithDetailLinks(p.DetailLinks)
+	}
+	if p.Locker == nil {
+		p.Locker = &jobs.LocalLocker{} // the jobs' runs, in this process
+	}
+	return &Billbot{Store: p.Store, Workflow: wf, harvest: p.Harvest, now: p.Now, logger: p.Logger, locker: p.Locker}
+}
+
+// Slack is what answers Slack's requests.
+type Slack struct {
+	Commands     *commands.Handler
+	Interactions *interactions.Handler
+	Events       *interactions.Events
+}
+
+// Slack builds the handlers of slash commands, interactions and events;
+// m posts, opens views and publishes App Home.
+func (b *Billbot) Slack(m *bot.Messenger) Slack {
+	return Slack{
+		Commands:     commands.New(b.Workflow, b.now, b.logger),
+		Interactions: interactions.New(b.Workflow, m, b.logger),
+		Events:       interactions.NewEvents(b.Workflow, m),
+	}
+}
+
+// Syncer builds the Harvest syncer for one run; nil, nil when Harvest is
+// not configured.
+func (b *Billbot) Syncer(ctx context.Context) (*harvest.Syncer, error) {
+	if b.harvest == nil {
+		return nil, nil
+	}
+	client, err := b.harvest()
+	if err != nil {
+		return nil, err
+	}
+	return b.Workflow.NewHarvestSyncer(ctx, client)
+}
+
+// Jobs are the scheduled jobs (jobs.Billing) over the workflows.
+func (b *Billbot) Jobs() []jobs.Job {
+	return jobs.Billing(b.Workflow, b.Syncer)
+}
+
+// Runner runs the jobs, recording each run in the store, under the
+// Parts' Locker.
+func (b *Billbot) Runner() *jobs.Runner {
+	return &jobs.Runner{
+		Store: b.Store, Locker: b.locker, Logger: b.logger.With("component", "jobs"), Now: b.now,
+		AlreadyRan: func(err error) bool { return errors.Is(err, store.ErrAlreadyRan) },
+	}
+}
+
+// Scheduler is serve's scheduler of set: built from the stored
+// configuration and rebuilt whenever its schedules or time zone change.
+func (b *Billbot) Scheduler(set []jobs.Job) *jobs.Watcher {
+	st, wf := b.Store, b.Workflow
+	return &jobs.Watcher{
+		Version: func(ctx context.Context) (int64, error) {
+			v, err := st.ConfigVersion(ctx)
+			if errors.Is(err, store.ErrNotFound) {
+				return -1, nil // the first configuration stored has version 0
+			}
+			return v, err
+		},
+		Load: func(ctx context.Context) (jobs.Plan, error) {
+			firm, err := wf.LoadFirm(ctx)
+			if errors.Is(err, workflow.ErrNoConfig) {
+				b.logger.Warn("jobs: no firm configuration yet; scheduled jobs start once 'billbot config import' stores one (no restart needed)")
+				return jobs.Plan{}, jobs.ErrNoPlan
+			}
+			if err != nil {
+				return jobs.Plan{}, err
+			}
+			return jobs.Plan{Location: firm.Location(), Specs: firm.File.Schedules.ByJob()}, nil
+		},
+		Runner: b.Runner(),
+		Jobs:   set,
+		Logger: b.logger,
+	}
+}
