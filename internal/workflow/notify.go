@@ -9,6 +9,7 @@ import (
 	"billbot/internal/billing"
 	"billbot/internal/money"
 	"billbot/internal/slackui"
+	"billbot/internal/view"
 	"billbot/store"
 )
 
@@ -30,7 +31,7 @@ func (w *Workflow) NotifyDraftsReady(ctx context.Context, rep DraftReport) error
 	if err != nil {
 		return err
 	}
-	r := slackui.DraftsReady{ManagerID: firm.File.BillingManager, ChannelID: firm.File.BillingChannel, Count: len(rep.Invoices)}
+	r := view.DraftsReady{ManagerID: firm.File.BillingManager, ChannelID: firm.File.BillingChannel, Count: len(rep.Invoices)}
 	if len(rep.PeriodEnds) == 1 {
 		r.PeriodEnd = rep.PeriodEnds[0]
 	}
@@ -43,7 +44,7 @@ func (w *Workflow) NotifyDraftsReady(ctx context.Context, rep DraftReport) error
 
 // InvoiceTotals sums invoices' totals per currency, in currency order:
 // amounts of different currencies are never added.
-func InvoiceTotals(invs []billing.Invoice) []slackui.CurrencyAmount {
+func InvoiceTotals(invs []billing.Invoice) []view.CurrencyAmount {
 	m := map[money.Currency]money.Amount{}
 	for _, inv := range invs {
 		m[inv.Currency] += inv.Total
@@ -51,10 +52,10 @@ func InvoiceTotals(invs []billing.Invoice) []slackui.CurrencyAmount {
 	return currencyAmounts(m)
 }
 
-func currencyAmounts(m map[money.Currency]money.Amount) []slackui.CurrencyAmount {
-	out := make([]slackui.CurrencyAmount, 0, len(m))
+func currencyAmounts(m map[money.Currency]money.Amount) []view.CurrencyAmount {
+	out := make([]view.CurrencyAmount, 0, len(m))
 	for cur, a := range m {
-		out = append(out, slackui.CurrencyAmount{Currency: cur, Amount: a})
+		out = append(out, view.CurrencyAmount{Currency: cur, Amount: a})
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].Currency < out[j].Currency })
 	return out
@@ -81,8 +82,8 @@ var exceptionTitles = map[billing.ExceptionCode]string{
 
 // GroupExceptions groups exceptions by kind for display, the largest kinds
 // first.
-func GroupExceptions(exs []store.Exception) []slackui.ExceptionGroup {
-	byCode := map[billing.ExceptionCode]*slackui.ExceptionGroup{}
+func GroupExceptions(exs []store.Exception) []view.ExceptionGroup {
+	byCode := map[billing.ExceptionCode]*view.ExceptionGroup{}
 	for _, e := range exs {
 		g := byCode[e.Code]
 		if g == nil {
@@ -90,16 +91,16 @@ func GroupExceptions(exs []store.Exception) []slackui.ExceptionGroup {
 			if title == "" {
 				title = string(e.Code)
 			}
-			g = &slackui.ExceptionGroup{Code: e.Code, Title: title}
+			g = &view.ExceptionGroup{Code: e.Code, Title: title}
 			byCode[e.Code] = g
 		}
 		g.Count++
-		g.Items = append(g.Items, slackui.ExceptionItem{
+		g.Items = append(g.Items, view.ExceptionItem{
 			ID: e.ID, Client: e.Client, Engagement: e.Engagement,
 			Message: e.Message, Fix: e.Fix, EntryCount: len(e.EntryIDs),
 		})
 	}
-	groups := make([]slackui.ExceptionGroup, 0, len(byCode))
+	groups := make([]view.ExceptionGroup, 0, len(byCode))
 	for _, g := range byCode {
 		groups = append(groups, *g)
 	}
@@ -161,7 +162,7 @@ func (w *Workflow) AlertRetainers(ctx context.Context) (int, error) {
 			}
 			continue
 		}
-		alert := slackui.RetainerAlert{Client: eng.Client, Engagement: eng.Key, UsedHours: usage.UsedHours, BlockHours: usage.BlockHours, Exhausted: exhausted}
+		alert := view.RetainerAlert{Client: eng.Client, Engagement: eng.Key, UsedHours: usage.UsedHours, BlockHours: usage.BlockHours, Exhausted: exhausted}
 		if rep, err := w.replenishmentFor(ctx, eng.Key); err == nil {
 			alert.Replenishment = rep
 		}
@@ -177,7 +178,7 @@ func (w *Workflow) AlertRetainers(ctx context.Context) (int, error) {
 }
 
 // replenishmentFor finds the open replenishment invoice of an engagement.
-func (w *Workflow) replenishmentFor(ctx context.Context, engagement string) (*slackui.Replenishment, error) {
+func (w *Workflow) replenishmentFor(ctx context.Context, engagement string) (*view.Replenishment, error) {
 	invs, err := w.store.Invoices(ctx, store.InvoiceFilter{States: []store.InvoiceState{store.StateDraft, store.StatePending, store.StateFlagged, store.StateHeld}})
 	if err != nil {
 		return nil, err
@@ -188,7 +189,7 @@ func (w *Workflow) replenishmentFor(ctx context.Context, engagement string) (*sl
 		}
 		for _, e := range inv.Engagements {
 			if e == engagement {
-				return &slackui.Replenishment{InvoiceID: inv.ID, DocNumber: inv.DocNumber, Currency: inv.Currency, Amount: inv.Total}, nil
+				return &view.Replenishment{InvoiceID: inv.ID, DocNumber: inv.DocNumber, Currency: inv.Currency, Amount: inv.Total}, nil
 			}
 		}
 	}
@@ -238,14 +239,14 @@ func (w *Workflow) ApprovalDigest(ctx context.Context) (int, error) {
 
 // DigestOf groups the entries unapproved longer than the firm's alert days
 // by person and engagement.
-func DigestOf(firm *Firm, entries []billing.TimeEntry, today billing.Date) slackui.ApprovalDigest {
-	d := slackui.ApprovalDigest{Days: firm.Rules.UnapprovedAlertDays, AsOf: today}
+func DigestOf(firm *Firm, entries []billing.TimeEntry, today billing.Date) view.ApprovalDigest {
+	d := view.ApprovalDigest{Days: firm.Rules.UnapprovedAlertDays, AsOf: today}
 	engOf := map[int64]billing.Engagement{}
 	for _, e := range firm.Engagements {
 		engOf[e.HarvestProjectID] = e
 	}
 	type key struct{ person, eng string }
-	acc := map[key]*slackui.EngagementApprovals{}
+	acc := map[key]*view.EngagementApprovals{}
 	people := map[string][]key{}
 	for _, e := range entries {
 		if e.Approved || e.Running || !e.Billable || e.SpentDate.DaysUntil(today) <= firm.Rules.UnapprovedAlertDays {
@@ -255,7 +256,7 @@ func DigestOf(firm *Firm, entries []billing.TimeEntry, today billing.Date) slack
 		k := key{e.User, eng.Key}
 		a := acc[k]
 		if a == nil {
-			a = &slackui.EngagementApprovals{Client: e.Client, Engagement: eng.Key, Oldest: e.SpentDate}
+			a = &view.EngagementApprovals{Client: e.Client, Engagement: eng.Key, Oldest: e.SpentDate}
 			acc[k] = a
 			people[e.User] = append(people[e.User], k)
 		}
@@ -271,7 +272,7 @@ func DigestOf(firm *Firm, entries []billing.TimeEntry, today billing.Date) slack
 	}
 	sort.Strings(names)
 	for _, n := range names {
-		p := slackui.PersonApprovals{Name: n}
+		p := view.PersonApprovals{Name: n}
 		for _, k := range people[n] {
 			p.Engagements = append(p.Engagements, *acc[k])
 		}

@@ -9,12 +9,13 @@ import (
 	"github.com/slack-go/slack"
 
 	"billbot/internal/slackui"
+	"billbot/internal/view"
 	"billbot/store"
 )
 
 // draftView maps a stored invoice to its Slack message's view.
-func (w *Workflow) draftView(firm *Firm, inv store.Invoice) slackui.Draft {
-	d := slackui.Draft{
+func (w *Workflow) draftView(firm *Firm, inv store.Invoice) view.Draft {
+	d := view.Draft{
 		InvoiceID:    inv.ID,
 		Key:          inv.Key,
 		Client:       inv.Client,
@@ -57,7 +58,7 @@ func (w *Workflow) draftView(firm *Firm, inv store.Invoice) slackui.Draft {
 		d.QBOURL = w.qbo.InvoiceURL(inv.QBOID)
 	}
 	for _, l := range inv.Lines {
-		d.Lines = append(d.Lines, slackui.Line{
+		d.Lines = append(d.Lines, view.Line{
 			Kind: l.Kind, Description: l.Description, Qty: l.Qty,
 			UnitPrice: l.UnitPrice, Amount: l.Amount, Late: l.Late,
 		})

@@ -7,6 +7,7 @@ import (
 	"billbot/internal/billing"
 	"billbot/internal/shadow"
 	"billbot/internal/slackui"
+	"billbot/internal/view"
 )
 
 // CycleRun is what the scheduled draft did: a draft of the live clients,
@@ -84,13 +85,13 @@ func (w *Workflow) PostShadow(ctx context.Context, firm *Firm) (*ShadowReport, b
 }
 
 // ShadowClients lists the clients whose invoices differ, for the report.
-func ShadowClients(rep shadow.Report) []slackui.ShadowClient {
-	var out []slackui.ShadowClient
+func ShadowClients(rep shadow.Report) []view.ShadowClient {
+	var out []view.ShadowClient
 	for _, c := range rep.Clients {
 		if c.Agrees {
 			continue
 		}
-		sc := slackui.ShadowClient{Client: c.Client, Currency: c.Currency, Billbot: c.BillbotTotal, Ledger: c.LedgerTotal}
+		sc := view.ShadowClient{Client: c.Client, Currency: c.Currency, Billbot: c.BillbotTotal, Ledger: c.LedgerTotal}
 		for _, l := range c.Lines {
 			switch l.Status {
 			case shadow.Differs:

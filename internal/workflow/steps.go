@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"billbot/internal/slackui"
+	"billbot/internal/view"
 	"billbot/store"
 )
 
@@ -87,7 +88,7 @@ func (w *Workflow) escalate(ctx context.Context, firm *Firm, inv store.Invoice, 
 	done, err := w.runStep(ctx, inv, step, func(retry bool) error {
 		var errs []error
 		for _, m := range managers {
-			esc := slackui.Escalation{
+			esc := view.Escalation{
 				InvoiceID: inv.ID, Client: inv.Client, DocNumber: inv.DocNumber, ManagerID: m,
 				Currency: inv.Currency, AmountDue: inv.Balance, ClientOutstanding: clientBalance.amount,
 				ClientOpenInvoices: clientBalance.count, DaysOutstanding: days, DueDate: inv.DueDate,
@@ -110,7 +111,7 @@ func (w *Workflow) escalate(ctx context.Context, firm *Firm, inv store.Invoice, 
 // escalationDM posts one manager's escalation DM. With a PostFinder the DM
 // is tagged, and a retry (or a step retried for another manager) first looks
 // for the tagged DM in the manager's DM channel.
-func (w *Workflow) escalationDM(ctx context.Context, inv store.Invoice, step, manager string, esc slackui.Escalation, retry bool) error {
+func (w *Workflow) escalationDM(ctx context.Context, inv store.Invoice, step, manager string, esc view.Escalation, retry bool) error {
 	text, blocks := slackui.EscalationDM(esc)
 	pf, ok := w.slack.(PostFinder)
 	if !ok {
