@@ -15,6 +15,7 @@ import (
 	"billbot/internal/billing"
 	"billbot/internal/config"
 	"billbot/internal/money"
+	"billbot/internal/notify"
 	"billbot/internal/qbo"
 	"billbot/internal/secrets"
 	"billbot/internal/workflow"
@@ -60,7 +61,7 @@ func (c *cli) workflow(ctx context.Context, st *store.Store) (*workflow.Workflow
 		deps.QBO = c.lazyQBO(st)
 	}
 	if m := c.messenger(); m != nil {
-		deps.Slack = m
+		deps.Notifier = notify.New(m, c.logger)
 	}
 	return workflow.New(deps).WithDetailLinks(c.detailSigner()), nil
 }

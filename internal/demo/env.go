@@ -21,6 +21,7 @@ import (
 	"billbot/internal/config"
 	"billbot/internal/harvest"
 	"billbot/internal/harvest/harvestsandbox"
+	"billbot/internal/notify"
 	"billbot/internal/qbo"
 	"billbot/internal/qbo/qbosandbox"
 	"billbot/internal/secrets"
@@ -128,7 +129,7 @@ func newEnv(ctx context.Context, dir string, firm Firm, clock *clock.Fake, logge
 	e.qc, e.api = qc, api
 	messenger := bot.NewMessenger(api, bot.MessengerConfig{Now: clock.Now, Sleep: clock.Sleep, Logger: logger})
 	e.wf = workflow.New(workflow.Deps{
-		Store: e.store, QBO: workflow.NewQBOBooks(qc, "USD", ""), Slack: messenger,
+		Store: e.store, QBO: workflow.NewQBOBooks(qc, "USD", ""), Notifier: notify.New(messenger, logger),
 		Now: clock.Now, Logger: logger,
 	})
 

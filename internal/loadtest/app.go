@@ -13,6 +13,7 @@ import (
 	"billbot/bot"
 	"billbot/commands"
 	"billbot/interactions"
+	"billbot/internal/notify"
 	"billbot/internal/server"
 	"billbot/internal/slacksandbox"
 	"billbot/internal/workflow"
@@ -54,7 +55,7 @@ func NewApp(st *store.Store, today func() time.Time, logger *slog.Logger) (*App,
 	a.slack = slacksandbox.New(slacksandbox.Options{Token: slackToken})
 	api := slacksandbox.SlackClient(a.slack, slackToken)
 	messenger := bot.NewMessenger(api, bot.MessengerConfig{Logger: logger})
-	a.Workflow = workflow.New(workflow.Deps{Store: st, Slack: messenger, Now: today, Logger: logger})
+	a.Workflow = workflow.New(workflow.Deps{Store: st, Notifier: notify.New(messenger, logger), Now: today, Logger: logger})
 	a.Commands = commands.New(a.Workflow, today, logger)
 	var err error
 	a.bot, err = bot.NewHTTP(bot.HTTPConfig{

@@ -16,6 +16,7 @@ import (
 	"billbot/internal/config"
 	"billbot/internal/harvest"
 	"billbot/internal/harvest/harvestsandbox"
+	"billbot/internal/notify"
 	"billbot/internal/qbo"
 	"billbot/internal/qbo/qbosandbox"
 	"billbot/internal/secrets"
@@ -150,7 +151,7 @@ type Billbot struct {
 	Messenger *bot.Messenger
 }
 
-var _ workflow.PostFinder = (*bot.Messenger)(nil)
+var _ notify.PostFinder = (*bot.Messenger)(nil)
 
 // Boot starts a billbot process. failPoint, when set, is called at each of
 // workflow.FailPoints.
@@ -167,12 +168,12 @@ func (w *World) Boot(ctx context.Context, failPoint func(string)) (*Billbot, err
 	}
 	api := slacksandbox.SlackClient(w.Slack, SlackToken)
 	m := bot.NewMessenger(api, bot.MessengerConfig{Now: w.Clock.Now, Sleep: w.Clock.Sleep, Logger: w.Logger})
-	var msgr workflow.Messenger = m
+	var msgr notify.Messenger = m
 	if w.PlainSlack {
 		msgr = plainMessenger{m}
 	}
 	wf := workflow.New(workflow.Deps{
-		Store: w.Store, QBO: workflow.NewQBOBooks(qc, "USD", ""), Slack: msgr,
+		Store: w.Store, QBO: workflow.NewQBOBooks(qc, "USD", ""), Notifier: notify.New(msgr, w.Logger),
 		Now: w.Clock.Now, Logger: w.Logger, FailPoint: failPoint,
 	})
 	hcl, err := harvest.NewClient(w.Harvest.URL(), HarvestAcct, HarvestToken, harvest.WithLogger(w.Logger), harvest.WithSleep(w.Clock.Sleep), harvest.WithClock(w.Clock.Now))
@@ -186,7 +187,7 @@ func (w *World) Boot(ctx context.Context, failPoint func(string)) (*Billbot, err
 	return &Billbot{WF: wf, Store: w.Store, Syncer: syncer, Messenger: m}, nil
 }
 
-// plainMessenger offers only workflow.Messenger's methods.
+// plainMessenger offers only notify.Messenger's methods.
 type plainMessenger struct{ m *bot.Messenger }
 
 func (p plainMessenger) Post(ctx context.Context, channel, text string, blocks []slack.Block) (string, error) {

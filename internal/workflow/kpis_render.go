@@ -7,7 +7,6 @@ import (
 	"time"
 
 	"billbot/internal/billing"
-	"billbot/internal/slackui"
 	"billbot/internal/view"
 )
 
@@ -115,7 +114,7 @@ func FirmHealthOf(rep KPIReport, home string) view.FirmHealth {
 // from the 15th on, when last month's leakage can be judged. It reports
 // whether it sent the DM.
 func (w *Workflow) MonthlyKPIs(ctx context.Context) (bool, error) {
-	if w.slack == nil {
+	if w.notify == nil {
 		return false, nil
 	}
 	firm, err := w.LoadFirm(ctx)
@@ -138,8 +137,7 @@ func (w *Workflow) MonthlyKPIs(ctx context.Context) (bool, error) {
 	if err != nil {
 		return false, err
 	}
-	text, blocks := slackui.KPIReply("Billing figures · "+MonthTitle(from), KPISections(rep, Reader{All: true}))
-	if _, _, err := w.slack.DM(ctx, manager, text, blocks); err != nil {
+	if err := w.notify.KPIs(ctx, manager, "Billing figures · "+MonthTitle(from), KPISections(rep, Reader{All: true})); err != nil {
 		return false, fmt.Errorf("monthly figures DM to %s: %w", manager, err)
 	}
 	return true, nil

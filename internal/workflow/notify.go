@@ -8,7 +8,6 @@ import (
 
 	"billbot/internal/billing"
 	"billbot/internal/money"
-	"billbot/internal/slackui"
 	"billbot/internal/view"
 	"billbot/store"
 )
@@ -17,7 +16,7 @@ import (
 // many drafts await review, their totals per currency, and the open
 // exceptions that need them.
 func (w *Workflow) NotifyDraftsReady(ctx context.Context, rep DraftReport) error {
-	if w.slack == nil || len(rep.Invoices) == 0 {
+	if w.notify == nil || len(rep.Invoices) == 0 {
 		return nil
 	}
 	firm, err := w.LoadFirm(ctx)
@@ -37,9 +36,7 @@ func (w *Workflow) NotifyDraftsReady(ctx context.Context, rep DraftReport) error
 	}
 	r.Totals = InvoiceTotals(rep.Invoices)
 	r.Exceptions = GroupExceptions(exs)
-	text, blocks := slackui.DraftsReadyDM(r)
-	_, _, err = w.slack.DM(ctx, firm.File.BillingManager, text, blocks)
-	return err
+	return w.notify.DraftsReady(ctx, firm.File.BillingManager, r)
 }
 
 // InvoiceTotals sums invoices' totals per currency, in currency order:
@@ -118,7 +115,7 @@ func GroupExceptions(exs []store.Exception) []view.ExceptionGroup {
 // store's once-only keys (per engagement, block count and level) keep a
 // re-run silent.
 func (w *Workflow) AlertRetainers(ctx context.Context) (int, error) {
-	if w.slack == nil {
+	if w.notify == nil {
 		return 0, nil
 	}
 	firm, err := w.LoadFirm(ctx)
@@ -166,9 +163,8 @@ func (w *Workflow) AlertRetainers(ctx context.Context) (int, error) {
 		if rep, err := w.replenishmentFor(ctx, eng.Key); err == nil {
 			alert.Replenishment = rep
 		}
-		text, blocks := slackui.RetainerAlertDM(alert)
 		for _, u := range uniq(eng.Manager, eng.Partner) {
-			if _, _, err := w.slack.DM(ctx, u, text, blocks); err != nil {
+			if err := w.notify.RetainerAlert(ctx, u, alert); err != nil {
 				errs = append(errs, fmt.Errorf("retainer alert to %s: %w", u, err))
 			}
 		}
@@ -221,14 +217,13 @@ func (w *Workflow) ApprovalDigest(ctx context.Context) (int, error) {
 	}
 	today := firm.Today(w.now())
 	d := DigestOf(firm, entries, today)
-	if w.slack == nil || len(d.People) == 0 {
+	if w.notify == nil || len(d.People) == 0 {
 		return 0, nil
 	}
-	text, blocks := slackui.ApprovalDigestDM(d)
 	sent := 0
 	var errs []error
 	for _, u := range firm.Rules.Approvers {
-		if _, _, err := w.slack.DM(ctx, u, text, blocks); err != nil {
+		if err := w.notify.ApprovalDigest(ctx, u, d); err != nil {
 			errs = append(errs, err)
 			continue
 		}

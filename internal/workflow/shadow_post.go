@@ -6,7 +6,6 @@ import (
 
 	"billbot/internal/billing"
 	"billbot/internal/shadow"
-	"billbot/internal/slackui"
 	"billbot/internal/view"
 )
 
@@ -62,26 +61,18 @@ func (w *Workflow) PostShadow(ctx context.Context, firm *Firm) (*ShadowReport, b
 	if err != nil {
 		return nil, false, err
 	}
-	if w.slack == nil {
+	if w.notify == nil {
 		return &rep, false, nil
 	}
 	cycles := make([]shadow.Summary, len(rep.History))
 	for i, h := range rep.History {
 		cycles[i] = h.Summary
 	}
-	text, blocks := slackui.ShadowReport(cycles, ShadowClients(rep.Report))
-	switch {
-	case firm.File.BillingChannel != "":
-		_, err = w.slack.Post(ctx, firm.File.BillingChannel, text, blocks)
-	case firm.File.BillingManager != "":
-		_, _, err = w.slack.DM(ctx, firm.File.BillingManager, text, blocks)
-	default:
-		return &rep, false, nil
-	}
+	sent, err := w.notify.ShadowReport(ctx, firm.File.BillingChannel, firm.File.BillingManager, cycles, ShadowClients(rep.Report))
 	if err != nil {
 		return &rep, false, fmt.Errorf("post the shadow report: %w", err)
 	}
-	return &rep, true, nil
+	return &rep, sent, nil
 }
 
 // ShadowClients lists the clients whose invoices differ, for the report.
