@@ -82,7 +82,7 @@ func (h *Handler) run(ctx context.Context, user, arg string) (chat.Reply, error)
 	if nic, ok := workflow.OnlyNotInChannel(err); ok {
 		// The drafts are made and wait to be posted: the summary says how.
 		reply := render(slackui.RunSummary(RunView(rep, user)))
-		reply.Blocks = append(reply.Blocks, nic.Block())
+		reply.Blocks = append(reply.Blocks, slackui.NotInChannel(nic.Channel, nic.Drafts))
 		return reply, nil
 	}
 	if err != nil {

@@ -13,6 +13,7 @@ import (
 	"billbot/internal/billing"
 	"billbot/internal/config"
 	"billbot/internal/money"
+	"billbot/internal/notify"
 	"billbot/internal/workflow"
 	"billbot/store"
 	"billbot/store/storetest"
@@ -156,7 +157,7 @@ func newFixture(t *testing.T) *fixture {
 	if err := f.store.SaveConfig(t.Context(), []byte(firmYAML), clients, engs, "test"); err != nil {
 		t.Fatal(err)
 	}
-	f.wf = workflow.New(workflow.Deps{Store: f.store, QBO: f.qbo, Slack: f.slack, Now: now})
+	f.wf = workflow.New(workflow.Deps{Store: f.store, QBO: f.qbo, Notifier: notify.New(f.slack, nil), Now: now})
 	f.h = interactions.New(f.wf, f.views, nil)
 	return f
 }

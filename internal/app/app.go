@@ -17,6 +17,7 @@ import (
 	"billbot/interactions"
 	"billbot/internal/harvest"
 	"billbot/internal/invoicedetail"
+	"billbot/internal/notify"
 	"billbot/internal/workflow"
 	"billbot/jobs"
 	"billbot/store"
@@ -29,8 +30,8 @@ type Parts struct {
 	// QBO is QuickBooks; nil when not configured (see LazyQBO for a company
 	// connected while billbot runs).
 	QBO workflow.QBO
-	// Slack posts and DMs; nil when no bot token is set.
-	Slack workflow.Messenger
+	// Slack posts and DMs (through internal/notify); nil when no bot token is set.
+	Slack notify.Messenger
 	// Harvest returns the Harvest client for one sync run; nil when Harvest
 	// is not configured (the sync job then re-assesses the stored entries).
 	Harvest func() (*harvest.Client, error)
@@ -67,7 +68,10 @@ func Assemble(p Parts) *Billbot {
 	if p.Logger == nil {
 		p.Logger = slog.New(slog.DiscardHandler)
 	}
-	deps := workflow.Deps{Store: p.Store, QBO: p.QBO, Slack: p.Slack, Now: p.Now, Logger: p.Logger, Location: p.Location, FailPoint: p.FailPoint}
+	deps := workflow.Deps{Store: p.Store, QBO: p.QBO, Now: p.Now, Logger: p.Logger, Location: p.Location, FailPoint: p.FailPoint}
+	if p.Slack != nil {
+		deps.Notifier = notify.New(p.Slack, p.Logger)
+	}
 	if p.Locker != nil {
 		deps.Locker = p.Locker
 	}

@@ -13,7 +13,7 @@ import (
 )
 
 // draftEventType is the metadata event type of draft messages (see
-// workflow.PostFinder).
+// notify.PostFinder).
 const draftEventType = "billbot_invoice"
 
 // Check verifies the world's invariants and returns every violation:

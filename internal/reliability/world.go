@@ -17,6 +17,7 @@ import (
 	"billbot/internal/config"
 	"billbot/internal/harvest"
 	"billbot/internal/harvest/harvestsandbox"
+	"billbot/internal/notify"
 	"billbot/internal/qbo"
 	"billbot/internal/qbo/qbosandbox"
 	"billbot/internal/secrets"
@@ -53,7 +54,7 @@ type World struct {
 	Slack   *slacksandbox.Server
 	Firm    *Firm
 	Logger  *slog.Logger
-	// PlainSlack hands billbot a Messenger without workflow.PostFinder:
+	// PlainSlack hands billbot a Messenger without notify.PostFinder:
 	// drafts are posted without metadata and never searched for, as
 	// before posts were tagged.
 	PlainSlack bool
@@ -151,7 +152,7 @@ type Billbot struct {
 	Messenger *bot.Messenger
 }
 
-var _ workflow.PostFinder = (*bot.Messenger)(nil)
+var _ notify.PostFinder = (*bot.Messenger)(nil)
 
 // Boot starts a billbot process. failPoint, when set, is called at each of
 // workflow.FailPoints.
@@ -168,7 +169,7 @@ func (w *World) Boot(ctx context.Context, failPoint func(string)) (*Billbot, err
 	}
 	api := slacksandbox.SlackClient(w.Slack, SlackToken)
 	m := bot.NewMessenger(api, bot.MessengerConfig{Now: w.Clock.Now, Sleep: w.Clock.Sleep, Logger: w.Logger})
-	var msgr workflow.Messenger = m
+	var msgr notify.Messenger = m
 	if w.PlainSlack {
 		msgr = plainMessenger{m}
 	}
@@ -187,7 +188,7 @@ func (w *World) Boot(ctx context.Context, failPoint func(string)) (*Billbot, err
 	return &Billbot{WF: wf, Store: w.Store, Syncer: syncer, Messenger: m}, nil
 }
 
-// plainMessenger offers only workflow.Messenger's methods.
+// plainMessenger offers only notify.Messenger's methods.
 type plainMessenger struct{ m *bot.Messenger }
 
 func (p plainMessenger) Post(ctx context.Context, channel, text string, blocks []slack.Block) (string, error) {

@@ -73,7 +73,7 @@ func AgingReply(a Aging) (text string, blocks []slack.Block) {
 	}
 	var totals []CurrencyAmount
 	for i, c := range a.Currencies {
-		totals = append(totals, CurrencyAmount{c.Currency, c.Total})
+		totals = append(totals, CurrencyAmount{Currency: c.Currency, Amount: c.Total})
 		if i == agingCurrenciesShown {
 			blocks = append(blocks, contextBlock("aging_more_currencies",
 				"…and "+plural(len(a.Currencies)-i, "more currency", "more currencies")))
@@ -115,23 +115,6 @@ func AgingReply(a Aging) (text string, blocks []slack.Block) {
 		blocks = append(blocks, packSections("aging_overdue", items)...)
 	}
 	return clipMrkdwn(text, MaxTextLen), blocks
-}
-
-// Status is the answer to /billing status: where this cycle's invoices are.
-type Status struct {
-	Client  string // empty for all clients
-	AsOf    billing.Date
-	Pending StatusCount // drafts awaiting approval
-	Held    StatusCount
-	Sent    StatusCount // sent and unpaid
-	Overdue StatusCount // sent, unpaid and past due
-}
-
-// StatusCount is how many invoices are in one state and their totals per
-// currency.
-type StatusCount struct {
-	Count  int
-	Totals []CurrencyAmount
 }
 
 // StatusReply renders the counts and totals of pending, held, sent and

@@ -7,7 +7,6 @@ import (
 	"github.com/slack-go/slack"
 
 	"billbot/internal/chat"
-	"billbot/internal/money"
 )
 
 // Block ids of the dispute and resolve modals.
@@ -58,18 +57,6 @@ func ResolveModal(invoiceID int64, client, number, reason string) slack.ModalVie
 		CallbackID: chat.CallbackResolve, PrivateMetadata: strconv.FormatInt(invoiceID, 10),
 		Blocks: slack.Blocks{BlockSet: blocks},
 	}
-}
-
-// DisputedInvoice is one invoice under an open dispute, for lists.
-type DisputedInvoice struct {
-	InvoiceID int64
-	Number    string
-	Client    string
-	Currency  money.Currency
-	Balance   money.Amount
-	Reason    string
-	OpenedBy  string
-	OpenedAt  time.Time
 }
 
 // DisputedBlocks lists disputed invoices, each with a Resolve button, at

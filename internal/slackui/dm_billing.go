@@ -9,16 +9,6 @@ import (
 	"billbot/internal/money"
 )
 
-// DraftsReady tells the billing manager that a run's drafts await review.
-type DraftsReady struct {
-	ManagerID  string // Slack user id of the billing manager
-	PeriodEnd  billing.Date
-	ChannelID  string // where the drafts were posted; empty: partners' DMs
-	Count      int
-	Totals     []CurrencyAmount
-	Exceptions []ExceptionGroup // open exceptions needing the manager
-}
-
 // channelLink formats a channel id as a link; anything that is not an id is
 // escaped text.
 func channelLink(id string) string {
@@ -88,27 +78,6 @@ func isAre(n int) string {
 		return "is"
 	}
 	return "are"
-}
-
-// RetainerAlert tells an engagement's manager that a prepaid block is 80 %
-// used or used up.
-type RetainerAlert struct {
-	Client     string
-	Engagement string
-	UsedHours  money.Hours
-	BlockHours money.Hours
-	Exhausted  bool
-	// Replenishment is the drafted invoice for the next block; nil when
-	// none was drafted.
-	Replenishment *Replenishment
-}
-
-// Replenishment is a drafted invoice for the next retainer block.
-type Replenishment struct {
-	InvoiceID int64
-	DocNumber string
-	Currency  money.Currency
-	Amount    money.Amount
 }
 
 // RetainerAlertDM renders the retainer alert: the engagement, hours used of

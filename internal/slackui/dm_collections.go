@@ -5,27 +5,9 @@ import (
 
 	"github.com/slack-go/slack"
 
-	"billbot/internal/billing"
 	"billbot/internal/chat"
 	"billbot/internal/money"
 )
-
-// Escalation tells an engagement manager that an invoice is long unpaid.
-type Escalation struct {
-	InvoiceID       int64
-	Client          string
-	DocNumber       string
-	ManagerID       string // Slack user id
-	Currency        money.Currency
-	AmountDue       money.Amount // this invoice's balance
-	DueDate         billing.Date
-	DaysOutstanding int // days since the invoice was sent
-	// ClientOutstanding is the client's balance across all its open
-	// invoices in Currency, this one included.
-	ClientOutstanding  money.Amount
-	ClientOpenInvoices int
-	QBOURL             string
-}
 
 // EscalationDM renders the collections escalation: the invoice, how long it
 // has been outstanding, what the client owes in all, and buttons to snooze
@@ -66,30 +48,6 @@ func EscalationDM(e Escalation) (text string, blocks []slack.Block) {
 		linkButton(chat.ActionOpenInQBO, "Open in QuickBooks", e.QBOURL),
 	))
 	return clipMrkdwn(text, MaxTextLen), blocks
-}
-
-// ApprovalDigest lists time entries left unapproved longer than the firm's
-// alert days, by person and engagement.
-type ApprovalDigest struct {
-	Days   int // the firm's unapproved_alert_days
-	AsOf   billing.Date
-	People []PersonApprovals
-}
-
-// PersonApprovals is one person's unapproved time.
-type PersonApprovals struct {
-	Name        string // as in Harvest
-	SlackID     string // empty when the person has no Slack account matched
-	Engagements []EngagementApprovals
-}
-
-// EngagementApprovals is one person's unapproved time on one engagement.
-type EngagementApprovals struct {
-	Client     string
-	Engagement string
-	Hours      money.Hours
-	Entries    int
-	Oldest     billing.Date // the oldest entry's spent date
 }
 
 // Caps that keep the digest within one message: at most digestPeople

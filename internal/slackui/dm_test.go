@@ -19,7 +19,7 @@ func TestDraftsReadyDM(t *testing.T) {
 		PeriodEnd: billing.MustDate("2026-10-31"),
 		ChannelID: "C0BILLING",
 		Count:     12,
-		Totals:    []CurrencyAmount{{"USD", money.MustParse("48210.35", "USD")}, {"CAD", money.MustParse("2600.00", "CAD")}, {"JPY", 212500}},
+		Totals:    []CurrencyAmount{{Currency: "USD", Amount: money.MustParse("48210.35", "USD")}, {Currency: "CAD", Amount: money.MustParse("2600.00", "CAD")}, {Currency: "JPY", Amount: 212500}},
 	}
 	tests := []struct {
 		name string
@@ -142,7 +142,7 @@ func TestRunSummary(t *testing.T) {
 	run := Run{
 		PeriodEnd: billing.MustDate("2026-10-31"), By: "U0BILLMGR", Drafted: 12, Unchanged: 2,
 		Supplemental: 1, Replenishments: 1, Exceptions: 10,
-		Totals:   []CurrencyAmount{{"USD", money.MustParse("48210.35", "USD")}, {"CAD", money.MustParse("2600.00", "CAD")}},
+		Totals:   []CurrencyAmount{{Currency: "USD", Amount: money.MustParse("48210.35", "USD")}, {Currency: "CAD", Amount: money.MustParse("2600.00", "CAD")}},
 		Failures: []RunFailure{{Client: "Initech", Message: "qbo: create invoice: customer 77 is inactive (Fault 6240)"}},
 	}
 	dry := run

@@ -22,54 +22,6 @@ const (
 	StatePaid     = "paid"
 )
 
-// Draft is a draft invoice as its Slack message shows it.
-type Draft struct {
-	InvoiceID       int64 // billbot's id: the value of every button
-	Key             string
-	Client          string
-	Engagements     []string
-	Period          billing.Period
-	DocNumber       string // QBO invoice number; empty until QBO assigns one
-	Currency        money.Currency
-	Total           money.Amount
-	Subtotal        money.Amount
-	Discount        money.Amount // negative or zero
-	Credit          money.Amount // retainer credits: negative or zero
-	DiscountPercent money.Percent
-	Hours           money.Hours
-	InvoiceDate     billing.Date
-	DueDate         billing.Date
-	Memo            string
-	Lines           []Line
-	Notes           []string
-	QBOURL          string
-	State           string // one of the State constants
-	ActedBy         string // Slack user id of whoever acted last
-	ActedAt         time.Time
-	HoldReason      string
-	FlagReason      string // why the draft is flagged, e.g. "QBO total differs"
-	SentTo          string // the email address QBO sent the invoice to
-	Supplemental    bool
-	Replenish       bool
-	// Version fingerprints the lines and total shown; the Approve button
-	// carries it ("<id>:<version>") so that a click on an out-of-date
-	// rendering sends nothing. Empty: the button carries the id alone.
-	Version string
-	// Changes lists what changed in QuickBooks since the partner last saw
-	// the draft, one "old → new" line each.
-	Changes []string
-}
-
-// Line is one invoice line.
-type Line struct {
-	Kind        billing.LineKind // empty means hourly
-	Description string
-	Qty         money.Hours
-	UnitPrice   money.Amount
-	Amount      money.Amount
-	Late        bool
-}
-
 // draftLinesShown is how many invoice lines a draft message lists; the rest
 // are summed in one "and N more lines" line so that a 500-line invoice
 // still fits one message.

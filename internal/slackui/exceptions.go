@@ -9,24 +9,6 @@ import (
 	"billbot/internal/chat"
 )
 
-// ExceptionGroup is every open exception of one kind.
-type ExceptionGroup struct {
-	Code  billing.ExceptionCode
-	Title string // e.g. "Late approvals"
-	Count int    // all open exceptions of the kind; Items may hold fewer
-	Items []ExceptionItem
-}
-
-// ExceptionItem is one open exception.
-type ExceptionItem struct {
-	ID         int64 // billbot's exception id: the value of its buttons
-	Client     string
-	Engagement string
-	Message    string
-	Fix        string
-	EntryCount int
-}
-
 // exceptionItemsShown is how many exceptions of one kind a reply lists.
 const exceptionItemsShown = 5
 

@@ -2,63 +2,14 @@ package slackui
 
 import (
 	"strconv"
-	"time"
 
 	"github.com/slack-go/slack"
 
-	"billbot/internal/billing"
 	"billbot/internal/chat"
-	"billbot/internal/money"
 )
-
-// Home is what the App Home tab shows one user.
-type Home struct {
-	UserID         string
-	AwaitingMe     []DraftSummary // drafts this user may approve
-	AR             AgingSummary
-	OpenExceptions []ExceptionGroup
-	// Disputed are the invoices under an open dispute the user may read
-	// (collections paused), times in DisputedIn.
-	Disputed   []DisputedInvoice
-	DisputedIn *time.Location
-	// QBO is shown to firm approvers only: a fresh one-time link that
-	// connects (or reconnects) the firm's QuickBooks company.
-	QBO *QBOConnect
-	// Health is last month's firm figures, for those who read the whole
-	// firm; nil hides the block.
-	Health *FirmHealth
-}
 
 // homeDisputedShown is how many disputed invoices App Home lists.
 const homeDisputedShown = 10
-
-// QBOConnect is App Home's QuickBooks section.
-type QBOConnect struct {
-	LinkURL     string // one-time connect link, valid a few minutes
-	Minutes     int    // how long the link lasts
-	RealmID     string // the connected company; "" when none
-	CompanyName string
-}
-
-// DraftSummary is one draft invoice in a list.
-type DraftSummary struct {
-	InvoiceID int64
-	Client    string
-	DocNumber string
-	Period    billing.Period
-	Currency  money.Currency
-	Total     money.Amount
-	DueDate   billing.Date
-	QBOURL    string
-}
-
-// AgingSummary is the headline of accounts receivable.
-type AgingSummary struct {
-	AsOf         billing.Date
-	Outstanding  []CurrencyAmount
-	Overdue      []CurrencyAmount
-	OverdueCount int
-}
 
 // homeDraftsShown caps the drafts listed: two blocks each keeps the tab
 // within Slack's 100-block limit for views.

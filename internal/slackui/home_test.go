@@ -21,8 +21,8 @@ func sampleHome() Home {
 		},
 		AR: AgingSummary{
 			AsOf:         billing.MustDate("2026-11-15"),
-			Outstanding:  []CurrencyAmount{{"USD", money.MustParse("18575.75", "USD")}, {"JPY", 1250000}},
-			Overdue:      []CurrencyAmount{{"USD", money.MustParse("6575.75", "USD")}},
+			Outstanding:  []CurrencyAmount{{Currency: "USD", Amount: money.MustParse("18575.75", "USD")}, {Currency: "JPY", Amount: 1250000}},
+			Overdue:      []CurrencyAmount{{Currency: "USD", Amount: money.MustParse("6575.75", "USD")}},
 			OverdueCount: 3,
 		},
 		OpenExceptions: sampleGroups(),

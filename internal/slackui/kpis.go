@@ -10,13 +10,6 @@ import (
 // line may carry ("Partner <@U0PARTNER1>: …").
 var escapedMention = regexp.MustCompile(`&lt;@([UW][A-Z0-9]{2,20})&gt;`)
 
-// KPISection is one titled group of figures, each line already written
-// for people ("Realization · Acme Corp: 91.28% (USD 17,800.00 of …)").
-type KPISection struct {
-	Title string
-	Lines []string
-}
-
 // KPIReply renders the firm's billing figures (/billing kpis and the
 // monthly DM to the billing manager): a title, then each section. Figures
 // are computed and written by the caller; this only lays them out.
@@ -35,13 +28,6 @@ func KPIReply(title string, sections []KPISection) (text string, blocks []slack.
 	}
 	blocks = append(blocks, contextBlock("kpis_hint", "Definitions: docs/kpis.md · `billbot report kpis --format csv` for the rows"))
 	return clipMrkdwn(text, MaxTextLen), blocks
-}
-
-// FirmHealth is App Home's "Firm health" block: last month's headline
-// figures, shown to those who read the whole firm.
-type FirmHealth struct {
-	Period string   // "October 2026"
-	Lines  []string // "Realization 93.52%", …
 }
 
 // homeFirmHealth renders the Firm health block.

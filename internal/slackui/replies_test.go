@@ -128,9 +128,9 @@ func TestStatusReply(t *testing.T) {
 	t.Parallel()
 	s := Status{
 		AsOf:    billing.MustDate("2026-11-15"),
-		Pending: StatusCount{3, []CurrencyAmount{{"USD", money.MustParse("12345.67", "USD")}, {"CAD", money.MustParse("2600.00", "CAD")}}},
-		Held:    StatusCount{1, []CurrencyAmount{{"USD", money.MustParse("3385.60", "USD")}}},
-		Sent:    StatusCount{12, []CurrencyAmount{{"USD", money.MustParse("48000.00", "USD")}, {"JPY", 212500}}},
+		Pending: StatusCount{Count: 3, Totals: []CurrencyAmount{{Currency: "USD", Amount: money.MustParse("12345.67", "USD")}, {Currency: "CAD", Amount: money.MustParse("2600.00", "CAD")}}},
+		Held:    StatusCount{Count: 1, Totals: []CurrencyAmount{{Currency: "USD", Amount: money.MustParse("3385.60", "USD")}}},
+		Sent:    StatusCount{Count: 12, Totals: []CurrencyAmount{{Currency: "USD", Amount: money.MustParse("48000.00", "USD")}, {Currency: "JPY", Amount: 212500}}},
 		Overdue: StatusCount{Count: 0},
 	}
 	for name, client := range map[string]string{"all_clients": "", "one_client": "Maple & Co"} {

@@ -5,21 +5,8 @@ import (
 
 	"github.com/slack-go/slack"
 
-	"billbot/internal/money"
 	"billbot/internal/shadow"
 )
-
-// ShadowClient is a client whose invoices differ from the firm's own, for
-// the report posted each shadow cycle.
-type ShadowClient struct {
-	Client      string
-	Currency    money.Currency
-	Billbot     money.Amount // billbot's total
-	Ledger      money.Amount // the total the firm invoiced
-	Differs     int          // lines paired but different
-	OnlyBillbot int
-	OnlyLedger  int
-}
 
 // Shown caps of the shadow report.
 const (

@@ -9,7 +9,6 @@ import (
 	"github.com/slack-go/slack"
 
 	"billbot/internal/billing"
-	"billbot/internal/money"
 )
 
 // esc escapes the three characters Slack treats as control characters in
@@ -215,12 +214,6 @@ func formatTime(t time.Time, loc *time.Location) string {
 		loc = time.UTC
 	}
 	return t.In(loc).Format(dateLayout + ", 3:04 PM MST")
-}
-
-// CurrencyAmount is an amount in one currency: a per-currency total.
-type CurrencyAmount struct {
-	Currency money.Currency
-	Amount   money.Amount
 }
 
 // amounts joins per-currency totals: "USD 1,000.00 · CAD 250.00"; "—" when

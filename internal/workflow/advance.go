@@ -63,7 +63,7 @@ func (w *Workflow) Advance(ctx context.Context) error {
 			}
 		}
 	}
-	if w.slack != nil {
+	if w.notify != nil {
 		waiting, err := w.store.Invoices(ctx, store.InvoiceFilter{States: []store.InvoiceState{store.StatePending, store.StateFlagged}})
 		if err != nil {
 			return fmt.Errorf("list invoices awaiting approval: %w", err)
@@ -78,7 +78,7 @@ func (w *Workflow) Advance(ctx context.Context) error {
 				continue
 			}
 			if err := w.postDraft(ctx, firm, inv); err != nil {
-				if slackErrorCode(err) == "not_in_channel" {
+				if w.notify.IsNotInChannel(err) {
 					ch, _ := draftChannel(firm, inv)
 					outside[ch]++
 					continue

@@ -9,6 +9,7 @@ import (
 
 	"billbot/internal/billing"
 	"billbot/internal/money"
+	"billbot/internal/notify"
 	"billbot/internal/workflow"
 	"billbot/store"
 	"billbot/store/storetest"
@@ -234,7 +235,7 @@ func TestTotalMismatchFlags(t *testing.T) {
 		// QBO answers the update with a TotalAmt one dollar off billbot's
 		// (a tax or rounding rule of the company, say).
 		books := &mismatchQBO{QBO: e.wfQBO(), extra: 100}
-		wf := workflow.New(workflow.Deps{Store: e.store, QBO: books, Slack: e.messenger(), Now: e.clock.Now})
+		wf := workflow.New(workflow.Deps{Store: e.store, QBO: books, Notifier: notify.New(e.messenger(), nil), Now: e.clock.Now})
 		got, err := wf.EditInvoice(t.Context(), inv.ID, partnerA, workflow.Edit{Lines: []workflow.LineEdit{{Index: hourly, Hours: l.Qty, Rate: l.UnitPrice, Description: "Advisory, revised"}}})
 		if err != nil {
 			t.Fatal(err)
@@ -256,7 +257,7 @@ func TestDraftFlagsMismatchOnCreate(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, s *store.Store) {
 		e := newEnv(t, s)
 		e.october()
-		wf := workflow.New(workflow.Deps{Store: e.store, QBO: &mismatchQBO{QBO: e.wfQBO(), extra: 1}, Slack: e.messenger(), Now: e.clock.Now})
+		wf := workflow.New(workflow.Deps{Store: e.store, QBO: &mismatchQBO{QBO: e.wfQBO(), extra: 1}, Notifier: notify.New(e.messenger(), nil), Now: e.clock.Now})
 		if _, err := wf.Draft(t.Context(), workflow.DraftOptions{PeriodEnd: billing.MustDate("2026-10-31")}); err != nil {
 			t.Fatal(err)
 		}

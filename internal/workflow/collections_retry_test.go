@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"billbot/internal/notify"
 	"billbot/internal/workflow"
 	"billbot/store"
 	"billbot/store/storetest"
@@ -82,7 +83,7 @@ func sentAcme(t *testing.T, e *env) store.Invoice {
 func TestReminderRetriedAfterFailedSend(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, s *store.Store) {
 		e := newEnv(t, s)
-		e.wf = workflow.New(workflow.Deps{Store: e.store, QBO: &failingReminders{QBO: e.books, fail: 1}, Slack: e.msgr, Now: e.clock.Now})
+		e.wf = workflow.New(workflow.Deps{Store: e.store, QBO: &failingReminders{QBO: e.books, fail: 1}, Notifier: notify.New(e.msgr, nil), Now: e.clock.Now})
 		inv := sentAcme(t, e)
 		sent := e.clock.Now()
 		steps := []struct {
@@ -115,7 +116,7 @@ func TestReminderCrashAfterSend(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, s *store.Store) {
 		e := newEnv(t, s)
 		c := &crashAt{prefix: "collect:before_confirm:reminder:"}
-		e.wf = workflow.New(workflow.Deps{Store: e.store, QBO: e.books, Slack: e.msgr, Now: e.clock.Now, FailPoint: c.point})
+		e.wf = workflow.New(workflow.Deps{Store: e.store, QBO: e.books, Notifier: notify.New(e.msgr, nil), Now: e.clock.Now, FailPoint: c.point})
 		inv := sentAcme(t, e)
 		e.clock.Set(e.clock.Now().Add(25 * 24 * time.Hour))
 		if _, _, crashed := collect(t, e.wf); !crashed {
@@ -175,7 +176,7 @@ func TestEscalationCrashAfterDM(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, s *store.Store) {
 		e := newEnv(t, s)
 		c := &crashAt{prefix: "collect:before_confirm:escalation:"}
-		e.wf = workflow.New(workflow.Deps{Store: e.store, QBO: e.books, Slack: e.msgr, Now: e.clock.Now, FailPoint: c.point})
+		e.wf = workflow.New(workflow.Deps{Store: e.store, QBO: e.books, Notifier: notify.New(e.msgr, nil), Now: e.clock.Now, FailPoint: c.point})
 		inv := sentAcme(t, e)
 		manager := inv.Managers[0]
 		e.clock.Set(e.clock.Now().Add(35 * 24 * time.Hour))

@@ -14,6 +14,7 @@ import (
 
 	"billbot/internal/billing"
 	"billbot/internal/chat"
+	"billbot/internal/notify"
 	"billbot/internal/workflow"
 	"billbot/store"
 	"billbot/store/storetest"
@@ -64,7 +65,7 @@ func TestCollectionsOverNinetyDays(t *testing.T) {
 		e := newEnv(t, s)
 		ctx := t.Context()
 		log := &sendLog{QBO: e.books, byQBO: map[string][]string{}}
-		e.wf = workflow.New(workflow.Deps{Store: e.store, QBO: log, Slack: e.msgr, Now: e.clock.Now})
+		e.wf = workflow.New(workflow.Deps{Store: e.store, QBO: log, Notifier: notify.New(e.msgr, nil), Now: e.clock.Now})
 
 		// Acme has a September and an October invoice: its escalations name
 		// both balances.

@@ -4,10 +4,11 @@ import (
 	"context"
 	"time"
 
-	"github.com/slack-go/slack"
-
 	"billbot/internal/billing"
 	"billbot/internal/money"
+	"billbot/internal/shadow"
+	"billbot/internal/view"
+	"billbot/store"
 )
 
 // QBO is what the workflows need of QuickBooks Online. Every write is
@@ -66,11 +67,45 @@ type RemoteLine struct {
 	Description string
 }
 
-// Messenger is what the workflows need of Slack.
-type Messenger interface {
-	Post(ctx context.Context, channel, text string, blocks []slack.Block) (ts string, err error)
-	Update(ctx context.Context, channel, ts, text string, blocks []slack.Block) error
-	DM(ctx context.Context, user, text string, blocks []slack.Block) (channel, ts string, err error)
+// Notifier is what the workflows say in Slack, in billbot's own terms: the
+// workflows decide what is said and to whom; the notifier renders and sends
+// it (internal/notify's *Notifier, over the Slack messenger).
+type Notifier interface {
+	// PostDraft posts an invoice's draft message for approval to target (a
+	// channel, or the user whose DM gets it when dm), once: a re-run finds
+	// the message an earlier attempt posted (posted is then false). A first
+	// attempt calls remember with the channel before posting; beforePost is
+	// called just before the post.
+	PostDraft(ctx context.Context, inv store.Invoice, d view.Draft, loc *time.Location, target string, dm bool,
+		remember func(channel string) error, beforePost func()) (channel, ts string, posted bool, err error)
+	// UpdateDraft re-renders the draft message at (channel, ts).
+	UpdateDraft(ctx context.Context, channel, ts string, d view.Draft, loc *time.Location) error
+	// IsNotInChannel reports whether a post failed because billbot is not
+	// a member of the channel.
+	IsNotInChannel(err error) bool
+	// NotInChannel DMs user that drafts wait for billbot to be invited to
+	// channel.
+	NotInChannel(ctx context.Context, user, channel string, drafts int) error
+	// DraftsReady DMs the billing manager what a draft run produced.
+	DraftsReady(ctx context.Context, user string, r view.DraftsReady) error
+	// RetainerAlert DMs user about a retainer block 80 % used or used up.
+	RetainerAlert(ctx context.Context, user string, a view.RetainerAlert) error
+	// ApprovalDigest DMs an approver the time left unapproved too long.
+	ApprovalDigest(ctx context.Context, user string, d view.ApprovalDigest) error
+	// KPIs DMs user the firm's billing figures under title.
+	KPIs(ctx context.Context, user, title string, sections []view.KPISection) error
+	// Escalate DMs esc.ManagerID about an invoice long unpaid, once per
+	// step; retry says an earlier attempt may have posted it.
+	Escalate(ctx context.Context, inv store.Invoice, step string, esc view.Escalation, retry bool) error
+	// Nudge DMs user about an invoice waiting (waited days since since) for
+	// approval or on hold, once per step.
+	Nudge(ctx context.Context, inv store.Invoice, step, user string, waited int, since time.Time, retry bool) error
+	// ShadowReport posts the shadow comparison to channel, else DMs user;
+	// sent is false when there is neither.
+	ShadowReport(ctx context.Context, channel, user string, cycles []shadow.Summary, clients []view.ShadowClient) (sent bool, err error)
+	// Announce posts text to channel, else DMs it to user; sent is false
+	// when there is neither.
+	Announce(ctx context.Context, channel, user, text string) (sent bool, err error)
 }
 
 // Connector is implemented by a QBO that may not be connected yet (the

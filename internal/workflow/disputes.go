@@ -5,7 +5,7 @@ import (
 	"errors"
 	"strings"
 
-	"billbot/internal/slackui"
+	"billbot/internal/view"
 	"billbot/store"
 )
 
@@ -101,14 +101,14 @@ func (w *Workflow) OpenDispute(ctx context.Context, invoiceID int64) (store.Disp
 }
 
 // homeDisputed is App Home's list of disputed invoices user may read.
-func (w *Workflow) homeDisputed(ctx context.Context, user string) ([]slackui.DisputedInvoice, error) {
+func (w *Workflow) homeDisputed(ctx context.Context, user string) ([]view.DisputedInvoice, error) {
 	ds, err := w.Disputed(ctx, user, "")
 	if err != nil {
 		return nil, err
 	}
-	out := make([]slackui.DisputedInvoice, len(ds))
+	out := make([]view.DisputedInvoice, len(ds))
 	for i, d := range ds {
-		out[i] = slackui.DisputedInvoice{
+		out[i] = view.DisputedInvoice{
 			InvoiceID: d.Invoice.ID, Number: d.Number, Client: d.Invoice.Client, Currency: d.Invoice.Currency,
 			Balance: d.Invoice.Balance, Reason: d.Dispute.Reason, OpenedBy: d.Dispute.OpenedBy, OpenedAt: d.Dispute.OpenedAt,
 		}

@@ -15,6 +15,7 @@ import (
 	"billbot/internal/clock"
 	"billbot/internal/config"
 	"billbot/internal/money"
+	"billbot/internal/notify"
 	"billbot/internal/qbo"
 	"billbot/internal/qbo/qbosandbox"
 	"billbot/internal/slacksandbox"
@@ -272,7 +273,7 @@ func newEnvYAML(t *testing.T, s *store.Store, yaml string) *env {
 	e.msgr = bot.NewMessenger(api, bot.MessengerConfig{Now: e.clock.Now, Sleep: e.clock.Sleep})
 	e.books = workflow.NewQBOBooks(qc, "USD", "https://app.sandbox.qbo.intuit.com")
 	e.wf = workflow.New(workflow.Deps{
-		Store: e.store, QBO: e.books, Slack: e.msgr,
+		Store: e.store, QBO: e.books, Notifier: notify.New(e.msgr, nil),
 		Now: e.clock.Now, Logger: slog.New(slog.DiscardHandler),
 	})
 	return e

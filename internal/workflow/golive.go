@@ -66,7 +66,8 @@ func (w *Workflow) CutOverHistory(ctx context.Context) (CutOver, error) {
 }
 
 // EmailResolver finds a Slack user id by email address (users.lookupByEmail);
-// *bot.Messenger is one.
+// *bot.Messenger is one, and so is *notify.Notifier, which the workflows
+// ask when they load the firm.
 type EmailResolver interface {
 	UserIDByEmail(ctx context.Context, email string) (string, error)
 }

@@ -3,8 +3,6 @@ package workflow
 import (
 	"context"
 	"fmt"
-
-	"github.com/slack-go/slack"
 )
 
 // NotInChannelError says drafts wait because the bot is not a member of the
@@ -19,12 +17,6 @@ func (e *NotInChannelError) Error() string {
 	return fmt.Sprintf("billbot is not in the billing channel %s, so %d draft(s) wait to be posted: type /invite @billbot in that channel, then run the draft again (Slack: not_in_channel)", e.Channel, e.Drafts)
 }
 
-// Block is the fix as a Slack section, for the run summary.
-func (e *NotInChannelError) Block() slack.Block {
-	text := fmt.Sprintf(":warning: I am not in the billing channel <#%s>, so %d draft invoice(s) wait to be posted. Type `/invite @billbot` in <#%s>, then `/billing run` again.", e.Channel, e.Drafts, e.Channel)
-	return slack.NewSectionBlock(slack.NewTextBlockObject(slack.MarkdownType, text, false, false), nil, nil)
-}
-
 // notInChannel reports that drafts could not be posted because the bot is
 // not a member of channel: Slack answers chat.postMessage with
 // not_in_channel until someone invites it
@@ -32,12 +24,10 @@ func (e *NotInChannelError) Block() slack.Block {
 // log, to the billing manager's DM and into the returned error (the run
 // summary); the drafts stay waiting and are posted by the next run.
 func (w *Workflow) notInChannel(ctx context.Context, firm *Firm, channel string, drafts int) error {
-	const fix = "/invite @billbot"
 	err := &NotInChannelError{Channel: channel, Drafts: drafts}
-	w.logger.Error("not in the billing channel", "channel", channel, "drafts", drafts, "fix", fix+" in the channel")
+	w.logger.Error("not in the billing channel", "channel", channel, "drafts", drafts, "fix", "/invite @billbot in the channel")
 	if m := firm.File.BillingManager; m != "" {
-		text := fmt.Sprintf(":warning: I am not in the billing channel <#%s>, so %d draft invoice(s) wait to be posted. Type `%s` in <#%s>; I post them at the next run (or `/billing run`).", channel, drafts, fix, channel)
-		if _, _, dmErr := w.slack.DM(ctx, m, text, nil); dmErr != nil {
+		if dmErr := w.notify.NotInChannel(ctx, m, channel, drafts); dmErr != nil {
 			w.logger.Warn("tell the billing manager about the billing channel", "user_id", m, "error", dmErr)
 		}
 	}

@@ -7,7 +7,7 @@ import (
 	"time"
 
 	"billbot/internal/billing"
-	"billbot/internal/slackui"
+	"billbot/internal/view"
 )
 
 func pct(bp billing.BasisPoints, ok bool) string {
@@ -34,8 +34,8 @@ func MonthTitle(from billing.Date) string {
 // KPISections writes rep for Slack. A reader limited to some clients (a
 // manager who is not an approver) sees only those clients' realization:
 // the firm-wide figures and the partners' and staff's rows are left out.
-func KPISections(rep KPIReport, rd Reader) []slackui.KPISection {
-	var real slackui.KPISection
+func KPISections(rep KPIReport, rd Reader) []view.KPISection {
+	var real view.KPISection
 	real.Title = "Realization (billed ÷ standard value)"
 	if rd.All {
 		for _, r := range rep.ByPartner {
@@ -48,7 +48,7 @@ func KPISections(rep KPIReport, rd Reader) []slackui.KPISection {
 		}
 	}
 	if !rd.All {
-		return []slackui.KPISection{real}
+		return []view.KPISection{real}
 	}
 	for _, w := range rep.WriteDowns {
 		reason := w.Reason
@@ -57,16 +57,16 @@ func KPISections(rep KPIReport, rd Reader) []slackui.KPISection {
 		}
 		real.Lines = append(real.Lines, fmt.Sprintf("Written down for “%s”: %s on %d line(s)", reason, w.Amount.Display(w.Currency), w.Lines))
 	}
-	util := slackui.KPISection{Title: "Utilization (billable ÷ capacity hours)"}
+	util := view.KPISection{Title: "Utilization (billable ÷ capacity hours)"}
 	for _, u := range rep.Utilization {
 		util.Lines = append(util.Lines, fmt.Sprintf("%s: %s (%s of %s h)", u.Staff, pct(u.Utilization()), u.Billable, u.Capacity))
 	}
-	leak := slackui.KPISection{Title: "Leakage (approved time on no sent invoice)"}
+	leak := view.KPISection{Title: "Leakage (approved time on no sent invoice)"}
 	if !rep.LeakageThrough.IsZero() {
 		leak.Lines = append(leak.Lines, fmt.Sprintf("%s: %s of %s h logged through %s", pct(rep.Leakage.Share()), rep.Leakage.Unbilled, rep.Leakage.Logged, rep.LeakageThrough))
 	}
 	c := rep.Collections
-	coll := slackui.KPISection{Title: "Collections", Lines: []string{
+	coll := view.KPISection{Title: "Collections", Lines: []string{
 		fmt.Sprintf("Invoices sent: %d · error rate %s (%d voided after sending)", c.Sent, pct(c.ErrorRate()), c.Corrected),
 		fmt.Sprintf("Paid within terms: %s (%d of %d paid)", pct(c.PaidWithinTerms()), c.PaidInTerms, c.Paid),
 		"Billing lag (cycle close → sent): " + lagText(c.BillingLag, "days"),
@@ -75,14 +75,14 @@ func KPISections(rep KPIReport, rd Reader) []slackui.KPISection {
 	for _, d := range rep.DSO {
 		coll.Lines = append(coll.Lines, fmt.Sprintf("DSO %s: %d.%d days", d.Currency, d.Tenths/10, d.Tenths%10))
 	}
-	return []slackui.KPISection{real, util, leak, coll}
+	return []view.KPISection{real, util, leak, coll}
 }
 
 // FirmHealthOf is App Home's headline of rep: firm-wide realization and
 // utilization (summed across rows of the home currency), leakage and
 // collections.
-func FirmHealthOf(rep KPIReport, home string) slackui.FirmHealth {
-	h := slackui.FirmHealth{Period: MonthTitle(rep.From)}
+func FirmHealthOf(rep KPIReport, home string) view.FirmHealth {
+	h := view.FirmHealth{Period: MonthTitle(rep.From)}
 	var std, billed int64
 	for _, r := range rep.ByClient {
 		if string(r.Currency) == home {
@@ -114,7 +114,7 @@ func FirmHealthOf(rep KPIReport, home string) slackui.FirmHealth {
 // from the 15th on, when last month's leakage can be judged. It reports
 // whether it sent the DM.
 func (w *Workflow) MonthlyKPIs(ctx context.Context) (bool, error) {
-	if w.slack == nil {
+	if w.notify == nil {
 		return false, nil
 	}
 	firm, err := w.LoadFirm(ctx)
@@ -137,8 +137,7 @@ func (w *Workflow) MonthlyKPIs(ctx context.Context) (bool, error) {
 	if err != nil {
 		return false, err
 	}
-	text, blocks := slackui.KPIReply("Billing figures · "+MonthTitle(from), KPISections(rep, Reader{All: true}))
-	if _, _, err := w.slack.DM(ctx, manager, text, blocks); err != nil {
+	if err := w.notify.KPIs(ctx, manager, "Billing figures · "+MonthTitle(from), KPISections(rep, Reader{All: true})); err != nil {
 		return false, fmt.Errorf("monthly figures DM to %s: %w", manager, err)
 	}
 	return true, nil
@@ -146,16 +145,16 @@ func (w *Workflow) MonthlyKPIs(ctx context.Context) (bool, error) {
 
 // LastMonthHealth is App Home's Firm health block: last month's headline
 // figures.
-func (w *Workflow) LastMonthHealth(ctx context.Context) (slackui.FirmHealth, error) {
+func (w *Workflow) LastMonthHealth(ctx context.Context) (view.FirmHealth, error) {
 	firm, err := w.LoadFirm(ctx)
 	if err != nil {
-		return slackui.FirmHealth{}, err
+		return view.FirmHealth{}, err
 	}
 	today := firm.Today(w.now())
 	to := billing.Date{Year: today.Year, Month: today.Month, Day: 1}.AddDays(-1)
 	rep, err := w.KPIs(ctx, billing.Date{Year: to.Year, Month: to.Month, Day: 1}, to)
 	if err != nil {
-		return slackui.FirmHealth{}, err
+		return view.FirmHealth{}, err
 	}
 	return FirmHealthOf(rep, string(firm.Rules.HomeCurrency)), nil
 }

@@ -7,6 +7,7 @@ import (
 
 	"billbot/internal/billing"
 	"billbot/internal/money"
+	"billbot/internal/notify"
 	"billbot/internal/workflow"
 	"billbot/store"
 	"billbot/store/storetest"
@@ -56,7 +57,7 @@ func TestMonthlyKPIs(t *testing.T) {
 		e := newEnv(t, s)
 		e.october()
 		e.draft()
-		replica := workflow.New(workflow.Deps{Store: e.store, QBO: e.books, Slack: e.msgr, Now: e.clock.Now})
+		replica := workflow.New(workflow.Deps{Store: e.store, QBO: e.books, Notifier: notify.New(e.msgr, nil), Now: e.clock.Now})
 		sent := 0
 		for day := 2; day <= 46; day++ { // 2026-11-02 … 2026-12-16
 			e.clock.Set(time.Date(2026, 11, day, 9, 0, 0, 0, e.loc))

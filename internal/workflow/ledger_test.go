@@ -7,6 +7,7 @@ import (
 
 	"billbot/internal/billing"
 	"billbot/internal/config"
+	"billbot/internal/notify"
 	"billbot/internal/workflow"
 	"billbot/store"
 	"billbot/store/storetest"
@@ -102,7 +103,7 @@ func TestAtApprovalCrashAfterCreateCreatesOnce(t *testing.T) {
 		e.october()
 		inv := e.draft()[acme]
 		crashing := workflow.New(workflow.Deps{
-			Store: e.store, QBO: e.books, Slack: e.msgr, Now: e.clock.Now, Logger: slog.New(slog.DiscardHandler),
+			Store: e.store, QBO: e.books, Notifier: notify.New(e.msgr, nil), Now: e.clock.Now, Logger: slog.New(slog.DiscardHandler),
 			FailPoint: func(p string) {
 				if p == "qbo:after_create" {
 					panic(approveCrash{p})
@@ -137,7 +138,7 @@ func TestAtApprovalMismatchFlags(t *testing.T) {
 		e := newEnvYAML(t, s, atApprovalYAML)
 		e.october()
 		inv := e.draft()[acme]
-		wf := workflow.New(workflow.Deps{Store: e.store, QBO: &mismatchQBO{QBO: e.wfQBO(), extra: 1}, Slack: e.messenger(), Now: e.clock.Now})
+		wf := workflow.New(workflow.Deps{Store: e.store, QBO: &mismatchQBO{QBO: e.wfQBO(), extra: 1}, Notifier: notify.New(e.messenger(), nil), Now: e.clock.Now})
 		if _, err := wf.Approve(t.Context(), inv.ID, partnerA); !isUserError(err) {
 			t.Fatalf("approve with a cent mismatch: %v, want a user error", err)
 		}
@@ -160,7 +161,7 @@ func TestAtApprovalFinishesABegunBatch(t *testing.T) {
 		e := newEnv(t, s)
 		e.october()
 		crashing := workflow.New(workflow.Deps{
-			Store: e.store, QBO: e.books, Slack: e.msgr, Now: e.clock.Now, Logger: slog.New(slog.DiscardHandler),
+			Store: e.store, QBO: e.books, Notifier: notify.New(e.msgr, nil), Now: e.clock.Now, Logger: slog.New(slog.DiscardHandler),
 			FailPoint: func(p string) {
 				if p == "qbo:after_create" {
 					panic(approveCrash{p})

@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"billbot/internal/billing"
+	"billbot/internal/notify"
 	"billbot/internal/workflow"
 	"billbot/store"
 	"billbot/store/storetest"
@@ -24,7 +25,7 @@ func TestAdvanceLeavesWorkToTheLockHolder(t *testing.T) {
 		e := newEnv(t, s)
 		e.october()
 		other := workflow.New(workflow.Deps{
-			Store: e.store, QBO: e.books, Slack: e.msgr, Now: e.clock.Now,
+			Store: e.store, QBO: e.books, Notifier: notify.New(e.msgr, nil), Now: e.clock.Now,
 			Logger: slog.New(slog.DiscardHandler), Locker: busyLocker{},
 		})
 		if _, err := other.Draft(t.Context(), workflow.DraftOptions{PeriodEnd: billing.MustDate("2026-10-31"), Actor: "test"}); err != nil {

@@ -8,7 +8,7 @@ import (
 
 	"billbot/internal/billing"
 	"billbot/internal/money"
-	"billbot/internal/slackui"
+	"billbot/internal/view"
 	"billbot/store"
 )
 
@@ -16,7 +16,7 @@ import (
 // many drafts await review, their totals per currency, and the open
 // exceptions that need them.
 func (w *Workflow) NotifyDraftsReady(ctx context.Context, rep DraftReport) error {
-	if w.slack == nil || len(rep.Invoices) == 0 {
+	if w.notify == nil || len(rep.Invoices) == 0 {
 		return nil
 	}
 	firm, err := w.LoadFirm(ctx)
@@ -30,20 +30,18 @@ func (w *Workflow) NotifyDraftsReady(ctx context.Context, rep DraftReport) error
 	if err != nil {
 		return err
 	}
-	r := slackui.DraftsReady{ManagerID: firm.File.BillingManager, ChannelID: firm.File.BillingChannel, Count: len(rep.Invoices)}
+	r := view.DraftsReady{ManagerID: firm.File.BillingManager, ChannelID: firm.File.BillingChannel, Count: len(rep.Invoices)}
 	if len(rep.PeriodEnds) == 1 {
 		r.PeriodEnd = rep.PeriodEnds[0]
 	}
 	r.Totals = InvoiceTotals(rep.Invoices)
 	r.Exceptions = GroupExceptions(exs)
-	text, blocks := slackui.DraftsReadyDM(r)
-	_, _, err = w.slack.DM(ctx, firm.File.BillingManager, text, blocks)
-	return err
+	return w.notify.DraftsReady(ctx, firm.File.BillingManager, r)
 }
 
 // InvoiceTotals sums invoices' totals per currency, in currency order:
 // amounts of different currencies are never added.
-func InvoiceTotals(invs []billing.Invoice) []slackui.CurrencyAmount {
+func InvoiceTotals(invs []billing.Invoice) []view.CurrencyAmount {
 	m := map[money.Currency]money.Amount{}
 	for _, inv := range invs {
 		m[inv.Currency] += inv.Total
@@ -51,10 +49,10 @@ func InvoiceTotals(invs []billing.Invoice) []slackui.CurrencyAmount {
 	return currencyAmounts(m)
 }
 
-func currencyAmounts(m map[money.Currency]money.Amount) []slackui.CurrencyAmount {
-	out := make([]slackui.CurrencyAmount, 0, len(m))
+func currencyAmounts(m map[money.Currency]money.Amount) []view.CurrencyAmount {
+	out := make([]view.CurrencyAmount, 0, len(m))
 	for cur, a := range m {
-		out = append(out, slackui.CurrencyAmount{Currency: cur, Amount: a})
+		out = append(out, view.CurrencyAmount{Currency: cur, Amount: a})
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].Currency < out[j].Currency })
 	return out
@@ -81,8 +79,8 @@ var exceptionTitles = map[billing.ExceptionCode]string{
 
 // GroupExceptions groups exceptions by kind for display, the largest kinds
 // first.
-func GroupExceptions(exs []store.Exception) []slackui.ExceptionGroup {
-	byCode := map[billing.ExceptionCode]*slackui.ExceptionGroup{}
+func GroupExceptions(exs []store.Exception) []view.ExceptionGroup {
+	byCode := map[billing.ExceptionCode]*view.ExceptionGroup{}
 	for _, e := range exs {
 		g := byCode[e.Code]
 		if g == nil {
@@ -90,16 +88,16 @@ func GroupExceptions(exs []store.Exception) []slackui.ExceptionGroup {
 			if title == "" {
 				title = string(e.Code)
 			}
-			g = &slackui.ExceptionGroup{Code: e.Code, Title: title}
+			g = &view.ExceptionGroup{Code: e.Code, Title: title}
 			byCode[e.Code] = g
 		}
 		g.Count++
-		g.Items = append(g.Items, slackui.ExceptionItem{
+		g.Items = append(g.Items, view.ExceptionItem{
 			ID: e.ID, Client: e.Client, Engagement: e.Engagement,
 			Message: e.Message, Fix: e.Fix, EntryCount: len(e.EntryIDs),
 		})
 	}
-	groups := make([]slackui.ExceptionGroup, 0, len(byCode))
+	groups := make([]view.ExceptionGroup, 0, len(byCode))
 	for _, g := range byCode {
 		groups = append(groups, *g)
 	}
@@ -117,7 +115,7 @@ func GroupExceptions(exs []store.Exception) []slackui.ExceptionGroup {
 // store's once-only keys (per engagement, block count and level) keep a
 // re-run silent.
 func (w *Workflow) AlertRetainers(ctx context.Context) (int, error) {
-	if w.slack == nil {
+	if w.notify == nil {
 		return 0, nil
 	}
 	firm, err := w.LoadFirm(ctx)
@@ -161,13 +159,12 @@ func (w *Workflow) AlertRetainers(ctx context.Context) (int, error) {
 			}
 			continue
 		}
-		alert := slackui.RetainerAlert{Client: eng.Client, Engagement: eng.Key, UsedHours: usage.UsedHours, BlockHours: usage.BlockHours, Exhausted: exhausted}
+		alert := view.RetainerAlert{Client: eng.Client, Engagement: eng.Key, UsedHours: usage.UsedHours, BlockHours: usage.BlockHours, Exhausted: exhausted}
 		if rep, err := w.replenishmentFor(ctx, eng.Key); err == nil {
 			alert.Replenishment = rep
 		}
-		text, blocks := slackui.RetainerAlertDM(alert)
 		for _, u := range uniq(eng.Manager, eng.Partner) {
-			if _, _, err := w.slack.DM(ctx, u, text, blocks); err != nil {
+			if err := w.notify.RetainerAlert(ctx, u, alert); err != nil {
 				errs = append(errs, fmt.Errorf("retainer alert to %s: %w", u, err))
 			}
 		}
@@ -177,7 +174,7 @@ func (w *Workflow) AlertRetainers(ctx context.Context) (int, error) {
 }
 
 // replenishmentFor finds the open replenishment invoice of an engagement.
-func (w *Workflow) replenishmentFor(ctx context.Context, engagement string) (*slackui.Replenishment, error) {
+func (w *Workflow) replenishmentFor(ctx context.Context, engagement string) (*view.Replenishment, error) {
 	invs, err := w.store.Invoices(ctx, store.InvoiceFilter{States: []store.InvoiceState{store.StateDraft, store.StatePending, store.StateFlagged, store.StateHeld}})
 	if err != nil {
 		return nil, err
@@ -188,7 +185,7 @@ func (w *Workflow) replenishmentFor(ctx context.Context, engagement string) (*sl
 		}
 		for _, e := range inv.Engagements {
 			if e == engagement {
-				return &slackui.Replenishment{InvoiceID: inv.ID, DocNumber: inv.DocNumber, Currency: inv.Currency, Amount: inv.Total}, nil
+				return &view.Replenishment{InvoiceID: inv.ID, DocNumber: inv.DocNumber, Currency: inv.Currency, Amount: inv.Total}, nil
 			}
 		}
 	}
@@ -220,14 +217,13 @@ func (w *Workflow) ApprovalDigest(ctx context.Context) (int, error) {
 	}
 	today := firm.Today(w.now())
 	d := DigestOf(firm, entries, today)
-	if w.slack == nil || len(d.People) == 0 {
+	if w.notify == nil || len(d.People) == 0 {
 		return 0, nil
 	}
-	text, blocks := slackui.ApprovalDigestDM(d)
 	sent := 0
 	var errs []error
 	for _, u := range firm.Rules.Approvers {
-		if _, _, err := w.slack.DM(ctx, u, text, blocks); err != nil {
+		if err := w.notify.ApprovalDigest(ctx, u, d); err != nil {
 			errs = append(errs, err)
 			continue
 		}
@@ -238,14 +234,14 @@ func (w *Workflow) ApprovalDigest(ctx context.Context) (int, error) {
 
 // DigestOf groups the entries unapproved longer than the firm's alert days
 // by person and engagement.
-func DigestOf(firm *Firm, entries []billing.TimeEntry, today billing.Date) slackui.ApprovalDigest {
-	d := slackui.ApprovalDigest{Days: firm.Rules.UnapprovedAlertDays, AsOf: today}
+func DigestOf(firm *Firm, entries []billing.TimeEntry, today billing.Date) view.ApprovalDigest {
+	d := view.ApprovalDigest{Days: firm.Rules.UnapprovedAlertDays, AsOf: today}
 	engOf := map[int64]billing.Engagement{}
 	for _, e := range firm.Engagements {
 		engOf[e.HarvestProjectID] = e
 	}
 	type key struct{ person, eng string }
-	acc := map[key]*slackui.EngagementApprovals{}
+	acc := map[key]*view.EngagementApprovals{}
 	people := map[string][]key{}
 	for _, e := range entries {
 		if e.Approved || e.Running || !e.Billable || e.SpentDate.DaysUntil(today) <= firm.Rules.UnapprovedAlertDays {
@@ -255,7 +251,7 @@ func DigestOf(firm *Firm, entries []billing.TimeEntry, today billing.Date) slack
 		k := key{e.User, eng.Key}
 		a := acc[k]
 		if a == nil {
-			a = &slackui.EngagementApprovals{Client: e.Client, Engagement: eng.Key, Oldest: e.SpentDate}
+			a = &view.EngagementApprovals{Client: e.Client, Engagement: eng.Key, Oldest: e.SpentDate}
 			acc[k] = a
 			people[e.User] = append(people[e.User], k)
 		}
@@ -271,7 +267,7 @@ func DigestOf(firm *Firm, entries []billing.TimeEntry, today billing.Date) slack
 	}
 	sort.Strings(names)
 	for _, n := range names {
-		p := slackui.PersonApprovals{Name: n}
+		p := view.PersonApprovals{Name: n}
 		for _, k := range people[n] {
 			p.Engagements = append(p.Engagements, *acc[k])
 		}

@@ -7,14 +7,8 @@ import (
 	"strconv"
 	"time"
 
-	"github.com/slack-go/slack"
-
 	"billbot/store"
 )
-
-// nudgeEventType tags nudge DMs (Slack message metadata) so that a retried
-// step finds the DM an earlier attempt posted, as escalations do.
-const nudgeEventType = "billbot_nudge"
 
 // NudgeReport tells what a nudge run did.
 type NudgeReport struct {
@@ -30,7 +24,7 @@ type NudgeReport struct {
 // off.
 func (w *Workflow) Nudge(ctx context.Context) (NudgeReport, error) {
 	var rep NudgeReport
-	if w.slack == nil {
+	if w.notify == nil {
 		return rep, nil
 	}
 	firm, err := w.LoadFirm(ctx)
@@ -58,14 +52,10 @@ func (w *Workflow) Nudge(ctx context.Context) (NudgeReport, error) {
 		if days <= 0 || waited < days || len(to) == 0 || to[0] == "" {
 			continue
 		}
-		text := fmt.Sprintf("The %s invoice (%s) has waited %d days for approval.", inv.Client, inv.Total.Display(inv.Currency), waited)
-		if inv.State == store.StateHeld {
-			text = fmt.Sprintf("The %s invoice (%s) has been on hold for %d days: %s", inv.Client, inv.Total.Display(inv.Currency), waited, inv.HoldReason)
-		}
 		done, err := w.runStep(ctx, inv, step, func(retry bool) error {
 			var errs []error
 			for _, user := range to {
-				if err := w.nudgeDM(ctx, inv, step, user, text, since, retry); err != nil {
+				if err := w.notify.Nudge(ctx, inv, step, user, waited, since, retry); err != nil {
 					errs = append(errs, fmt.Errorf("nudge %s about invoice %s: %w", user, inv.Key, err))
 				}
 			}
@@ -86,27 +76,4 @@ func (w *Workflow) Nudge(ctx context.Context) (NudgeReport, error) {
 		}
 	}
 	return rep, errors.Join(errs...)
-}
-
-// nudgeDM posts one nudge, tagged when the messenger can find tagged posts
-// so that a retry does not post it twice.
-func (w *Workflow) nudgeDM(ctx context.Context, inv store.Invoice, step, user, text string, since time.Time, retry bool) error {
-	blocks := []slack.Block{slack.NewSectionBlock(slack.NewTextBlockObject(slack.MarkdownType, text, false, false), nil, nil)}
-	pf, ok := w.slack.(PostFinder)
-	if !ok {
-		_, _, err := w.slack.DM(ctx, user, text, blocks)
-		return err
-	}
-	channel, err := pf.OpenDM(ctx, user)
-	if err != nil {
-		return err
-	}
-	key := fmt.Sprintf("%s|%s|%s", inv.Key, step, user)
-	if retry {
-		if _, found, err := pf.FindPosted(ctx, channel, nudgeEventType, key, since.Add(-postSearchSlack)); err == nil && found {
-			return nil
-		}
-	}
-	_, err = pf.PostTagged(ctx, channel, text, blocks, nudgeEventType, key)
-	return err
 }

@@ -20,7 +20,7 @@ type QBOConnected struct {
 // connected or switched: in the billing channel, else by DM to the billing
 // manager. Nothing is sent without Slack or a firm configuration.
 func (w *Workflow) AnnounceQBOConnection(ctx context.Context, c QBOConnected) error {
-	if w.slack == nil {
+	if w.notify == nil {
 		return nil
 	}
 	firm, err := w.LoadFirm(ctx)
@@ -31,13 +31,7 @@ func (w *Workflow) AnnounceQBOConnection(ctx context.Context, c QBOConnected) er
 		return err
 	}
 	text := QBOConnectionText(c)
-	switch {
-	case firm.File.BillingChannel != "":
-		_, err = w.slack.Post(ctx, firm.File.BillingChannel, text, nil)
-	case firm.File.BillingManager != "":
-		_, _, err = w.slack.DM(ctx, firm.File.BillingManager, text, nil)
-	}
-	if err != nil {
+	if _, err := w.notify.Announce(ctx, firm.File.BillingChannel, firm.File.BillingManager, text); err != nil {
 		return fmt.Errorf("announce qbo connection: %w", err)
 	}
 	return nil

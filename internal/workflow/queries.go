@@ -6,7 +6,7 @@ import (
 	"strings"
 
 	"billbot/internal/money"
-	"billbot/internal/slackui"
+	"billbot/internal/view"
 	"billbot/store"
 )
 
@@ -123,19 +123,19 @@ func editDistance(a, b string) int {
 }
 
 // Status counts invoices awaiting approval, held, sent and overdue.
-func (w *Workflow) Status(ctx context.Context, client string) (slackui.Status, error) {
+func (w *Workflow) Status(ctx context.Context, client string) (view.Status, error) {
 	firm, err := w.LoadFirm(ctx)
 	if err != nil {
-		return slackui.Status{}, err
+		return view.Status{}, err
 	}
 	today := firm.Today(w.now())
 	// Counted and summed in the database: no invoice is loaded.
 	counts, err := w.store.StatusCounts(ctx, client, today)
 	if err != nil {
-		return slackui.Status{}, err
+		return view.Status{}, err
 	}
-	s := slackui.Status{Client: client, AsOf: today}
-	tally := func(c *slackui.StatusCount, cur money.Currency, n int, a money.Amount) {
+	s := view.Status{Client: client, AsOf: today}
+	tally := func(c *view.StatusCount, cur money.Currency, n int, a money.Amount) {
 		if n > 0 {
 			add(c, cur, a)
 			c.Count += n - 1
@@ -155,7 +155,7 @@ func (w *Workflow) Status(ctx context.Context, client string) (slackui.Status, e
 	return s, nil
 }
 
-func add(c *slackui.StatusCount, cur money.Currency, a money.Amount) {
+func add(c *view.StatusCount, cur money.Currency, a money.Amount) {
 	c.Count++
 	for i := range c.Totals {
 		if c.Totals[i].Currency == cur {
@@ -163,7 +163,7 @@ func add(c *slackui.StatusCount, cur money.Currency, a money.Amount) {
 			return
 		}
 	}
-	c.Totals = append(c.Totals, slackui.CurrencyAmount{Currency: cur, Amount: a})
+	c.Totals = append(c.Totals, view.CurrencyAmount{Currency: cur, Amount: a})
 	sort.Slice(c.Totals, func(i, j int) bool { return c.Totals[i].Currency < c.Totals[j].Currency })
 }
 
@@ -173,22 +173,22 @@ func (w *Workflow) Invoice(ctx context.Context, id int64) (store.Invoice, error)
 }
 
 // DraftView returns the Slack view of a stored invoice.
-func (w *Workflow) DraftView(ctx context.Context, id int64) (slackui.Draft, *Firm, error) {
+func (w *Workflow) DraftView(ctx context.Context, id int64) (view.Draft, *Firm, error) {
 	firm, err := w.LoadFirm(ctx)
 	if err != nil {
-		return slackui.Draft{}, nil, err
+		return view.Draft{}, nil, err
 	}
 	inv, err := w.store.Invoice(ctx, id)
 	if err != nil {
-		return slackui.Draft{}, nil, err
+		return view.Draft{}, nil, err
 	}
 	return w.draftView(firm, inv), firm, nil
 }
 
 // Home gathers a user's App Home: drafts they may approve, the receivables
 // headline and open exceptions.
-func (w *Workflow) Home(ctx context.Context, user string) (slackui.Home, error) {
-	h := slackui.Home{UserID: user}
+func (w *Workflow) Home(ctx context.Context, user string) (view.Home, error) {
+	h := view.Home{UserID: user}
 	firm, err := w.LoadFirm(ctx)
 	if err != nil {
 		return h, err
@@ -212,7 +212,7 @@ func (w *Workflow) Home(ctx context.Context, user string) (slackui.Home, error) 
 		if !firm.IsApprover(user, inv.Partners) {
 			continue
 		}
-		d := slackui.DraftSummary{InvoiceID: inv.ID, Client: inv.Client, DocNumber: inv.DocNumber, Period: inv.Period, Currency: inv.Currency, Total: inv.Total, DueDate: inv.DueDate}
+		d := view.DraftSummary{InvoiceID: inv.ID, Client: inv.Client, DocNumber: inv.DocNumber, Period: inv.Period, Currency: inv.Currency, Total: inv.Total, DueDate: inv.DueDate}
 		if w.qbo != nil && inv.QBOID != "" {
 			d.QBOURL = w.qbo.InvoiceURL(inv.QBOID)
 		}

@@ -2,19 +2,15 @@ package workflow
 
 import (
 	"context"
-	"errors"
 	"fmt"
-	"time"
 
-	"github.com/slack-go/slack"
-
-	"billbot/internal/slackui"
+	"billbot/internal/view"
 	"billbot/store"
 )
 
 // draftView maps a stored invoice to its Slack message's view.
-func (w *Workflow) draftView(firm *Firm, inv store.Invoice) slackui.Draft {
-	d := slackui.Draft{
+func (w *Workflow) draftView(firm *Firm, inv store.Invoice) view.Draft {
+	d := view.Draft{
 		InvoiceID:    inv.ID,
 		Key:          inv.Key,
 		Client:       inv.Client,
@@ -57,7 +53,7 @@ func (w *Workflow) draftView(firm *Firm, inv store.Invoice) slackui.Draft {
 		d.QBOURL = w.qbo.InvoiceURL(inv.QBOID)
 	}
 	for _, l := range inv.Lines {
-		d.Lines = append(d.Lines, slackui.Line{
+		d.Lines = append(d.Lines, view.Line{
 			Kind: l.Kind, Description: l.Description, Qty: l.Qty,
 			UnitPrice: l.UnitPrice, Amount: l.Amount, Late: l.Late,
 		})
@@ -77,108 +73,33 @@ func draftChannel(firm *Firm, inv store.Invoice) (channel string, dm bool) {
 	return firm.File.BillingManager, true
 }
 
-// draftEventType is the Slack message-metadata event type of draft
-// messages; their payload carries the invoice key (see PostFinder).
-const draftEventType = "billbot_invoice"
-
-// postSearchSlack widens the search for an earlier post of a draft to
-// before the invoice was stored, against clock skew between billbot and
-// Slack.
-const postSearchSlack = time.Hour
-
-// PostFinder is what postDraft uses, when the Messenger offers it, to post
-// each draft exactly once: the message carries Slack message metadata
-// naming the invoice (docs.slack.dev/messaging/message-metadata), and after
-// a crash between posting and recording the ts, the re-run finds that
-// message in the channel's history (conversations.history with
-// include_all_metadata) instead of posting again. Messengers without it
-// keep working: they post without the search.
-type PostFinder interface {
-	// PostTagged posts to channel with metadata {event_type: eventType,
-	// event_payload: {"invoice_key": key}} and returns the ts.
-	PostTagged(ctx context.Context, channel, text string, blocks []slack.Block, eventType, key string) (ts string, err error)
-	// OpenDM returns the direct-message channel with user.
-	OpenDM(ctx context.Context, user string) (channel string, err error)
-	// FindPosted returns the ts of a message in channel newer than since
-	// tagged (eventType, key), if there is one among the recent messages.
-	FindPosted(ctx context.Context, channel, eventType, key string, since time.Time) (ts string, found bool, err error)
-}
-
 // postDraft posts a pending (or flagged) invoice for approval and records
-// where, so that a re-run updates that message instead of posting again.
-//
-// With a PostFinder the channel is recorded before posting: an invoice with
-// a channel but no ts may have been posted by an attempt that died before
-// recording the ts (or whose answer was lost), so the re-run first looks
-// for that message. Only such re-runs read the history, which keeps
-// conversations.history (Tier 3, docs.slack.dev/apis/web-api/rate-limits)
-// off the normal path.
+// where, so that a re-run updates that message instead of posting again:
+// the notifier records the channel first (through remember) when it can
+// find its posts again, and a re-run of an invoice with a channel but no ts
+// looks there before posting (see Notifier.PostDraft).
 func (w *Workflow) postDraft(ctx context.Context, firm *Firm, inv store.Invoice) error {
-	text, blocks := slackui.DraftMessage(w.draftView(firm, inv), firm.Location())
 	target, dm := draftChannel(firm, inv)
 	if target == "" {
 		return fmt.Errorf("invoice %s: no billing channel, partner or billing manager to post to", inv.Key)
 	}
-	pf, ok := w.slack.(PostFinder)
-	if !ok {
-		return w.postDraftUntagged(ctx, inv, target, dm, text, blocks)
-	}
-	channel := inv.SlackChannel
-	again := channel != ""
-	if !again {
-		channel = target
-		if dm {
-			var err error
-			if channel, err = pf.OpenDM(ctx, target); err != nil {
-				return fmt.Errorf("post invoice %s to Slack: %w", inv.Key, err)
-			}
-		}
+	remember := func(channel string) error {
 		if _, err := w.store.UpdateInvoice(ctx, inv.ID, "billbot", "slack_posting", func(i *store.Invoice) error {
 			i.SlackChannel = channel
 			return nil
 		}); err != nil {
 			return fmt.Errorf("record Slack channel of invoice %s: %w", inv.Key, err)
 		}
+		return nil
 	}
-	w.failPoint("slack:before_post")
-	if again {
-		ts, found, err := pf.FindPosted(ctx, channel, draftEventType, inv.Key, inv.CreatedAt.Add(-postSearchSlack))
-		switch {
-		case err != nil && slackErrorCode(err) == "missing_scope":
-			// Without a *:history scope the search cannot be done; posting
-			// again risks a duplicate, not posting would lose the draft.
-			w.logger.Warn("cannot search Slack for an earlier post of a draft: add the channels:history, groups:history and im:history scopes",
-				"invoice_id", inv.ID, "error", err)
-		case err != nil:
-			return fmt.Errorf("look for an earlier Slack post of invoice %s: %w", inv.Key, err)
-		case found:
-			return w.recordPost(ctx, inv, channel, ts)
-		}
-	}
-	ts, err := pf.PostTagged(ctx, channel, text, blocks, draftEventType, inv.Key)
+	channel, ts, posted, err := w.notify.PostDraft(ctx, inv, w.draftView(firm, inv), firm.Location(), target, dm,
+		remember, func() { w.failPoint("slack:before_post") })
 	if err != nil {
-		return fmt.Errorf("post invoice %s to Slack: %w", inv.Key, err)
+		return err
 	}
-	w.failPoint("slack:after_post")
-	return w.recordPost(ctx, inv, channel, ts)
-}
-
-// postDraftUntagged posts through a Messenger that cannot search for an
-// earlier post: a crash between posting and recording posts again.
-func (w *Workflow) postDraftUntagged(ctx context.Context, inv store.Invoice, target string, dm bool, text string, blocks []slack.Block) error {
-	var channel, ts string
-	var err error
-	w.failPoint("slack:before_post")
-	if dm {
-		channel, ts, err = w.slack.DM(ctx, target, text, blocks)
-	} else {
-		channel = target
-		ts, err = w.slack.Post(ctx, channel, text, blocks)
+	if posted {
+		w.failPoint("slack:after_post")
 	}
-	if err != nil {
-		return fmt.Errorf("post invoice %s to Slack: %w", inv.Key, err)
-	}
-	w.failPoint("slack:after_post")
 	return w.recordPost(ctx, inv, channel, ts)
 }
 
@@ -194,15 +115,6 @@ func (w *Workflow) recordPost(ctx context.Context, inv store.Invoice, channel, t
 	return nil
 }
 
-// slackErrorCode returns Slack's error code in err ("" when none).
-func slackErrorCode(err error) string {
-	var se slack.SlackErrorResponse
-	if errors.As(err, &se) {
-		return se.Err
-	}
-	return ""
-}
-
 // refreshMessage re-renders an invoice's Slack message in place after a
 // change of state.
 func (w *Workflow) refreshMessage(ctx context.Context, firm *Firm, inv store.Invoice) error {
@@ -212,13 +124,12 @@ func (w *Workflow) refreshMessage(ctx context.Context, firm *Firm, inv store.Inv
 // refreshMessageWith re-renders the message listing changes made in
 // QuickBooks (old → new) above the buttons.
 func (w *Workflow) refreshMessageWith(ctx context.Context, firm *Firm, inv store.Invoice, changes []string) error {
-	if w.slack == nil || inv.SlackTS == "" {
+	if w.notify == nil || inv.SlackTS == "" {
 		return nil
 	}
 	d := w.draftView(firm, inv)
 	d.Changes = changes
-	text, blocks := slackui.DraftMessage(d, firm.Location())
-	if err := w.slack.Update(ctx, inv.SlackChannel, inv.SlackTS, text, blocks); err != nil {
+	if err := w.notify.UpdateDraft(ctx, inv.SlackChannel, inv.SlackTS, d, firm.Location()); err != nil {
 		return fmt.Errorf("update Slack message of invoice %s: %w", inv.Key, err)
 	}
 	return nil

@@ -4,6 +4,7 @@ import (
 	"log/slog"
 	"testing"
 
+	"billbot/internal/notify"
 	"billbot/internal/workflow"
 	"billbot/store"
 	"billbot/store/storetest"
@@ -22,7 +23,7 @@ func TestCrashAfterQBOSendEmailsOnce(t *testing.T) {
 		e.october()
 		inv := e.draft()[acme]
 		crashing := workflow.New(workflow.Deps{
-			Store: e.store, QBO: e.books, Slack: e.msgr, Now: e.clock.Now, Logger: slog.New(slog.DiscardHandler),
+			Store: e.store, QBO: e.books, Notifier: notify.New(e.msgr, nil), Now: e.clock.Now, Logger: slog.New(slog.DiscardHandler),
 			FailPoint: func(p string) {
 				if p == "send:after_qbo" {
 					panic(sendCrash{p})

@@ -6,7 +6,7 @@ import (
 
 	"billbot/internal/billing"
 	"billbot/internal/shadow"
-	"billbot/internal/slackui"
+	"billbot/internal/view"
 )
 
 // CycleRun is what the scheduled draft did: a draft of the live clients,
@@ -61,36 +61,28 @@ func (w *Workflow) PostShadow(ctx context.Context, firm *Firm) (*ShadowReport, b
 	if err != nil {
 		return nil, false, err
 	}
-	if w.slack == nil {
+	if w.notify == nil {
 		return &rep, false, nil
 	}
 	cycles := make([]shadow.Summary, len(rep.History))
 	for i, h := range rep.History {
 		cycles[i] = h.Summary
 	}
-	text, blocks := slackui.ShadowReport(cycles, ShadowClients(rep.Report))
-	switch {
-	case firm.File.BillingChannel != "":
-		_, err = w.slack.Post(ctx, firm.File.BillingChannel, text, blocks)
-	case firm.File.BillingManager != "":
-		_, _, err = w.slack.DM(ctx, firm.File.BillingManager, text, blocks)
-	default:
-		return &rep, false, nil
-	}
+	sent, err := w.notify.ShadowReport(ctx, firm.File.BillingChannel, firm.File.BillingManager, cycles, ShadowClients(rep.Report))
 	if err != nil {
 		return &rep, false, fmt.Errorf("post the shadow report: %w", err)
 	}
-	return &rep, true, nil
+	return &rep, sent, nil
 }
 
 // ShadowClients lists the clients whose invoices differ, for the report.
-func ShadowClients(rep shadow.Report) []slackui.ShadowClient {
-	var out []slackui.ShadowClient
+func ShadowClients(rep shadow.Report) []view.ShadowClient {
+	var out []view.ShadowClient
 	for _, c := range rep.Clients {
 		if c.Agrees {
 			continue
 		}
-		sc := slackui.ShadowClient{Client: c.Client, Currency: c.Currency, Billbot: c.BillbotTotal, Ledger: c.LedgerTotal}
+		sc := view.ShadowClient{Client: c.Client, Currency: c.Currency, Billbot: c.BillbotTotal, Ledger: c.LedgerTotal}
 		for _, l := range c.Lines {
 			switch l.Status {
 			case shadow.Differs:

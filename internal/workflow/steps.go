@@ -7,7 +7,7 @@ import (
 	"strconv"
 	"time"
 
-	"billbot/internal/slackui"
+	"billbot/internal/view"
 	"billbot/store"
 )
 
@@ -15,10 +15,6 @@ import (
 // run may take it again, when its run neither confirmed nor released it
 // (the process died between the effect and the confirmation).
 const stepLease = 15 * time.Minute
-
-// escalationEventType tags escalation DMs (Slack message metadata) so that
-// a retried step finds the DM an earlier attempt posted.
-const escalationEventType = "billbot_escalation"
 
 // Collection steps are claim → effect → confirm. The claim (a unique row)
 // keeps two runs from acting at once; a failed effect releases it, so the
@@ -33,7 +29,7 @@ const escalationEventType = "billbot_escalation"
 //   - an escalation DM carries Slack message metadata naming the invoice,
 //     step and manager (docs.slack.dev/messaging/message-metadata), and a
 //     retry looks for it in the manager's DM channel before posting, as
-//     drafts do (see postDraft).
+//     drafts do (see Notifier.Escalate and Notifier.PostDraft).
 
 // runStep claims step, runs effect and confirms it, or releases the claim
 // when effect fails. retry tells effect that an earlier attempt may have
@@ -77,7 +73,7 @@ func (w *Workflow) remind(ctx context.Context, firm *Firm, inv store.Invoice, da
 // escalate DMs the engagement managers about an invoice unpaid for days
 // days, once per step and manager.
 func (w *Workflow) escalate(ctx context.Context, firm *Firm, inv store.Invoice, step string, days int, clientBalance outstandingBalance) (bool, error) {
-	if w.slack == nil {
+	if w.notify == nil {
 		return false, nil
 	}
 	managers := inv.Managers
@@ -87,7 +83,7 @@ func (w *Workflow) escalate(ctx context.Context, firm *Firm, inv store.Invoice, 
 	done, err := w.runStep(ctx, inv, step, func(retry bool) error {
 		var errs []error
 		for _, m := range managers {
-			esc := slackui.Escalation{
+			esc := view.Escalation{
 				InvoiceID: inv.ID, Client: inv.Client, DocNumber: inv.DocNumber, ManagerID: m,
 				Currency: inv.Currency, AmountDue: inv.Balance, ClientOutstanding: clientBalance.amount,
 				ClientOpenInvoices: clientBalance.count, DaysOutstanding: days, DueDate: inv.DueDate,
@@ -95,7 +91,7 @@ func (w *Workflow) escalate(ctx context.Context, firm *Firm, inv store.Invoice, 
 			if w.qboReady(ctx) && inv.QBOID != "" {
 				esc.QBOURL = w.qbo.InvoiceURL(inv.QBOID)
 			}
-			if err := w.escalationDM(ctx, inv, step, m, esc, retry); err != nil {
+			if err := w.notify.Escalate(ctx, inv, step, esc, retry); err != nil {
 				errs = append(errs, fmt.Errorf("escalation DM for invoice %s to %s: %w", inv.Key, m, err))
 			}
 		}
@@ -105,35 +101,4 @@ func (w *Workflow) escalate(ctx context.Context, firm *Firm, inv store.Invoice, 
 		return done, err
 	}
 	return true, w.store.Audit(ctx, store.AuditEvent{At: w.now(), Actor: "billbot", Action: "escalated", SubjectType: "invoice", SubjectID: strconv.FormatInt(inv.ID, 10)})
-}
-
-// escalationDM posts one manager's escalation DM. With a PostFinder the DM
-// is tagged, and a retry (or a step retried for another manager) first looks
-// for the tagged DM in the manager's DM channel.
-func (w *Workflow) escalationDM(ctx context.Context, inv store.Invoice, step, manager string, esc slackui.Escalation, retry bool) error {
-	text, blocks := slackui.EscalationDM(esc)
-	pf, ok := w.slack.(PostFinder)
-	if !ok {
-		_, _, err := w.slack.DM(ctx, manager, text, blocks)
-		return err
-	}
-	channel, err := pf.OpenDM(ctx, manager)
-	if err != nil {
-		return err
-	}
-	key := fmt.Sprintf("%s|%s|%s", inv.Key, step, manager)
-	if retry {
-		// Escalations come after the invoice was sent: the search starts there.
-		_, found, err := pf.FindPosted(ctx, channel, escalationEventType, key, inv.SentAt.Add(-postSearchSlack))
-		switch {
-		case err != nil && slackErrorCode(err) == "missing_scope":
-			w.logger.Warn("cannot search Slack for an earlier escalation DM: add the im:history scope", "invoice_id", inv.ID, "error", err)
-		case err != nil:
-			return fmt.Errorf("look for an earlier escalation DM: %w", err)
-		case found:
-			return nil
-		}
-	}
-	_, err = pf.PostTagged(ctx, channel, text, blocks, escalationEventType, key)
-	return err
 }

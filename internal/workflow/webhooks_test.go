@@ -15,6 +15,7 @@ import (
 
 	"golang.org/x/oauth2"
 
+	"billbot/internal/notify"
 	"billbot/internal/qbo"
 	"billbot/internal/qbo/qbosandbox"
 	"billbot/internal/workflow"
@@ -41,7 +42,7 @@ func TestWebhookStormLeavesRoomForApprove(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		e.wf = workflow.New(workflow.Deps{Store: e.store, QBO: &markSends{QBOBooks: workflow.NewQBOBooks(qc, "USD", ""), wire: wire}, Slack: e.msgr, Now: e.clock.Now, Logger: slog.New(slog.DiscardHandler)})
+		e.wf = workflow.New(workflow.Deps{Store: e.store, QBO: &markSends{QBOBooks: workflow.NewQBOBooks(qc, "USD", ""), wire: wire}, Notifier: notify.New(e.msgr, nil), Now: e.clock.Now, Logger: slog.New(slog.DiscardHandler)})
 		e.october()
 		invs := e.draft()
 

@@ -22,8 +22,8 @@ import (
 // Workflow runs billbot's use cases against its dependencies.
 type Workflow struct {
 	store  *store.Store
-	qbo    QBO       // nil: QuickBooks not connected (dry runs, assessments)
-	slack  Messenger // nil: Slack not configured
+	qbo    QBO      // nil: QuickBooks not connected (dry runs, assessments)
+	notify Notifier // nil: Slack not configured
 	now    func() time.Time
 	loc    *time.Location // overrides the firm's time zone when set
 	logger *slog.Logger
@@ -36,11 +36,13 @@ type Workflow struct {
 
 // Deps are Workflow's collaborators.
 type Deps struct {
-	Store  *store.Store
-	QBO    QBO
-	Slack  Messenger
-	Now    func() time.Time
-	Logger *slog.Logger
+	Store *store.Store
+	QBO   QBO
+	// Notifier says billbot's messages in Slack (internal/notify); nil
+	// when Slack is not configured.
+	Notifier Notifier
+	Now      func() time.Time
+	Logger   *slog.Logger
 	// Location overrides the firm configuration's time zone
 	// (BILLBOT_TIMEZONE); nil keeps it.
 	Location *time.Location
@@ -84,7 +86,7 @@ func New(d Deps) *Workflow {
 	if d.Logger == nil {
 		d.Logger = slog.New(slog.DiscardHandler)
 	}
-	return &Workflow{store: d.Store, qbo: d.QBO, slack: d.Slack, now: d.Now, loc: d.Location, logger: d.Logger, fail: d.FailPoint, locker: d.Locker, locks: &invoiceLocks{}}
+	return &Workflow{store: d.Store, qbo: d.QBO, notify: d.Notifier, now: d.Now, loc: d.Location, logger: d.Logger, fail: d.FailPoint, locker: d.Locker, locks: &invoiceLocks{}}
 }
 
 // UserError is a failure the person who asked can fix; its message is
@@ -196,7 +198,7 @@ func (w *Workflow) readFirm(ctx context.Context) (*Firm, error) {
 	// Emails standing for Slack ids: the cache first, then Slack. An
 	// address Slack does not know stays as it is (a DM to it fails and is
 	// logged) rather than stopping every job.
-	resolver, _ := w.slack.(EmailResolver)
+	resolver, _ := w.notify.(EmailResolver)
 	if left, err := ResolveEmails(ctx, w.store, resolver, file); err != nil || len(left) > 0 {
 		w.logger.Warn("firm configuration names people by email not resolved to Slack ids", "emails", left, "err", err)
 	}
