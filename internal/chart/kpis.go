@@ -130,4 +130,3 @@ func addLine(p *plot.Plot, name string, col color.Color, vals []billing.Figure, 
 
 // trimZeros drops a percentage's ".00": "50.00%" is "50%".
 func trimZeros(s string) string { return strings.Replace(s, ".00%", "%", 1) }
-
