@@ -81,7 +81,7 @@ func (c *cli) serve(ctx context.Context) error {
 		}
 		log.Info("slack: serving one workspace", "team_id", identity.TeamID, "enterprise_id", identity.EnterpriseID, "app_id", identity.AppID)
 		messenger := c.messenger()
-		cmds, inter := commands.New(wf, c.now, log), interactions.New(wf, messenger, log)
+		cmds, inter := commands.New(wf, c.now, log).WithCharts(messenger), interactions.New(wf, messenger, log)
 		events, resp := interactions.NewEvents(wf, messenger).WithConnectLinks(c.homeConnectLinks(st, wf)), bot.NewResponder(api, nil, log)
 		if c.env.SocketMode() {
 			sock, err := bot.NewSocket(bot.SocketConfig{API: api, Identity: identity, Commands: cmds, Interactions: inter, Events: events, Deduper: st, Responder: resp, Logger: log})
