@@ -26,7 +26,7 @@ type KPIMonth struct {
 	From, To        Date   // the month's first and last day
 	Realization     Figure // basis points: billed ÷ standard value
 	Leakage         Figure // basis points: unbilled ÷ logged hours
-	DSO             Figure // tenths of a day, as of To
+	DSO             Figure // tenths of a day, as of To; undefined when incomplete
 	PaidWithinTerms Figure // basis points: paid on time ÷ paid
 }
 
@@ -48,8 +48,9 @@ func TrendPeriods(month Date, n int) [][2]Date {
 }
 
 // KPIMonthOf condenses one month's figures: realization over the rows in
-// cur (whole-firm, by client), leakage when judged, the DSO of cur, and
-// the share of paid invoices paid within terms.
+// cur (whole-firm, by client), leakage when judged, the DSO of cur when
+// complete (an incomplete DSO, the sales history having run out, is only a
+// lower bound), and the share of paid invoices paid within terms.
 func KPIMonthOf(from, to Date, cur money.Currency, byClient []RealizationRow, leak Leakage, leakJudged bool, c Collections, dso []DSO) KPIMonth {
 	m := KPIMonth{From: from, To: to}
 	var std, billed int64
@@ -64,7 +65,7 @@ func KPIMonthOf(from, to Date, cur money.Currency, byClient []RealizationRow, le
 	}
 	m.PaidWithinTerms = figure(c.PaidWithinTerms())
 	for _, d := range dso {
-		if d.Currency == cur {
+		if d.Currency == cur && d.Complete {
 			m.DSO = Figure{Value: int64(d.Tenths), OK: true}
 		}
 	}

@@ -31,12 +31,15 @@ func TestKPIMonthOf(t *testing.T) {
 	}
 	m := KPIMonthOf(MustDate("2026-10-01"), MustDate("2026-10-31"), "USD", rows,
 		Leakage{Logged: money.MustHours("200"), Unbilled: money.MustHours("3")}, true,
-		Collections{Paid: 3, PaidInTerms: 2}, []DSO{{Currency: "CAD", Tenths: 999}, {Currency: "USD", Tenths: 384}})
+		Collections{Paid: 3, PaidInTerms: 2}, []DSO{{Currency: "CAD", Tenths: 999, Complete: true}, {Currency: "USD", Tenths: 384, Complete: true}})
 	if m.Realization != (Figure{Value: 9333, OK: true}) { // 140,000 ÷ 150,000
 		t.Errorf("realization %+v, want 93.33%%", m.Realization)
 	}
 	if m.Leakage != (Figure{Value: 150, OK: true}) || m.PaidWithinTerms != (Figure{Value: 6667, OK: true}) || m.DSO != (Figure{Value: 384, OK: true}) {
 		t.Errorf("month %+v", m)
+	}
+	if m := KPIMonthOf(MustDate("2026-10-01"), MustDate("2026-10-31"), "USD", nil, Leakage{}, false, Collections{}, []DSO{{Currency: "USD", Tenths: 300}}); m.DSO.OK {
+		t.Errorf("an incomplete DSO (a lower bound) is plotted: %+v", m.DSO)
 	}
 	none := KPIMonthOf(MustDate("2026-10-01"), MustDate("2026-10-31"), "EUR", rows, Leakage{}, false, Collections{}, nil)
 	if none.Realization.OK || none.Leakage.OK || none.PaidWithinTerms.OK || none.DSO.OK {
