@@ -112,12 +112,6 @@ func TestCLICharts(t *testing.T) {
 		t.Fatalf("ar aging --chart: %v\n%s", err, out)
 	}
 	check(aging)
-	if d := os.Getenv("CHART_DUMP"); d != "" {
-		b, _ := os.ReadFile(aging)
-		_ = os.WriteFile(d+"/cli-aging.png", b, 0o644)
-		b, _ = os.ReadFile(kpis)
-		_ = os.WriteFile(d+"/cli-kpis.png", b, 0o644)
-	}
 	for _, args := range [][]string{
 		{"report", "kpis", "--chart", filepath.Join(dir, "k.pdf")},
 		{"ar", "aging", "--chart", filepath.Join(dir, "a.jpg")},

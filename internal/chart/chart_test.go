@@ -81,9 +81,11 @@ func runs(img image.Image, y int, want color.RGBA) int {
 	return n
 }
 
-func TestDump(t *testing.T) {
+// TestWriteSamples writes sample charts to the directory CHART_DUMP names,
+// for a person to look at; skipped without it.
+func TestWriteSamples(t *testing.T) {
 	if os.Getenv("CHART_DUMP") == "" {
-		t.Skip()
+		t.Skip("CHART_DUMP not set")
 	}
 	b, err := AgingPNG("AR aging — all clients, as of 2026-12-15", agingRows())
 	if err != nil {
