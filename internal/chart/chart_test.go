@@ -259,3 +259,21 @@ func TestIntTicks(t *testing.T) {
 		}
 	}
 }
+
+func BenchmarkAgingPNG(b *testing.B) {
+	rows := agingRows()
+	for b.Loop() {
+		if _, err := AgingPNG("AR aging", rows); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func BenchmarkKPITrendPNG(b *testing.B) {
+	tr := trend()
+	for b.Loop() {
+		if _, err := KPITrendPNG("Billing figures", tr); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
