@@ -50,7 +50,7 @@ func TestManifest(t *testing.T) {
 	if !m.Features.AppHome.HomeTabEnabled || !m.Features.AppHome.MessagesTabEnabled {
 		t.Errorf("app home = %+v, want home and messages tabs", m.Features.AppHome)
 	}
-	for _, scope := range []string{"commands", "chat:write", "im:write", "users:read", "users:read.email"} {
+	for _, scope := range []string{"commands", "chat:write", "im:write", "users:read", "users:read.email", "files:write"} {
 		if !slices.Contains(m.OAuthConfig.Scopes.Bot, scope) {
 			t.Errorf("bot scope %s missing", scope)
 		}

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"billbot/internal/billing"
+	"billbot/internal/chart"
 	"billbot/internal/chat"
 	"billbot/internal/slackui"
 	"billbot/internal/workflow"
@@ -62,7 +63,26 @@ func (h *Handler) agingReply(ctx context.Context, client, manager string) (chat.
 	if err != nil {
 		return chat.Reply{}, err
 	}
-	return render(slackui.AgingReply(AgingView(a, client, manager))), nil
+	r := render(slackui.AgingReply(AgingView(a, client, manager)))
+	if len(a.Totals) > 0 {
+		title := "AR aging — " + agingChartScope(client, manager) + ", as of " + asOf.String()
+		r = h.withChart(ctx, r, "ar-aging-"+asOf.String()+".png", title, func(context.Context) ([]byte, error) {
+			return chart.AgingPNG(title, a.Totals)
+		})
+	}
+	return r, nil
+}
+
+// agingChartScope names the scope in a chart's title: plain text, no
+// mention markup (a chart cannot resolve a user id to a name).
+func agingChartScope(client, manager string) string {
+	switch {
+	case client != "":
+		return client
+	case manager != "":
+		return "one manager's clients"
+	}
+	return "all clients"
 }
 
 // AgingView maps billing's aging report to its Slack view.

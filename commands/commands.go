@@ -32,6 +32,7 @@ type Handler struct {
 	wf     *workflow.Workflow
 	now    func() time.Time
 	logger *slog.Logger
+	files  FileUploader // nil: no charts (see WithCharts)
 }
 
 // New returns a Handler over the workflows.

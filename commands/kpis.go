@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"billbot/internal/billing"
+	"billbot/internal/chart"
 	"billbot/internal/chat"
 	"billbot/internal/slackui"
 	"billbot/internal/workflow"
@@ -27,7 +28,20 @@ func (h *Handler) kpis(ctx context.Context, rd workflow.Reader, arg string) (cha
 	if err != nil {
 		return chat.Reply{}, err
 	}
-	return render(slackui.KPIReply("Billing figures · "+workflow.MonthTitle(from), workflow.KPISections(rep, rd))), nil
+	r := render(slackui.KPIReply("Billing figures · "+workflow.MonthTitle(from), workflow.KPISections(rep, rd)))
+	if rd.All {
+		// The trend is firm-wide: a manager who sees only their own
+		// clients' realization gets no chart.
+		title := "Billing figures · twelve months to " + workflow.MonthTitle(from)
+		r = h.withChart(ctx, r, "kpis-"+from.String()[:7]+".png", title, func(ctx context.Context) ([]byte, error) {
+			t, err := h.wf.KPITrend(ctx, from)
+			if err != nil {
+				return nil, err
+			}
+			return chart.KPITrendPNG(title, t)
+		})
+	}
+	return r, nil
 }
 
 // MonthOf returns the first and last day of the month arg names

@@ -93,10 +93,15 @@ type Slack struct {
 }
 
 // Slack builds the handlers of slash commands, interactions and events;
-// m posts, opens views and publishes App Home.
+// m posts, opens views, publishes App Home and uploads the charts that
+// /ar aging and /billing kpis show.
 func (b *Billbot) Slack(m *bot.Messenger) Slack {
+	cmds := commands.New(b.Workflow, b.now, b.logger)
+	if m != nil {
+		cmds = cmds.WithCharts(m)
+	}
 	return Slack{
-		Commands:     commands.New(b.Workflow, b.now, b.logger),
+		Commands:     cmds,
 		Interactions: interactions.New(b.Workflow, m, b.logger),
 		Events:       interactions.NewEvents(b.Workflow, m),
 	}

@@ -10,6 +10,7 @@ import (
 	"text/tabwriter"
 
 	"billbot/internal/billing"
+	"billbot/internal/chart"
 	"billbot/internal/workflow"
 	"billbot/store"
 )
@@ -139,7 +140,7 @@ func exceptionsCommand() command {
 }
 
 func arAgingCommand() command {
-	var asOf, client, manager string
+	var asOf, client, manager, chartFile string
 	return command{
 		name:    "ar aging",
 		summary: "Accounts receivable aging buckets (current, 1–30, 31–60, 61–90, 90+ days past due) and DSO, per currency.",
@@ -147,10 +148,14 @@ func arAgingCommand() command {
 			fs.StringVar(&asOf, "as-of", "", "age as of this day (YYYY-MM-DD; default today in the firm's time zone)")
 			fs.StringVar(&client, "client", "", "only this client")
 			fs.StringVar(&manager, "manager", "", "only this engagement manager's clients (Slack user id)")
+			fs.StringVar(&chartFile, "chart", "", "also write a PNG bar chart of the buckets, one panel per currency, to this file")
 		},
 		run: func(ctx context.Context, c *cli, fs *flag.FlagSet) error {
 			if fs.NArg() > 0 {
 				return usagef("ar aging takes no arguments, only flags")
+			}
+			if err := checkChartFile(chartFile); err != nil {
+				return err
 			}
 			_, wf, firm, err := c.firm(ctx)
 			if err != nil {
@@ -167,7 +172,29 @@ func arAgingCommand() command {
 				return err
 			}
 			printAging(c.stdout, a, day)
+			if chartFile != "" {
+				if len(a.Totals) == 0 {
+					return fmt.Errorf("--chart: nothing outstanding as of %s, no chart written", day)
+				}
+				png, err := chart.AgingPNG(agingChartTitle(client, manager, day), a.Totals)
+				if err != nil {
+					return err
+				}
+				return writeChartFile(chartFile, png)
+			}
 			return nil
 		},
 	}
+}
+
+// agingChartTitle names the scope of `ar aging --chart`.
+func agingChartTitle(client, manager string, day billing.Date) string {
+	scope := "all clients"
+	switch {
+	case client != "":
+		scope = client
+	case manager != "":
+		scope = "clients managed by " + manager
+	}
+	return "AR aging — " + scope + ", as of " + day.String()
 }

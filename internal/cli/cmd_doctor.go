@@ -72,6 +72,7 @@ func doctorCommand() command {
 				report("slack", err, line)
 				if err == nil {
 					doctorBillingChannel(ctx, api, wf, user, report)
+					doctorFileUploads(ctx, api, report)
 				}
 				if !c.env.SocketMode() && !c.env.SlackSigningSecret.IsSet() {
 					report("slack", errors.New("SLACK_SIGNING_SECRET is not set: HTTP requests from Slack cannot be verified (or set SLACK_APP_TOKEN for Socket Mode)"), "")

@@ -6,9 +6,12 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"os"
+	"strings"
 	"time"
 
 	"billbot/internal/billing"
+	"billbot/internal/chart"
 	"billbot/internal/workflow"
 )
 
@@ -26,7 +29,7 @@ func reportCommands() []command {
 }
 
 func reportCommand(kind string) command {
-	var from, to, format string
+	var from, to, format, chartFile string
 	summary := "The firm's " + kind + " figures over a period (definitions in docs/kpis.md)."
 	if kind == "kpis" {
 		summary = "The firm's billing figures over a period: realization, utilization, leakage, collections (definitions in docs/kpis.md)."
@@ -38,6 +41,9 @@ func reportCommand(kind string) command {
 			fs.StringVar(&from, "from", "", "first day (YYYY-MM-DD; default: the first day of last month)")
 			fs.StringVar(&to, "to", "", "last day (YYYY-MM-DD; default: the last day of last month)")
 			fs.StringVar(&format, "format", "text", "text or csv")
+			if kind == "kpis" {
+				fs.StringVar(&chartFile, "chart", "", "also write a PNG chart of the twelve months ending with --to's month to this file")
+			}
 		},
 		run: func(ctx context.Context, c *cli, fs *flag.FlagSet) error {
 			if fs.NArg() > 0 {
@@ -45,6 +51,9 @@ func reportCommand(kind string) command {
 			}
 			if format != "text" && format != "csv" {
 				return usagef("--format: %q is neither text nor csv", format)
+			}
+			if err := checkChartFile(chartFile); err != nil {
+				return err
 			}
 			_, wf, err := c.migratedWorkflow(ctx)
 			if err != nil {
@@ -62,6 +71,11 @@ func reportCommand(kind string) command {
 			if err != nil {
 				return err
 			}
+			if chartFile != "" {
+				if err := writeKPIChart(ctx, wf, t, chartFile); err != nil {
+					return err
+				}
+			}
 			if format == "csv" {
 				return writeKPICSV(c.stdout, rep, kind)
 			}
@@ -69,6 +83,37 @@ func reportCommand(kind string) command {
 			return nil
 		},
 	}
+}
+
+// writeKPIChart writes the KPI trend of the twelve months ending with
+// month's as a PNG file.
+func writeKPIChart(ctx context.Context, wf *workflow.Workflow, month billing.Date, file string) error {
+	t, err := wf.KPITrend(ctx, month)
+	if err != nil {
+		return err
+	}
+	png, err := chart.KPITrendPNG("Billing figures · twelve months to "+workflow.MonthTitle(t.Months[len(t.Months)-1].From), t)
+	if err != nil {
+		return err
+	}
+	return writeChartFile(file, png)
+}
+
+// writeChartFile writes a chart; the file must end in .png.
+func writeChartFile(file string, png []byte) error {
+	if err := os.WriteFile(file, png, 0o644); err != nil {
+		return fmt.Errorf("--chart: %w", err)
+	}
+	return nil
+}
+
+// checkChartFile refuses a --chart file name that is not a .png, before
+// any work is done.
+func checkChartFile(file string) error {
+	if file != "" && !strings.HasSuffix(strings.ToLower(file), ".png") {
+		return usagef("--chart: %q does not end in .png (the chart is a PNG image)", file)
+	}
+	return nil
 }
 
 // reportPeriod parses --from/--to; either defaults to last calendar month.

@@ -2,11 +2,15 @@ package cli
 
 import (
 	"bytes"
+	"image"
+	"image/png"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
 	"billbot/internal/billing"
+	"billbot/internal/chart"
 	"billbot/internal/money"
 	"billbot/internal/workflow"
 	"billbot/store"
@@ -71,5 +75,62 @@ func TestCLIReport(t *testing.T) {
 		if _, _, err := runCLI(t, dir, nil, args...); err == nil {
 			t.Errorf("%v: no error", args)
 		}
+	}
+}
+
+// TestCLICharts: `report kpis --chart` and `ar aging --chart` write PNGs
+// of the charts' size; a name that is not .png is refused before any work.
+func TestCLICharts(t *testing.T) {
+	dir := t.TempDir()
+	if _, _, err := runCLI(t, dir, nil, "config", "import", filepath.Join("examples", "firm.yml")); err != nil {
+		t.Fatalf("config import: %v", err)
+	}
+	seedSentInvoice(t, dir)
+	check := func(file string) {
+		t.Helper()
+		b, err := os.ReadFile(file)
+		if err != nil {
+			t.Fatal(err)
+		}
+		img, err := png.Decode(bytes.NewReader(b))
+		if err != nil {
+			t.Fatalf("%s is not a PNG: %v", file, err)
+		}
+		if got := img.Bounds().Size(); got != image.Pt(chart.Width, chart.Height) {
+			t.Errorf("%s is %v", file, got)
+		}
+	}
+	kpis := filepath.Join(dir, "kpis.png")
+	out, _, err := runCLI(t, dir, nil, "report", "kpis", "--from", "2026-10-01", "--to", "2026-10-31", "--chart", kpis)
+	if err != nil || !strings.Contains(out, "billing figures 2026-10-01 to 2026-10-31") {
+		t.Fatalf("report kpis --chart: %v\n%s", err, out)
+	}
+	check(kpis)
+	aging := filepath.Join(dir, "aging.png")
+	out, _, err = runCLI(t, dir, nil, "ar", "aging", "--as-of", "2026-12-15", "--chart", aging)
+	if err != nil || !strings.Contains(out, "AR aging as of 2026-12-15") {
+		t.Fatalf("ar aging --chart: %v\n%s", err, out)
+	}
+	check(aging)
+	for _, args := range [][]string{
+		{"report", "kpis", "--chart", filepath.Join(dir, "k.pdf")},
+		{"ar", "aging", "--chart", filepath.Join(dir, "a.jpg")},
+		{"report", "collections", "--chart", filepath.Join(dir, "c.png")}, // only report kpis draws
+	} {
+		if _, _, err := runCLI(t, dir, nil, args...); err == nil {
+			t.Errorf("%v: no error", args)
+		}
+	}
+	for _, f := range []string{"k.pdf", "a.jpg", "c.png"} {
+		if _, err := os.Stat(filepath.Join(dir, f)); err == nil {
+			t.Errorf("%s written", f)
+		}
+	}
+	empty := t.TempDir()
+	if _, _, err := runCLI(t, empty, nil, "config", "import", filepath.Join("examples", "firm.yml")); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := runCLI(t, empty, nil, "ar", "aging", "--chart", filepath.Join(empty, "none.png")); err == nil || !strings.Contains(err.Error(), "nothing outstanding") {
+		t.Errorf("ar aging --chart with nothing outstanding: %v", err)
 	}
 }

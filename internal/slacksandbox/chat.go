@@ -21,6 +21,9 @@ type Message struct {
 	// Metadata is the message metadata chat.postMessage was given
 	// ({"event_type": …, "event_payload": {…}}), nil when none.
 	Metadata json.RawMessage
+	// Files are the ids of the files files.completeUploadExternal shared
+	// with this message (see files.go).
+	Files []string
 }
 
 // Messages returns the channel's messages in posting order, each in its
@@ -99,6 +102,9 @@ func (s *Server) chatPostMessage(p params, c *Call) (map[string]any, string) {
 	if code := content(p, c); code != "" {
 		return nil, code
 	}
+	if code := s.fileRefError(c.Blocks); code != "" {
+		return nil, code
+	}
 	meta, code := metadata(p)
 	if code != "" {
 		return nil, code
@@ -122,6 +128,9 @@ func (s *Server) chatPostEphemeral(p params, c *Call) (map[string]any, string) {
 	if code := content(p, c); code != "" {
 		return nil, code
 	}
+	if code := s.fileRefError(c.Blocks); code != "" {
+		return nil, code
+	}
 	m := &Message{Channel: c.Channel, TS: s.nextTS(), Text: c.Text, Blocks: c.Blocks, Ephemeral: true, User: c.User, Versions: 1, PostedAt: c.At}
 	c.TS = m.TS
 	s.messages[c.Channel] = append(s.messages[c.Channel], m)
@@ -140,6 +149,9 @@ func (s *Server) chatUpdate(p params, c *Call) (map[string]any, string) {
 		return nil, "cant_update_message"
 	}
 	if code := content(p, c); code != "" {
+		return nil, code
+	}
+	if code := s.fileRefError(c.Blocks); code != "" {
 		return nil, code
 	}
 	m.Text, m.Blocks = c.Text, c.Blocks

@@ -66,6 +66,7 @@ type Server struct {
 	failNext  map[string][]string
 	responses map[string]*responseURL
 	outside   map[string]bool // channels the bot is not in (see channels.go)
+	files     *fileStore      // uploads (see files.go), made on first use
 }
 
 // New starts a sandbox; stop it with Close.
@@ -92,6 +93,7 @@ func New(opts Options) *Server {
 	mux := http.NewServeMux()
 	mux.HandleFunc("/api/{method}", s.serveAPI)
 	mux.HandleFunc("POST /response/{id}", s.serveResponseURL)
+	mux.HandleFunc("POST /upload/{key}", s.serveUpload)
 	s.srv = httptest.NewServer(mux)
 	return s
 }

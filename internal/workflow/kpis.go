@@ -92,3 +92,29 @@ func (w *Workflow) KPIs(ctx context.Context, from, to billing.Date) (KPIReport, 
 	rep.DSO = aging.DSO
 	return rep, nil
 }
+
+// KPITrend computes the firm's KPIs for each of the billing.TrendMonths
+// months ending with month's, by running KPIs once per month; ratios that
+// involve money count the firm's home currency only. DSO of a past month
+// is what KPIs reports for it: today's open balances aged as of that
+// month's last day.
+func (w *Workflow) KPITrend(ctx context.Context, month billing.Date) (billing.KPITrend, error) {
+	firm, err := w.LoadFirm(ctx)
+	if err != nil {
+		return billing.KPITrend{}, err
+	}
+	cur := firm.Rules.HomeCurrency
+	if cur == "" {
+		cur = config.DefaultHomeCurrency
+	}
+	t := billing.KPITrend{Currency: cur}
+	for _, p := range billing.TrendPeriods(month, billing.TrendMonths) {
+		rep, err := w.KPIs(ctx, p[0], p[1])
+		if err != nil {
+			return t, fmt.Errorf("KPIs of %s: %w", MonthTitle(p[0]), err)
+		}
+		t.Months = append(t.Months, billing.KPIMonthOf(p[0], p[1], cur, rep.ByClient,
+			rep.Leakage, !rep.LeakageThrough.IsZero(), rep.Collections, rep.DSO))
+	}
+	return t, nil
+}
