@@ -35,6 +35,12 @@ type Options struct {
 	// EnterpriseID, when set, makes the workspace part of an Enterprise
 	// Grid organisation: auth.test then reports it.
 	EnterpriseID string
+	// AppToken is the only app-level token apps.connections.open accepts
+	// (Socket Mode, socket.go); default DefaultAppToken. SocketPingInterval
+	// is how often each Socket Mode connection is pinged; default
+	// DefaultSocketPingInterval.
+	AppToken           string
+	SocketPingInterval time.Duration
 }
 
 // Identity of the sandbox workspace and its bot user.
@@ -66,6 +72,7 @@ type Server struct {
 	failNext  map[string][]string
 	responses map[string]*responseURL
 	outside   map[string]bool // channels the bot is not in (see channels.go)
+	sock      *socketHub      // Socket Mode (socket.go)
 }
 
 // New starts a sandbox; stop it with Close.
@@ -88,16 +95,21 @@ func New(opts Options) *Server {
 		limits:    map[string]*limit{},
 		failNext:  map[string][]string{},
 		responses: map[string]*responseURL{},
+		sock:      newSocketHub(opts.Now, opts.SocketPingInterval),
 	}
 	mux := http.NewServeMux()
 	mux.HandleFunc("/api/{method}", s.serveAPI)
 	mux.HandleFunc("POST /response/{id}", s.serveResponseURL)
+	mux.HandleFunc("GET /link/", s.serveLink)
 	s.srv = httptest.NewServer(mux)
 	return s
 }
 
 // Close shuts the server down.
-func (s *Server) Close() { s.srv.Close() }
+func (s *Server) Close() {
+	s.sock.close()
+	s.srv.Close()
+}
 
 // URL is the server's base URL (http://127.0.0.1:port).
 func (s *Server) URL() string { return s.srv.URL }
