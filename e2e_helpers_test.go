@@ -478,6 +478,21 @@ func (w *e2eWorld) ack(e *slacksandbox.Envelope) slacksandbox.Ack {
 	return a
 }
 
+// event delivers an Events API callback (JSON body): signed to
+// /slack/events, or as a Socket Mode envelope whose ack carries nothing.
+func (w *e2eWorld) event(body []byte) {
+	w.t.Helper()
+	if w.socket {
+		if ack := w.ack(w.slack.SocketEvent(body)); ack.Payload != nil {
+			w.t.Fatalf("event: ack payload %s, want none", ack.Payload)
+		}
+		return
+	}
+	if status, resp := w.send(w.signer.Event(w.base+"/slack/events", body)); status != http.StatusOK {
+		w.t.Fatalf("event: HTTP %d %q", status, resp)
+	}
+}
+
 // command runs a slash command as user and returns the reply's text: the
 // immediate one (the HTTP response body, or the Socket Mode ack's payload)
 // or, when that is empty, the first post to the command's response_url.

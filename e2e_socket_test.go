@@ -62,6 +62,12 @@ func TestE2EApprovalCycleOverEachTransport(t *testing.T) {
 				t.Errorf("/billing status = %q, want the three drafts counted", reply)
 			}
 
+			// The partner opens billbot's App Home: one views.publish.
+			w.homeConnectLink(e2ePartner, "Ev0E2EHOME1")
+			if n := w.viewsPublished(e2ePartner); n != 1 {
+				t.Errorf("views.publish for the partner = %d, want 1", n)
+			}
+
 			alder := w.invoice(e2eApproveClient)
 			w.click(e2ePartner, chat.ActionApprove, alder)
 			alder = w.waitState(e2eApproveClient, store.StateSent)
@@ -131,4 +137,15 @@ func e2eTrail(t *testing.T, w *e2eWorld) map[string][]string {
 	}
 	out["qbo sends"] = []string{strconv.Itoa(w.qboCalls(e2eSendEndpoint))}
 	return out
+}
+
+// viewsPublished counts the views.publish calls for user's App Home.
+func (w *e2eWorld) viewsPublished(user string) int {
+	n := 0
+	for _, c := range w.slack.Calls() {
+		if c.Method == "views.publish" && c.User == user {
+			n++
+		}
+	}
+	return n
 }
