@@ -75,10 +75,21 @@ func (s *Socket) Run(ctx context.Context) error {
 			if ctx.Err() != nil {
 				return nil
 			}
+			if code := refusedCode(err); code != "" {
+				return refusedError(code)
+			}
 			return fmt.Errorf("bot: socket mode: %w", err)
 		case evt := <-client.Events:
 			if evt.Type == socketmode.EventTypeInvalidAuth {
-				return errors.New("bot: socket mode: Slack refused the app-level token (invalid_auth); check SLACK_APP_TOKEN")
+				return refusedError("invalid_auth")
+			}
+			if ce, ok := evt.Data.(*slack.ConnectionErrorEvent); ok && evt.Type == socketmode.EventTypeConnectionError {
+				// slack-go retries every failed apps.connections.open
+				// with backoff but for a few codes; a token Slack refuses
+				// for good would keep serve up and deaf.
+				if code := refusedCode(ce.ErrorObj); code != "" {
+					return refusedError(code)
+				}
 			}
 			id := envelopeID(evt)
 			ackFn := func(payload any) error {
@@ -225,4 +236,41 @@ func rawEnvelope(evt socketmode.Event) (id, typ string) {
 		return "", ""
 	}
 	return env.EnvelopeID, env.Type
+}
+
+// tokenRefusals are apps.connections.open's answers that no retry can
+// change: the app-level token is not one, is not valid, or lacks
+// connections:write (docs/vendors.md §1.8,
+// https://docs.slack.dev/reference/methods/apps.connections.open).
+var tokenRefusals = map[string]string{
+	"not_authed":             "no app-level token was sent",
+	"invalid_auth":           "the app-level token is not valid",
+	"token_revoked":          "the app-level token was revoked",
+	"token_expired":          "the app-level token has expired",
+	"account_inactive":       "the app-level token belongs to a deactivated app or workspace",
+	"not_allowed_token_type": "the token is not an app-level token",
+	"missing_scope":          "the app-level token lacks the connections:write scope",
+}
+
+// refusedCode returns Slack's error code when err is a refusal of the
+// app-level token, "" otherwise.
+func refusedCode(err error) string {
+	var se slack.SlackErrorResponse
+	if errors.As(err, &se) {
+		if _, ok := tokenRefusals[se.Err]; ok {
+			return se.Err
+		}
+		return ""
+	}
+	// slack-go returns some codes as plain errors.
+	if err != nil {
+		if _, ok := tokenRefusals[err.Error()]; ok {
+			return err.Error()
+		}
+	}
+	return ""
+}
+
+func refusedError(code string) error {
+	return fmt.Errorf("bot: socket mode: Slack refused SLACK_APP_TOKEN (%s): %s; create an app-level token with connections:write under Basic Information → App-Level Tokens", code, tokenRefusals[code])
 }

@@ -242,3 +242,50 @@ func TestSocketRunAgainstSandbox(t *testing.T) {
 		t.Errorf("connections = %d, want 2", n)
 	}
 }
+
+// TestSocketRunStopsOnRefusedToken: apps.connections.open refusing the
+// app-level token for good (wrong token, missing connections:write) ends
+// Run with an error that names SLACK_APP_TOKEN, instead of retrying with
+// backoff for ever while Slack's requests go unanswered
+// (docs/vendors.md §1.8).
+func TestSocketRunStopsOnRefusedToken(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		name  string
+		token string
+		fail  string
+		want  string
+	}{
+		{"unknown token", "xapp-1-A0BILLBOT-1-revoked", "", "invalid_auth"},
+		{"missing scope", slacksandbox.DefaultAppToken, "missing_scope", "connections:write"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			sb := slacksandbox.New(slacksandbox.Options{})
+			t.Cleanup(sb.Close)
+			if tc.fail != "" {
+				sb.FailNext("apps.connections.open", tc.fail)
+			}
+			api := slacksandbox.SlackClient(sb, slacksandbox.DefaultToken, slack.OptionAppLevelToken(tc.token))
+			s, err := NewSocket(SocketConfig{API: api, Identity: testIdentity, Commands: &fakeCommands{}, Interactions: &fakeInteractions{}, Responder: NewResponder(api, nil, nil)})
+			if err != nil {
+				t.Fatal(err)
+			}
+			ctx, cancel := context.WithCancel(context.Background())
+			defer cancel()
+			done := make(chan error, 1)
+			go func() { done <- s.Run(ctx) }()
+			select {
+			case err = <-done:
+			case <-time.After(10 * time.Second): // bounds a hang only
+				t.Fatalf("Run still retrying; connections opened %d", sb.SocketOpens())
+			}
+			if err == nil || !strings.Contains(err.Error(), "SLACK_APP_TOKEN") || !strings.Contains(err.Error(), tc.want) {
+				t.Errorf("Run = %v, want an error naming SLACK_APP_TOKEN and %s", err, tc.want)
+			}
+			if n := sb.SocketOpens(); n != 0 {
+				t.Errorf("connections opened = %d, want 0", n)
+			}
+		})
+	}
+}
