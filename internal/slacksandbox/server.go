@@ -1,7 +1,8 @@
 // Package slacksandbox is an in-process fake of the parts of Slack billbot
 // talks to: the Web API methods it calls, the response_url endpoints Slack
-// hands out with every slash command and interaction, and a signer that
-// builds requests the way Slack sends them to billbot. It runs on an
+// hands out with every slash command and interaction, a signer that
+// builds requests the way Slack sends them to billbot, and Socket Mode
+// (apps.connections.open and its WebSocket, socket.go). It runs on an
 // httptest server on 127.0.0.1 and records every call for assertions.
 //
 // The simulated rules follow Slack's method reference pages
