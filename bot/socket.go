@@ -274,3 +274,17 @@ func refusedCode(err error) string {
 func refusedError(code string) error {
 	return fmt.Errorf("bot: socket mode: Slack refused SLACK_APP_TOKEN (%s): %s; create an app-level token with connections:write under Basic Information → App-Level Tokens", code, tokenRefusals[code])
 }
+
+// CheckAppToken asks Slack for a Socket Mode URL with the app-level token,
+// as Run does before every connection, without connecting: doctor's check
+// of SLACK_APP_TOKEN.
+func CheckAppToken(ctx context.Context, api *slack.Client) error {
+	_, _, err := api.StartSocketModeContext(ctx)
+	if code := refusedCode(err); code != "" {
+		return refusedError(code)
+	}
+	if err != nil {
+		return fmt.Errorf("bot: socket mode: apps.connections.open: %w", err)
+	}
+	return nil
+}
