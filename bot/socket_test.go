@@ -235,6 +235,21 @@ func TestSocketRunAgainstSandbox(t *testing.T) {
 		t.Errorf("event acknowledged on connection %d, want 2 (after the refresh)", a.Conn)
 	}
 	wait(e.slack.SocketBlockAction(slacksandbox.BlockAction{TeamID: "T0FIRM", UserID: "U0PARTNER1", ChannelID: "C0BILLING", MessageTS: "1.1", ActionID: chat.ActionApprove, Value: "7"}))
+	// The ack carries a view submission's response_action...
+	e.ints.view = func(context.Context, chat.ViewSubmission) (chat.ViewResponse, func(context.Context) error, error) {
+		return chat.ViewResponse{Errors: map[string]string{"amount": "Enter an amount."}}, nil, nil
+	}
+	a := wait(e.slack.SocketViewSubmission(slacksandbox.ViewSubmission{TeamID: "T0FIRM", UserID: "U0PARTNER1", ViewID: "V1", CallbackID: chat.CallbackEdit}))
+	if want := `{"response_action":"errors","errors":{"amount":"Enter an amount."}}`; string(a.Payload) != want {
+		t.Errorf("view submission ack payload = %s, want %s", a.Payload, want)
+	}
+	// ... and the refusal of a command from another workspace, which is
+	// posted nowhere else.
+	other := e.slack.NewResponseURL()
+	a = wait(e.slack.SocketSlashCommand(url.Values{"command": {"/billing"}, "text": {"status"}, "team_id": {"T0ATTACKER"}, "user_id": {"U0X"}, "response_url": {other}}))
+	if !strings.Contains(string(a.Payload), "another Slack workspace") || len(e.slack.ResponsePosts(other)) != 0 {
+		t.Errorf("refusal: ack payload %s, %d response_url posts", a.Payload, len(e.slack.ResponsePosts(other)))
+	}
 	if p := e.slack.AckProblems(); len(p) != 0 {
 		t.Errorf("ack problems: %q", p)
 	}
