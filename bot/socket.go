@@ -2,9 +2,11 @@ package bot
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
+	"net"
 	"time"
 
 	"github.com/slack-go/slack"
@@ -73,16 +75,28 @@ func (s *Socket) Run(ctx context.Context) error {
 			if ctx.Err() != nil {
 				return nil
 			}
+			if code := refusedCode(err); code != "" {
+				return refusedError(code)
+			}
 			return fmt.Errorf("bot: socket mode: %w", err)
 		case evt := <-client.Events:
 			if evt.Type == socketmode.EventTypeInvalidAuth {
-				return errors.New("bot: socket mode: Slack refused the app-level token (invalid_auth); check SLACK_APP_TOKEN")
+				return refusedError("invalid_auth")
 			}
+			if ce, ok := evt.Data.(*slack.ConnectionErrorEvent); ok && evt.Type == socketmode.EventTypeConnectionError {
+				// slack-go retries every failed apps.connections.open
+				// with backoff but for a few codes; a token Slack refuses
+				// for good would keep serve up and deaf.
+				if code := refusedCode(ce.ErrorObj); code != "" {
+					return refusedError(code)
+				}
+			}
+			id := envelopeID(evt)
 			ackFn := func(payload any) error {
-				if evt.Request == nil {
+				if id == "" {
 					return nil
 				}
-				return client.AckCtx(ctx, evt.Request.EnvelopeID, payload)
+				return client.AckCtx(ctx, id, payload)
 			}
 			// Each envelope on its own goroutine: a modal submit may take
 			// up to the ack budget and must not hold up the others.
@@ -130,11 +144,41 @@ func (s *Socket) handle(ctx context.Context, evt socketmode.Event, ackFn func(pa
 				a.attrs = append(a.attrs, "retry_num", evt.Request.RetryAttempt, "retry_reason", evt.Request.RetryReason)
 			}
 		}
-	case socketmode.EventTypeConnectionError, socketmode.EventTypeIncomingError,
-		socketmode.EventTypeErrorBadMessage, socketmode.EventTypeErrorWriteFailed:
+	case socketmode.EventTypeErrorBadMessage:
+		// slack-go could not decode the message (an event type it does
+		// not know, a field of an unexpected type). An Events API envelope
+		// is acknowledged all the same: Slack retries one that is not, three
+		// times (docs/vendors.md §1.9). A slash command or interaction is
+		// not: an empty ack would close a modal as if it had been saved,
+		// while no ack makes Slack tell the user it failed.
+		typ := envelopeType(evt)
+		s.d.logger.Warn("slack socket mode message not understood", "envelope_id", envelopeID(evt), "envelope_type", typ, "detail", fmt.Sprint(evt.Data))
+		if typ == socketmode.RequestTypeEventsAPI && envelopeID(evt) != "" {
+			if err := ackFn(nil); err != nil {
+				s.d.logger.Warn("slack socket mode ack failed", "err", err)
+			}
+		}
+		return
+	case socketmode.EventTypeIncomingError:
+		// slack-go closes a connection Slack asked it to leave
+		// (disconnect, docs/vendors.md §1.9) and its pending read then
+		// fails with net.ErrClosed: the routine end of a connection.
+		if ie, ok := evt.Data.(*slack.IncomingEventError); ok && errors.Is(ie.ErrorObj, net.ErrClosed) {
+			s.d.logger.Debug("slack socket mode connection closed", "detail", ie.Error())
+			return
+		}
 		s.d.logger.Warn("slack socket mode trouble", "type", string(evt.Type), "detail", fmt.Sprint(evt.Data))
 		return
-	default: // connecting, connected, hello, disconnect: the client reconnects by itself
+	case socketmode.EventTypeConnectionError, socketmode.EventTypeErrorWriteFailed:
+		s.d.logger.Warn("slack socket mode trouble", "type", string(evt.Type), "detail", fmt.Sprint(evt.Data))
+		return
+	case socketmode.EventTypeConnected:
+		// Once at start and after each refresh (every few hours).
+		if c, ok := evt.Data.(*socketmode.ConnectedEvent); ok {
+			s.d.logger.Info("slack socket mode connected", "connection_count", c.ConnectionCount)
+		}
+		return
+	default: // connecting, hello: the client reconnects by itself
 		s.d.logger.Debug("slack socket mode", "type", string(evt.Type))
 		return
 	}
@@ -154,4 +198,93 @@ func (s *Socket) unexpected(evt socketmode.Event, ackFn func(payload any) error)
 	if err := ackFn(nil); err != nil {
 		s.d.logger.Warn("slack socket mode ack failed", "err", err)
 	}
+}
+
+// envelopeID is the envelope_id of the Socket Mode message behind evt, ""
+// when there is none (hello, the client's own events). For a message
+// slack-go could not decode it is read from the raw message.
+func envelopeID(evt socketmode.Event) string {
+	if evt.Request != nil {
+		return evt.Request.EnvelopeID
+	}
+	id, _ := rawEnvelope(evt)
+	return id
+}
+
+// envelopeType is the type of the message behind evt (events_api,
+// slash_commands, interactive, ...), read as envelopeID is.
+func envelopeType(evt socketmode.Event) string {
+	if evt.Request != nil {
+		return evt.Request.Type
+	}
+	_, typ := rawEnvelope(evt)
+	return typ
+}
+
+// rawEnvelope reads the envelope_id and type of a message slack-go could
+// not decode.
+func rawEnvelope(evt socketmode.Event) (id, typ string) {
+	bad, ok := evt.Data.(*socketmode.ErrorBadMessage)
+	if !ok {
+		return "", ""
+	}
+	var env struct {
+		EnvelopeID string `json:"envelope_id"`
+		Type       string `json:"type"`
+	}
+	if json.Unmarshal(bad.Message, &env) != nil {
+		return "", ""
+	}
+	return env.EnvelopeID, env.Type
+}
+
+// tokenRefusals are apps.connections.open's answers that no retry can
+// change: the app-level token is not one, is not valid, or lacks
+// connections:write (docs/vendors.md §1.9,
+// https://docs.slack.dev/reference/methods/apps.connections.open).
+var tokenRefusals = map[string]string{
+	"not_authed":             "no app-level token was sent",
+	"invalid_auth":           "the app-level token is not valid",
+	"token_revoked":          "the app-level token was revoked",
+	"token_expired":          "the app-level token has expired",
+	"account_inactive":       "the app-level token belongs to a deactivated app or workspace",
+	"not_allowed_token_type": "the token is not an app-level token",
+	"missing_scope":          "the app-level token lacks the connections:write scope",
+}
+
+// refusedCode returns Slack's error code when err is a refusal of the
+// app-level token, "" otherwise.
+func refusedCode(err error) string {
+	var se slack.SlackErrorResponse
+	if errors.As(err, &se) {
+		if _, ok := tokenRefusals[se.Err]; ok {
+			return se.Err
+		}
+		return ""
+	}
+	// slack-go returns some codes as plain errors.
+	if err != nil {
+		if _, ok := tokenRefusals[err.Error()]; ok {
+			return err.Error()
+		}
+	}
+	return ""
+}
+
+func refusedError(code string) error {
+	return fmt.Errorf("bot: socket mode: Slack refused SLACK_APP_TOKEN (%s): %s; create an app-level token with connections:write under Basic Information → App-Level Tokens", code, tokenRefusals[code])
+}
+
+// CheckAppToken asks Slack for a Socket Mode URL with the app-level token,
+// as Run does before every connection, without connecting: doctor's check
+// of SLACK_APP_TOKEN.
+func CheckAppToken(ctx context.Context, api *slack.Client) error {
+	_, _, err := api.StartSocketModeContext(ctx)
+	if code := refusedCode(err); code != "" {
+		return refusedError(code)
+	}
+	if err != nil {
+		return fmt.Errorf("bot: socket mode: apps.connections.open: %w", err)
+	}
+	return nil
 }

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"time"
 
+	"billbot/bot"
 	"billbot/internal/qbo"
 	"billbot/internal/workflow"
 	"billbot/store"
@@ -73,6 +74,9 @@ func doctorCommand() command {
 				if err == nil {
 					doctorBillingChannel(ctx, api, wf, user, report)
 					doctorFileUploads(ctx, api, report)
+				}
+				if c.env.SocketMode() {
+					report("slack", bot.CheckAppToken(ctx, api), "SLACK_APP_TOKEN opens Socket Mode connections (apps.connections.open)")
 				}
 				if !c.env.SocketMode() && !c.env.SlackSigningSecret.IsSet() {
 					report("slack", errors.New("SLACK_SIGNING_SECRET is not set: HTTP requests from Slack cannot be verified (or set SLACK_APP_TOKEN for Socket Mode)"), "")

@@ -56,3 +56,41 @@ func TestDoctorSlackIdentity(t *testing.T) {
 		})
 	}
 }
+
+// TestDoctorSlackAppToken: in Socket Mode doctor asks Slack for a Socket
+// Mode URL with SLACK_APP_TOKEN, and fails that line, naming the variable,
+// when Slack refuses the token.
+func TestDoctorSlackAppToken(t *testing.T) {
+	sb := slacksandbox.New(slacksandbox.Options{})
+	t.Cleanup(sb.Close)
+	for _, tc := range []struct {
+		name, token string
+		want        []string
+	}{
+		{"valid", slacksandbox.DefaultAppToken, []string{"ok    slack", "SLACK_APP_TOKEN opens Socket Mode connections"}},
+		{"refused", "xapp-1-A0BILLBOT-1-revoked", []string{"FAIL  slack", "SLACK_APP_TOKEN", "invalid_auth"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			env := map[string]string{"SLACK_BOT_TOKEN": slacksandbox.DefaultToken, "SLACK_API_URL": sb.APIURL(), "SLACK_APP_TOKEN": tc.token}
+			dir := t.TempDir()
+			if _, _, err := runCLI(t, dir, nil, "migrate"); err != nil {
+				t.Fatal(err)
+			}
+			out, _, _ := runCLI(t, dir, env, "doctor")
+			var line string
+			for _, l := range strings.Split(out, "\n") {
+				if strings.Contains(l, " slack ") && strings.Contains(l, "SLACK_APP_TOKEN") {
+					line = l
+				}
+			}
+			for _, w := range tc.want {
+				if !strings.Contains(line, w) {
+					t.Errorf("app token line %q lacks %q\n%s", line, w, out)
+				}
+			}
+			if strings.Contains(out, tc.token) {
+				t.Errorf("doctor printed the token:\n%s", out)
+			}
+		})
+	}
+}

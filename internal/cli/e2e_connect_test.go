@@ -146,9 +146,7 @@ func (w *e2eWorld) homeConnectLink(user, eventID string) string {
 	w.t.Helper()
 	ev := []byte(`{"token":"x","team_id":"` + slacksandbox.TeamID + `","api_app_id":"A0BILLBOT","type":"event_callback","event_id":"` + eventID +
 		`","event_time":1772442000,"event":{"type":"app_home_opened","user":"` + user + `","channel":"D0` + user + `","tab":"home","event_ts":"1772442000.000100"}}`)
-	if status, body := w.send(w.signer.Event(w.base+"/slack/events", ev)); status != http.StatusOK {
-		w.t.Fatalf("app_home_opened: HTTP %d %q", status, body)
-	}
+	w.event(ev)
 	var home json.RawMessage
 	w.eventually("App Home of "+user, func() (bool, error) {
 		var ok bool

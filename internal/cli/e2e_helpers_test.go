@@ -12,6 +12,7 @@ import (
 	"net"
 	"net/http"
 	"net/http/cookiejar"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -82,6 +83,9 @@ type e2eWorld struct {
 	store   *store.Store
 	signer  slacksandbox.Signer
 	http    *http.Client
+	// socket: Slack reaches serve over Socket Mode (SLACK_APP_TOKEN), not
+	// over signed HTTP requests; click, submit and command take that road.
+	socket bool
 }
 
 // newE2EWorld starts the sandboxes and prepares serve's environment on a
@@ -441,16 +445,85 @@ func (w *e2eWorld) send(req *http.Request) (int, string) {
 	return resp.StatusCode, string(body)
 }
 
-// click sends a signed button click by user on inv's draft message and
-// returns the response_url and trigger_id it carried.
+// click sends a button click by user on inv's draft message — signed over
+// HTTP, or as a Socket Mode envelope — and returns the response_url and
+// trigger_id it carried.
 func (w *e2eWorld) click(user, actionID string, inv store.Invoice) (respURL, trigger string) {
 	w.t.Helper()
 	respURL, trigger = w.slack.NewResponseURLFor(inv.SlackChannel, inv.SlackTS), w.slack.NewTriggerID()
-	status, body := w.send(w.signer.BlockAction(w.base+"/slack/interactions", w.blockAction(user, actionID, inv, respURL, trigger)))
+	a := w.blockAction(user, actionID, inv, respURL, trigger)
+	if w.socket {
+		// A click's ack carries nothing (docs/vendors.md §1.9).
+		if ack := w.ack(w.slack.SocketBlockAction(a)); ack.Payload != nil {
+			w.t.Fatalf("click %s by %s: ack payload %s, want none", actionID, user, ack.Payload)
+		}
+		return respURL, trigger
+	}
+	status, body := w.send(w.signer.BlockAction(w.base+"/slack/interactions", a))
 	if status != http.StatusOK {
 		w.t.Fatalf("click %s by %s: HTTP %d %s", actionID, user, status, body)
 	}
 	return respURL, trigger
+}
+
+// ack waits for serve to acknowledge a Socket Mode envelope.
+func (w *e2eWorld) ack(e *slacksandbox.Envelope) slacksandbox.Ack {
+	w.t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
+	defer cancel()
+	a, err := e.Wait(ctx)
+	if err != nil {
+		w.t.Fatalf("%v\nack problems: %q", err, w.slack.AckProblems())
+	}
+	return a
+}
+
+// event delivers an Events API callback (JSON body): signed to
+// /slack/events, or as a Socket Mode envelope whose ack carries nothing.
+func (w *e2eWorld) event(body []byte) {
+	w.t.Helper()
+	if w.socket {
+		if ack := w.ack(w.slack.SocketEvent(body)); ack.Payload != nil {
+			w.t.Fatalf("event: ack payload %s, want none", ack.Payload)
+		}
+		return
+	}
+	if status, resp := w.send(w.signer.Event(w.base+"/slack/events", body)); status != http.StatusOK {
+		w.t.Fatalf("event: HTTP %d %q", status, resp)
+	}
+}
+
+// command runs a slash command as user and returns the reply's text: the
+// immediate one (the HTTP response body, or the Socket Mode ack's payload)
+// or, when that is empty, the first post to the command's response_url.
+func (w *e2eWorld) command(user, command, text string) string {
+	w.t.Helper()
+	respURL := w.slack.NewResponseURL()
+	fields := url.Values{
+		"command": {command}, "text": {text}, "team_id": {slacksandbox.TeamID}, "user_id": {user},
+		"channel_id": {e2eChannel}, "response_url": {respURL}, "trigger_id": {w.slack.NewTriggerID()},
+	}
+	var immediate []byte
+	if w.socket {
+		immediate = w.ack(w.slack.SocketSlashCommand(fields)).Payload
+	} else {
+		status, body := w.send(w.signer.SlashCommand(w.base+"/slack/commands", fields))
+		if status != http.StatusOK {
+			w.t.Fatalf("%s %s: HTTP %d %s", command, text, status, body)
+		}
+		immediate = []byte(body)
+	}
+	if len(bytes.TrimSpace(immediate)) > 0 {
+		var reply struct{ Text string }
+		if err := json.Unmarshal(immediate, &reply); err != nil {
+			w.t.Fatalf("%s %s: reply %q: %v", command, text, immediate, err)
+		}
+		return reply.Text
+	}
+	w.eventually(command+" "+text+" answered on the response_url", func() (bool, error) {
+		return len(w.slack.ResponsePosts(respURL)) > 0, nil
+	})
+	return w.slack.ResponsePosts(respURL)[0].Text
 }
 
 func (w *e2eWorld) blockAction(user, actionID string, inv store.Invoice, respURL, trigger string) slacksandbox.BlockAction {
@@ -481,13 +554,21 @@ func (w *e2eWorld) openedView(trigger string) string {
 	return id
 }
 
-// submit sends a signed modal submission; an empty 200 closes the modal.
+// submit sends a modal submission, signed over HTTP or as a Socket Mode
+// envelope; an empty 200 (an ack without payload) closes the modal.
 func (w *e2eWorld) submit(user, viewID, callback string, inv store.Invoice, values map[string]map[string]slacksandbox.Input) {
 	w.t.Helper()
-	status, body := w.send(w.signer.ViewSubmission(w.base+"/slack/interactions", slacksandbox.ViewSubmission{
+	v := slacksandbox.ViewSubmission{
 		TeamID: slacksandbox.TeamID, UserID: user, ViewID: viewID, CallbackID: callback,
 		PrivateMetadata: strconv.FormatInt(inv.ID, 10), Values: values,
-	}))
+	}
+	if w.socket {
+		if ack := w.ack(w.slack.SocketViewSubmission(v)); ack.Payload != nil {
+			w.t.Fatalf("submit %s: ack payload %s, want none (the modal closes)", callback, ack.Payload)
+		}
+		return
+	}
+	status, body := w.send(w.signer.ViewSubmission(w.base+"/slack/interactions", v))
 	if status != http.StatusOK || strings.TrimSpace(body) != "" {
 		w.t.Fatalf("submit %s: HTTP %d %s", callback, status, body)
 	}

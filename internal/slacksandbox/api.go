@@ -133,12 +133,10 @@ func (s *Server) answer(name, token string, p params, parseErr error, c *Call, n
 		return fail(http.StatusOK, "invalid_form_data", nil)
 	}
 	// Every method's reference lists not_authed (no token) and invalid_auth
-	// (token not valid), answered with HTTP 200 and ok:false.
-	switch {
-	case token == "":
-		return fail(http.StatusOK, "not_authed", nil)
-	case token != s.opts.Token:
-		return fail(http.StatusOK, "invalid_auth", nil)
+	// (token not valid), answered with HTTP 200 and ok:false; authError
+	// (socket.go) also tells bot and app-level tokens apart.
+	if code := s.authError(name, token); code != "" {
+		return fail(http.StatusOK, code, nil)
 	}
 	if s.opts.FaultRate > 0 && s.rng.Float64() < s.opts.FaultRate {
 		if s.rng.IntN(2) == 0 {

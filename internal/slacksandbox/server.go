@@ -1,7 +1,8 @@
 // Package slacksandbox is an in-process fake of the parts of Slack billbot
 // talks to: the Web API methods it calls, the response_url endpoints Slack
-// hands out with every slash command and interaction, and a signer that
-// builds requests the way Slack sends them to billbot. It runs on an
+// hands out with every slash command and interaction, a signer that
+// builds requests the way Slack sends them to billbot, and Socket Mode
+// (apps.connections.open and its WebSocket, socket.go). It runs on an
 // httptest server on 127.0.0.1 and records every call for assertions.
 //
 // The simulated rules follow Slack's method reference pages
@@ -35,6 +36,12 @@ type Options struct {
 	// EnterpriseID, when set, makes the workspace part of an Enterprise
 	// Grid organisation: auth.test then reports it.
 	EnterpriseID string
+	// AppToken is the only app-level token apps.connections.open accepts
+	// (Socket Mode, socket.go); default DefaultAppToken. SocketPingInterval
+	// is how often each Socket Mode connection is pinged; default
+	// DefaultSocketPingInterval.
+	AppToken           string
+	SocketPingInterval time.Duration
 }
 
 // Identity of the sandbox workspace and its bot user.
@@ -67,6 +74,7 @@ type Server struct {
 	responses map[string]*responseURL
 	outside   map[string]bool // channels the bot is not in (see channels.go)
 	files     *fileStore      // uploads (see files.go), made on first use
+	sock      *socketHub      // Socket Mode (socket.go)
 }
 
 // New starts a sandbox; stop it with Close.
@@ -89,17 +97,22 @@ func New(opts Options) *Server {
 		limits:    map[string]*limit{},
 		failNext:  map[string][]string{},
 		responses: map[string]*responseURL{},
+		sock:      newSocketHub(opts.Now, opts.SocketPingInterval),
 	}
 	mux := http.NewServeMux()
 	mux.HandleFunc("/api/{method}", s.serveAPI)
 	mux.HandleFunc("POST /response/{id}", s.serveResponseURL)
 	mux.HandleFunc("POST /upload/{key}", s.serveUpload)
+	mux.HandleFunc("GET /link/", s.serveLink)
 	s.srv = httptest.NewServer(mux)
 	return s
 }
 
 // Close shuts the server down.
-func (s *Server) Close() { s.srv.Close() }
+func (s *Server) Close() {
+	s.sock.close()
+	s.srv.Close()
+}
 
 // URL is the server's base URL (http://127.0.0.1:port).
 func (s *Server) URL() string { return s.srv.URL }

@@ -56,6 +56,11 @@ func (s Signer) Request(target, contentType string, body []byte) *http.Request {
 // Slack always sends team_id and api_app_id: when fields lack them they
 // are the sandbox workspace's and app's.
 func (s Signer) SlashCommand(target string, fields url.Values) *http.Request {
+	return s.Request(target, "application/x-www-form-urlencoded", []byte(slashCommandFields(fields).Encode()))
+}
+
+// slashCommandFields fills in the fields Slack always sends.
+func slashCommandFields(fields url.Values) url.Values {
 	fields = cloneValues(fields)
 	if fields.Get("team_id") == "" {
 		fields.Set("team_id", TeamID)
@@ -63,7 +68,7 @@ func (s Signer) SlashCommand(target string, fields url.Values) *http.Request {
 	if fields.Get("api_app_id") == "" {
 		fields.Set("api_app_id", AppID)
 	}
-	return s.Request(target, "application/x-www-form-urlencoded", []byte(fields.Encode()))
+	return fields
 }
 
 // BlockAction is one button click to send as a block_actions payload.
@@ -84,6 +89,11 @@ type BlockAction struct {
 // follows Slack's block_actions payload reference
 // (docs.slack.dev/reference/interaction-payloads/block_actions-payload).
 func (s Signer) BlockAction(target string, a BlockAction) *http.Request {
+	return s.payload(target, blockActionPayload(s.now(), a))
+}
+
+// blockActionPayload is the block_actions payload of a click at now.
+func blockActionPayload(now time.Time, a BlockAction) map[string]any {
 	p := map[string]any{
 		"type":       "block_actions",
 		"team":       map[string]any{"id": a.TeamID, "domain": "sandbox"},
@@ -94,7 +104,7 @@ func (s Signer) BlockAction(target string, a BlockAction) *http.Request {
 		"actions": []any{map[string]any{
 			"type": "button", "action_id": a.ActionID, "block_id": a.BlockID, "value": a.Value,
 			"text":      map[string]any{"type": "plain_text", "text": a.ActionID, "emoji": true},
-			"action_ts": strconv.FormatInt(s.now().Unix(), 10) + ".000100",
+			"action_ts": strconv.FormatInt(now.Unix(), 10) + ".000100",
 		}},
 		"state": map[string]any{"values": map[string]any{}},
 	}
@@ -112,7 +122,7 @@ func (s Signer) BlockAction(target string, a BlockAction) *http.Request {
 		p["channel"] = map[string]any{"id": a.ChannelID, "name": "billing"}
 		p["message"] = map[string]any{"type": "message", "ts": a.MessageTS, "user": BotUserID, "bot_id": BotID, "text": ""}
 	}
-	return s.payload(target, p)
+	return p
 }
 
 // Input is one submitted input of a modal. Type is the element type:
@@ -138,6 +148,11 @@ type ViewSubmission struct {
 // JSON follows Slack's view_submission payload reference
 // (docs.slack.dev/reference/interaction-payloads/view-interactions-payload).
 func (s Signer) ViewSubmission(target string, v ViewSubmission) *http.Request {
+	return s.payload(target, viewSubmissionPayload(v))
+}
+
+// viewSubmissionPayload is the view_submission payload of a modal submit.
+func viewSubmissionPayload(v ViewSubmission) map[string]any {
 	values := map[string]any{}
 	for block, actions := range v.Values {
 		byAction := map[string]any{}
@@ -166,7 +181,7 @@ func (s Signer) ViewSubmission(target string, v ViewSubmission) *http.Request {
 	if v.EnterpriseID != "" {
 		p["enterprise"] = map[string]any{"id": v.EnterpriseID, "name": "Grid"}
 	}
-	return s.payload(target, p)
+	return p
 }
 
 // stateValue renders one input the way view.state.values carries it.
