@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"io"
 	"log/slog"
+	"maps"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -14,6 +15,7 @@ import (
 	"time"
 
 	"billbot/internal/metrics"
+	"billbot/internal/metrics/metricstest"
 )
 
 // fixture is a Server with a JSON log captured in a buffer.
@@ -80,14 +82,27 @@ func (f *fixture) accessLines(t *testing.T) []map[string]any {
 	return out
 }
 
-// scrape returns the metrics exposition as lines.
-func (f *fixture) scrape(t *testing.T) []string {
+// scrape GETs /metrics through the server's own routes and parses it.
+// The scrape itself is counted after it answers, so it shows in the next
+// scrape only.
+func (f *fixture) scrape(t *testing.T) map[string]metricstest.Family {
 	t.Helper()
-	var b strings.Builder
-	if _, err := f.reg.WriteTo(&b); err != nil {
-		t.Fatalf("WriteTo: %v", err)
+	return metricstest.Scrape(t, f.srv.Handler())
+}
+
+// checkSamples reports each sample of want (by metricstest.Key) that the
+// scrape lacks or holds with another value.
+func checkSamples(t *testing.T, got map[string]metricstest.Family, want map[string]float64) {
+	t.Helper()
+	all := make(map[string]float64)
+	for _, f := range got {
+		maps.Copy(all, f.Samples)
 	}
-	return strings.Split(b.String(), "\n")
+	for k, v := range want {
+		if g, ok := all[k]; !ok || g != v {
+			t.Errorf("%s = %v (present %v), want %v", k, g, ok, v)
+		}
+	}
 }
 
 // stepClock advances by step on every reading.
@@ -109,13 +124,4 @@ func echo(name string) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		_, _ = io.WriteString(w, name+" "+r.URL.Path)
 	})
-}
-
-func contains(lines []string, want string) bool {
-	for _, l := range lines {
-		if l == want {
-			return true
-		}
-	}
-	return false
 }

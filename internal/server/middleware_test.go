@@ -5,11 +5,14 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"regexp"
+	"runtime"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+
+	"billbot/internal/metrics/metricstest"
 )
 
 func TestAccessLogHasNoQueryString(t *testing.T) {
@@ -130,16 +133,11 @@ func TestPanicRecovery(t *testing.T) {
 		t.Errorf("healthz after panic = %d", resp.StatusCode)
 	}
 
-	lines := f.scrape(t)
-	for _, want := range []string{
-		`billbot_http_requests_total{route="/slack/",method="POST",code="500"} 1`,
-		`billbot_http_requests_total{route="/webhooks/qbo",method="POST",code="500"} 1`,
-		`billbot_http_requests_total{route="/healthz",method="GET",code="200"} 1`,
-	} {
-		if !contains(lines, want) {
-			t.Errorf("missing %q in\n%s", want, strings.Join(lines, "\n"))
-		}
-	}
+	checkSamples(t, f.scrape(t), map[string]float64{
+		reqKey("/slack/", "POST", "500"):       1,
+		reqKey("/webhooks/qbo", "POST", "500"): 1,
+		reqKey("/healthz", "GET", "200"):       1,
+	})
 	logs := f.logs.String()
 	if !strings.Contains(logs, `"msg":"panic serving request"`) || !strings.Contains(logs, `"panic":"boom"`) {
 		t.Errorf("panic not logged:\n%s", logs)
@@ -160,33 +158,63 @@ func TestRequestMetrics(t *testing.T) {
 	f.do(t, "GET", "/no/such/path?x=1", nil)
 	f.do(t, "BREW", "/healthz", nil)
 
-	want := []string{
-		`# HELP billbot_http_request_duration_seconds Time to serve an HTTP request, by route pattern.`,
-		`# TYPE billbot_http_request_duration_seconds histogram`,
-		`billbot_http_request_duration_seconds_bucket{route="/healthz",le="0.005"} 0`,
-		`billbot_http_request_duration_seconds_bucket{route="/healthz",le="0.01"} 0`,
-		`billbot_http_request_duration_seconds_bucket{route="/healthz",le="0.025"} 0`,
-		`billbot_http_request_duration_seconds_bucket{route="/healthz",le="0.05"} 2`,
-	}
-	lines := f.scrape(t)
-	if diff := cmp.Diff(want, lines[:len(want)]); diff != "" {
-		t.Errorf("histogram head (-want +got):\n%s", diff)
-	}
-	for _, w := range []string{
-		`billbot_http_request_duration_seconds_count{route="/healthz"} 2`,
-		`billbot_http_request_duration_seconds_count{route="/slack/commands"} 1`,
-		`billbot_http_request_duration_seconds_count{route="unmatched"} 3`,
-		`# TYPE billbot_http_requests_total counter`,
-		`billbot_http_requests_total{route="/healthz",method="GET",code="200"} 2`,
-		`billbot_http_requests_total{route="/slack/commands",method="POST",code="200"} 1`,
-		`billbot_http_requests_total{route="unmatched",method="GET",code="404"} 1`,
-		`billbot_http_requests_total{route="unmatched",method="OTHER",code="405"} 1`,
-		`billbot_http_requests_total{route="unmatched",method="POST",code="404"} 1`,
+	got := f.scrape(t)
+	for name, want := range map[string][2]string{
+		"billbot_http_requests_total": {"counter",
+			"HTTP requests served, by route pattern, method and status code."},
+		"billbot_http_request_duration_seconds": {"histogram",
+			"Time to serve an HTTP request, by route pattern."},
 	} {
-		if !contains(lines, w) {
-			t.Errorf("missing %q in\n%s", w, strings.Join(lines, "\n"))
+		if f := got[name]; f.Type != want[0] || f.Help != want[1] {
+			t.Errorf("%s: type %q help %q, want %q %q", name, f.Type, f.Help, want[0], want[1])
 		}
 	}
+	bucket := func(route, le string) string {
+		return metricstest.Key("billbot_http_request_duration_seconds_bucket", "route", route, "le", le)
+	}
+	count := func(route string) string {
+		return metricstest.Key("billbot_http_request_duration_seconds_count", "route", route)
+	}
+	checkSamples(t, got, map[string]float64{
+		// Each request takes one 30ms clock step: in the 0.05 bucket, not 0.025.
+		bucket("/healthz", "0.005"): 0,
+		bucket("/healthz", "0.025"): 0,
+		bucket("/healthz", "0.05"):  2,
+		bucket("/healthz", "10"):    2,
+		bucket("/healthz", "+Inf"):  2,
+		metricstest.Key("billbot_http_request_duration_seconds_sum", "route", "/healthz"): 0.06,
+		count("/healthz"):                        2,
+		count("/slack/commands"):                 1,
+		count("unmatched"):                       3,
+		reqKey("/healthz", "GET", "200"):         2,
+		reqKey("/slack/commands", "POST", "200"): 1,
+		reqKey("unmatched", "GET", "404"):        1,
+		reqKey("unmatched", "OTHER", "405"):      1,
+		reqKey("unmatched", "POST", "404"):       1,
+	})
+	if n := len(got["billbot_http_requests_total"].Samples); n != 5 {
+		t.Errorf("billbot_http_requests_total has %d series, want 5: %v", n, got["billbot_http_requests_total"].Samples)
+	}
+	// The exposition keeps the Go runtime and process metrics beside billbot's.
+	for _, name := range []string{"go_goroutines", "go_memstats_alloc_bytes", "go_info"} {
+		if _, ok := got[name]; !ok {
+			t.Errorf("%s missing from /metrics", name)
+		}
+	}
+	if runtime.GOOS == "linux" {
+		for _, name := range []string{"process_cpu_seconds_total", "process_resident_memory_bytes", "process_start_time_seconds"} {
+			if _, ok := got[name]; !ok {
+				t.Errorf("%s missing from /metrics", name)
+			}
+		}
+	}
+	// A scrape is itself a request, counted once it has answered.
+	checkSamples(t, f.scrape(t), map[string]float64{reqKey("/metrics", "GET", "200"): 1})
+}
+
+// reqKey names one series of billbot_http_requests_total.
+func reqKey(route, method, code string) string {
+	return metricstest.Key("billbot_http_requests_total", "route", route, "method", method, "code", code)
 }
 
 func TestSameRegistryTwice(t *testing.T) {
@@ -195,7 +223,5 @@ func TestSameRegistryTwice(t *testing.T) {
 	other := New(Config{Metrics: f.reg})
 	other.Handler().ServeHTTP(httptest.NewRecorder(), httptest.NewRequest("GET", "/healthz", nil))
 	f.do(t, "GET", "/healthz", nil)
-	if !contains(f.scrape(t), `billbot_http_requests_total{route="/healthz",method="GET",code="200"} 2`) {
-		t.Error("two servers on one registry do not share the counter")
-	}
+	checkSamples(t, f.scrape(t), map[string]float64{reqKey("/healthz", "GET", "200"): 2})
 }

@@ -3,6 +3,7 @@ package server
 import (
 	"context"
 	"errors"
+	"mime"
 	"net/http"
 	"strings"
 	"testing"
@@ -61,8 +62,13 @@ func TestRoutes(t *testing.T) {
 func TestMetricsContentType(t *testing.T) {
 	t.Parallel()
 	rec := newFixture(t, Config{}).do(t, "GET", "/metrics", nil)
-	if got := rec.Header().Get("Content-Type"); got != "text/plain; version=0.0.4; charset=utf-8" {
-		t.Errorf("Content-Type = %q", got)
+	// promhttp names the text format 0.0.4 and the name escaping it used.
+	mt, params, err := mime.ParseMediaType(rec.Header().Get("Content-Type"))
+	if err != nil || mt != "text/plain" || params["version"] != "0.0.4" || params["charset"] != "utf-8" {
+		t.Errorf("Content-Type = %q, want the text format 0.0.4", rec.Header().Get("Content-Type"))
+	}
+	if got := rec.Header().Get("Cache-Control"); got != "no-store" {
+		t.Errorf("Cache-Control = %q, want no-store", got)
 	}
 }
 
