@@ -203,7 +203,11 @@ func (c *cli) openStore(ctx context.Context) (*store.Store, error) {
 	if c.st != nil {
 		return c.st, nil
 	}
-	st, err := store.Open(ctx, c.env.DatabaseURL.Reveal(), c.env.DataDir, c.logger)
+	var opts []store.Option
+	if c.env.DatabaseMaxConns > 0 {
+		opts = append(opts, store.MaxConns(c.env.DatabaseMaxConns))
+	}
+	st, err := store.Open(ctx, c.env.DatabaseURL.Reveal(), c.env.DataDir, c.logger, opts...)
 	if err != nil {
 		return nil, fmt.Errorf("open database: %w", err)
 	}
