@@ -36,7 +36,12 @@ type dispatcher struct {
 	now          func() time.Time
 	ackBudget    time.Duration
 	workTimeout  time.Duration
-	wg           sync.WaitGroup
+	limits       Limits
+	metrics      slackMetrics
+	// slots holds one token per request in flight when limits.MaxInFlight
+	// is set; nil means no cap.
+	slots chan struct{}
+	wg    sync.WaitGroup
 }
 
 // ack is a dispatcher's answer to one request: the ack body, the work to
@@ -75,16 +80,29 @@ func newDispatcher(d *dispatcher) (*dispatcher, error) {
 	if d.workTimeout <= 0 {
 		d.workTimeout = DefaultWorkTimeout
 	}
+	if d.limits.MaxInFlight < 0 {
+		return nil, fmt.Errorf("bot: MaxInFlight %d: want 0 (no cap) or more", d.limits.MaxInFlight)
+	}
+	if d.limits.MaxInFlight > 0 {
+		d.slots = make(chan struct{}, d.limits.MaxInFlight)
+	}
+	if d.limits.Wait <= 0 {
+		d.limits.Wait = DefaultBusyWait
+	}
+	if d.metrics.busy == nil {
+		d.metrics = newSlackMetrics(nil)
+	}
 	return d, nil
 }
 
 // wait blocks until all post-ack work has finished.
 func (d *dispatcher) wait() { d.wg.Wait() }
 
-// command runs a slash command. With inline set (HTTP) it waits up to the
-// ack budget and, if the handler answered, returns the reply as the ack
-// body; otherwise the ack is empty and the reply goes to response_url when
-// the handler is done.
+// command runs a slash command once it is admitted (see admit; refused, the
+// busy reply is the ack body). With inline set (HTTP) it waits up to the
+// ack budget, counted from before admission, and, if the handler answered,
+// returns the reply as the ack body; otherwise the ack is empty and the
+// reply goes to response_url when the handler is done.
 func (d *dispatcher) command(ctx context.Context, sc slack.SlashCommand, inline bool) ack {
 	c := commandFrom(sc)
 	a := ack{attrs: []any{"kind", "command", "team_id", c.TeamID, "user_id", c.UserID, "command", c.Command}}
@@ -95,6 +113,12 @@ func (d *dispatcher) command(ctx context.Context, sc slack.SlashCommand, inline 
 		return a
 	}
 	target := ResponseTarget{URL: c.ResponseURL, ChannelID: c.ChannelID, UserID: c.UserID, IssuedAt: d.now()}
+	began := time.Now()
+	release, err := d.admit(ctx)
+	if err != nil {
+		a.payload = inlineBody(d.failReply("command", err, "command", c.Command, "user_id", c.UserID))
+		return a
+	}
 
 	// claim decides, once, who delivers the reply: the ack (inline) or the
 	// handler's goroutine (response_url).
@@ -106,8 +130,9 @@ func (d *dispatcher) command(ctx context.Context, sc slack.SlashCommand, inline 
 	}
 	d.background(ctx, func(work context.Context) {
 		r, err := safeReply(func() (chat.Reply, error) { return d.commands.HandleCommand(work, c) })
+		release()
 		if err != nil {
-			r = d.errorReply(err, "command", c.Command, "user_id", c.UserID)
+			r = d.failReply("command", err, "command", c.Command, "user_id", c.UserID)
 		}
 		if claim() {
 			done <- r
@@ -120,7 +145,7 @@ func (d *dispatcher) command(ctx context.Context, sc slack.SlashCommand, inline 
 	if !inline {
 		return a
 	}
-	timer := time.NewTimer(d.ackBudget)
+	timer := time.NewTimer(max(d.ackBudget-time.Since(began), 0))
 	defer timer.Stop()
 	select {
 	case r := <-done:
@@ -155,7 +180,9 @@ func (d *dispatcher) interaction(ctx context.Context, ic slack.InteractionCallba
 
 // blockActions acks at once and runs the handler right after: a trigger_id
 // in the payload expires 3 s after the click (docs/vendors.md §1.2), so the
-// handler must start without delay.
+// handler must start without delay. Each action is admitted first (see
+// admit); refused, the busy reply goes to its response_url as a new
+// ephemeral message, leaving the clicked message as it was.
 func (d *dispatcher) blockActions(ctx context.Context, ic slack.InteractionCallback) ack {
 	actions := actionsFrom(ic)
 	a := ack{attrs: []any{"kind", "block_actions", "team_id", teamOf(ic), "user_id", ic.User.ID}}
@@ -165,15 +192,27 @@ func (d *dispatcher) blockActions(ctx context.Context, ic slack.InteractionCallb
 	received := d.now()
 	a.after = func() {
 		for _, act := range actions {
+			to := ResponseTarget{URL: act.ResponseURL, ChannelID: act.ChannelID, UserID: act.UserID, IssuedAt: received}
+			release, err := d.admit(ctx)
+			if err != nil {
+				// Sent from this request's goroutine: no new one is
+				// started for work that was turned away.
+				r := d.failReply("block_actions", err, "action_id", act.ActionID, "user_id", act.UserID)
+				work, cancel := context.WithTimeout(context.WithoutCancel(ctx), d.workTimeout)
+				d.respond(work, to, r)
+				cancel()
+				continue
+			}
 			d.background(ctx, func(work context.Context) {
 				r, err := safeReply(func() (chat.Reply, error) { return d.interactions.HandleAction(work, act) })
+				release()
 				if err != nil {
-					r = d.errorReply(err, "action_id", act.ActionID, "user_id", act.UserID, "value", act.Value)
+					r = d.failReply("block_actions", err, "action_id", act.ActionID, "user_id", act.UserID, "value", act.Value)
 				}
 				if isEmpty(r) {
 					return
 				}
-				d.respond(work, ResponseTarget{URL: act.ResponseURL, ChannelID: act.ChannelID, UserID: act.UserID, IssuedAt: received}, r)
+				d.respond(work, to, r)
 			})
 		}
 	}
@@ -181,55 +220,87 @@ func (d *dispatcher) blockActions(ctx context.Context, ic slack.InteractionCallb
 }
 
 // viewSubmission asks the handler for its validation answer within the ack
-// budget. Errors keep the modal open with messages under the inputs
-// (response_action "errors"); a failure replaces the modal with a message
-// (response_action "update"); otherwise the empty ack closes the modal and
-// the handler's follow-up runs after it.
+// budget, counted from before admission (see admit). Errors keep the modal
+// open with messages under the inputs (response_action "errors"); a
+// failure, or no room to take the submission on, replaces the modal with a
+// message (response_action "update"); otherwise the empty ack closes the
+// modal and the handler's follow-up runs after it, in the same in-flight
+// slot.
 func (d *dispatcher) viewSubmission(ctx context.Context, ic slack.InteractionCallback) ack {
 	v := viewSubmissionFrom(ic)
 	a := ack{attrs: []any{"kind", "view_submission", "team_id", v.TeamID, "user_id", v.UserID, "callback_id", v.CallbackID}}
+	fail := func(err error, attrs ...any) {
+		msg := d.failReply("view_submission", err, append([]any{"callback_id", v.CallbackID, "user_id", v.UserID}, attrs...)...).Text
+		a.payload = slack.NewUpdateViewSubmissionResponse(messageView(msg))
+	}
+	began := time.Now()
+	release, err := d.admit(ctx)
+	if err != nil {
+		fail(err)
+		return a
+	}
 	type result struct {
 		resp   chat.ViewResponse
 		follow func(context.Context) error
 		err    error
 	}
+	// claim decides, once, who owns the handler's result and its slot: this
+	// request (answered in time) or the handler's goroutine (too late; it
+	// gives the slot back itself).
+	var once sync.Once
+	claim := func() (won bool) { once.Do(func() { won = true }); return won }
+	budget := max(d.ackBudget-time.Since(began), 0)
 	done := make(chan result, 1)
-	hctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), d.ackBudget)
+	hctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), budget)
 	d.wg.Add(1)
 	go func() {
 		defer d.wg.Done()
 		defer cancel()
 		var res result
-		defer func() { done <- res }()
-		defer recoverPanic(&res.err)
-		res.resp, res.follow, res.err = d.interactions.HandleViewSubmission(hctx, v)
+		func() {
+			defer recoverPanic(&res.err)
+			res.resp, res.follow, res.err = d.interactions.HandleViewSubmission(hctx, v)
+		}()
+		if claim() {
+			done <- res
+			return
+		}
+		release()
 	}()
-	timer := time.NewTimer(d.ackBudget)
+	timer := time.NewTimer(budget)
 	defer timer.Stop()
 	var res result
 	select {
 	case res = <-done:
 	case <-timer.C:
-		res.err = fmt.Errorf("view submission %s: no answer within %s", v.CallbackID, d.ackBudget)
+		if claim() {
+			fail(fmt.Errorf("view submission %s: no answer within %s", v.CallbackID, d.ackBudget))
+			return a
+		}
+		res = <-done
 	}
 	switch {
 	case res.err != nil:
-		msg := d.errorReply(res.err, "callback_id", v.CallbackID, "user_id", v.UserID).Text
-		a.payload = slack.NewUpdateViewSubmissionResponse(messageView(msg))
+		release()
+		fail(res.err)
 	case len(res.resp.Errors) > 0:
+		release()
 		a.payload = slack.NewErrorsViewSubmissionResponse(res.resp.Errors)
 	case res.follow != nil:
 		a.after = func() {
 			d.background(ctx, func(work context.Context) {
+				defer release()
 				if err := res.follow(work); err != nil {
 					// The modal is closed and a submission has no
 					// response_url: the outcome goes to the person's DM
 					// with billbot.
-					r := d.errorReply(err, "callback_id", v.CallbackID, "user_id", v.UserID, "stage", "after submit")
+					r := d.failReply("view_submission", err, "callback_id", v.CallbackID, "user_id", v.UserID, "stage", "after submit")
 					d.respond(work, ResponseTarget{UserID: v.UserID}, r)
 				}
 			})
 		}
+	default:
+		release()
 	}
 	return a
 }
@@ -256,7 +327,15 @@ func (d *dispatcher) event(ctx context.Context, o eventOrigin, eventID string, i
 	}
 	now := d.now()
 	a.after = func() {
+		release, err := d.admit(ctx)
+		if err != nil {
+			// Nobody to answer: the event is dropped, logged and counted
+			// (an App Home stays as it was until next opened).
+			d.failReply("event", err, "event_id", eventID, "event_type", e.Type, "user_id", e.UserID)
+			return
+		}
 		d.background(ctx, func(work context.Context) {
+			defer release()
 			first, err := d.deduper.ClaimOnce(work, "slack-event:"+eventID, now)
 			if err != nil {
 				// Handling twice beats not handling: events billbot
@@ -267,7 +346,7 @@ func (d *dispatcher) event(ctx context.Context, o eventOrigin, eventID string, i
 				return
 			}
 			if err := d.events.HandleEvent(work, e); err != nil {
-				d.errorReply(err, "event_id", eventID, "event_type", e.Type, "user_id", e.UserID)
+				d.failReply("event", err, "event_id", eventID, "event_type", e.Type, "user_id", e.UserID)
 			}
 		})
 	}

@@ -41,21 +41,23 @@ const genericFailure = "Sorry, something went wrong on billbot's side. Please tr
 
 // errorReply turns a handler error into what the user sees: a UserError's
 // message as is; anything else is logged with the request's context and a
-// correlation id the user can quote.
-func (d *dispatcher) errorReply(err error, attrs ...any) chat.Reply {
+// correlation id the user can quote, and reported as failed (see
+// failReply, which counts it). The error's own text never reaches the
+// user: it may be a database's.
+func (d *dispatcher) errorReply(err error, attrs ...any) (r chat.Reply, failed bool) {
 	var ue *UserError
 	if errors.As(err, &ue) {
 		d.logger.Info("slack request refused", append(attrs, "reason", ue.Msg)...)
-		return chat.Reply{Text: ue.Msg}
+		return chat.Reply{Text: ue.Msg}, false
 	}
 	var cue *chat.UserError
 	if errors.As(err, &cue) {
 		d.logger.Info("slack request refused", append(attrs, "reason", cue.Msg)...)
-		return chat.Reply{Text: cue.Msg}
+		return chat.Reply{Text: cue.Msg}, false
 	}
 	id := correlationID()
 	d.logger.Error("slack handler failed", append(attrs, "correlation_id", id, "err", err)...)
-	return chat.Reply{Text: fmt.Sprintf(genericFailure, id)}
+	return chat.Reply{Text: fmt.Sprintf(genericFailure, id)}, true
 }
 
 func correlationID() string {

@@ -11,6 +11,8 @@ import (
 	"time"
 
 	"github.com/slack-go/slack"
+
+	"billbot/internal/metrics"
 )
 
 // MaxBodyBytes caps a Slack request body; larger bodies get 413 (operator
@@ -44,6 +46,12 @@ type HTTPConfig struct {
 	// WorkTimeout bounds the work done after an ack; default
 	// DefaultWorkTimeout.
 	WorkTimeout time.Duration
+	// Limits bounds the requests handled at once; the zero value sets no
+	// bound.
+	Limits Limits
+	// Metrics receives billbot_slack_busy_replies_total and
+	// billbot_slack_errors_total; nil keeps them in a registry of their own.
+	Metrics *metrics.Registry
 }
 
 // HTTP serves Slack's request URLs: POST /slack/commands,
@@ -64,6 +72,7 @@ func NewHTTP(cfg HTTPConfig) (*HTTP, error) {
 	d, err := newDispatcher(&dispatcher{
 		commands: cfg.Commands, interactions: cfg.Interactions, events: cfg.Events, deduper: cfg.Deduper, identity: cfg.Identity,
 		responder: cfg.Responder, logger: cfg.Logger, now: cfg.Now, ackBudget: cfg.AckBudget, workTimeout: cfg.WorkTimeout,
+		limits: cfg.Limits, metrics: newSlackMetrics(cfg.Metrics),
 	})
 	if err != nil {
 		return nil, err

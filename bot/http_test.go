@@ -38,6 +38,12 @@ type httpEnv struct {
 
 func newHTTPEnv(t *testing.T, ackBudget time.Duration) *httpEnv {
 	t.Helper()
+	return newHTTPEnvWith(t, ackBudget, nil)
+}
+
+// newHTTPEnvWith is newHTTPEnv with cfg changed by edit before NewHTTP.
+func newHTTPEnvWith(t *testing.T, ackBudget time.Duration, edit func(*HTTPConfig)) *httpEnv {
+	t.Helper()
 	clock := newFakeClock()
 	sb := slacksandbox.New(slacksandbox.Options{Now: clock.Now})
 	t.Cleanup(sb.Close)
@@ -48,12 +54,16 @@ func newHTTPEnv(t *testing.T, ackBudget time.Duration) *httpEnv {
 		cmds:   &fakeCommands{}, ints: &fakeInteractions{}, events: &fakeEvents{},
 		deduper: NewMemoryDeduper(time.Hour),
 	}
-	h, err := NewHTTP(HTTPConfig{
+	cfg := HTTPConfig{
 		SigningSecret: testSecret, Identity: testIdentity, Commands: e.cmds, Interactions: e.ints, Events: e.events,
 		Deduper:   e.deduper,
 		Responder: NewResponder(slacksandbox.SlackClient(sb, slacksandbox.DefaultToken), nil, logger, ResponderClock(clock.Now)),
 		Logger:    logger, Now: clock.Now, AckBudget: ackBudget,
-	})
+	}
+	if edit != nil {
+		edit(&cfg)
+	}
+	h, err := NewHTTP(cfg)
 	if err != nil {
 		t.Fatal(err)
 	}

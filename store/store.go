@@ -46,14 +46,24 @@ type Store struct {
 	// polling, which under load can starve a writer past its timeout.
 	// Readers are not queued (WAL lets them run beside the writer).
 	writeMu *sync.Mutex
+	// maxConns is the pool's cap on open connections.
+	maxConns int
 }
 
 // Open opens PostgreSQL when databaseURL is set, else the SQLite file
-// dataDir/billbot.db (creating dataDir when missing). It does not ping or
-// migrate: call Ping, Migrate or CheckSchema for that.
-func Open(_ context.Context, databaseURL, dataDir string, logger *slog.Logger) (*Store, error) {
+// dataDir/billbot.db (creating dataDir when missing), with a bounded
+// connection pool (see MaxConns and pool.go). It does not ping or migrate:
+// call Ping, Migrate or CheckSchema for that.
+func Open(_ context.Context, databaseURL, dataDir string, logger *slog.Logger, opts ...Option) (*Store, error) {
 	if logger == nil {
 		logger = slog.New(slog.DiscardHandler)
+	}
+	o := options{maxConns: DefaultMaxConns()}
+	for _, opt := range opts {
+		opt(&o)
+	}
+	if o.maxConns < 1 {
+		return nil, fmt.Errorf("store: at most %d database connections: want at least 1", o.maxConns)
 	}
 	var (
 		dialector gorm.Dialector
@@ -85,13 +95,15 @@ func Open(_ context.Context, databaseURL, dataDir string, logger *slog.Logger) (
 	if err != nil {
 		return nil, fmt.Errorf("store: open %s database: %w", dialect, err)
 	}
+	configurePool(sqlDB, dialect, o.maxConns)
 	return &Store{
-		db:      db,
-		sqlDB:   sqlDB,
-		dialect: dialect,
-		logger:  logger.With("component", "store", "dialect", dialect),
-		now:     time.Now,
-		writeMu: &sync.Mutex{},
+		db:       db,
+		sqlDB:    sqlDB,
+		dialect:  dialect,
+		logger:   logger.With("component", "store", "dialect", dialect),
+		now:      time.Now,
+		writeMu:  &sync.Mutex{},
+		maxConns: o.maxConns,
 	}, nil
 }
 

@@ -52,7 +52,11 @@ func (d *Deployment) Now() time.Time {
 // BILLBOT_DATA_DIR) on the Deployment's clock. It neither migrates nor
 // checks the schema.
 func (d *Deployment) OpenStore(ctx context.Context) (*store.Store, error) {
-	st, err := store.Open(ctx, d.Env.DatabaseURL.Reveal(), d.Env.DataDir, d.Logger)
+	var opts []store.Option
+	if d.Env.DatabaseMaxConns > 0 {
+		opts = append(opts, store.MaxConns(d.Env.DatabaseMaxConns))
+	}
+	st, err := store.Open(ctx, d.Env.DatabaseURL.Reveal(), d.Env.DataDir, d.Logger, opts...)
 	if err != nil {
 		return nil, fmt.Errorf("open database: %w", err)
 	}

@@ -110,3 +110,20 @@ func TestCLIHelp(t *testing.T) {
 		t.Errorf("draft --help: %v %q", err, out)
 	}
 }
+
+// TestCLIBadDatabaseMaxConns: a DATABASE_MAX_CONNS that is not a whole
+// number from 1 stops serve and migrate before the database is opened.
+func TestCLIBadDatabaseMaxConns(t *testing.T) {
+	for _, v := range []string{"four", "0", "-2", "1.5"} {
+		dir := t.TempDir()
+		for _, cmd := range []string{"serve", "migrate"} {
+			_, _, err := runCLI(t, dir, map[string]string{"DATABASE_MAX_CONNS": v}, cmd)
+			if err == nil || !strings.Contains(err.Error(), "DATABASE_MAX_CONNS") || !strings.Contains(err.Error(), "want a whole number from 1") {
+				t.Errorf("%s with DATABASE_MAX_CONNS=%q: got %v, want an error naming the variable", cmd, v, err)
+			}
+		}
+		if _, err := os.Stat(filepath.Join(dir, "billbot.db")); !os.IsNotExist(err) {
+			t.Errorf("DATABASE_MAX_CONNS=%q: the database was created (stat: %v)", v, err)
+		}
+	}
+}

@@ -55,6 +55,7 @@ func (c *cli) serve(ctx context.Context) error {
 	}
 	wf := billbot.Workflow
 	reg := metrics.NewRegistry()
+	pool := st.NewPoolMetrics(reg)
 	cfg := server.Config{Addr: c.env.ListenAddr, Logger: log, Metrics: reg, Ready: func(ctx context.Context) error {
 		if err := st.Ping(ctx); err != nil {
 			return &server.NotReadyError{Reason: "database unreachable", Err: err}
@@ -67,6 +68,7 @@ func (c *cli) serve(ctx context.Context) error {
 
 	cfg.SlackHint = server.SlackHint(c.env.SlackBotToken.IsSet(), c.env.SlackSigningSecret.IsSet(), c.env.SocketMode())
 	g, gctx := errgroup.WithContext(ctx)
+	g.Go(func() error { return pool.Run(gctx, store.PoolMetricsInterval) })
 	var httpBot *bot.HTTP
 	if api := c.slackAPI(); api != nil {
 		// Whose requests to serve: the bot token's workspace and app,
@@ -93,7 +95,8 @@ func (c *cli) serve(ctx context.Context) error {
 		} else if !c.env.SlackSigningSecret.IsSet() {
 			log.Warn("slack: SLACK_SIGNING_SECRET is not set; /slack/ answers 404 until it is (drafts are still posted)")
 		} else {
-			httpBot, err = bot.NewHTTP(bot.HTTPConfig{SigningSecret: c.env.SlackSigningSecret.Reveal(), Identity: identity, Commands: cmds, Interactions: inter, Events: events, Deduper: st, Responder: resp, Logger: log})
+			httpBot, err = bot.NewHTTP(bot.HTTPConfig{SigningSecret: c.env.SlackSigningSecret.Reveal(), Identity: identity, Commands: cmds, Interactions: inter, Events: events, Deduper: st, Responder: resp, Logger: log,
+				Limits: slackLimits(st), Metrics: reg})
 			if err != nil {
 				return err
 			}
@@ -138,6 +141,16 @@ func (c *cli) serve(ctx context.Context) error {
 		return nil
 	}
 	return err
+}
+
+// slackLimits bounds the Slack requests handled at once to twice the
+// database pool's size (handlers also spend time rendering and calling
+// Slack or QuickBooks, holding no connection): a request past that waits
+// up to bot.DefaultBusyWait for a slot and for a free connection, then gets
+// the plain busy reply. Errors that mean the database refused one more
+// session get it too.
+func slackLimits(st *store.Store) bot.Limits {
+	return bot.Limits{MaxInFlight: 2 * st.MaxConns(), Ready: st.Available, Busy: store.IsBusy}
 }
 
 // qboReady fails readiness when QuickBooks is connected but its token cannot

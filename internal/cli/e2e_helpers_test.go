@@ -136,6 +136,7 @@ func newE2EWorld(t *testing.T) *e2eWorld {
 	w.base = "http://" + addr
 	w.env = map[string]string{
 		"DATABASE_URL":               dsn,
+		"DATABASE_MAX_CONNS":         "4",
 		"LISTEN_ADDR":                addr,
 		"BILLBOT_PUBLIC_URL":         w.base,
 		"BILLBOT_CONFIG":             cfgPath,

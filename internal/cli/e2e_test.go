@@ -182,6 +182,32 @@ func TestE2EServeCycle(t *testing.T) {
 
 	t.Run("conservation", func(t *testing.T) { e2eConservation(t, w) })
 	t.Run("rejected requests left no trace", func(t *testing.T) { e2eNoTrace(t, w) })
+	t.Run("pool and Slack figures on /metrics", func(t *testing.T) { e2eMetrics(t, w) })
+}
+
+// e2eMetrics checks that serve publishes its pool, sized by
+// DATABASE_MAX_CONNS, and the counters of busy and failed Slack replies.
+func e2eMetrics(t *testing.T, w *e2eWorld) {
+	resp, err := w.http.Get(w.base + "/metrics")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	body, err := io.ReadAll(resp.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{
+		"\nbillbot_db_pool_max_open_connections 4\n",
+		"\n# TYPE billbot_db_pool_in_use_connections gauge\n",
+		"\n# TYPE billbot_db_pool_waits_total counter\n",
+		"\n# TYPE billbot_slack_busy_replies_total counter\n",
+		"\n# TYPE billbot_slack_errors_total counter\n",
+	} {
+		if !strings.Contains("\n"+string(body), want) {
+			t.Errorf("/metrics lacks %q", strings.TrimSpace(want))
+		}
+	}
 }
 
 // e2eNoTrace checks, once everything else has run, that the approver named

@@ -53,15 +53,19 @@ const (
 // Env is every environment variable of CONTRACT.md with its default applied.
 // Secrets are of type Secret, so printing an Env never shows them.
 type Env struct {
-	DatabaseURL   Secret // DATABASE_URL; empty → embedded SQLite (see SQLitePath)
-	DataDir       string // BILLBOT_DATA_DIR
-	ConfigPath    string // BILLBOT_CONFIG; empty → no firm file loaded at start
-	Timezone      string // BILLBOT_TIMEZONE; empty → the firm's time zone
-	EncryptionKey Secret // BILLBOT_ENCRYPTION_KEY, base64 as given (see EncryptionKeyBytes)
-	ListenAddr    string // LISTEN_ADDR
-	PublicURL     string // BILLBOT_PUBLIC_URL, without a trailing "/"
-	LogLevel      slog.Level
-	LogFormat     string // "json" or "text"
+	DatabaseURL Secret // DATABASE_URL; empty → embedded SQLite (see SQLitePath)
+	// DatabaseMaxConns (DATABASE_MAX_CONNS) caps the open database
+	// connections of one process; 0 (unset) → the store's default, sized
+	// from the CPUs (store.DefaultMaxConns).
+	DatabaseMaxConns int
+	DataDir          string // BILLBOT_DATA_DIR
+	ConfigPath       string // BILLBOT_CONFIG; empty → no firm file loaded at start
+	Timezone         string // BILLBOT_TIMEZONE; empty → the firm's time zone
+	EncryptionKey    Secret // BILLBOT_ENCRYPTION_KEY, base64 as given (see EncryptionKeyBytes)
+	ListenAddr       string // LISTEN_ADDR
+	PublicURL        string // BILLBOT_PUBLIC_URL, without a trailing "/"
+	LogLevel         slog.Level
+	LogFormat        string // "json" or "text"
 
 	SlackBotToken      Secret // SLACK_BOT_TOKEN, xoxb-…
 	SlackSigningSecret Secret // SLACK_SIGNING_SECRET
@@ -116,6 +120,7 @@ func LoadEnv(getenv func(string) string) (Env, error) {
 	}
 
 	e.DatabaseURL = Secret(l.databaseURL("DATABASE_URL"))
+	e.DatabaseMaxConns = l.positiveInt("DATABASE_MAX_CONNS", MaxDatabaseConns)
 	e.EncryptionKey = Secret(l.str("BILLBOT_ENCRYPTION_KEY", ""))
 	if e.EncryptionKey.IsSet() {
 		if _, err := decodeKey(e.EncryptionKey.Reveal()); err != nil {
@@ -309,6 +314,26 @@ func (l *envLoader) publicURL(name, listenAddr string) string {
 		l.fail(name, "%q: want a base URL such as https://billbot.example.com, without query, fragment or user", v)
 	}
 	return v
+}
+
+// MaxDatabaseConns is the largest DATABASE_MAX_CONNS accepted: PostgreSQL's
+// own max_connections defaults to 100, and a pool larger than the server
+// allows only moves the failure from billbot's queue to "too many clients".
+const MaxDatabaseConns = 1000
+
+// positiveInt reads a whole number from 1 to upper; unset gives 0 (the
+// caller's default).
+func (l *envLoader) positiveInt(name string, upper int) int {
+	v := l.str(name, "")
+	if v == "" {
+		return 0
+	}
+	n, err := strconv.Atoi(v)
+	if err != nil || n < 1 || n > upper {
+		l.fail(name, "%q: want a whole number from 1 to %d (unset it for the default, sized from the CPUs)", v, upper)
+		return 0
+	}
+	return n
 }
 
 // databaseURL validates DATABASE_URL without ever echoing it: it usually

@@ -4,6 +4,7 @@ import (
 	"log/slog"
 	"net/url"
 	"slices"
+	"strconv"
 	"strings"
 )
 
@@ -38,6 +39,7 @@ func (e Env) Redacted() map[string]string {
 		"QBO_AUTH_URL":               e.QBOAuthURL,
 		"QBO_TOKEN_URL":              e.QBOTokenURL,
 		"DATABASE_URL":               redactURL(e.DatabaseURL),
+		"DATABASE_MAX_CONNS":         maxConns(e.DatabaseMaxConns),
 		"BILLBOT_ENCRYPTION_KEY":     shown(e.EncryptionKey),
 		"SLACK_BOT_TOKEN":            shown(e.SlackBotToken),
 		"SLACK_SIGNING_SECRET":       shown(e.SlackSigningSecret),
@@ -112,4 +114,13 @@ func redactURL(s Secret) string {
 		u.RawQuery = q.Encode()
 	}
 	return u.Redacted()
+}
+
+// maxConns shows DATABASE_MAX_CONNS; unset shows as such (the store then
+// sizes the pool from the CPUs).
+func maxConns(n int) string {
+	if n <= 0 {
+		return ""
+	}
+	return strconv.Itoa(n)
 }

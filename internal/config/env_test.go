@@ -69,6 +69,7 @@ func TestLoadEnvValues(t *testing.T) {
 		"QBO_ENVIRONMENT":        "production",
 		"QBO_TOKEN_URL":          "http://127.0.0.1:9000/token",
 		"BILLBOT_PUBLIC_URL":     "https://billbot.example.com/",
+		"DATABASE_MAX_CONNS":     " 12 ",
 	}))
 	if err != nil {
 		t.Fatalf("LoadEnv: %v", err)
@@ -93,6 +94,9 @@ func TestLoadEnvValues(t *testing.T) {
 	}
 	if e.QBOAPIURL != QBOProductionAPIURL || e.QBOTokenURL != "http://127.0.0.1:9000/token" || e.QBOAuthURL != QBOAuthURL {
 		t.Errorf("QBO URLs = %q %q %q", e.QBOAPIURL, e.QBOAuthURL, e.QBOTokenURL)
+	}
+	if e.DatabaseMaxConns != 12 {
+		t.Errorf("DatabaseMaxConns = %d, want 12", e.DatabaseMaxConns)
 	}
 	if e.PublicURL != "https://billbot.example.com" {
 		t.Errorf("PublicURL = %q, want the trailing slash trimmed", e.PublicURL)
@@ -134,6 +138,11 @@ func TestLoadEnvRejects(t *testing.T) {
 		{"short signing secret", "SLACK_SIGNING_SECRET", secret, "at least 16 characters"},
 		{"team id", "SLACK_TEAM_ID", "acme", "not a Slack team id"},
 		{"app id", "SLACK_APP_ID", "billbot", "not a Slack app id"},
+		{"max conns not a number", "DATABASE_MAX_CONNS", "eight", `"eight": want a whole number from 1`},
+		{"max conns fraction", "DATABASE_MAX_CONNS", "2.5", "want a whole number from 1"},
+		{"max conns zero", "DATABASE_MAX_CONNS", "0", `"0": want a whole number from 1`},
+		{"max conns negative", "DATABASE_MAX_CONNS", "-4", "want a whole number from 1"},
+		{"max conns too many", "DATABASE_MAX_CONNS", "100000", "want a whole number from 1 to 1000"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -229,7 +238,7 @@ func TestRedactedShowsSettings(t *testing.T) {
 		t.Fatal(err)
 	}
 	r := e.Redacted()
-	want := map[string]string{"LOG_LEVEL": "warn", "LISTEN_ADDR": ":3000", "SLACK_BOT_TOKEN": ShownUnset, "BILLBOT_TIMEZONE": ShownUnset, "QBO_ENVIRONMENT": "sandbox"}
+	want := map[string]string{"LOG_LEVEL": "warn", "LISTEN_ADDR": ":3000", "SLACK_BOT_TOKEN": ShownUnset, "BILLBOT_TIMEZONE": ShownUnset, "QBO_ENVIRONMENT": "sandbox", "DATABASE_MAX_CONNS": ShownUnset}
 	for k, v := range want {
 		if r[k] != v {
 			t.Errorf("Redacted[%s] = %q, want %q", k, r[k], v)
@@ -238,7 +247,7 @@ func TestRedactedShowsSettings(t *testing.T) {
 	if strings.Contains(r["DATABASE_URL"], "=pw") {
 		t.Errorf("Redacted[DATABASE_URL] = %q reveals a query password", r["DATABASE_URL"])
 	}
-	if n := strings.Count(e.String(), "\n") + 1; n != len(r) || len(r) != 28 {
-		t.Errorf("String has %d lines, Redacted %d entries; want 28 each", n, len(r))
+	if n := strings.Count(e.String(), "\n") + 1; n != len(r) || len(r) != 29 {
+		t.Errorf("String has %d lines, Redacted %d entries; want 29 each", n, len(r))
 	}
 }

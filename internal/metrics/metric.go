@@ -39,6 +39,12 @@ func (c *Counter) with(labels []string) prometheus.Counter {
 // registration order).
 func (c *Counter) Inc(labels ...string) { c.with(labels).Inc() }
 
+// Init makes the series named by labels exist at zero, so /metrics shows
+// it (and a rate over it is defined) before the first event, as Prometheus
+// advises for known label values
+// (https://prometheus.io/docs/practices/instrumentation/#avoid-missing-metrics).
+func (c *Counter) Init(labels ...string) { c.with(labels) }
+
 // Add adds n to the series named by labels.
 func (c *Counter) Add(n uint64, labels ...string) { c.with(labels).Add(float64(n)) }
 

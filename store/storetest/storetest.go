@@ -34,10 +34,10 @@ func Each(t *testing.T, fn func(t *testing.T, s *store.Store)) {
 }
 
 // SQLite returns a migrated store on a new database file in t.TempDir(),
-// closed when the test ends.
-func SQLite(t testing.TB) *store.Store {
+// opened with opts and closed when the test ends.
+func SQLite(t testing.TB, opts ...store.Option) *store.Store {
 	t.Helper()
-	s, err := store.Open(context.Background(), "", t.TempDir(), discard())
+	s, err := store.Open(context.Background(), "", t.TempDir(), discard(), opts...)
 	if err != nil {
 		t.Fatalf("storetest: open sqlite: %v", err)
 	}
@@ -46,12 +46,12 @@ func SQLite(t testing.TB) *store.Store {
 	return s
 }
 
-// Postgres returns a migrated store in a schema of its own, dropped when the
-// test ends.
-func Postgres(t testing.TB) *store.Store {
+// Postgres returns a migrated store in a schema of its own, opened with
+// opts; the schema is dropped when the test ends.
+func Postgres(t testing.TB, opts ...store.Option) *store.Store {
 	t.Helper()
 	dsn := PostgresURL(t)
-	s, err := store.Open(context.Background(), dsn, "", discard())
+	s, err := store.Open(context.Background(), dsn, "", discard(), opts...)
 	if err != nil {
 		t.Fatalf("storetest: open postgres: %v", err)
 	}
