@@ -209,3 +209,22 @@ func hasSales(sales []Sale, cur money.Currency, day Date) bool {
 	}
 	return false
 }
+
+// DSOPoint is DSO per currency on the last day of one month.
+type DSOPoint struct {
+	Month Date // the month's first day
+	AsOf  Date // its last day, or the trend's last day
+	DSO   []DSO
+}
+
+// DSOTrend is DSO on the last day of each of the months ending with
+// through's month (through itself for the last), oldest first, per
+// currency, from the receivables history (DSOOn).
+func DSOTrend(recv []Receivable, sales []Sale, through Date, months int) []DSOPoint {
+	firsts, asOf := TrendMonths(through, months)
+	out := make([]DSOPoint, len(firsts))
+	for i := range firsts {
+		out[i] = DSOPoint{Month: firsts[i], AsOf: asOf[i], DSO: DSOOn(recv, sales, asOf[i])}
+	}
+	return out
+}
