@@ -65,14 +65,20 @@ func (s *Store) StaffLines(ctx context.Context, from, to billing.Date) ([]billin
 
 // Receivables returns the invoices sent to clients (sent or paid) dated
 // through through that were not paid in full before since: every invoice
-// that may have been open on a day from since through through. The day an
-// invoice was paid is the firm's (loc).
+// that may have been open on a day from since through through. The days an
+// invoice was paid, or last changed in QuickBooks when partly paid, are the
+// firm's (loc).
 func (s *Store) Receivables(ctx context.Context, since, through billing.Date, loc *time.Location) ([]billing.Receivable, error) {
 	// A day earlier than since in UTC covers every zone's since.
 	cut := since.AddDays(-1).Time(time.UTC)
-	rows, err := s.q(ctx).Raw(`SELECT currency, invoice_date, total, balance, paid_at FROM invoices
-		WHERE state IN ('sent', 'paid') AND invoice_date IS NOT NULL AND invoice_date <= ?
-		AND (paid_at IS NULL OR paid_at >= ?) ORDER BY id`, date(through), s.ts(cut)).Rows()
+	// A part-paid invoice's last change from QuickBooks (its audit trail)
+	// bounds the day of its part payments.
+	rows, err := s.q(ctx).Raw(`SELECT i.currency, i.invoice_date, i.total, i.balance, i.paid_at,
+		CASE WHEN i.paid_at IS NULL AND i.balance < i.total THEN (SELECT MAX(a.at) FROM audit_events a
+			WHERE a.subject_type = 'invoice' AND a.subject_id = CAST(i.id AS TEXT) AND a.action = 'qbo_changed') END
+		FROM invoices i
+		WHERE i.state IN ('sent', 'paid') AND i.invoice_date IS NOT NULL AND i.invoice_date <= ?
+		AND (i.paid_at IS NULL OR i.paid_at >= ?) ORDER BY i.id`, date(through), s.ts(cut)).Rows()
 	if err != nil {
 		return nil, fmt.Errorf("store: receivables: %w", err)
 	}
@@ -84,15 +90,19 @@ func (s *Store) Receivables(ctx context.Context, since, through billing.Date, lo
 			cur     string
 			invDate dateCol
 			paid    timeCol
+			changed timeCol
 			total   int64
 			balance int64
 		)
-		if err := rows.Scan(&cur, &invDate, &total, &balance, &paid); err != nil {
+		if err := rows.Scan(&cur, &invDate, &total, &balance, &paid, &changed); err != nil {
 			return nil, fmt.Errorf("store: scan receivable: %w", err)
 		}
 		r.Currency, r.InvoiceDate, r.Total, r.Balance = money.Currency(cur), invDate.D, money.Amount(total), money.Amount(balance)
 		if !paid.T.IsZero() {
 			r.PaidOn = billing.DateIn(paid.T, loc)
+		}
+		if !changed.T.IsZero() {
+			r.BalanceSince = billing.DateIn(changed.T, loc)
 		}
 		out = append(out, r)
 	}

@@ -94,16 +94,33 @@ func TestKPITrendQueries(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
+		// A second invoice, paid in part: QuickBooks' change is seen on Dec 4.
+		pd := draft("acme-part")
+		pd.Lines[0].Amount, pd.Subtotal, pd.Total = 50000, 50000, 50000
+		part, _, err := s.SaveDraft(ctx, pd, "UTEST")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.Transition(ctx, part.ID, []store.InvoiceState{store.StateDraft}, store.StateSent, "UTEST", "", func(v *store.Invoice) { v.Balance = v.Total }); err != nil {
+			t.Fatal(err)
+		}
+		seen := s.WithClock(func() time.Time { return time.Date(2026, 12, 4, 15, 0, 0, 0, time.UTC) })
+		if _, err := seen.UpdateInvoice(ctx, part.ID, "qbo", "qbo_changed", func(v *store.Invoice) error { v.Balance = v.Total / 2; return nil }); err != nil {
+			t.Fatal(err)
+		}
 		recv, err := s.Receivables(ctx, billing.MustDate("2026-11-30"), billing.MustDate("2026-12-31"), ny)
 		if err != nil {
 			t.Fatal(err)
 		}
-		wantRecv := []billing.Receivable{{Currency: "USD", InvoiceDate: billing.MustDate("2026-11-01"), Total: 100000, PaidOn: billing.MustDate("2026-12-02")}}
+		wantRecv := []billing.Receivable{
+			{Currency: "USD", InvoiceDate: billing.MustDate("2026-11-01"), Total: 100000, PaidOn: billing.MustDate("2026-12-02")},
+			{Currency: "USD", InvoiceDate: billing.MustDate("2026-11-01"), Total: part.Total, Balance: part.Total / 2, BalanceSince: billing.MustDate("2026-12-04")},
+		}
 		if diff := cmp.Diff(wantRecv, recv); diff != "" {
 			t.Errorf("Receivables (-want +got):\n%s", diff)
 		}
-		if recv, _ := s.Receivables(ctx, billing.MustDate("2026-12-05"), billing.MustDate("2026-12-31"), ny); len(recv) != 0 {
-			t.Errorf("receivables open from Dec 5: %v, want none (paid Dec 2)", recv)
+		if recv, _ := s.Receivables(ctx, billing.MustDate("2026-12-05"), billing.MustDate("2026-12-31"), ny); len(recv) != 1 || recv[0].Balance != part.Total/2 {
+			t.Errorf("receivables open from Dec 5: %v, want the part-paid one only (the other paid Dec 2)", recv)
 		}
 	})
 }

@@ -66,16 +66,23 @@ type Receivable struct {
 	Total       money.Amount
 	Balance     money.Amount // open balance now
 	PaidOn      Date         // the firm's day it was paid in full; zero while open
+	// BalanceSince is, for an open invoice partly paid, the firm's day
+	// billbot last saw it change in QuickBooks: the part payments were made
+	// by then. Zero: the balance is taken as it stands on every day.
+	BalanceSince Date
 }
 
 // OutstandingOn is what r's client owed on day: nothing before the invoice
-// date or once paid in full; while open, its balance now (the days of part
-// payments are not recorded, so a part payment counts from the start);
-// paid in full after day, its total.
+// date or once paid in full; paid in full after day, its total; while
+// open, its balance now, or its total before BalanceSince (the days of part
+// payments are not recorded: a part payment counts from the last change
+// billbot saw).
 func (r Receivable) OutstandingOn(day Date) money.Amount {
 	switch {
 	case r.InvoiceDate.IsZero() || r.InvoiceDate.After(day):
 		return 0
+	case r.PaidOn.IsZero() && !r.BalanceSince.IsZero() && day.Before(r.BalanceSince):
+		return r.Total
 	case r.PaidOn.IsZero():
 		return r.Balance
 	case r.PaidOn.After(day):

@@ -115,6 +115,8 @@ func TestOutstandingOn(t *testing.T) {
 	t.Parallel()
 	r := Receivable{Currency: "USD", InvoiceDate: MustDate("2026-10-31"), Total: 1000, Balance: 0, PaidOn: MustDate("2026-11-20")}
 	open := Receivable{Currency: "USD", InvoiceDate: MustDate("2026-10-31"), Total: 1000, Balance: 400}
+	partly := open
+	partly.BalanceSince = MustDate("2026-11-20")
 	tests := []struct {
 		name string
 		r    Receivable
@@ -126,6 +128,8 @@ func TestOutstandingOn(t *testing.T) {
 		{"paid later: owed in full", r, "2026-11-19", 1000},
 		{"paid that day", r, "2026-11-20", 0},
 		{"still open: its balance", open, "2026-11-30", 400},
+		{"partly paid: its total before the change was seen", partly, "2026-11-19", 1000},
+		{"partly paid: its balance from then on", partly, "2026-11-20", 400},
 		{"no invoice date", Receivable{Total: 5, Balance: 5}, "2026-11-30", 0},
 	}
 	for _, tt := range tests {

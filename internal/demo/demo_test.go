@@ -38,6 +38,9 @@ func TestDemoReconciles(t *testing.T) {
 		"Orphaned entries", "Rate mismatches", "Retainers at 80 %", "Unapproved time", "Clients not in QuickBooks",
 		"refused", "write-down: efficiency", "holds " + HeldClient, "supplemental invoice",
 		"reminders sent through QuickBooks", "escalation DMs", "AR AGING", "✓ reconciled",
+		"/billing invoice", "clicks Mark disputed on the detail", "Disputed — collections paused",
+		"it is disputed, so collections skip it", "chooses withdrawn", "collections resumed",
+		"/billing kpis 2026-10", "BILLING FIGURES · OCTOBER 2026", "Staff ", "DSO trend USD",
 	} {
 		if !strings.Contains(text, want) {
 			t.Errorf("transcript lacks %q", want)
