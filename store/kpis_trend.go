@@ -63,6 +63,23 @@ func (s *Store) StaffLines(ctx context.Context, from, to billing.Date) ([]billin
 	return out, nil
 }
 
+// ReceivablesQuery is the SQL of Receivables (the same on both dialects);
+// paidSince is the instant before which an invoice paid in full is left
+// out, as the store's timestamp parameter. A part-paid invoice's last
+// change from QuickBooks (its audit trail) bounds the day of its part
+// payments.
+func ReceivablesQuery(since, through billing.Date, paidSince any) Query {
+	return Query{
+		SQL: `SELECT i.currency, i.invoice_date, i.total, i.balance, i.paid_at,
+		CASE WHEN i.paid_at IS NULL AND i.balance < i.total THEN (SELECT MAX(a.at) FROM audit_events a
+			WHERE a.subject_type = 'invoice' AND a.subject_id = CAST(i.id AS TEXT) AND a.action = 'qbo_changed') END
+		FROM invoices i
+		WHERE i.state IN ('sent', 'paid') AND i.invoice_date IS NOT NULL AND i.invoice_date <= ?
+		AND (i.paid_at IS NULL OR i.paid_at >= ?) ORDER BY i.id`,
+		Args: []any{date(through), paidSince},
+	}
+}
+
 // Receivables returns the invoices sent to clients (sent or paid) dated
 // through through that were not paid in full before since: every invoice
 // that may have been open on a day from since through through. The days an
@@ -71,14 +88,8 @@ func (s *Store) StaffLines(ctx context.Context, from, to billing.Date) ([]billin
 func (s *Store) Receivables(ctx context.Context, since, through billing.Date, loc *time.Location) ([]billing.Receivable, error) {
 	// A day earlier than since in UTC covers every zone's since.
 	cut := since.AddDays(-1).Time(time.UTC)
-	// A part-paid invoice's last change from QuickBooks (its audit trail)
-	// bounds the day of its part payments.
-	rows, err := s.q(ctx).Raw(`SELECT i.currency, i.invoice_date, i.total, i.balance, i.paid_at,
-		CASE WHEN i.paid_at IS NULL AND i.balance < i.total THEN (SELECT MAX(a.at) FROM audit_events a
-			WHERE a.subject_type = 'invoice' AND a.subject_id = CAST(i.id AS TEXT) AND a.action = 'qbo_changed') END
-		FROM invoices i
-		WHERE i.state IN ('sent', 'paid') AND i.invoice_date IS NOT NULL AND i.invoice_date <= ?
-		AND (i.paid_at IS NULL OR i.paid_at >= ?) ORDER BY i.id`, date(through), s.ts(cut)).Rows()
+	q := ReceivablesQuery(since, through, s.ts(cut))
+	rows, err := s.q(ctx).Raw(q.SQL, q.Args...).Rows()
 	if err != nil {
 		return nil, fmt.Errorf("store: receivables: %w", err)
 	}
