@@ -51,7 +51,7 @@ func TestDisputedShown(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, s *store.Store) {
 		f := newFixture(t, s, true)
 		acme := f.sent("Acme Corp", managerA, "2026-10-31", "1000.00")
-		f.sent("Birch & Daughters", managerB, "2026-10-31", "500.00")
+		birch := f.sent("Birch & Daughters", managerB, "2026-10-31", "500.00")
 		if _, err := f.store.OpenDispute(t.Context(), acme.ID, managerA, "hours on Oct 3 are wrong"); err != nil {
 			t.Fatal(err)
 		}
@@ -76,6 +76,13 @@ func TestDisputedShown(t *testing.T) {
 		r := f.do(approver, "/billing", "invoice #"+itoa(acme.ID)) // both invoices are DocNumber 100 here
 		if b := blocks(r); !strings.Contains(b, "Disputed") || !strings.Contains(b, chat.ActionResolveDispute) {
 			t.Errorf("invoice detail does not show the dispute: %s", b)
+		} else if strings.Contains(b, `"action_id":"`+chat.ActionDispute+`"`) {
+			t.Errorf("a disputed invoice's detail offers Mark disputed again: %s", b)
+		}
+		// An undisputed invoice the client owes on can be disputed from its detail.
+		r = f.do(approver, "/billing", "invoice #"+itoa(birch.ID))
+		if b := blocks(r); !strings.Contains(b, `"action_id":"`+chat.ActionDispute+`"`) || !strings.Contains(b, "Mark disputed") {
+			t.Errorf("invoice detail of an open invoice lacks Mark disputed: %s", b)
 		}
 	})
 }

@@ -34,7 +34,7 @@ func (h *Handler) kpis(ctx context.Context, rd workflow.Reader, arg string) (cha
 		// clients' realization gets no chart.
 		title := "Billing figures · twelve months to " + workflow.MonthTitle(from)
 		r = h.withChart(ctx, r, "kpis-"+from.String()[:7]+".png", title, func(ctx context.Context) ([]byte, error) {
-			t, err := h.wf.KPITrend(ctx, from)
+			t, err := h.wf.KPITrend(ctx, to, workflow.TrendMonths)
 			if err != nil {
 				return nil, err
 			}

@@ -13,6 +13,7 @@ import (
 const (
 	ByClient  = "client"
 	ByPartner = "partner"
+	ByMonth   = "month" // the invoice date's month, "YYYY-MM"
 )
 
 // realizationFrom is the shared FROM and WHERE of the realization queries:
@@ -28,7 +29,10 @@ const realizationFrom = ` FROM invoice_lines l JOIN invoices i ON i.id = l.invoi
 // pricing, and count on neither side.
 func RealizationQuery(dialect, by string, from, to billing.Date) Query {
 	key := "i.client"
-	if by == ByPartner {
+	switch by {
+	case ByMonth:
+		key = monthKey(dialect, "i.invoice_date")
+	case ByPartner:
 		key = "COALESCE((i.partners_json::jsonb) ->> 0, '')"
 		if dialect != DialectPostgres {
 			key = "COALESCE(json_extract(i.partners_json, '$[0]'), '')"
@@ -48,7 +52,7 @@ func RealizationQuery(dialect, by string, from, to billing.Date) Query {
 }
 
 // Realization sums standard value and billed amount of the invoices dated
-// from through to, per client or first partner (by) and currency.
+// from through to, per client, first partner or month (by) and currency.
 func (s *Store) Realization(ctx context.Context, by string, from, to billing.Date) ([]billing.RealizationRow, error) {
 	q := RealizationQuery(s.dialect, by, from, to)
 	rows, err := s.q(ctx).Raw(q.SQL, q.Args...).Rows()

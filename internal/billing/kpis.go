@@ -112,6 +112,7 @@ type Collections struct {
 // SentFacts is what Collections needs of one sent invoice.
 type SentFacts struct {
 	Voided               bool
+	InvoiceDate          Date // the month it counts in (KPI trends)
 	PeriodEnd, DueDate   Date
 	SentAt, PaidAt       time.Time // PaidAt zero: unpaid
 	PostedAt, ApprovedAt time.Time // zero when the trail does not show them

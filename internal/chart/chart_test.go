@@ -22,21 +22,26 @@ func agingRows() []billing.AgingRow {
 }
 
 func trend() billing.KPITrend {
-	t := billing.KPITrend{Currency: "USD"}
-	for i, p := range billing.TrendPeriods(billing.MustDate("2026-11-01"), billing.TrendMonths) {
-		m := billing.KPIMonth{From: p[0], To: p[1]}
+	through := billing.MustDate("2026-11-30")
+	t := billing.KPITrend{Currency: "USD", Through: through}
+	firsts, asOf := billing.TrendMonths(through, trendMonths)
+	for i := range firsts {
+		m := billing.KPIPoint{Month: firsts[i], AsOf: asOf[i]}
 		if i != 4 { // a month without invoices: a gap
-			m.Realization = billing.Figure{Value: 8800 + int64(i)*50, OK: true}
-			m.PaidWithinTerms = billing.Figure{Value: 7000 + int64(i%3)*400, OK: true}
+			m.Realization, m.RealizationOK = billing.BasisPoints(8800+i*50), true
+			m.PaidWithinTerms, m.PaidWithinTermsOK = billing.BasisPoints(7000+(i%3)*400), true
 		}
 		if i < 11 {
-			m.Leakage = billing.Figure{Value: 300 + int64(i%4)*60, OK: true}
+			m.Leakage, m.LeakageOK = billing.BasisPoints(300+(i%4)*60), true
 		}
-		m.DSO = billing.Figure{Value: 384 + int64(i)*7, OK: true}
-		t.Months = append(t.Months, m)
+		m.DSOTenths, m.DSOOK = 384+i*7, true
+		t.Points = append(t.Points, m)
 	}
 	return t
 }
+
+// trendMonths is how many months the test trend has.
+const trendMonths = 12
 
 // decode decodes b as PNG and checks its size.
 func decode(t *testing.T, b []byte) image.Image {
@@ -235,8 +240,8 @@ func TestKPITrendPNG(t *testing.T) {
 		}
 		inDot = on
 	}
-	if dots != billing.TrendMonths {
-		t.Errorf("%d DSO dots, want %d", dots, billing.TrendMonths)
+	if dots != trendMonths {
+		t.Errorf("%d DSO dots, want %d", dots, trendMonths)
 	}
 	if _, err := KPITrendPNG("x", billing.KPITrend{}); err == nil {
 		t.Error("an empty trend drew a chart")

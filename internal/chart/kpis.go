@@ -18,30 +18,32 @@ import (
 // paid within terms as percentage lines in the upper panel, DSO in days in
 // the lower. A month whose figure is undefined leaves a gap in its line.
 func KPITrendPNG(title string, t billing.KPITrend) ([]byte, error) {
-	if len(t.Months) == 0 {
+	if len(t.Points) == 0 {
 		return nil, errors.New("chart: no months to draw")
 	}
-	months := make([]string, len(t.Months))
-	for i, m := range t.Months {
-		months[i] = time.Month(m.From.Month).String()[:3] + " " + fmt.Sprint(m.From.Year%100)
+	months := make([]string, len(t.Points))
+	for i, m := range t.Points {
+		months[i] = time.Month(m.Month.Month).String()[:3] + " " + fmt.Sprint(m.Month.Year%100)
 	}
 	pctPlot := newPlot("Realization, leakage, paid within terms (%; realization in " + string(t.Currency) + ")")
 	series := []struct {
 		name string
 		col  color.Color
-		get  func(billing.KPIMonth) billing.Figure
+		get  func(billing.KPIPoint) figure
 	}{
-		{"Realization", RealizationColor, func(m billing.KPIMonth) billing.Figure { return m.Realization }},
-		{"Leakage", LeakageColor, func(m billing.KPIMonth) billing.Figure { return m.Leakage }},
-		{"Paid within terms", PaidInTermsColor, func(m billing.KPIMonth) billing.Figure { return m.PaidWithinTerms }},
+		{"Realization", RealizationColor, func(m billing.KPIPoint) figure { return figure{int64(m.Realization), m.RealizationOK} }},
+		{"Leakage", LeakageColor, func(m billing.KPIPoint) figure { return figure{int64(m.Leakage), m.LeakageOK} }},
+		{"Paid within terms", PaidInTermsColor, func(m billing.KPIPoint) figure {
+			return figure{int64(m.PaidWithinTerms), m.PaidWithinTermsOK}
+		}},
 	}
 	var top int64 = 10000 // 100 %
 	for _, s := range series {
-		vals := make([]billing.Figure, len(t.Months))
-		for i, m := range t.Months {
+		vals := make([]figure, len(t.Points))
+		for i, m := range t.Points {
 			vals[i] = s.get(m)
-			if vals[i].OK {
-				top = max(top, vals[i].Value)
+			if vals[i].ok {
+				top = max(top, vals[i].value)
 			}
 		}
 		if err := addLine(pctPlot, s.name, s.col, vals, 100); err != nil {
@@ -55,14 +57,15 @@ func KPITrendPNG(title string, t billing.KPITrend) ([]byte, error) {
 	pctPlot.Legend.Top = true
 	pctPlot.Legend.Left = true
 	pctPlot.Legend.TextStyle.Font.Size = 9
+	pctPlot.Legend.Padding = px(3) // room between the rows for the dots
 
 	dsoPlot := newPlot("DSO (days, " + string(t.Currency) + ")")
-	vals := make([]billing.Figure, len(t.Months))
+	vals := make([]figure, len(t.Points))
 	var most int64 = 10 // tenths: at least one day of axis
-	for i, m := range t.Months {
-		vals[i] = m.DSO
-		if m.DSO.OK {
-			most = max(most, m.DSO.Value)
+	for i, m := range t.Points {
+		vals[i] = figure{int64(m.DSOTenths), m.DSOOK}
+		if m.DSOOK {
+			most = max(most, int64(m.DSOTenths))
 		}
 	}
 	if err := addLine(dsoPlot, "", DSOColor, vals, 10); err != nil {
@@ -84,10 +87,17 @@ func KPITrendPNG(title string, t billing.KPITrend) ([]byte, error) {
 	return render([][]*plot.Plot{{pctPlot}, {dsoPlot}}, title)
 }
 
+// figure is one exact value of a series (1/unit of an axis unit: basis
+// points, tenths of a day) and whether the month has one.
+type figure struct {
+	value int64
+	ok    bool
+}
+
 // addLine draws the defined values of vals (integers of 1/unit of an axis
 // unit) as line segments with a dot per month, broken where a month has no
 // value; name, when set, goes in the legend once.
-func addLine(p *plot.Plot, name string, col color.Color, vals []billing.Figure, unit int64) error {
+func addLine(p *plot.Plot, name string, col color.Color, vals []figure, unit int64) error {
 	style := draw.LineStyle{Color: col, Width: px(2.5)}
 	var seg plotter.XYs
 	first := true
@@ -110,13 +120,13 @@ func addLine(p *plot.Plot, name string, col color.Color, vals []billing.Figure, 
 		return nil
 	}
 	for i, v := range vals {
-		if !v.OK {
+		if !v.ok {
 			if err := flush(); err != nil {
 				return err
 			}
 			continue
 		}
-		seg = append(seg, plotter.XY{X: float64(i), Y: float64(v.Value) / float64(unit)})
+		seg = append(seg, plotter.XY{X: float64(i), Y: float64(v.value) / float64(unit)})
 	}
 	if err := flush(); err != nil {
 		return err

@@ -9,7 +9,7 @@ import (
 )
 
 func demoCommand() command {
-	var keep string
+	var keep, chartDir string
 	var seed uint64
 	return command{
 		name:    "demo",
@@ -17,6 +17,7 @@ func demoCommand() command {
 		flags: func(fs *flag.FlagSet) {
 			fs.StringVar(&keep, "keep", "", "keep the demo's database in this folder (explore it with BILLBOT_DATA_DIR=DIR billbot exceptions)")
 			fs.Uint64Var(&seed, "seed", 42, "seed of the generated firm")
+			fs.StringVar(&chartDir, "chart-dir", ".", "save the chart of the closing /billing kpis reply in this folder, as "+demo.ChartFile+" (empty: not saved)")
 		},
 		run: func(ctx context.Context, c *cli, fs *flag.FlagSet) error {
 			if fs.NArg() > 0 {
@@ -26,7 +27,7 @@ func demoCommand() command {
 			if c.env.LogLevel <= slog.LevelDebug {
 				logger = c.logger
 			}
-			_, err := demo.Run(ctx, demo.Options{Out: c.stdout, Dir: keep, Seed: seed, Logger: logger})
+			_, err := demo.Run(ctx, demo.Options{Out: c.stdout, Dir: keep, ChartDir: chartDir, Seed: seed, Logger: logger})
 			return err
 		},
 	}

@@ -86,13 +86,13 @@ func reportCommand(kind string) command {
 }
 
 // writeKPIChart writes the KPI trend of the twelve months ending with
-// month's as a PNG file.
-func writeKPIChart(ctx context.Context, wf *workflow.Workflow, month billing.Date, file string) error {
-	t, err := wf.KPITrend(ctx, month)
+// through's month as a PNG file.
+func writeKPIChart(ctx context.Context, wf *workflow.Workflow, through billing.Date, file string) error {
+	t, err := wf.KPITrend(ctx, through, workflow.TrendMonths)
 	if err != nil {
 		return err
 	}
-	png, err := chart.KPITrendPNG("Billing figures · twelve months to "+workflow.MonthTitle(t.Months[len(t.Months)-1].From), t)
+	png, err := chart.KPITrendPNG("Billing figures · twelve months to "+workflow.MonthTitle(through), t)
 	if err != nil {
 		return err
 	}
@@ -162,9 +162,13 @@ func writeKPIText(w io.Writer, rep workflow.KPIReport, kind string) {
 		for _, group := range []struct {
 			name string
 			rows []billing.RealizationRow
-		}{{"partner", rep.ByPartner}, {"client", rep.ByClient}} {
+		}{{"partner", rep.ByPartner}, {"client", rep.ByClient}, {"staff", rep.ByStaff}} {
 			for _, r := range group.rows {
-				fmt.Fprintf(w, "  %-8s %-24s %8s  billed %s of %s\n", group.name, r.Key, pct(r.Realization()), r.Billed.Display(r.Currency), r.Standard.Display(r.Currency))
+				key := r.Key
+				if group.name == "staff" {
+					key = workflow.StaffName(key)
+				}
+				fmt.Fprintf(w, "  %-8s %-24s %8s  billed %s of %s\n", group.name, key, pct(r.Realization()), r.Billed.Display(r.Currency), r.Standard.Display(r.Currency))
 			}
 		}
 		for _, wd := range rep.WriteDowns {
@@ -200,6 +204,12 @@ func writeKPIText(w io.Writer, rep workflow.KPIReport, kind string) {
 		for _, d := range rep.DSO {
 			fmt.Fprintf(w, "  DSO (%s)            %d.%d days as of %s\n", d.Currency, d.Tenths/10, d.Tenths%10, rep.To)
 		}
+		if n := len(rep.DSOTrend); n > 0 {
+			for _, r := range workflow.DSOTrendRows(rep.DSOTrend) {
+				fmt.Fprintf(w, "  DSO trend (%s)      %s  (month ends %s to %s)\n", r.Currency, strings.Join(r.Figures, " "),
+					rep.DSOTrend[0].AsOf, rep.DSOTrend[n-1].AsOf)
+			}
+		}
 	}
 }
 
@@ -220,7 +230,7 @@ func writeKPICSV(out io.Writer, rep workflow.KPIReport, kind string) error {
 		for _, g := range []struct {
 			name string
 			rows []billing.RealizationRow
-		}{{"realization_partner", rep.ByPartner}, {"realization_client", rep.ByClient}} {
+		}{{"realization_partner", rep.ByPartner}, {"realization_client", rep.ByClient}, {"realization_staff", rep.ByStaff}} {
 			for _, r := range g.rows {
 				row(g.name, r.Key, string(r.Currency), bp(r.Realization()), r.Billed.Format(r.Currency), r.Standard.Format(r.Currency))
 			}
@@ -254,6 +264,11 @@ func writeKPICSV(out io.Writer, rep workflow.KPIReport, kind string) error {
 		}
 		for _, d := range rep.DSO {
 			row("dso_days", "", string(d.Currency), fmt.Sprintf("%d.%d", d.Tenths/10, d.Tenths%10), d.Receivables.Format(d.Currency), "")
+		}
+		for _, p := range rep.DSOTrend {
+			for _, d := range p.DSO {
+				row("dso_month_end_days", p.AsOf.String(), string(d.Currency), billing.FormatTenths(d.Tenths), d.Receivables.Format(d.Currency), "")
+			}
 		}
 	}
 	w.Flush()

@@ -25,6 +25,11 @@ func kpiFixture() workflow.KPIReport {
 			{Key: "Acme Corp", Currency: "USD", Standard: 1950000, Billed: 1780000},
 			{Key: "Birch & Daughters", Currency: "USD", Standard: 2875000, Billed: 2732550},
 		},
+		ByStaff: []billing.RealizationRow{
+			{Key: "", Currency: "USD", Standard: 450000, Billed: 450000},
+			{Key: "Ann Lee", Currency: "USD", Standard: 2600000, Billed: 2380000},
+			{Key: "Sam Patel", Currency: "USD", Standard: 1775000, Billed: 1682550},
+		},
 		WriteDowns: []store.WriteDownReason{{Reason: "first-year client", Currency: "USD", Lines: 2, Amount: 170000}, {Currency: "USD", Lines: 1, Amount: 142450}},
 		Utilization: []billing.UtilizationRow{
 			{Staff: "Ann Lee", Billable: h("131.5"), Capacity: billing.Capacity(h("40"), 31)},
@@ -34,6 +39,11 @@ func kpiFixture() workflow.KPIReport {
 		Collections: billing.Collections{Sent: 12, Corrected: 1, Paid: 9, PaidInTerms: 7,
 			BillingLag: billing.Durations{2, 2, 3, 3, 3, 4, 5, 6, 9, 14, 2, 3}, ApprovalDelay: billing.Durations{5, 20, 26, 49, 3, 70, 4, 8, 22, 30, 2, 1}},
 		DSO: []billing.DSO{{Currency: "USD", Receivables: 3120000, Tenths: 384, Complete: true}},
+		DSOTrend: []billing.DSOPoint{
+			{Month: billing.MustDate("2026-08-01"), AsOf: billing.MustDate("2026-08-31")},
+			{Month: billing.MustDate("2026-09-01"), AsOf: billing.MustDate("2026-09-30"), DSO: []billing.DSO{{Currency: "USD", Receivables: 2900000, Tenths: 412, Complete: true}}},
+			{Month: billing.MustDate("2026-10-01"), AsOf: billing.MustDate("2026-10-31"), DSO: []billing.DSO{{Currency: "USD", Receivables: 3120000, Tenths: 384, Complete: true}}},
+		},
 	}
 }
 

@@ -23,9 +23,12 @@ type Options struct {
 	// Dir keeps the embedded database there (for `billbot exceptions` and
 	// `billbot ar aging` afterwards); empty uses a temporary folder that is
 	// removed at the end.
-	Dir    string
-	Seed   uint64
-	Logger *slog.Logger
+	Dir string
+	// ChartDir is where the story saves the chart of its closing
+	// /billing kpis reply, as ChartFile; empty: not saved.
+	ChartDir string
+	Seed     uint64
+	Logger   *slog.Logger
 }
 
 // Summary is the demo's closing figures; they reconcile with each other.
@@ -86,7 +89,7 @@ func Run(ctx context.Context, opts Options) (Summary, error) {
 	if err := prologue(ctx, opts.Out, dir, opts.Seed, opts.Logger); err != nil {
 		return sum, err
 	}
-	st := &story{e: e, out: opts.Out}
+	st := &story{e: e, out: opts.Out, chartDir: opts.ChartDir}
 	if err := st.run(ctx); err != nil {
 		return sum, err
 	}

@@ -3,6 +3,7 @@ package demo
 import (
 	"bytes"
 	"flag"
+	"image/png"
 	"os"
 	"path/filepath"
 	"strings"
@@ -13,9 +14,19 @@ import (
 
 func TestDemoReconciles(t *testing.T) {
 	var out bytes.Buffer
-	sum, err := Run(t.Context(), Options{Out: &out, Dir: t.TempDir()})
+	charts := t.TempDir()
+	sum, err := Run(t.Context(), Options{Out: &out, Dir: t.TempDir(), ChartDir: charts})
 	if err != nil {
 		t.Fatalf("demo: %v\n%s", err, out.String())
+	}
+	// The closing /billing kpis reply's chart is saved where asked: a
+	// 900×500 PNG.
+	b, err := os.ReadFile(filepath.Join(charts, ChartFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cfg, err := png.DecodeConfig(bytes.NewReader(b)); err != nil || cfg.Width != 900 || cfg.Height != 500 {
+		t.Errorf("saved chart: %+v %v, want a 900×500 PNG", cfg, err)
 	}
 	if !sum.Reconciled {
 		t.Fatalf("not reconciled: %v", sum.ReconcileErrors)
@@ -38,6 +49,9 @@ func TestDemoReconciles(t *testing.T) {
 		"Orphaned entries", "Rate mismatches", "Retainers at 80 %", "Unapproved time", "Clients not in QuickBooks",
 		"refused", "write-down: efficiency", "holds " + HeldClient, "supplemental invoice",
 		"reminders sent through QuickBooks", "escalation DMs", "AR AGING", "✓ reconciled",
+		"/billing invoice", "clicks Mark disputed on the detail", "Disputed — collections paused",
+		"it is disputed, so collections skip it", "chooses withdrawn", "collections resumed",
+		"/billing kpis 2026-10", "BILLING FIGURES · OCTOBER 2026", "Staff ", "DSO trend USD",
 	} {
 		if !strings.Contains(text, want) {
 			t.Errorf("transcript lacks %q", want)

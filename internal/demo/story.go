@@ -1,11 +1,15 @@
 package demo
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
+	"image/png"
 	"io"
 	"net/url"
+	"os"
+	"path/filepath"
 	"sort"
 	"strconv"
 	"strings"
@@ -26,6 +30,9 @@ import (
 type story struct {
 	e   *env
 	out io.Writer
+	// chartDir is where the story saves the chart of its last reply;
+	// empty: not saved.
+	chartDir string
 }
 
 func (s *story) section(when time.Time, title string) {
@@ -43,6 +50,12 @@ func who(id string) string {
 
 // slash sends a signed slash command as user and prints the reply.
 func (s *story) slash(ctx context.Context, user, command, text string) error {
+	return s.slashShort(ctx, user, command, text, 0)
+}
+
+// slashShort is slash printing at most maxLines lines of the reply (0: all
+// of it), then how many more there were.
+func (s *story) slashShort(ctx context.Context, user, command, text string, maxLines int) error {
 	respURL := s.e.slack.NewResponseURL()
 	req := s.e.signer.SlashCommand(s.e.srv.URL+"/slack/commands", url.Values{
 		"team_id": {slacksandbox.TeamID}, "user_id": {user}, "channel_id": {BillingChannel},
@@ -65,17 +78,31 @@ func (s *story) slash(ctx context.Context, user, command, text string) error {
 	} else if posts := s.e.slack.ResponsePosts(respURL); len(posts) > 0 {
 		msg.Text, msg.Blocks = posts[len(posts)-1].Text, posts[len(posts)-1].Blocks
 	}
-	fmt.Fprint(s.out, Render(msg.Text, msg.Blocks, "   │ "))
+	reply := Render(msg.Text, msg.Blocks, "   │ ")
+	if lines := strings.SplitAfter(reply, "\n"); maxLines > 0 && len(lines) > maxLines+1 {
+		reply = strings.Join(lines[:maxLines], "") + fmt.Sprintf("   │ … (%d more lines)\n", len(lines)-1-maxLines)
+	}
+	fmt.Fprint(s.out, reply)
 	return nil
 }
 
 // click sends a signed button click on an invoice's message.
 func (s *story) click(ctx context.Context, user, actionID string, inv store.Invoice) (string, error) {
+	return s.clickIn(ctx, user, actionID, "actions", inv.SlackChannel, inv.SlackTS, inv.ID)
+}
+
+// clickIn sends a signed click on the button actionID of block blockID,
+// valued invoice id, in a message of channel (ts: empty for a reply only
+// the clicker sees).
+func (s *story) clickIn(ctx context.Context, user, actionID, blockID, channel, ts string, id int64) (string, error) {
 	trigger := s.e.slack.NewTriggerID()
-	respURL := s.e.slack.NewResponseURLFor(inv.SlackChannel, inv.SlackTS)
+	respURL := s.e.slack.NewResponseURL()
+	if ts != "" {
+		respURL = s.e.slack.NewResponseURLFor(channel, ts)
+	}
 	req := s.e.signer.BlockAction(s.e.srv.URL+"/slack/interactions", slacksandbox.BlockAction{
-		TeamID: slacksandbox.TeamID, UserID: user, ChannelID: inv.SlackChannel, MessageTS: inv.SlackTS,
-		ActionID: actionID, BlockID: "actions", Value: strconv.FormatInt(inv.ID, 10),
+		TeamID: slacksandbox.TeamID, UserID: user, ChannelID: channel, MessageTS: ts,
+		ActionID: actionID, BlockID: blockID, Value: strconv.FormatInt(id, 10),
 		ResponseURL: respURL, TriggerID: trigger,
 	})
 	status, _, err := s.e.do(req)
@@ -395,6 +422,11 @@ func (s *story) collect(ctx context.Context, start time.Time) error {
 	nowPaid, _ := e.store.Invoices(ctx, store.InvoiceFilter{States: []store.InvoiceState{store.StatePaid}})
 	s.say("%d clients pay (some in part); the signed CloudEvents webhook (HTTP %d) → %d invoices now paid in full.", paid, status, len(nowPaid))
 
+	disputed, err := s.disputeChapter(ctx, start.Add(21*24*time.Hour+3*time.Hour))
+	if err != nil {
+		return err
+	}
+
 	for _, day := range []int{25, 35} {
 		at := start.Add(time.Duration(day)*24*time.Hour + 3*time.Hour)
 		e.clock.Set(at)
@@ -406,15 +438,178 @@ func (s *story) collect(ctx context.Context, start time.Time) error {
 		switch day {
 		case 25:
 			s.say("%d reminders sent through QuickBooks (each invoice once; paid ones skipped).", rep.Reminders)
+			if inv, _ := e.store.Invoice(ctx, disputed.ID); inv.LastRemindedAt.IsZero() {
+				s.say("None to %s's invoice #%s: it is disputed, so collections skip it.", inv.Client, inv.DocNumber)
+			}
 			again, err := e.wf.Collect(ctx)
 			if err != nil {
 				return err
 			}
 			s.say("The job runs again the same day: %d reminders — nothing is sent twice.", again.Reminders)
+			if err := s.resolveChapter(ctx, start.Add(30*24*time.Hour+3*time.Hour), disputed); err != nil {
+				return err
+			}
 		case 35:
 			s.say("%d escalation DMs to engagement managers.", rep.Escalations)
+			if inv, _ := e.store.Invoice(ctx, disputed.ID); !inv.LastRemindedAt.IsZero() {
+				s.say("%d reminder through QuickBooks: collections resumed for %s, and #%s gets the one the dispute held back.", rep.Reminders, inv.Client, inv.DocNumber)
+			}
 			s.showDM(ManagerChen, 1)
 		}
 	}
-	return s.slash(ctx, BillingManager, "/ar", "aging")
+	if err := s.slash(ctx, BillingManager, "/ar", "aging"); err != nil {
+		return err
+	}
+	return s.kpisChapter(ctx, e.clock.Now())
+}
+
+// disputedInvoice picks the invoice the story's client disputes: the first
+// sent invoice nobody has paid anything of, with two lines or more, whose
+// manager's DMs the story does not show.
+func (s *story) disputedInvoice(ctx context.Context) (store.Invoice, error) {
+	sent, err := s.e.store.Invoices(ctx, store.InvoiceFilter{States: []store.InvoiceState{store.StateSent}})
+	if err != nil {
+		return store.Invoice{}, err
+	}
+	sort.Slice(sent, func(i, j int) bool { return sent[i].ID < sent[j].ID })
+	for _, inv := range sent {
+		if regular(inv) && inv.Balance == inv.Total && inv.Balance > 0 && len(inv.Lines) >= 2 &&
+			len(inv.Managers) > 0 && inv.Managers[0] != ManagerChen {
+			return inv, nil
+		}
+	}
+	return store.Invoice{}, fmt.Errorf("no unpaid invoice to dispute")
+}
+
+// disputeChapter: a client questions a line; the billing manager reads
+// the invoice's entries and marks it disputed from its detail.
+func (s *story) disputeChapter(ctx context.Context, at time.Time) (store.Invoice, error) {
+	e := s.e
+	e.clock.Set(at)
+	inv, err := s.disputedInvoice(ctx)
+	if err != nil {
+		return inv, err
+	}
+	line, no := inv.Lines[0], 1
+	for i, l := range inv.Lines {
+		if l.Kind == billing.LineHourly && len(l.EntryIDs) > 1 {
+			line, no = l, i+1
+			break
+		}
+	}
+	s.section(at, "a client disputes a line: the invoice detail, Mark disputed")
+	manager := inv.Managers[0]
+	s.say("%s's accounts payable writes to %s: the %s h of %q look high; they hold payment of #%s until it is explained.",
+		inv.Client, who(manager), line.Qty, line.Task, inv.DocNumber)
+	s.say("The engagement manager opens the invoice with its time entries:")
+	if err := s.slashShort(ctx, manager, "/billing", "invoice "+inv.DocNumber, 8); err != nil {
+		return inv, err
+	}
+	if _, err := s.clickIn(ctx, manager, chat.ActionDispute, "detail_actions", BillingChannel, "", inv.ID); err != nil {
+		return inv, err
+	}
+	reason := fmt.Sprintf("Client questions the %s h of %s on line %d; the manager reviews the entries with them.", line.Qty, line.Task, no)
+	if err := s.submit(ctx, manager, chat.CallbackDispute, inv.ID, map[string]map[string]slacksandbox.Input{
+		slackui.BlockDisputeReason: {slackui.InputAction: {Type: "plain_text_input", Value: reason}},
+	}); err != nil {
+		return inv, err
+	}
+	s.say("%s clicks Mark disputed on the detail, confirms, and gives the reason: %q", who(manager), reason)
+	s.say("The billing manager sees it paused:")
+	if err := s.slash(ctx, BillingManager, "/billing", "status "+inv.Client); err != nil {
+		return inv, err
+	}
+	return inv, nil
+}
+
+// resolveChapter: the partner walks the client through the entries; the
+// client withdraws the dispute and collections resume.
+func (s *story) resolveChapter(ctx context.Context, at time.Time, inv store.Invoice) error {
+	e := s.e
+	e.clock.Set(at)
+	s.section(at, "the dispute is resolved: the client withdraws it")
+	manager := inv.Managers[0]
+	if err := s.slashShort(ctx, manager, "/billing", "invoice "+inv.DocNumber, 4); err != nil {
+		return err
+	}
+	if _, err := s.clickIn(ctx, manager, chat.ActionResolveDispute, "detail_dispute", BillingChannel, "", inv.ID); err != nil {
+		return err
+	}
+	note := "Walked the client through the Harvest entries; they agree and will pay in full."
+	if err := s.submit(ctx, manager, chat.CallbackResolve, inv.ID, map[string]map[string]slacksandbox.Input{
+		slackui.BlockOutcome:     {slackui.InputAction: {Type: "static_select", Value: string(store.OutcomeWithdrawn)}},
+		slackui.BlockOutcomeNote: {slackui.InputAction: {Type: "plain_text_input", Value: note}},
+	}); err != nil {
+		return err
+	}
+	s.say("%s clicks Resolve on #%s and chooses withdrawn: %q", who(manager), inv.DocNumber, note)
+	open, err := e.store.OpenDisputes(ctx)
+	if err != nil {
+		return err
+	}
+	s.say("Open disputes now: %d — the invoice is back in collections, its total unchanged (%s).", len(open), inv.Total.Display(inv.Currency))
+	return nil
+}
+
+// kpisChapter ends the story with October's billing figures, as the
+// billing manager reads them in Slack.
+func (s *story) kpisChapter(ctx context.Context, at time.Time) error {
+	s.section(at, "October's billing figures")
+	if err := s.slash(ctx, BillingManager, "/billing", "kpis 2026-10"); err != nil {
+		return err
+	}
+	// The staff rows share out the same lines as the client rows: their
+	// sums agree to the cent, per currency.
+	rep, err := s.e.wf.KPIs(ctx, billing.MustDate("2026-10-01"), billing.MustDate("2026-10-31"))
+	if err != nil {
+		return err
+	}
+	sum := func(rows []billing.RealizationRow) map[money.Currency][2]money.Amount {
+		out := map[money.Currency][2]money.Amount{}
+		for _, r := range rows {
+			v := out[r.Currency]
+			out[r.Currency] = [2]money.Amount{v[0] + r.Billed, v[1] + r.Standard}
+		}
+		return out
+	}
+	byClient, byStaff := sum(rep.ByClient), sum(rep.ByStaff)
+	for _, cur := range []money.Currency{"CAD", "USD"} {
+		c, st := byClient[cur], byStaff[cur]
+		if c != st {
+			return fmt.Errorf("realization %s by staff %v ≠ by client %v", cur, st, c)
+		}
+		s.say("Realization %s by staff and by client both add up to %s billed of %s standard.", cur, c[0].Display(cur), c[1].Display(cur))
+	}
+	return s.saveChart("kpis-2026-10.png", ChartFile)
+}
+
+// ChartFile is the name the demo saves the chart of its /billing kpis
+// reply under, in Options.ChartDir.
+const ChartFile = "billbot-demo-kpis-2026-10.png"
+
+// saveChart writes the chart the last reply showed — the PNG billbot
+// uploaded to Slack as name — to the chart folder as file, and says so.
+func (s *story) saveChart(name, file string) error {
+	var chart *slacksandbox.File
+	for _, f := range s.e.slack.Files() {
+		if f.Name == name {
+			chart = &f
+		}
+	}
+	if chart == nil {
+		return fmt.Errorf("the reply showed no chart %s", name)
+	}
+	cfg, err := png.DecodeConfig(bytes.NewReader(chart.Data))
+	if err != nil {
+		return fmt.Errorf("chart %s: %w", name, err)
+	}
+	s.say("The reply's chart (%q, %d×%d PNG) shows twelve months of realization, leakage, paid within terms and DSO.", chart.Title, cfg.Width, cfg.Height)
+	if s.chartDir == "" {
+		return nil
+	}
+	if err := os.WriteFile(filepath.Join(s.chartDir, file), chart.Data, 0o644); err != nil {
+		return fmt.Errorf("save the chart: %w", err)
+	}
+	s.say("Saved as %s (billbot demo --chart-dir DIR chooses the folder; the current one by default).", file)
+	return nil
 }

@@ -12,6 +12,9 @@ type block struct {
 	Text     *textObj    `json:"text"`
 	Fields   []textObj   `json:"fields"`
 	Elements []blockElem `json:"elements"`
+	// image blocks
+	Title   *textObj `json:"title"`
+	AltText string   `json:"alt_text"`
 }
 
 type textObj struct {
@@ -123,6 +126,12 @@ func Render(text string, blocksJSON []byte, indent string) string {
 				}
 			}
 			line(strings.Join(btns, " "))
+		case "image":
+			title := bl.AltText
+			if bl.Title != nil {
+				title = bl.Title.Text
+			}
+			line("[image: " + title + "]")
 		case "divider":
 			line("────")
 		}

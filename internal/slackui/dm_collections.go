@@ -36,15 +36,9 @@ func EscalationDM(e Escalation) (text string, blocks []slack.Block) {
 				plural(e.ClientOpenInvoices, "invoice", "invoices"),
 		),
 	}
-	disputeConfirm := slack.NewConfirmationBlockObject(
-		plain("Mark disputed?", maxConfirmTitle),
-		plain("Reminders for this invoice stop until the dispute is resolved.", maxConfirmText),
-		plain("Mark disputed", maxConfirmButton),
-		plain("Cancel", maxConfirmButton),
-	)
 	blocks = append(blocks, actions("escalation_actions",
 		button(chat.ActionSnooze, id, "Snooze 7 days"),
-		button(chat.ActionDispute, id, "Mark disputed").WithStyle(slack.StyleDanger).WithConfirm(disputeConfirm),
+		disputeButton(id),
 		linkButton(chat.ActionOpenInQBO, "Open in QuickBooks", e.QBOURL),
 	))
 	return clipMrkdwn(text, MaxTextLen), blocks
@@ -110,4 +104,15 @@ func personText(p PersonApprovals) string {
 			e.Hours.String() + " h in " + plural(e.Entries, "entry", "entries") + " since " + formatDate(e.Oldest)
 	}
 	return s
+}
+
+// disputeButton is Mark disputed on invoice id, confirmed first.
+func disputeButton(id string) *slack.ButtonBlockElement {
+	confirm := slack.NewConfirmationBlockObject(
+		plain("Mark disputed?", maxConfirmTitle),
+		plain("Reminders for this invoice stop until the dispute is resolved.", maxConfirmText),
+		plain("Mark disputed", maxConfirmButton),
+		plain("Cancel", maxConfirmButton),
+	)
+	return button(chat.ActionDispute, id, "Mark disputed").WithStyle(slack.StyleDanger).WithConfirm(confirm)
 }

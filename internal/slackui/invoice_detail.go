@@ -60,8 +60,16 @@ func InvoiceDetailReply(d invoicedetail.Detail, link string, loc *time.Location)
 	if len(edits) > 0 {
 		blocks = append(blocks, section("detail_edits", clipMrkdwn("*Edits and write-downs*\n"+strings.Join(edits, "\n"), MaxTextLen)))
 	}
+	var buttons []*slack.ButtonBlockElement
+	if _, disputed := d.OpenDispute(); !disputed && d.State == "sent" && d.Balance > 0 {
+		// The client questions an invoice it owes on: reminders stop until resolved.
+		buttons = append(buttons, disputeButton(strconv.FormatInt(d.InvoiceID, 10)))
+	}
 	if link != "" {
-		blocks = append(blocks, actions("detail_actions", linkButton(chat.ActionOpenDetail, "Every entry (web, CSV)", link)))
+		buttons = append(buttons, linkButton(chat.ActionOpenDetail, "Every entry (web, CSV)", link))
+	}
+	if len(buttons) > 0 {
+		blocks = append(blocks, actions("detail_actions", buttons...))
 	}
 	return clipMrkdwn(text, MaxTextLen), blocks
 }

@@ -18,6 +18,7 @@ type KPIReport struct {
 	From, To    billing.Date
 	ByPartner   []billing.RealizationRow
 	ByClient    []billing.RealizationRow
+	ByStaff     []billing.RealizationRow // key billing.NoStaff: lines without time
 	WriteDowns  []store.WriteDownReason
 	Utilization []billing.UtilizationRow
 	Leakage     billing.Leakage
@@ -27,6 +28,9 @@ type KPIReport struct {
 	LeakageThrough billing.Date
 	Collections    billing.Collections
 	DSO            []billing.DSO // as of To
+	// DSOTrend is DSO per currency on the last day of each of the
+	// TrendMonths months ending with To's month (To for the last).
+	DSOTrend []billing.DSOPoint
 }
 
 // KPIs computes the firm's billing figures from..to (inclusive). Every sum
@@ -47,6 +51,11 @@ func (w *Workflow) KPIs(ctx context.Context, from, to billing.Date) (KPIReport, 
 	if rep.ByClient, err = w.store.Realization(ctx, store.ByClient, from, to); err != nil {
 		return rep, err
 	}
+	staff, err := w.store.StaffLines(ctx, from, to)
+	if err != nil {
+		return rep, err
+	}
+	rep.ByStaff = billing.StaffRealization(staff)
 	if rep.WriteDowns, err = w.store.WriteDownReasons(ctx, from, to); err != nil {
 		return rep, err
 	}
@@ -77,44 +86,12 @@ func (w *Workflow) KPIs(ctx context.Context, from, to billing.Date) (KPIReport, 
 	if err != nil {
 		return rep, err
 	}
-	facts := make([]billing.SentFacts, len(sent))
-	for i, s := range sent {
-		facts[i] = billing.SentFacts{
-			Voided: s.State == store.StateVoided, PeriodEnd: s.PeriodEnd, DueDate: s.DueDate,
-			SentAt: s.SentAt, PaidAt: s.PaidAt, PostedAt: s.PostedAt, ApprovedAt: s.ApprovedAt,
-		}
-	}
-	rep.Collections = billing.CollectionsOf(facts, loc)
-	aging, err := w.Aging(ctx, to, "", "")
+	rep.Collections = billing.CollectionsOf(sentFacts(sent), loc)
+	recv, sales, err := w.history(ctx, firm, to, TrendMonths)
 	if err != nil {
-		return rep, fmt.Errorf("DSO as of %s: %w", to, err)
+		return rep, fmt.Errorf("DSO through %s: %w", to, err)
 	}
-	rep.DSO = aging.DSO
+	rep.DSOTrend = billing.DSOTrend(recv, sales, to, TrendMonths)
+	rep.DSO = rep.DSOTrend[len(rep.DSOTrend)-1].DSO
 	return rep, nil
-}
-
-// KPITrend computes the firm's KPIs for each of the billing.TrendMonths
-// months ending with month's, by running KPIs once per month; ratios that
-// involve money count the firm's home currency only. DSO of a past month
-// is what KPIs reports for it: today's open balances aged as of that
-// month's last day.
-func (w *Workflow) KPITrend(ctx context.Context, month billing.Date) (billing.KPITrend, error) {
-	firm, err := w.LoadFirm(ctx)
-	if err != nil {
-		return billing.KPITrend{}, err
-	}
-	cur := firm.Rules.HomeCurrency
-	if cur == "" {
-		cur = config.DefaultHomeCurrency
-	}
-	t := billing.KPITrend{Currency: cur}
-	for _, p := range billing.TrendPeriods(month, billing.TrendMonths) {
-		rep, err := w.KPIs(ctx, p[0], p[1])
-		if err != nil {
-			return t, fmt.Errorf("KPIs of %s: %w", MonthTitle(p[0]), err)
-		}
-		t.Months = append(t.Months, billing.KPIMonthOf(p[0], p[1], cur, rep.ByClient,
-			rep.Leakage, !rep.LeakageThrough.IsZero(), rep.Collections, rep.DSO))
-	}
-	return t, nil
 }

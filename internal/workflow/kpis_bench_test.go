@@ -143,8 +143,10 @@ func BenchmarkReportKPIs(b *testing.B) {
 		store.StaffHoursQuery(dialect, from, to),
 		store.LeakageQuery(dialect, from, to),
 		store.SentInvoicesQuery(from, to),
-		store.OpenBalancesQuery(dialect, store.ReportFilter{}),
-		store.MonthlySalesQuery(dialect, store.ReportFilter{}, billing.MustDate("2025-10-01"), to),
+		store.StaffLinesQuery(dialect, from, to),
+		// the DSO trend: receivables open at a month end of 2025, sales by month
+		store.ReceivablesQuery(billing.MustDate("2025-01-31"), to, time.Date(2025, 1, 30, 0, 0, 0, 0, time.UTC)),
+		store.MonthlySalesQuery(dialect, store.ReportFilter{}, billing.Date{}, to),
 	}
 	var report, bare, cpu time.Duration
 	var rep workflow.KPIReport
@@ -166,6 +168,12 @@ func BenchmarkReportKPIs(b *testing.B) {
 		}
 		bare += time.Since(t1)
 	}
+	t2 := time.Now()
+	tr, err := wf.KPITrend(ctx, to, 12)
+	if err != nil || len(tr.Points) != 12 {
+		b.Fatalf("KPITrend: %v %+v", err, tr)
+	}
+	b.ReportMetric(time.Since(t2).Seconds()*1000, "trend_ms")
 	if rep.Collections.Sent != 2000 || len(rep.Utilization) != 80 || rep.Leakage.Logged == 0 {
 		b.Fatalf("report over the seeded year: %d sent, %d staff, %+v", rep.Collections.Sent, len(rep.Utilization), rep.Leakage)
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"strings"
 	"time"
 
 	"billbot/internal/billing"
@@ -31,6 +32,19 @@ func MonthTitle(from billing.Date) string {
 	return time.Month(from.Month).String() + " " + fmt.Sprint(from.Year)
 }
 
+// StaffName is how a staff member's realization row is labelled: their
+// name, or that the value was on lines without time.
+func StaffName(key string) string {
+	if key == billing.NoStaff {
+		return "(lines without time)"
+	}
+	return key
+}
+
+func monthShort(first billing.Date) string {
+	return time.Month(first.Month).String()[:3] + " " + fmt.Sprint(first.Year)
+}
+
 // KPISections writes rep for Slack. A reader limited to some clients (a
 // manager who is not an approver) sees only those clients' realization:
 // the firm-wide figures and the partners' and staff's rows are left out.
@@ -49,6 +63,9 @@ func KPISections(rep KPIReport, rd Reader) []view.KPISection {
 	}
 	if !rd.All {
 		return []view.KPISection{real}
+	}
+	for _, r := range rep.ByStaff {
+		real.Lines = append(real.Lines, fmt.Sprintf("Staff %s: %s (%s of %s)", StaffName(r.Key), pct(r.Realization()), r.Billed.Display(r.Currency), r.Standard.Display(r.Currency)))
 	}
 	for _, w := range rep.WriteDowns {
 		reason := w.Reason
@@ -74,6 +91,12 @@ func KPISections(rep KPIReport, rd Reader) []view.KPISection {
 	}}
 	for _, d := range rep.DSO {
 		coll.Lines = append(coll.Lines, fmt.Sprintf("DSO %s: %d.%d days", d.Currency, d.Tenths/10, d.Tenths%10))
+	}
+	if n := len(rep.DSOTrend); n > 0 {
+		span := monthShort(rep.DSOTrend[0].Month) + " → " + monthShort(rep.DSOTrend[n-1].Month)
+		for _, r := range DSOTrendRows(rep.DSOTrend) {
+			coll.Lines = append(coll.Lines, fmt.Sprintf("DSO trend %s, month ends %s: %s", r.Currency, span, strings.Join(r.Figures, " · ")))
+		}
 	}
 	return []view.KPISection{real, util, leak, coll}
 }
