@@ -190,7 +190,7 @@ func (w *Workflow) reconcileWithQBO(ctx context.Context, firm *Firm, inv store.I
 	}
 	edited := inv.Billing()
 	edited.Lines = adoptLines(inv.Lines, want, r.Lines, names)
-	if err := Retotal(&edited); err != nil {
+	if err := billing.Retotal(&edited); err != nil {
 		return inv, nil, fmt.Errorf("invoice %s as changed in QuickBooks: %w", inv.Key, err)
 	}
 	note := "changed in QuickBooks"

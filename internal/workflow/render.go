@@ -8,6 +8,7 @@ import (
 
 	"github.com/slack-go/slack"
 
+	"billbot/internal/billing"
 	"billbot/internal/slackui"
 	"billbot/store"
 )
@@ -37,10 +38,10 @@ func (w *Workflow) draftView(firm *Firm, inv store.Invoice) slackui.Draft {
 		Supplemental: inv.Supplemental,
 		Replenish:    inv.Replenish,
 	}
-	for _, e := range inv.Engagements {
-		if eng, ok := firm.Engagement(e); ok && eng.DiscountPercent != 0 {
-			d.DiscountPercent = eng.DiscountPercent
-		}
+	// The Edit modal offers the invoice's discount when its engagements
+	// share one; otherwise the field starts empty and keeps each.
+	if p, ok := billing.CommonDiscount(inv.Billing(), discounts(firm, inv)); ok {
+		d.DiscountPercent = p
 	}
 	if inv.State == store.StateFlagged {
 		d.FlagReason = fmt.Sprintf("QBO total %s differs from billbot's %s", inv.QBOTotal.Display(inv.Currency), inv.Total.Display(inv.Currency))
