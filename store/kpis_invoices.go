@@ -13,15 +13,16 @@ import (
 // period: its dates, and when its audit trail first shows it posted for
 // approval and approved.
 type SentInvoice struct {
-	ID         int64
-	State      InvoiceState
-	Currency   money.Currency
-	PeriodEnd  billing.Date
-	DueDate    billing.Date
-	SentAt     time.Time
-	PaidAt     time.Time
-	PostedAt   time.Time // first invoice.pending event; zero when none
-	ApprovedAt time.Time // first invoice.approved event; zero when none
+	ID          int64
+	State       InvoiceState
+	Currency    money.Currency
+	PeriodEnd   billing.Date
+	InvoiceDate billing.Date
+	DueDate     billing.Date
+	SentAt      time.Time
+	PaidAt      time.Time
+	PostedAt    time.Time // first invoice.pending event; zero when none
+	ApprovedAt  time.Time // first invoice.approved event; zero when none
 }
 
 // SentInvoicesQuery is the SQL of SentInvoices (the same on both dialects).
@@ -31,7 +32,7 @@ func SentInvoicesQuery(from, to billing.Date) Query {
 			AND a.subject_id = CAST(i.id AS TEXT) AND a.action = '` + action + `')`
 	}
 	return Query{
-		SQL: `SELECT i.id, i.state, i.currency, i.period_end, i.due_date, i.sent_at, i.paid_at, ` +
+		SQL: `SELECT i.id, i.state, i.currency, i.period_end, i.invoice_date, i.due_date, i.sent_at, i.paid_at, ` +
 			first("invoice.pending") + `, ` + first("invoice.approved") + `
 			FROM invoices i WHERE i.sent_at IS NOT NULL AND i.invoice_date >= ? AND i.invoice_date <= ? ORDER BY i.id`,
 		Args: []any{date(from), date(to)},
@@ -54,13 +55,13 @@ func (s *Store) SentInvoices(ctx context.Context, from, to billing.Date) ([]Sent
 		var (
 			v                                SentInvoice
 			state, cur                       string
-			end, due                         dateCol
+			end, invDate, due                dateCol
 			sent, paid, posted, approvedTime timeCol
 		)
-		if err := rows.Scan(&v.ID, &state, &cur, &end, &due, &sent, &paid, &posted, &approvedTime); err != nil {
+		if err := rows.Scan(&v.ID, &state, &cur, &end, &invDate, &due, &sent, &paid, &posted, &approvedTime); err != nil {
 			return nil, fmt.Errorf("store: scan sent invoice: %w", err)
 		}
-		v.State, v.Currency, v.PeriodEnd, v.DueDate = InvoiceState(state), money.Currency(cur), end.D, due.D
+		v.State, v.Currency, v.PeriodEnd, v.InvoiceDate, v.DueDate = InvoiceState(state), money.Currency(cur), end.D, invDate.D, due.D
 		v.SentAt, v.PaidAt, v.PostedAt, v.ApprovedAt = sent.T, paid.T, posted.T, approvedTime.T
 		out = append(out, v)
 	}

@@ -152,7 +152,7 @@ func TestSentInvoices(t *testing.T) {
 			t.Fatal(err)
 		}
 		want := []store.SentInvoice{{
-			ID: inv.ID, State: store.StateSent, Currency: "USD", PeriodEnd: billing.MustDate("2026-10-31"), DueDate: billing.MustDate("2026-12-01"),
+			ID: inv.ID, State: store.StateSent, Currency: "USD", PeriodEnd: billing.MustDate("2026-10-31"), InvoiceDate: billing.MustDate("2026-11-01"), DueDate: billing.MustDate("2026-12-01"),
 			SentAt: at.Add(48 * time.Hour), PostedAt: at, ApprovedAt: at.Add(24 * time.Hour),
 		}}
 		if diff := cmp.Diff(want, got, cmp.Comparer(func(a, b time.Time) bool { return a.Equal(b) })); diff != "" {

@@ -228,7 +228,7 @@ func TestStatusCountsLikeWholeInvoices(t *testing.T) {
 								c.Count++
 								c.Total += inv.Total
 								c.Balance += inv.Balance
-								if inv.Balance > 0 && inv.DueDate.Before(today) {
+								if billing.Overdue(inv.Balance, inv.InvoiceDate, inv.DueDate, today) {
 									c.Overdue++
 									c.OverdueBalance += inv.Balance
 								}

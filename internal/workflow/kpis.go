@@ -80,7 +80,7 @@ func (w *Workflow) KPIs(ctx context.Context, from, to billing.Date) (KPIReport, 
 	facts := make([]billing.SentFacts, len(sent))
 	for i, s := range sent {
 		facts[i] = billing.SentFacts{
-			Voided: s.State == store.StateVoided, PeriodEnd: s.PeriodEnd, DueDate: s.DueDate,
+			Voided: s.State == store.StateVoided, PeriodEnd: s.PeriodEnd, InvoiceDate: s.InvoiceDate, DueDate: s.DueDate,
 			SentAt: s.SentAt, PaidAt: s.PaidAt, PostedAt: s.PostedAt, ApprovedAt: s.ApprovedAt,
 		}
 	}
