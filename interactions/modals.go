@@ -79,7 +79,7 @@ func (h *Handler) submitEdit(ctx context.Context, v chat.ViewSubmission, id int6
 	if err != nil {
 		return chat.ViewResponse{}, nil, err
 	}
-	if !changeable(inv.State) {
+	if !changeable(inv.State, "edited") {
 		return errorsAt(slackui.BlockMemo, notChangeable(inv, "edited")), nil, nil
 	}
 	edit, errs := ParseEdit(v.Values, inv.Billing())

@@ -246,7 +246,7 @@ func (w *Workflow) applyRemote(ctx context.Context, remotes []Remote) (refreshed
 // voidableStates are the states an invoice voided (or deleted) in QBO leaves
 // for voided. A paid invoice stays paid: QBO voids one only after its
 // payment is removed, which a later change reports.
-var voidableStates = []store.InvoiceState{store.StateDraft, store.StatePending, store.StateFlagged, store.StateHeld, store.StateApproved, store.StateSent}
+var voidableStates = billing.Sources(store.StateVoided)
 
 // voided records that someone voided or deleted inv in QBO: no reminder,
 // escalation or aging counts it any more, and its entries are released to

@@ -50,15 +50,15 @@ func (w *Workflow) CheckEdit(ctx context.Context, id int64, e Edit) error {
 }
 
 // EditInvoice applies a partner's edit: QBO first (a sparse update), then
-// the store, then the Slack message. An invoice already approved, sent or
-// held cannot be edited.
+// the store, then the Slack message. Only an invoice awaiting approval can
+// be edited (billing.Editable): not a held one, nor one approved or sent.
 func (w *Workflow) EditInvoice(ctx context.Context, invoiceID int64, user string, e Edit) (store.Invoice, error) {
 	defer w.locks.lock(invoiceID)()
 	firm, inv, err := w.authorize(ctx, invoiceID, user, "edit")
 	if err != nil {
 		return inv, err
 	}
-	if inv.State != store.StatePending && inv.State != store.StateFlagged {
+	if !billing.Editable(inv.State) {
 		return inv, userErrorf("The %s invoice is %s and can no longer be edited here.", inv.Client, inv.State)
 	}
 	edited, _, err := billing.ApplyEdit(inv.Billing(), discounts(firm, inv), e)

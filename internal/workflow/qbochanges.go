@@ -159,7 +159,7 @@ func adoptLines(old []billing.Line, want, got []RemoteLine, itemNames map[string
 // client will get. It returns the differences; none means QBO holds what
 // the partner saw.
 func (w *Workflow) reconcileWithQBO(ctx context.Context, firm *Firm, inv store.Invoice, r Remote) (store.Invoice, []string, error) {
-	if r.Lines == nil || inv.QBOID == "" || !slices.Contains(store.EditableStates, inv.State) && inv.State != store.StateApproved {
+	if r.Lines == nil || inv.QBOID == "" || !billing.Editable(inv.State) && inv.State != store.StateApproved {
 		return inv, nil, nil
 	}
 	client, ok := firm.Client(inv.Client)
