@@ -395,7 +395,13 @@ func (s *story) collect(ctx context.Context, start time.Time) error {
 	nowPaid, _ := e.store.Invoices(ctx, store.InvoiceFilter{States: []store.InvoiceState{store.StatePaid}})
 	s.say("%d clients pay (some in part); the signed CloudEvents webhook (HTTP %d) → %d invoices now paid in full.", paid, status, len(nowPaid))
 
-	for _, day := range []int{25, 35} {
+	firm, err := e.wf.LoadFirm(ctx)
+	if err != nil {
+		return err
+	}
+	sched := firm.Collections()
+	remindDay, escalateDay := sched.ReminderDays[0], sched.EscalationDays[0]
+	for _, day := range []int{remindDay, escalateDay} {
 		at := start.Add(time.Duration(day)*24*time.Hour + 3*time.Hour)
 		e.clock.Set(at)
 		s.section(at, fmt.Sprintf("the collections job, day %d after sending", day))
@@ -404,14 +410,14 @@ func (s *story) collect(ctx context.Context, start time.Time) error {
 			return err
 		}
 		switch day {
-		case 25:
+		case remindDay:
 			s.say("%d reminders sent through QuickBooks (each invoice once; paid ones skipped).", rep.Reminders)
 			again, err := e.wf.Collect(ctx)
 			if err != nil {
 				return err
 			}
 			s.say("The job runs again the same day: %d reminders — nothing is sent twice.", again.Reminders)
-		case 35:
+		case escalateDay:
 			s.say("%d escalation DMs to engagement managers.", rep.Escalations)
 			s.showDM(ManagerChen, 1)
 		}
