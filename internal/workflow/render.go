@@ -44,7 +44,7 @@ func (w *Workflow) draftView(firm *Firm, inv store.Invoice) slackui.Draft {
 		d.DiscountPercent = p
 	}
 	if inv.State == store.StateFlagged {
-		d.FlagReason = fmt.Sprintf("QBO total %s differs from billbot's %s", inv.QBOTotal.Display(inv.Currency), inv.Total.Display(inv.Currency))
+		d.FlagReason = billing.TotalMismatchNote(inv.Currency, inv.QBOTotal, inv.Total)
 	}
 	if inv.State == store.StateSent || inv.State == store.StatePaid {
 		if c, ok := firm.Client(inv.Client); ok {
