@@ -271,3 +271,36 @@ func isFieldError(err error, field string) bool {
 	var fe *billing.FieldError
 	return errors.As(err, &fe) && fe.Field == field
 }
+
+// TestDiscountsOf: an invoice's discounts are read from its discount lines
+// (the configured percent only when QuickBooks changed a line's text), and
+// the Edit modal offers one percent only when every engagement shares it.
+func TestDiscountsOf(t *testing.T) {
+	t.Parallel()
+	ten, five := *pct(t, "10"), *pct(t, "5")
+	renamed := twoEngagements()
+	renamed.Lines[3].Description = "Loyalty discount"
+	for _, tc := range []struct {
+		name       string
+		inv        billing.Invoice
+		configured map[string]money.Percent
+		want       map[string]money.Percent
+		common     money.Percent
+		shared     bool
+	}{
+		{"one engagement", mixedInvoice(), nil, map[string]money.Percent{"e1": ten}, ten, true},
+		{"none", hourlyInvoice(), map[string]money.Percent{"e1": ten}, map[string]money.Percent{}, 0, true},
+		{"two percents", twoEngagements(), nil, map[string]money.Percent{"e1": ten, "e2": five}, 0, false},
+		{"a line renamed in QuickBooks", renamed, map[string]money.Percent{"e2": five}, map[string]money.Percent{"e1": ten, "e2": five}, 0, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			got := billing.DiscountsOf(tc.inv, tc.configured)
+			if diff := cmp.Diff(tc.want, got); diff != "" {
+				t.Errorf("DiscountsOf (-want +got):\n%s", diff)
+			}
+			if p, ok := billing.CommonDiscount(tc.inv, got); p != tc.common || ok != tc.shared {
+				t.Errorf("CommonDiscount = %s, %v; want %s, %v", p, ok, tc.common, tc.shared)
+			}
+		})
+	}
+}
