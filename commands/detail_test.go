@@ -36,7 +36,7 @@ func TestInvoiceAndHistory(t *testing.T) {
 			}
 		}
 		r := f.do(approver, "/billing", "history "+acme.DocNumber)
-		if b := blocks(r); !strings.Contains(b, "invoice.sent") || !strings.Contains(b, "State: draft → sent") {
+		if b := blocks(r); !strings.Contains(b, "invoice.sent") || !strings.Contains(b, "State: approved → sent") {
 			t.Errorf("history lacks the sent transition: %s", b)
 		}
 		if after := f.state(); after != before {

@@ -8,6 +8,7 @@ import (
 	"billbot/internal/chat"
 	"billbot/internal/slackui"
 	"billbot/store"
+	"billbot/store/storetest"
 )
 
 // TestDisputeAndResolve: Mark disputed asks a reason and works only on an
@@ -28,7 +29,7 @@ func TestDisputeAndResolve(t *testing.T) {
 	if errs, err := submit(manager, chat.CallbackDispute, values(slackui.BlockDisputeReason, "hours too high")); err != nil || !strings.Contains(errs[slackui.BlockDisputeReason], "went to the client") {
 		t.Errorf("dispute of a pending invoice: %v %v", errs, err)
 	}
-	if _, err := f.store.Transition(t.Context(), inv.ID, []store.InvoiceState{store.StatePending}, store.StateSent, partner, "", nil); err != nil {
+	if _, err := storetest.Move(t.Context(), f.store, inv.ID, store.StateSent, partner, nil); err != nil {
 		t.Fatal(err)
 	}
 	for _, c := range []struct{ user, reason, want string }{

@@ -23,7 +23,7 @@ func fuzzInvoice() billing.Invoice {
 	}
 	inv.Lines = append(inv.Lines, billing.Line{Kind: billing.LineDiscount, Engagement: "e1", Description: "Discount",
 		Qty: money.MustHours("1"), UnitPrice: money.MustParse("-30.00", "USD"), Amount: money.MustParse("-30.00", "USD")})
-	if err := workflow.Retotal(&inv); err != nil {
+	if err := billing.Retotal(&inv); err != nil {
 		panic(err)
 	}
 	return inv
@@ -54,7 +54,7 @@ func FuzzEditSubmission(f *testing.F) {
 		if len(errs) > 0 {
 			return
 		}
-		out, _, err := workflow.ApplyEdit(inv, 10*money.PercentScale, e)
+		out, _, err := billing.ApplyEdit(inv, map[string]money.Percent{"e1": 10 * money.PercentScale}, e)
 		if err != nil {
 			var fe *workflow.FieldError
 			if !errors.As(err, &fe) {

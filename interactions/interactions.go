@@ -15,6 +15,7 @@ import (
 
 	"github.com/slack-go/slack"
 
+	"billbot/internal/billing"
 	"billbot/internal/chat"
 	"billbot/internal/workflow"
 	"billbot/store"
@@ -153,7 +154,7 @@ func (h *Handler) snooze(ctx context.Context, a chat.Action, id int64) (chat.Rep
 	if err := h.wf.Snooze(ctx, id, a.UserID); err != nil {
 		return chat.Reply{}, err
 	}
-	return chat.Reply{Text: "Snoozed: no escalation for this invoice for 7 days."}, nil
+	return chat.Reply{Text: fmt.Sprintf("Snoozed: no escalation for this invoice for %d days.", billing.SnoozeDays)}, nil
 }
 
 func (h *Handler) supplemental(ctx context.Context, a chat.Action, id int64) (chat.Reply, error) {

@@ -289,3 +289,41 @@ func TestParseEdit(t *testing.T) {
 		})
 	}
 }
+
+// TestSubmitEditDiscount: a discount typed into the Edit modal is charged,
+// and the invoice's discount line always names the percent it charges.
+func TestSubmitEditDiscount(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t)
+	inv := f.pending() // 12 h at 200, no discount
+	id := strconv.FormatInt(inv.ID, 10)
+	for _, tc := range []struct {
+		name     string
+		values   map[string]map[string]string
+		total    string
+		discount string // the discount line's description; "" for none
+	}{
+		{"typed on a draft without one", values(slackui.BlockDiscount, "10"), "2160.00", "Discount 10 %"},
+		{"lowered", values(slackui.BlockDiscount, "5"), "2280.00", "Discount 5 %"},
+		{"left empty: kept", values(slackui.BlockMemo, "Thanks"), "2280.00", "Discount 5 %"},
+		{"removed", values(slackui.BlockDiscount, "0"), "2400.00", ""},
+	} {
+		resp, work, err := f.h.HandleViewSubmission(t.Context(), chat.ViewSubmission{UserID: partner, CallbackID: chat.CallbackEdit, PrivateMetadata: id, Values: tc.values})
+		if err != nil || len(resp.Errors) != 0 || work == nil {
+			t.Fatalf("%s: %v %v %v", tc.name, resp.Errors, work != nil, err)
+		}
+		if err := work(t.Context()); err != nil {
+			t.Fatalf("%s: %v", tc.name, err)
+		}
+		got := f.invoice(inv.ID)
+		var desc string
+		for _, l := range got.Lines {
+			if l.Kind == billing.LineDiscount {
+				desc = l.Description
+			}
+		}
+		if got.Total != money.MustParse(tc.total, "USD") || desc != tc.discount {
+			t.Errorf("%s: total %s, discount line %q; want %s, %q", tc.name, got.Total.Format("USD"), desc, tc.total, tc.discount)
+		}
+	}
+}

@@ -79,14 +79,14 @@ func (h *Handler) submitEdit(ctx context.Context, v chat.ViewSubmission, id int6
 	if err != nil {
 		return chat.ViewResponse{}, nil, err
 	}
-	if !changeable(inv.State) {
+	if !changeable(inv.State, "edited") {
 		return errorsAt(slackui.BlockMemo, notChangeable(inv, "edited")), nil, nil
 	}
 	edit, errs := ParseEdit(v.Values, inv.Billing())
 	if len(errs) > 0 {
 		return chat.ViewResponse{Errors: errs}, nil, nil
 	}
-	if _, _, err := workflow.ApplyEdit(inv.Billing(), 0, edit); err != nil {
+	if err := h.wf.CheckEdit(ctx, id, edit); err != nil {
 		var fe *workflow.FieldError
 		if errors.As(err, &fe) {
 			return errorsAt(blockOf(fe.Field), fe.Msg), nil, nil

@@ -5,16 +5,20 @@ import (
 	"errors"
 	"fmt"
 
+	"billbot/internal/billing"
 	"billbot/internal/chat"
 	"billbot/internal/workflow"
 	"billbot/store"
 )
 
-// changeable reports whether an invoice in state may still be edited or
-// held: only while it awaits approval (pending, or flagged for a total
-// mismatch), as the workflows allow.
-func changeable(s store.InvoiceState) bool {
-	return s == store.StatePending || s == store.StateFlagged
+// changeable reports whether an invoice in state may still be edited
+// (billing.Editable) or held (billing.CanTransition to held), as the
+// workflows allow: while it awaits approval.
+func changeable(s store.InvoiceState, verb string) bool {
+	if verb == "held" {
+		return billing.CanTransition(s, billing.StateHeld)
+	}
+	return billing.Editable(s)
 }
 
 // notChangeable says why inv can no longer be edited or held (verb).
@@ -36,7 +40,7 @@ func (h *Handler) checkChangeable(ctx context.Context, id int64, verb string) er
 	if err != nil {
 		return err
 	}
-	if !changeable(inv.State) {
+	if !changeable(inv.State, verb) {
 		return &workflow.UserError{Msg: notChangeable(inv, verb)}
 	}
 	return nil

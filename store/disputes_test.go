@@ -18,7 +18,7 @@ func sentInvoice(t *testing.T, s *store.Store, key, doc string, ids ...int64) st
 	if err != nil {
 		t.Fatal(err)
 	}
-	inv, err = s.Transition(ctx, inv.ID, []store.InvoiceState{store.StateDraft}, store.StateSent, "U0PARTNER1", "", func(i *store.Invoice) {
+	inv, err = storetest.Move(ctx, s, inv.ID, store.StateSent, "U0PARTNER1", func(i *store.Invoice) {
 		i.DocNumber, i.QBOID = doc, "q"+doc
 	})
 	if err != nil {
@@ -97,7 +97,7 @@ func TestDisputeIsGuardedAndAudited(t *testing.T) {
 		for _, ev := range evs {
 			actions = append(actions, ev.Action+"/"+ev.Actor+"/"+ev.Note)
 		}
-		want := []string{"invoice.draft/billbot/", "invoice.sent/U0PARTNER1/", "invoice.disputed/U1/hours on the 3rd are wrong",
+		want := []string{"invoice.draft/billbot/", "invoice.pending/U0PARTNER1/", "invoice.approved/U0PARTNER1/", "invoice.sent/U0PARTNER1/", "invoice.disputed/U1/hours on the 3rd are wrong",
 			"invoice.dispute_resolved/U2/credited: credit memo 77", "invoice.disputed/U1/again"}
 		if len(actions) != len(want) {
 			t.Fatalf("audit = %q, want %q", actions, want)

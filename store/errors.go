@@ -21,6 +21,9 @@ var (
 	// another state or version than expected. Invoice transitions wrap it in
 	// a *StateError.
 	ErrConflict = errors.New("store: conflicting update")
+	// ErrIllegalTransition is returned (in a *TransitionError) for a state
+	// change billing.Transitions does not allow; nothing was written.
+	ErrIllegalTransition = errors.New("store: not a legal invoice state transition")
 	// ErrAlreadyRan is returned when the job run for that schedule was
 	// already started.
 	ErrAlreadyRan = errors.New("store: job already ran for this schedule")
@@ -47,6 +50,22 @@ func (e *StateError) Error() string {
 
 // Unwrap lets errors.Is(err, ErrConflict) match.
 func (e *StateError) Unwrap() error { return ErrConflict }
+
+// TransitionError reports a state change that billing's table of
+// transitions (billing.Transitions) does not allow. It wraps
+// ErrIllegalTransition.
+type TransitionError struct {
+	ID       int64
+	From, To InvoiceState
+}
+
+// Error implements error.
+func (e *TransitionError) Error() string {
+	return fmt.Sprintf("store: invoice %d: %s → %s: %v", e.ID, e.From, e.To, ErrIllegalTransition)
+}
+
+// Unwrap lets errors.Is(err, ErrIllegalTransition) match.
+func (e *TransitionError) Unwrap() error { return ErrIllegalTransition }
 
 // SQLite extended result codes for unique and primary-key violations.
 // Source: https://www.sqlite.org/rescode.html (SQLITE_CONSTRAINT_UNIQUE 2067,

@@ -14,23 +14,24 @@ import (
 	"billbot/internal/money"
 )
 
-// InvoiceState is where an invoice is in its life.
-type InvoiceState string
+// InvoiceState is where an invoice is in its life: billing's states, whose
+// table of legal transitions (billing.Transitions) Transition enforces.
+type InvoiceState = billing.InvoiceState
 
-// Invoice states. Voided is final: voiding releases the invoice's entries.
+// Invoice states (see billing.InvoiceState).
 const (
-	StateDraft    InvoiceState = "draft"    // saved, not yet posted for approval
-	StatePending  InvoiceState = "pending"  // posted to Slack, awaiting approval
-	StateApproved InvoiceState = "approved" // approved, not yet sent from QBO
-	StateSent     InvoiceState = "sent"
-	StatePaid     InvoiceState = "paid"
-	StateHeld     InvoiceState = "held"    // put on hold by an approver
-	StateFlagged  InvoiceState = "flagged" // needs attention (e.g. QBO total mismatch)
-	StateVoided   InvoiceState = "voided"
+	StateDraft    = billing.StateDraft
+	StatePending  = billing.StatePending
+	StateApproved = billing.StateApproved
+	StateSent     = billing.StateSent
+	StatePaid     = billing.StatePaid
+	StateHeld     = billing.StateHeld
+	StateFlagged  = billing.StateFlagged
+	StateVoided   = billing.StateVoided
 )
 
 // InvoiceStates lists every state, in lifecycle order.
-var InvoiceStates = []InvoiceState{StateDraft, StatePending, StateApproved, StateSent, StatePaid, StateHeld, StateFlagged, StateVoided}
+var InvoiceStates = billing.InvoiceStates
 
 // Invoice is a stored invoice: billbot's draft (the billing fields) plus its
 // state, its QBO and Slack references and its collection facts.

@@ -171,8 +171,9 @@ type StatusCount struct {
 	Count    int
 	Total    money.Amount
 	Balance  money.Amount
-	// Overdue counts the invoices with a balance left whose due date is
-	// before today (or unset), and OverdueBalance sums their balances.
+	// Overdue counts the invoices that are overdue today by billing.Overdue
+	// (a balance left, due — on the due date, else the invoice date —
+	// before today), and OverdueBalance sums their balances.
 	Overdue        int
 	OverdueBalance money.Amount
 }
@@ -186,7 +187,10 @@ func (s *Store) StatusCounts(ctx context.Context, client string, today billing.D
 	// Listed, not NOT IN, so the state index serves it.
 	conds = append([]string{"state IN ('draft', 'pending', 'approved', 'sent', 'held', 'flagged')"}, conds...)
 	cond := " WHERE " + strings.Join(conds, " AND ")
-	overdue := "balance > 0 AND (due_date IS NULL OR due_date < ?)"
+	// billing.Overdue in SQL: due on due_date, else invoice_date; no date
+	// at all is before every day. TestStatusCountsLikeWholeInvoices holds
+	// the two to the same answers.
+	overdue := "balance > 0 AND (COALESCE(due_date, invoice_date) IS NULL OR COALESCE(due_date, invoice_date) < ?)"
 	bigint := func(expr string) string {
 		if s.dialect == DialectPostgres {
 			return expr + "::BIGINT" // SUM and COUNT widen on PostgreSQL

@@ -86,7 +86,7 @@ func seedReports(t *testing.T, s *store.Store) {
 		if r.state == store.StateDraft {
 			continue
 		}
-		_, err = s.Transition(ctx, saved.ID, []store.InvoiceState{store.StateDraft}, r.state, "UTEST", "", func(i *store.Invoice) {
+		_, err = storetest.Move(ctx, s, saved.ID, r.state, "UTEST", func(i *store.Invoice) {
 			i.Balance, i.DocNumber = r.balance, r.doc
 		})
 		if err != nil {
@@ -228,7 +228,7 @@ func TestStatusCountsLikeWholeInvoices(t *testing.T) {
 								c.Count++
 								c.Total += inv.Total
 								c.Balance += inv.Balance
-								if inv.Balance > 0 && inv.DueDate.Before(today) {
+								if billing.Overdue(inv.Balance, inv.InvoiceDate, inv.DueDate, today) {
 									c.Overdue++
 									c.OverdueBalance += inv.Balance
 								}

@@ -12,18 +12,25 @@ import (
 	"billbot/internal/billing"
 )
 
-// Transition moves invoice id from one of the states in from to state to,
-// guarded in the database: the UPDATE matches only while the row is still in
-// one of from, so of concurrent transitions exactly one wins and the others
-// get a *StateError wrapping ErrConflict. apply, when set, edits the other
-// fields (hold reason, Slack ts…) in the same transaction; ActedBy and
-// ActedAt default to actor and now. Moving to voided releases the invoice's
-// allocations so its entries can be billed again; voided is final.
+// Transition moves invoice id from one of the states in from to state to.
+// Every move from a state of from to to must be legal by billing's table
+// (billing.CanTransition), else a *TransitionError and nothing is read or
+// written. The move is guarded in the database: the UPDATE matches only
+// while the row is still in one of from, so of concurrent transitions
+// exactly one wins and the others get a *StateError wrapping ErrConflict.
+// apply, when set, edits the other fields (hold reason, Slack ts…) in the
+// same transaction; ActedBy and ActedAt default to actor and now. Moving to
+// voided releases the invoice's allocations so its entries can be billed
+// again; voided is final.
 func (s *Store) Transition(ctx context.Context, id int64, from []InvoiceState, to InvoiceState, actor, note string, apply func(*Invoice)) (Invoice, error) {
 	if !slices.Contains(InvoiceStates, to) {
 		return Invoice{}, fmt.Errorf("store: invoice %d: unknown state %q", id, to)
 	}
-	from = slices.DeleteFunc(slices.Clone(from), func(st InvoiceState) bool { return st == StateVoided })
+	for _, st := range from {
+		if !billing.CanTransition(st, to) {
+			return Invoice{}, &TransitionError{ID: id, From: st, To: to}
+		}
+	}
 	now := s.clock()
 	var out Invoice
 	err := s.tx(ctx, func(tx *gorm.DB) error {
@@ -154,9 +161,9 @@ func (s *Store) UpdateInvoice(ctx context.Context, id int64, actor, action strin
 
 var errStale = errors.New("stale version")
 
-// EditableStates are the states in which ReplaceLines may edit an invoice:
-// before approval, or while held or flagged.
-var EditableStates = []InvoiceState{StateDraft, StatePending, StateHeld, StateFlagged}
+// EditableStates are the states in which ReplaceLines may edit an invoice
+// (billing.EditableStates).
+var EditableStates = billing.EditableStates
 
 // ReplaceLines is an edit: the invoice's lines and totals (Subtotal,
 // Discount, Credit, Total, Hours, Notes from totals) are replaced, the
@@ -172,7 +179,7 @@ func (s *Store) ReplaceLines(ctx context.Context, id int64, lines []billing.Line
 		if err != nil {
 			return err
 		}
-		if !slices.Contains(EditableStates, before.State) {
+		if !billing.Editable(before.State) {
 			return &StateError{ID: id, Current: before.State, Want: EditableStates}
 		}
 		prev, err := s.loadLines(tx, []int64{id})

@@ -23,6 +23,9 @@ func TestConcurrentTransitionHasOneWinner(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
+		if _, err := s.Transition(ctx, inv.ID, []store.InvoiceState{store.StateDraft}, store.StatePending, "billbot", "", nil); err != nil {
+			t.Fatal(err)
+		}
 		const n = 50
 		var (
 			wg        sync.WaitGroup
@@ -36,7 +39,7 @@ func TestConcurrentTransitionHasOneWinner(t *testing.T) {
 			go func() {
 				defer wg.Done()
 				<-start
-				_, errs[i] = s.Transition(ctx, inv.ID, []store.InvoiceState{store.StateDraft, store.StatePending},
+				_, errs[i] = s.Transition(ctx, inv.ID, []store.InvoiceState{store.StatePending},
 					store.StateApproved, "U0PARTNER1", "", func(v *store.Invoice) { v.HoldReason = "" })
 			}()
 		}
@@ -60,12 +63,12 @@ func TestConcurrentTransitionHasOneWinner(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if got.State != store.StateApproved || got.Version != 2 {
-			t.Errorf("after the race: state %s version %d, want approved 2", got.State, got.Version)
+		if got.State != store.StateApproved || got.Version != 3 {
+			t.Errorf("after the race: state %s version %d, want approved 3", got.State, got.Version)
 		}
 		evs, _ := s.AuditEvents(ctx, "invoice", itoa(inv.ID))
-		if len(evs) != 2 {
-			t.Errorf("%d audit events, want draft + one approval", len(evs))
+		if len(evs) != 3 {
+			t.Errorf("%d audit events, want draft, pending + one approval", len(evs))
 		}
 	})
 }
@@ -80,29 +83,32 @@ func TestTransitionAuditAndVoid(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
+		if inv, err = s.Transition(ctx, inv.ID, []store.InvoiceState{store.StateDraft}, store.StatePending, "billbot", "", nil); err != nil {
+			t.Fatal(err)
+		}
 		clock = t0.Add(time.Minute)
-		held, err := s.Transition(ctx, inv.ID, []store.InvoiceState{store.StateDraft}, store.StateHeld, "U0PARTNER1", "client disputes hours",
+		held, err := s.Transition(ctx, inv.ID, []store.InvoiceState{store.StatePending}, store.StateHeld, "U0PARTNER1", "client disputes hours",
 			func(v *store.Invoice) { v.HoldReason = "client disputes hours" })
 		if err != nil {
 			t.Fatal(err)
 		}
 		want := inv
 		want.State, want.HoldReason, want.ActedBy, want.ActedAt = store.StateHeld, "client disputes hours", "U0PARTNER1", clock
-		want.UpdatedAt, want.Version = clock, 2
+		want.UpdatedAt, want.Version = clock, 3
 		if diff := cmp.Diff(want, held); diff != "" {
 			t.Errorf("held invoice (-want +got):\n%s", diff)
 		}
 		evs, err := s.AuditEvents(ctx, "invoice", itoa(inv.ID))
-		if err != nil || len(evs) != 2 {
+		if err != nil || len(evs) != 3 {
 			t.Fatalf("audit = %v, %v", evs, err)
 		}
-		ev := evs[1]
+		ev := evs[2]
 		if ev.Action != "invoice.held" || ev.Actor != "U0PARTNER1" || ev.Note != "client disputes hours" || !ev.At.Equal(clock) ||
-			!strings.Contains(string(ev.Before), `"State":"draft"`) || !strings.Contains(string(ev.After), `"State":"held"`) {
+			!strings.Contains(string(ev.Before), `"State":"pending"`) || !strings.Contains(string(ev.After), `"State":"held"`) {
 			t.Errorf("audit event = %+v\nbefore %s\nafter %s", ev, ev.Before, ev.After)
 		}
 		// Wrong source state: refused, nothing written.
-		_, err = s.Transition(ctx, inv.ID, []store.InvoiceState{store.StateDraft}, store.StateApproved, "U0PARTNER1", "", nil)
+		_, err = s.Transition(ctx, inv.ID, []store.InvoiceState{store.StatePending}, store.StateApproved, "U0PARTNER1", "", nil)
 		var se *store.StateError
 		if !errors.As(err, &se) || se.Current != store.StateHeld || !errors.Is(err, store.ErrConflict) {
 			t.Errorf("approve a held invoice = %v, want StateError{held}", err)
@@ -119,8 +125,8 @@ func TestTransitionAuditAndVoid(t *testing.T) {
 			t.Errorf("after void: %d unallocated entries, %v; want 2", len(left), err)
 		}
 		// Voided is final.
-		if _, err := s.Transition(ctx, inv.ID, []store.InvoiceState{store.StateVoided}, store.StateDraft, "U0PARTNER1", "", nil); !errors.Is(err, store.ErrConflict) {
-			t.Errorf("leaving voided = %v, want ErrConflict", err)
+		if _, err := s.Transition(ctx, inv.ID, []store.InvoiceState{store.StateVoided}, store.StateDraft, "U0PARTNER1", "", nil); !errors.Is(err, store.ErrIllegalTransition) {
+			t.Errorf("leaving voided = %v, want ErrIllegalTransition", err)
 		}
 	})
 }
@@ -185,6 +191,9 @@ func TestReplaceLinesMovesAllocationsAndKeepsWriteDowns(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
+		if _, err := s.Transition(ctx, inv.ID, []store.InvoiceState{store.StateDraft}, store.StatePending, "billbot", "", nil); err != nil {
+			t.Fatal(err)
+		}
 		// The editor writes the line down to 2 entries at a lower price and
 		// leaves the third entry off the invoice.
 		line := inv.Lines[0]
@@ -204,7 +213,7 @@ func TestReplaceLinesMovesAllocationsAndKeepsWriteDowns(t *testing.T) {
 		if diff := cmp.Diff(wantWD, got.WriteDowns); diff != "" {
 			t.Errorf("write-downs (-want +got):\n%s", diff)
 		}
-		if got.Total != line.Amount || got.Version != 2 || got.Notes[0] != "written down" {
+		if got.Total != line.Amount || got.Version != 3 || got.Notes[0] != "written down" {
 			t.Errorf("totals not replaced: %+v", got)
 		}
 		left, _ := s.UnallocatedEntries(ctx)
@@ -215,11 +224,99 @@ func TestReplaceLinesMovesAllocationsAndKeepsWriteDowns(t *testing.T) {
 		if last := evs[len(evs)-1]; last.Action != "invoice.edit" || last.Note != "courtesy discount" {
 			t.Errorf("edit audit = %+v", last)
 		}
-		if _, err := s.Transition(ctx, inv.ID, []store.InvoiceState{store.StateDraft}, store.StateApproved, "U0PARTNER1", "", nil); err != nil {
+		if _, err := s.Transition(ctx, inv.ID, []store.InvoiceState{store.StatePending}, store.StateApproved, "U0PARTNER1", "", nil); err != nil {
 			t.Fatal(err)
 		}
 		if _, err := s.ReplaceLines(ctx, inv.ID, nil, billing.Invoice{}, "U0PARTNER1", ""); !errors.Is(err, store.ErrConflict) {
 			t.Errorf("editing an approved invoice = %v, want ErrConflict", err)
+		}
+	})
+}
+
+// TestTransitionFollowsTheTable: a move billing.Transitions does not list
+// is refused with a *TransitionError before anything is read or written,
+// even when the invoice is in the state the caller names; a legal move of
+// an invoice in another state is still the guard's ErrConflict.
+func TestTransitionFollowsTheTable(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		ctx := t.Context()
+		ids := seedEntries(t, s, 1)
+		inv, _, err := s.SaveDraft(ctx, draft("acme-2026-10", ids...), "billbot")
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, tc := range []struct {
+			at       store.InvoiceState // where the invoice is
+			from     []store.InvoiceState
+			to       store.InvoiceState
+			conflict bool // legal, but the invoice is elsewhere
+		}{
+			{at: store.StateDraft, from: []store.InvoiceState{store.StateDraft}, to: store.StateSent},
+			{at: store.StateDraft, from: []store.InvoiceState{store.StateDraft}, to: store.StateApproved},
+			{at: store.StateDraft, from: []store.InvoiceState{store.StateDraft, store.StatePending}, to: store.StateApproved},
+			{at: store.StatePending, from: []store.InvoiceState{store.StatePending}, to: store.StateSent},
+			{at: store.StateHeld, from: []store.InvoiceState{store.StateHeld}, to: store.StateApproved},
+			{at: store.StateSent, from: []store.InvoiceState{store.StateSent}, to: store.StatePending},
+			{at: store.StatePaid, from: []store.InvoiceState{store.StatePaid}, to: store.StateVoided},
+			{at: store.StatePaid, from: []store.InvoiceState{store.StateSent}, to: store.StatePaid, conflict: true},
+		} {
+			moved, err := storetest.Move(ctx, s, inv.ID, tc.at, "billbot", nil)
+			if err != nil {
+				// Paid is final: the fixture ends there.
+				if moved.State != tc.at {
+					t.Fatalf("move to %s: %v", tc.at, err)
+				}
+			}
+			inv = moved
+			_, err = s.Transition(ctx, inv.ID, tc.from, tc.to, "U0PARTNER1", "", nil)
+			var te *store.TransitionError
+			switch {
+			case tc.conflict && !errors.Is(err, store.ErrConflict):
+				t.Errorf("%s: %v → %s = %v, want ErrConflict", tc.at, tc.from, tc.to, err)
+			case !tc.conflict && (!errors.As(err, &te) || !errors.Is(err, store.ErrIllegalTransition) || errors.Is(err, store.ErrConflict)):
+				t.Errorf("%s: %v → %s = %v, want a *TransitionError", tc.at, tc.from, tc.to, err)
+			}
+			after, err := s.Invoice(ctx, inv.ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if after.State != tc.at || after.Version != inv.Version {
+				t.Errorf("%s → %s refused but the invoice changed: %s version %d", tc.at, tc.to, after.State, after.Version)
+			}
+		}
+	})
+}
+
+// TestReplaceLinesOnlyWhileEditable: held and draft invoices are not edited
+// (billing.Editable), as the Edit button and the workflow already said.
+func TestReplaceLinesOnlyWhileEditable(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		ctx := t.Context()
+		ids := seedEntries(t, s, 1)
+		inv, _, err := s.SaveDraft(ctx, draft("acme-2026-10", ids...), "billbot")
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, tc := range []struct {
+			at   store.InvoiceState
+			want bool
+		}{
+			{store.StateDraft, false}, {store.StatePending, true}, {store.StateFlagged, true}, {store.StateHeld, false},
+			{store.StatePending, true}, {store.StateApproved, false}, {store.StateSent, false},
+		} {
+			if inv, err = storetest.Move(ctx, s, inv.ID, tc.at, "billbot", nil); err != nil && inv.State != tc.at {
+				t.Fatalf("move to %s: %v", tc.at, err)
+			}
+			_, err := s.ReplaceLines(ctx, inv.ID, inv.Lines, inv.Billing(), "U0PARTNER1", "")
+			if got := err == nil; got != tc.want {
+				t.Errorf("ReplaceLines of a %s invoice: %v, want allowed %v", tc.at, err, tc.want)
+			}
+			if !tc.want && !errors.Is(err, store.ErrConflict) {
+				t.Errorf("ReplaceLines of a %s invoice = %v, want ErrConflict", tc.at, err)
+			}
+			if inv, err = s.Invoice(ctx, inv.ID); err != nil {
+				t.Fatal(err)
+			}
 		}
 	})
 }

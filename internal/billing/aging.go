@@ -58,7 +58,7 @@ type OpenInvoice struct {
 	Manager     string
 	Currency    money.Currency
 	InvoiceDate Date
-	DueDate     Date // zero: due on InvoiceDate
+	DueDate     Date // zero: due on InvoiceDate (see DueOn)
 	Total       money.Amount
 	Balance     money.Amount
 }
@@ -128,11 +128,7 @@ func Age(open []OpenInvoice, sales []Sale, asOf Date) Aging {
 		if inv.Balance == 0 {
 			continue
 		}
-		due := inv.DueDate
-		if due.IsZero() {
-			due = inv.InvoiceDate
-		}
-		days := due.DaysUntil(asOf)
+		days := DueOn(inv.InvoiceDate, inv.DueDate).DaysUntil(asOf) // > 0 exactly when Overdue
 		b := BucketFor(days)
 		a.Invoices = append(a.Invoices, AgedInvoice{OpenInvoice: inv, DaysPastDue: days, Bucket: b})
 		addRow(totals, rowKey{"", inv.Currency}, b, inv.Balance)

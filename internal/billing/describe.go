@@ -7,6 +7,10 @@ import (
 	"billbot/internal/money"
 )
 
+// This file holds the text of every exception billbot raises: describe for
+// the problems a draft or an assessment finds, and the constructors below
+// for those found while talking to QuickBooks or Harvest.
+
 // describe writes a problem's Message, naming the entries and engagement,
 // and its Fix, which a manager can act on.
 func (x *engine) describe(a *probAcc) (msg, fix string) {
@@ -44,8 +48,9 @@ func (x *engine) describe(a *probAcc) (msg, fix string) {
 		return fmt.Sprintf("%s of engagement %s %s in %s but client %q is billed in %s, %s.", a.count(), k.eng, a.v("is", "are"), a.currency, k.client, cur, a.span()),
 			fmt.Sprintf("Correct the currency of the Harvest project or of client %q in the firm configuration.", k.client)
 	case ExNoRate:
-		return fmt.Sprintf("Engagement %s has no rate for task %q and no %q default: %s held.", k.eng, k.task, DefaultRateKey, a.count()),
-			fmt.Sprintf("Add a rate for %q (or %q) to the rates of %s.", k.task, DefaultRateKey, k.eng)
+		// RateFor's order: person, staff level, task, "*".
+		return fmt.Sprintf("Engagement %s has no rate for task %q: no person rate, staff level rate, task rate or %q default applies; %s held.", k.eng, k.task, DefaultRateKey, a.count()),
+			fmt.Sprintf("Add a rate to %s: for the person (person_rates, by Harvest user id or name), for their staff level (level_rates), or for the task %q or %q (rates).", k.eng, k.task, DefaultRateKey)
 	case ExRateMismatch:
 		cur := x.curOf(k.client)
 		return fmt.Sprintf("Engagement %s task %q: Harvest rate %s differs from the engagement letter's %s on %s; billed at %s.",
@@ -127,4 +132,52 @@ func letterDates(e *Engagement) string {
 		end = "open"
 	}
 	return start + " to " + end
+}
+
+// TotalMismatchNote says that QBO's total of an invoice differs from
+// billbot's; it is the flagged invoice's reason and its transition's note.
+func TotalMismatchNote(cur money.Currency, qboTotal, total money.Amount) string {
+	return fmt.Sprintf("QBO total %s differs from billbot's %s", qboTotal.Display(cur), total.Display(cur))
+}
+
+// TotalMismatch is the exception of a draft whose QBO total differs from
+// billbot's (note: TotalMismatchNote).
+func TotalMismatch(key, client, note string) Problem {
+	return Problem{
+		Code:    ExTotalMismatch,
+		Message: fmt.Sprintf("Invoice %s for %s: %s.", key, client, note),
+		Client:  client,
+		Fix:     "Open the invoice with Edit and save it again, or correct it in QBO; it is not posted for approval until the totals agree.",
+	}
+}
+
+// CustomerUnmatched is the exception of a client whose QuickBooks customer
+// cannot be told apart from others (why: the matcher's error).
+func CustomerUnmatched(client string, why error) Problem {
+	return Problem{
+		Code: ExClientUnmapped, Client: client,
+		Message: fmt.Sprintf("Client %q: %v.", client, why),
+		Fix:     "Create the customer in QuickBooks with this exact display name, or set qbo_customer_id for the client in the firm configuration.",
+	}
+}
+
+// CustomerCurrency is the exception of a client whose QuickBooks customer
+// is in another currency (why: the check's error).
+func CustomerCurrency(client string, why error) Problem {
+	return Problem{
+		Code: ExCurrencyMismatch, Client: client,
+		Message: fmt.Sprintf("Client %q: %v.", client, why),
+		Fix:     "QuickBooks fixes a customer's currency after its first transaction: make a customer in the client's currency and set qbo_customer_id.",
+	}
+}
+
+// ChangedAfterBilling is the exception of time entries changed or deleted
+// in Harvest after billbot billed them.
+func ChangedAfterBilling(entryIDs []int64) Problem {
+	return Problem{
+		Code:     ExChangedAfterBill,
+		Message:  fmt.Sprintf("%d time entries were changed or deleted in Harvest after billbot billed them.", len(entryIDs)),
+		EntryIDs: entryIDs,
+		Fix:      "Compare the entries with their invoice; correct the invoice in QBO (or issue a credit) if the change stands, then resolve.",
+	}
 }

@@ -79,17 +79,10 @@ func (x *engine) engagementLines(es *engState) []Line {
 		u := x.retainers[e.Key]
 		es.notes = append(es.notes, fmt.Sprintf("Retainer %s: %s of %s prepaid hours used after this invoice.", e.Key, u.UsedHours, u.BlockHours))
 	}
-	if e.DiscountPercent > 0 && base > 0 {
-		d := min(money.PercentOf(base, e.DiscountPercent), base) // never below zero
-		lines = append(lines, Line{
-			Kind:        LineDiscount,
-			Engagement:  e.Key,
-			Description: fmt.Sprintf("Discount %s %%", e.DiscountPercent),
-			ServiceDate: x.runDate,
-			Qty:         oneUnit,
-			UnitPrice:   -d,
-			Amount:      money.LineAmount(oneUnit, -d),
-		})
+	if d, ok, err := discountLine(e.Key, base, e.DiscountPercent, x.runDate); err != nil {
+		panic(fmt.Sprintf("billing: discount of %s: %v", e.Key, err)) // amounts are bounded before this
+	} else if ok {
+		lines = append(lines, d)
 	}
 	return lines
 }

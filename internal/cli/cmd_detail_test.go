@@ -10,6 +10,7 @@ import (
 	"billbot/internal/billing"
 	"billbot/internal/money"
 	"billbot/store"
+	"billbot/store/storetest"
 )
 
 // seedSentInvoice stores, in the CLI's embedded database, a sent invoice
@@ -48,7 +49,7 @@ func seedSentInvoice(t *testing.T, dir string) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := st.Transition(ctx, inv.ID, []store.InvoiceState{store.StateDraft}, store.StateSent, "U0PARTNER", "", func(i *store.Invoice) {
+	if _, err := storetest.Move(ctx, st, inv.ID, store.StateSent, "U0PARTNER", func(i *store.Invoice) {
 		i.DocNumber, i.Balance = "1042", amount
 	}); err != nil {
 		t.Fatal(err)
@@ -92,7 +93,7 @@ func TestCLIInvoiceShowAndAudit(t *testing.T) {
 	if err != nil {
 		t.Fatalf("audit: %v", err)
 	}
-	for _, want := range []string{"invoice.draft", "invoice.sent", "State: draft → sent", "invoice.disputed", "U0MANAGER", "client says the 5th was a holiday", "CST"} {
+	for _, want := range []string{"invoice.draft", "invoice.sent", "State: approved → sent", "invoice.disputed", "U0MANAGER", "client says the 5th was a holiday", "CST"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("audit lacks %q:\n%s", want, out)
 		}

@@ -25,11 +25,12 @@ const (
 )
 
 // DefaultReminderDays and DefaultEscalationDays return the default chase
-// days: an email reminder at day 25, a manager DM at day 35 after sending.
-func DefaultReminderDays() []int { return []int{25} }
+// days of billing.DefaultCollectionSchedule: an email reminder at day 25, a
+// manager DM at day 35 after sending.
+func DefaultReminderDays() []int { return billing.DefaultCollectionSchedule().ReminderDays }
 
 // DefaultEscalationDays returns the default escalation days, [35].
-func DefaultEscalationDays() []int { return []int{35} }
+func DefaultEscalationDays() []int { return billing.DefaultCollectionSchedule().EscalationDays }
 
 // Firm is the parsed firm configuration: the YAML of CONTRACT.md as typed
 // values, with defaults applied. Clients and engagements are billing's own

@@ -427,7 +427,13 @@ func (s *story) collect(ctx context.Context, start time.Time) error {
 		return err
 	}
 
-	for _, day := range []int{25, 35} {
+	firm, err := e.wf.LoadFirm(ctx)
+	if err != nil {
+		return err
+	}
+	sched := firm.Collections()
+	remindDay, escalateDay := sched.ReminderDays[0], sched.EscalationDays[0]
+	for _, day := range []int{remindDay, escalateDay} {
 		at := start.Add(time.Duration(day)*24*time.Hour + 3*time.Hour)
 		e.clock.Set(at)
 		s.section(at, fmt.Sprintf("the collections job, day %d after sending", day))
@@ -436,7 +442,7 @@ func (s *story) collect(ctx context.Context, start time.Time) error {
 			return err
 		}
 		switch day {
-		case 25:
+		case remindDay:
 			s.say("%d reminders sent through QuickBooks (each invoice once; paid ones skipped).", rep.Reminders)
 			if inv, _ := e.store.Invoice(ctx, disputed.ID); inv.LastRemindedAt.IsZero() {
 				s.say("None to %s's invoice #%s: it is disputed, so collections skip it.", inv.Client, inv.DocNumber)
@@ -449,7 +455,7 @@ func (s *story) collect(ctx context.Context, start time.Time) error {
 			if err := s.resolveChapter(ctx, start.Add(30*24*time.Hour+3*time.Hour), disputed); err != nil {
 				return err
 			}
-		case 35:
+		case escalateDay:
 			s.say("%d escalation DMs to engagement managers.", rep.Escalations)
 			if inv, _ := e.store.Invoice(ctx, disputed.ID); !inv.LastRemindedAt.IsZero() {
 				s.say("%d reminder through QuickBooks: collections resumed for %s, and #%s gets the one the dispute held back.", rep.Reminders, inv.Client, inv.DocNumber)

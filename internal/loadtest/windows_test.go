@@ -30,7 +30,7 @@ func saveInvoice(t *testing.T, st *store.Store, key, client string, cur money.Cu
 	if state == store.StateDraft {
 		return
 	}
-	if _, err := st.Transition(t.Context(), saved.ID, []store.InvoiceState{store.StateDraft}, state, "U0TEST", "",
+	if _, err := storetest.Move(t.Context(), st, saved.ID, state, "U0TEST",
 		func(i *store.Invoice) { i.Balance, i.DocNumber = balance, key }); err != nil {
 		t.Fatalf("Transition %s: %v", key, err)
 	}

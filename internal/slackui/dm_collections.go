@@ -5,13 +5,14 @@ import (
 
 	"github.com/slack-go/slack"
 
+	"billbot/internal/billing"
 	"billbot/internal/chat"
 	"billbot/internal/money"
 )
 
 // EscalationDM renders the collections escalation: the invoice, how long it
 // has been outstanding, what the client owes in all, and buttons to snooze
-// the reminder for seven days or mark the invoice disputed.
+// the reminder for billing.SnoozeDays or mark the invoice disputed.
 func EscalationDM(e Escalation) (text string, blocks []slack.Block) {
 	id := strconv.FormatInt(e.InvoiceID, 10)
 	invoice := "An invoice"
@@ -37,7 +38,7 @@ func EscalationDM(e Escalation) (text string, blocks []slack.Block) {
 		),
 	}
 	blocks = append(blocks, actions("escalation_actions",
-		button(chat.ActionSnooze, id, "Snooze 7 days"),
+		button(chat.ActionSnooze, id, "Snooze "+strconv.Itoa(billing.SnoozeDays)+" days"),
 		disputeButton(id),
 		linkButton(chat.ActionOpenInQBO, "Open in QuickBooks", e.QBOURL),
 	))

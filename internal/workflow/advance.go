@@ -131,16 +131,11 @@ func (w *Workflow) checkTotal(ctx context.Context, inv store.Invoice, from []sto
 		_, err := w.store.Transition(ctx, inv.ID, from, store.StatePending, "billbot", "created in QBO; total matches", nil)
 		return ignoreConflict(err)
 	}
-	note := fmt.Sprintf("QBO total %s differs from billbot's %s", inv.QBOTotal.Display(inv.Currency), inv.Total.Display(inv.Currency))
+	note := billing.TotalMismatchNote(inv.Currency, inv.QBOTotal, inv.Total)
 	if _, err := w.store.Transition(ctx, inv.ID, from, store.StateFlagged, "billbot", note, nil); ignoreConflict(err) != nil {
 		return err
 	}
-	_, _, err := w.store.OpenException(ctx, billing.Problem{
-		Code:    billing.ExTotalMismatch,
-		Message: fmt.Sprintf("Invoice %s for %s: %s.", inv.Key, inv.Client, note),
-		Client:  inv.Client,
-		Fix:     "Open the invoice with Edit and save it again, or correct it in QBO; it is not posted for approval until the totals agree.",
-	}, w.now())
+	_, _, err := w.store.OpenException(ctx, billing.TotalMismatch(inv.Key, inv.Client, note), w.now())
 	return err
 }
 

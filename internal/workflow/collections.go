@@ -25,9 +25,9 @@ type CollectReport struct {
 const cursorQBOChanges = "qbo:cdc"
 
 // Collect refreshes payment status from QBO, then sends each due reminder
-// (day 25 by default: QBO emails the invoice again) and each due escalation
-// (day 35: a DM to the engagement manager with the client's whole
-// outstanding balance). A step happens once per invoice, at least once and
+// (QBO emails the invoice again) and each due escalation (a DM to the
+// engagement manager with the client's whole outstanding balance) of the
+// firm's billing.CollectionSchedule (days 25 and 35 by default). A step happens once per invoice, at least once and
 // without duplicates (see steps.go), and never once the invoice is paid,
 // held, voided or disputed.
 func (w *Workflow) Collect(ctx context.Context) (CollectReport, error) {
@@ -72,10 +72,8 @@ func (w *Workflow) Collect(ctx context.Context) (CollectReport, error) {
 			continue
 		}
 		days := firm.Today(inv.SentAt).DaysUntil(today)
-		for _, d := range firm.File.ReminderDays {
-			if days < d {
-				continue
-			}
+		sched := firm.Collections()
+		for _, d := range sched.DueReminders(days) {
 			ok, err := w.remind(ctx, firm, inv, d)
 			if err != nil {
 				errs = append(errs, err)
@@ -83,20 +81,7 @@ func (w *Workflow) Collect(ctx context.Context) (CollectReport, error) {
 				rep.Reminders++
 			}
 		}
-		steps := make([]string, 0, len(firm.File.EscalationDays)+1)
-		for _, d := range firm.File.EscalationDays {
-			if days >= d {
-				steps = append(steps, fmt.Sprintf("escalation:%d", d))
-			}
-		}
-		if !flags.snoozedAt.IsZero() {
-			// A snooze holds escalations back for seven days, then asks once more.
-			if w.now().Before(flags.snoozedAt.Add(snoozeFor)) {
-				steps = nil
-			} else {
-				steps = append(steps, "escalation:snooze:"+flags.snoozedAt.UTC().Format(time.RFC3339))
-			}
-		}
+		steps := sched.DueEscalations(days, flags.snoozedAt, w.now())
 		for _, step := range steps {
 			ok, err := w.escalate(ctx, firm, inv, step, days, outstanding[inv.Client+"|"+string(inv.Currency)])
 			if err != nil {
@@ -108,9 +93,6 @@ func (w *Workflow) Collect(ctx context.Context) (CollectReport, error) {
 	}
 	return rep, errors.Join(errs...)
 }
-
-// snoozeFor is how long a manager's Snooze holds escalations back.
-const snoozeFor = 7 * 24 * time.Hour
 
 type collectionFlags struct {
 	disputed  bool
@@ -246,7 +228,7 @@ func (w *Workflow) applyRemote(ctx context.Context, remotes []Remote) (refreshed
 // voidableStates are the states an invoice voided (or deleted) in QBO leaves
 // for voided. A paid invoice stays paid: QBO voids one only after its
 // payment is removed, which a later change reports.
-var voidableStates = []store.InvoiceState{store.StateDraft, store.StatePending, store.StateFlagged, store.StateHeld, store.StateApproved, store.StateSent}
+var voidableStates = billing.Sources(store.StateVoided)
 
 // voided records that someone voided or deleted inv in QBO: no reminder,
 // escalation or aging counts it any more, and its entries are released to

@@ -16,7 +16,7 @@ func (w *Workflow) CanAct(ctx context.Context, invoiceID int64, user, verb strin
 	return err
 }
 
-// Snooze holds back escalations of an invoice for seven days, after which
+// Snooze holds back escalations of an invoice for billing.SnoozeDays, after which
 // Collect asks the manager once more; the audit event it records (who, when)
 // is what Collect reads.
 func (w *Workflow) Snooze(ctx context.Context, invoiceID int64, user string) error {

@@ -55,21 +55,13 @@ func (b *QBOBooks) MatchCustomers(ctx context.Context, clients []billing.Client)
 		case errors.As(err, &me) && !me.Ambiguous && len(me.Candidates) == 0:
 			continue // no customer at all: the assessment reports the client unmapped
 		case errors.As(err, &me):
-			problems = append(problems, billing.Problem{
-				Code: billing.ExClientUnmapped, Client: c.Name, Holds: false,
-				Message: fmt.Sprintf("Client %q: %v.", c.Name, err),
-				Fix:     "Create the customer in QuickBooks with this exact display name, or set qbo_customer_id for the client in the firm configuration.",
-			})
+			problems = append(problems, billing.CustomerUnmatched(c.Name, err))
 			continue
 		case err != nil:
 			return nil, nil, err
 		}
 		if err := qbo.CheckCurrency(cust, c.Currency, b.home); err != nil {
-			problems = append(problems, billing.Problem{
-				Code: billing.ExCurrencyMismatch, Client: c.Name,
-				Message: fmt.Sprintf("Client %q: %v.", c.Name, err),
-				Fix:     "QuickBooks fixes a customer's currency after its first transaction: make a customer in the client's currency and set qbo_customer_id.",
-			})
+			problems = append(problems, billing.CustomerCurrency(c.Name, err))
 			continue
 		}
 		ids[c.Name] = cust.ID

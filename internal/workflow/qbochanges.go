@@ -159,7 +159,7 @@ func adoptLines(old []billing.Line, want, got []RemoteLine, itemNames map[string
 // client will get. It returns the differences; none means QBO holds what
 // the partner saw.
 func (w *Workflow) reconcileWithQBO(ctx context.Context, firm *Firm, inv store.Invoice, r Remote) (store.Invoice, []string, error) {
-	if r.Lines == nil || inv.QBOID == "" || !slices.Contains(store.EditableStates, inv.State) && inv.State != store.StateApproved {
+	if r.Lines == nil || inv.QBOID == "" || !billing.Editable(inv.State) && inv.State != store.StateApproved {
 		return inv, nil, nil
 	}
 	client, ok := firm.Client(inv.Client)
@@ -190,7 +190,7 @@ func (w *Workflow) reconcileWithQBO(ctx context.Context, firm *Firm, inv store.I
 	}
 	edited := inv.Billing()
 	edited.Lines = adoptLines(inv.Lines, want, r.Lines, names)
-	if err := Retotal(&edited); err != nil {
+	if err := billing.Retotal(&edited); err != nil {
 		return inv, nil, fmt.Errorf("invoice %s as changed in QuickBooks: %w", inv.Key, err)
 	}
 	note := "changed in QuickBooks"

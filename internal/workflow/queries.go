@@ -5,6 +5,7 @@ import (
 	"sort"
 	"strings"
 
+	"billbot/internal/billing"
 	"billbot/internal/money"
 	"billbot/internal/view"
 	"billbot/store"
@@ -203,7 +204,7 @@ func (w *Workflow) Home(ctx context.Context, user string) (view.Home, error) {
 	for _, inv := range invs {
 		if inv.State == store.StateSent {
 			outstanding[inv.Currency] += inv.Balance
-			if inv.Balance > 0 && inv.DueDate.Before(today) {
+			if billing.Overdue(inv.Balance, inv.InvoiceDate, inv.DueDate, today) {
 				overdue[inv.Currency] += inv.Balance
 				h.AR.OverdueCount++
 			}

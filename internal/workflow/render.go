@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 
+	"billbot/internal/billing"
 	"billbot/internal/view"
 	"billbot/store"
 )
@@ -33,13 +34,13 @@ func (w *Workflow) draftView(firm *Firm, inv store.Invoice) view.Draft {
 		Supplemental: inv.Supplemental,
 		Replenish:    inv.Replenish,
 	}
-	for _, e := range inv.Engagements {
-		if eng, ok := firm.Engagement(e); ok && eng.DiscountPercent != 0 {
-			d.DiscountPercent = eng.DiscountPercent
-		}
+	// The Edit modal offers the invoice's discount when its engagements
+	// share one; otherwise the field starts empty and keeps each.
+	if p, ok := billing.CommonDiscount(inv.Billing(), discounts(firm, inv)); ok {
+		d.DiscountPercent = p
 	}
 	if inv.State == store.StateFlagged {
-		d.FlagReason = fmt.Sprintf("QBO total %s differs from billbot's %s", inv.QBOTotal.Display(inv.Currency), inv.Total.Display(inv.Currency))
+		d.FlagReason = billing.TotalMismatchNote(inv.Currency, inv.QBOTotal, inv.Total)
 	}
 	if inv.State == store.StateSent || inv.State == store.StatePaid {
 		if c, ok := firm.Client(inv.Client); ok {

@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"time"
 
+	"billbot/internal/billing"
 	"billbot/internal/view"
 	"billbot/store"
 )
@@ -51,7 +52,7 @@ func (w *Workflow) runStep(ctx context.Context, inv store.Invoice, step string, 
 
 // remind has QBO email the invoice again, once per reminder day.
 func (w *Workflow) remind(ctx context.Context, firm *Firm, inv store.Invoice, day int) (bool, error) {
-	step := fmt.Sprintf("reminder:%d", day)
+	step := billing.ReminderStep(day)
 	if !w.qboReady(ctx) {
 		return false, nil
 	}

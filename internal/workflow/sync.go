@@ -67,12 +67,7 @@ func (w *Workflow) Sync(ctx context.Context, syncer *harvest.Syncer, opts SyncOp
 	}
 	changed := append(append([]int64(nil), rep.Harvest.ChangedAfterBilling...), rep.Harvest.Flagged...)
 	if len(changed) > 0 {
-		_, _, err := w.store.OpenException(ctx, billing.Problem{
-			Code:     billing.ExChangedAfterBill,
-			Message:  fmt.Sprintf("%d time entries were changed or deleted in Harvest after billbot billed them.", len(changed)),
-			EntryIDs: changed,
-			Fix:      "Compare the entries with their invoice; correct the invoice in QBO (or issue a credit) if the change stands, then resolve.",
-		}, w.now())
+		_, _, err := w.store.OpenException(ctx, billing.ChangedAfterBilling(changed), w.now())
 		if err != nil {
 			return rep, err
 		}

@@ -117,6 +117,11 @@ func (f *Firm) Location() *time.Location { return f.Rules.Location }
 // Today returns the firm's calendar day at instant t.
 func (f *Firm) Today(t time.Time) billing.Date { return billing.DateIn(t, f.Rules.Location) }
 
+// Collections returns the firm's collections schedule.
+func (f *Firm) Collections() billing.CollectionSchedule {
+	return billing.CollectionSchedule{ReminderDays: f.File.ReminderDays, EscalationDays: f.File.EscalationDays}
+}
+
 // Client returns the named client (exact name).
 func (f *Firm) Client(name string) (billing.Client, bool) {
 	for _, c := range f.Clients {

@@ -1,4 +1,4 @@
-package workflow_test
+package billing_test
 
 import (
 	"errors"
@@ -6,13 +6,12 @@ import (
 
 	"billbot/internal/billing"
 	"billbot/internal/money"
-	"billbot/internal/workflow"
 )
 
 // threeLines is three hourly lines of one engagement with a 10 % discount.
 func threeLines() billing.Invoice {
 	inv := billing.Invoice{
-		Key: "acme/2026-10-31", Client: acme, Currency: "USD",
+		Key: "acme/2026-10-31", Client: "Acme Corp", Currency: "USD",
 		InvoiceDate: billing.MustDate("2026-10-31"), DueDate: billing.MustDate("2026-11-30"),
 	}
 	for _, d := range []string{"Advisory", "Tax", "Audit"} {
@@ -27,16 +26,16 @@ func threeLines() billing.Invoice {
 // never a wrapped total.
 func TestApplyEditRefusesOverflow(t *testing.T) {
 	t.Parallel()
-	edit := func(hours string, rates ...string) workflow.Edit {
-		var e workflow.Edit
+	edit := func(hours string, rates ...string) billing.Edit {
+		var e billing.Edit
 		for i, d := range []string{"Advisory", "Tax", "Audit"} {
-			e.Lines = append(e.Lines, workflow.LineEdit{Index: i, Hours: hrs(hours), Rate: usd(rates[min(i, len(rates)-1)]), Description: d})
+			e.Lines = append(e.Lines, billing.LineEdit{Index: i, Hours: hrs(hours), Rate: usd(rates[min(i, len(rates)-1)]), Description: d})
 		}
 		return e
 	}
 	for _, tc := range []struct {
 		name        string
-		edit        workflow.Edit
+		edit        billing.Edit
 		discount    money.Percent
 		field       string
 		wantTotalOK money.Amount
@@ -58,7 +57,7 @@ func TestApplyEditRefusesOverflow(t *testing.T) {
 						t.Fatalf("ApplyEdit panicked: %v", r)
 					}
 				}()
-				out, _, err = workflow.ApplyEdit(threeLines(), tc.discount, tc.edit)
+				out, _, err = billing.ApplyEdit(threeLines(), map[string]money.Percent{"e1": tc.discount}, tc.edit)
 			}()
 			if tc.field == "" {
 				if err != nil || out.Total != tc.wantTotalOK {
@@ -66,7 +65,7 @@ func TestApplyEditRefusesOverflow(t *testing.T) {
 				}
 				return
 			}
-			var fe *workflow.FieldError
+			var fe *billing.FieldError
 			if !errors.As(err, &fe) || fe.Field != tc.field {
 				t.Fatalf("err = %v (total %s); want a field error on %s", err, out.Total.Format("USD"), tc.field)
 			}

@@ -1,0 +1,58 @@
+package billing
+
+import (
+	"errors"
+	"strings"
+	"testing"
+)
+
+// TestExceptionTexts: what a manager reads for an exception names what to
+// fix. The no-rate exception names every source RateFor draws a rate from,
+// person > staff level > task > "*", not the task rates alone.
+func TestExceptionTexts(t *testing.T) {
+	t.Parallel()
+	noRate := func() Problem {
+		r := Assess(testInput(te(1, 301, "Tax", "2026-10-20", "1")))
+		for _, p := range r.Problems {
+			if p.Code == ExNoRate {
+				return p
+			}
+		}
+		t.Fatalf("no %s problem in %+v", ExNoRate, r.Problems)
+		return Problem{}
+	}
+	for _, tc := range []struct {
+		name     string
+		p        Problem
+		code     ExceptionCode
+		msg, fix []string // each must appear
+	}{
+		{name: "no rate", p: noRate(), code: ExNoRate,
+			msg: []string{"hooli-mixed", `"Tax"`, "person rate", "staff level rate", "task rate", `"*" default`, "1 entry"},
+			fix: []string{"person_rates", "level_rates", `"Tax"`, `"*"`, "rates", "hooli-mixed"}},
+		{name: "total mismatch", p: TotalMismatch("acme/2026-10-31", "Acme Corp", TotalMismatchNote("USD", 100000, 99999)), code: ExTotalMismatch,
+			msg: []string{"acme/2026-10-31", "Acme Corp", "QBO total USD 1,000.00 differs from billbot's USD 999.99"}, fix: []string{"Edit"}},
+		{name: "customer unmatched", p: CustomerUnmatched("Acme Corp", errors.New("two customers match")), code: ExClientUnmapped,
+			msg: []string{`"Acme Corp"`, "two customers match"}, fix: []string{"qbo_customer_id"}},
+		{name: "customer currency", p: CustomerCurrency("Acme Corp", errors.New("customer is in CAD")), code: ExCurrencyMismatch,
+			msg: []string{"customer is in CAD"}, fix: []string{"qbo_customer_id"}},
+		{name: "changed after billing", p: ChangedAfterBilling([]int64{4, 7}), code: ExChangedAfterBill,
+			msg: []string{"2 time entries"}, fix: []string{"credit"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if tc.p.Code != tc.code {
+				t.Errorf("code %s, want %s", tc.p.Code, tc.code)
+			}
+			for _, s := range tc.msg {
+				if !strings.Contains(tc.p.Message, s) {
+					t.Errorf("message %q lacks %q", tc.p.Message, s)
+				}
+			}
+			for _, s := range tc.fix {
+				if !strings.Contains(tc.p.Fix, s) {
+					t.Errorf("fix %q lacks %q", tc.p.Fix, s)
+				}
+			}
+		})
+	}
+}
