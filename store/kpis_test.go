@@ -56,13 +56,16 @@ func TestRealization(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
+		if _, err := storetest.Move(ctx, s, inv.ID, store.StatePending, "billbot", nil); err != nil {
+			t.Fatal(err)
+		}
 		lines := inv.Lines
 		lines[0].Amount -= 17000 // written down by 170.00
 		totals := billing.Invoice{Subtotal: lines[0].Amount, Total: lines[0].Amount, Hours: inv.Hours}
 		if _, err := s.ReplaceLines(ctx, inv.ID, lines, totals, "U0PARTNER1", "first-year client"); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := s.Transition(ctx, inv.ID, []store.InvoiceState{store.StateDraft}, store.StateSent, "U0PARTNER1", "", nil); err != nil {
+		if _, err := storetest.Move(ctx, s, inv.ID, store.StateSent, "U0PARTNER1", nil); err != nil {
 			t.Fatal(err)
 		}
 		from, to := billing.MustDate("2026-11-01"), billing.MustDate("2026-11-30")
@@ -115,7 +118,7 @@ func TestLeakage(t *testing.T) {
 			t.Fatal(err)
 		}
 		check("6", "6") // a draft is not billed yet
-		if _, err := s.Transition(ctx, inv.ID, []store.InvoiceState{store.StateDraft}, store.StateSent, "UTEST", "", nil); err != nil {
+		if _, err := storetest.Move(ctx, s, inv.ID, store.StateSent, "UTEST", nil); err != nil {
 			t.Fatal(err)
 		}
 		check("6", "1.5")

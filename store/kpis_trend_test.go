@@ -39,6 +39,9 @@ func TestKPITrendQueries(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
+		if _, err := storetest.Move(ctx, s, inv.ID, store.StatePending, "billbot", nil); err != nil {
+			t.Fatal(err)
+		}
 		lines := inv.Lines
 		lines[0].Amount -= 17000
 		totals := billing.Invoice{Subtotal: lines[0].Amount, Total: lines[0].Amount, Hours: inv.Hours}
@@ -46,7 +49,7 @@ func TestKPITrendQueries(t *testing.T) {
 			t.Fatal(err)
 		}
 		paidAt := time.Date(2026, 12, 3, 2, 0, 0, 0, time.UTC) // Dec 2 in New York
-		if _, err := s.Transition(ctx, inv.ID, []store.InvoiceState{store.StateDraft}, store.StateSent, "UTEST", "", nil); err != nil {
+		if _, err := storetest.Move(ctx, s, inv.ID, store.StateSent, "UTEST", nil); err != nil {
 			t.Fatal(err)
 		}
 		if _, err := s.Transition(ctx, inv.ID, []store.InvoiceState{store.StateSent}, store.StatePaid, "quickbooks", "", func(v *store.Invoice) { v.PaidAt = paidAt }); err != nil {
@@ -101,7 +104,7 @@ func TestKPITrendQueries(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if _, err := s.Transition(ctx, part.ID, []store.InvoiceState{store.StateDraft}, store.StateSent, "UTEST", "", func(v *store.Invoice) { v.Balance = v.Total }); err != nil {
+		if _, err := storetest.Move(ctx, s, part.ID, store.StateSent, "UTEST", func(v *store.Invoice) { v.Balance = v.Total }); err != nil {
 			t.Fatal(err)
 		}
 		seen := s.WithClock(func() time.Time { return time.Date(2026, 12, 4, 15, 0, 0, 0, time.UTC) })

@@ -112,7 +112,7 @@ type Collections struct {
 // SentFacts is what Collections needs of one sent invoice.
 type SentFacts struct {
 	Voided               bool
-	InvoiceDate          Date // the month it counts in (KPI trends)
+	InvoiceDate          Date // the month it counts in (KPI trends); due on it without a due date (DueOn)
 	PeriodEnd, DueDate   Date
 	SentAt, PaidAt       time.Time // PaidAt zero: unpaid
 	PostedAt, ApprovedAt time.Time // zero when the trail does not show them
@@ -128,7 +128,8 @@ func CollectionsOf(facts []SentFacts, loc *time.Location) Collections {
 		}
 		if !f.PaidAt.IsZero() && !f.Voided {
 			c.Paid++
-			if f.DueDate.IsZero() || !DateIn(f.PaidAt, loc).After(f.DueDate) {
+			// In terms: paid on a day it was not yet overdue (see Overdue).
+			if !DueOn(f.InvoiceDate, f.DueDate).Before(DateIn(f.PaidAt, loc)) {
 				c.PaidInTerms++
 			}
 		}
