@@ -27,7 +27,7 @@ import (
 // vendors' clients are configured.
 type Parts struct {
 	Store *store.Store
-	// QBO is QuickBooks; nil when not configured (see LazyQBO for a company
+	// QBO is QuickBooks; nil when not configured (see Deployment.LazyQBO for a company
 	// connected while billbot runs).
 	QBO workflow.QBO
 	// Slack posts and DMs (through internal/notify); nil when no bot token is set.

@@ -34,18 +34,22 @@ var layers = [][]string{
 		"internal/harvest/...", "internal/qbo/...", "internal/slackui", "internal/slacksandbox",
 		"internal/server", "internal/setup/...", "internal/view", "internal/notify", "internal/chart",
 	},
-	// 3: the use cases
+	// 3: the use cases, which declare what they need of the vendors
 	{"internal/workflow/..."},
-	// 4: what drives the use cases: Slack commands, interactions and
+	// 4: the vendors' adapters: each implements the use cases' interfaces
+	// over one vendor's client (QuickBooks as the ledger, Harvest as the
+	// time source); internal/app wires them in
+	{"internal/ledger/...", "internal/timesource/..."},
+	// 5: what drives the use cases: Slack commands, interactions and
 	// transport, scheduled jobs
 	{"commands", "interactions", "bot", "jobs"},
-	// 5: billbot assembled
+	// 6: billbot assembled
 	{"internal/app"},
-	// 6: harnesses that run an assembled billbot
+	// 7: harnesses that run an assembled billbot
 	{"internal/demo", "internal/loadtest", "internal/reliability"},
-	// 7: the command line
+	// 8: the command line
 	{"internal/cli"},
-	// 8: the program, and this test
+	// 9: the program, and this test
 	{"", "internal/archtest"},
 }
 
@@ -229,17 +233,19 @@ func TestWorkflowImportsNoSlack(t *testing.T) {
 // TestLayerOf pins the layer lookup the tests above rest on.
 func TestLayerOf(t *testing.T) {
 	for path, want := range map[string]int{
-		"billbot":                                8,
-		"billbot/internal/money":                 0,
-		"billbot/internal/billing":               1,
-		"billbot/store/storetest":                2,
-		"billbot/internal/qbo/qbosandbox":        2,
-		"billbot/internal/workflow":              3,
-		"billbot/jobs":                           4,
-		"billbot/internal/app":                   5,
-		"billbot/internal/cli":                   7,
-		"billbot/internal/moneyx":                -1,
-		"billbot/internal/harvestless/something": -1,
+		"billbot":                                 9,
+		"billbot/internal/money":                  0,
+		"billbot/internal/billing":                1,
+		"billbot/store/storetest":                 2,
+		"billbot/internal/qbo/qbosandbox":         2,
+		"billbot/internal/workflow":               3,
+		"billbot/internal/ledger/qbobooks":        4,
+		"billbot/internal/timesource/harvesttime": 4,
+		"billbot/jobs":                            5,
+		"billbot/internal/app":                    6,
+		"billbot/internal/cli":                    8,
+		"billbot/internal/moneyx":                 -1,
+		"billbot/internal/harvestless/something":  -1,
 	} {
 		if got := layerOf(path); got != want {
 			t.Errorf("layerOf(%s) = %d, want %d", path, got, want)

@@ -20,6 +20,7 @@ import (
 	"billbot/internal/config"
 	"billbot/internal/harvest"
 	"billbot/internal/harvest/harvestsandbox"
+	"billbot/internal/ledger/qbobooks"
 	"billbot/internal/qbo"
 	"billbot/internal/qbo/qbosandbox"
 	"billbot/internal/secrets"
@@ -127,7 +128,7 @@ func newEnv(ctx context.Context, dir string, firm Firm, clock *clock.Fake, logge
 	e.qc, e.api = qc, api
 	messenger := bot.NewMessenger(api, bot.MessengerConfig{Now: clock.Now, Sleep: clock.Sleep, Logger: logger})
 	billbot := app.Assemble(app.Parts{
-		Store: e.store, QBO: workflow.NewQBOBooks(qc, "USD", ""), Slack: messenger,
+		Store: e.store, QBO: qbobooks.New(qc, "USD", ""), Slack: messenger,
 		Now: clock.Now, Logger: logger,
 	})
 	e.wf = billbot.Workflow

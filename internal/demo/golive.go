@@ -14,6 +14,7 @@ import (
 	"billbot/internal/clock"
 	"billbot/internal/config"
 	"billbot/internal/harvest/harvestsandbox"
+	"billbot/internal/ledger/qbobooks"
 	"billbot/internal/money"
 	"billbot/internal/qbo"
 	"billbot/internal/setup"
@@ -167,7 +168,7 @@ func plantHandInvoices(ctx context.Context, e *env) error {
 	if err := importFirm(ctx, e, shadowFile(e.firm.ConfigYAML)); err != nil {
 		return err
 	}
-	books := workflow.NewQBOBooks(e.qc, "USD", "")
+	books := qbobooks.New(e.qc, "USD", "")
 	items, err := books.Items(ctx)
 	if err != nil {
 		return err

@@ -17,6 +17,7 @@ import (
 	"billbot/internal/config"
 	"billbot/internal/harvest"
 	"billbot/internal/harvest/harvestsandbox"
+	"billbot/internal/ledger/qbobooks"
 	"billbot/internal/notify"
 	"billbot/internal/qbo"
 	"billbot/internal/qbo/qbosandbox"
@@ -174,7 +175,7 @@ func (w *World) Boot(ctx context.Context, failPoint func(string)) (*Billbot, err
 		msgr = plainMessenger{m}
 	}
 	wf := app.Assemble(app.Parts{
-		Store: w.Store, QBO: workflow.NewQBOBooks(qc, "USD", ""), Slack: msgr,
+		Store: w.Store, QBO: qbobooks.New(qc, "USD", ""), Slack: msgr,
 		Now: w.Clock.Now, Logger: w.Logger, FailPoint: failPoint,
 	}).Workflow
 	hcl, err := harvest.NewClient(w.Harvest.URL(), HarvestAcct, HarvestToken, harvest.WithLogger(w.Logger), harvest.WithSleep(w.Clock.Sleep), harvest.WithClock(w.Clock.Now))
