@@ -1,6 +1,7 @@
 package demo
 
 import (
+	"billbot/internal/timesource/harvesttime"
 	"context"
 	"crypto/rand"
 	"encoding/base64"
@@ -54,7 +55,7 @@ type env struct {
 	bot     *bot.HTTP
 	srv     *httptest.Server
 	signer  slacksandbox.Signer
-	syncer  *harvest.Syncer
+	syncer  workflow.TimeSource
 	hcl     *harvest.Client // billbot's Harvest client (setup reads with it)
 	qc      *qbo.Client     // billbot's QuickBooks client
 	api     *slack.Client   // billbot's Slack client
@@ -138,7 +139,7 @@ func newEnv(ctx context.Context, dir string, firm Firm, clock *clock.Fake, logge
 		return nil, err
 	}
 	e.hcl = hcl
-	if e.syncer, err = e.wf.NewHarvestSyncer(ctx, hcl); err != nil {
+	if e.syncer, err = harvesttime.New(ctx, e.wf, hcl); err != nil {
 		return nil, err
 	}
 

@@ -84,7 +84,7 @@ func prologue(ctx context.Context, out io.Writer, dir string, seed uint64, logge
 	if err != nil {
 		return err
 	}
-	s.say("The sync job pulls September's time: %d entries; the firm issues September's invoices by hand.", sync.Harvest.Fetched)
+	s.say("The sync job pulls September's time: %d entries; the firm issues September's invoices by hand.", sync.Source.Fetched)
 	if err := plantHandInvoices(ctx, e); err != nil {
 		return err
 	}

@@ -1,6 +1,7 @@
 package reliability
 
 import (
+	"billbot/internal/timesource/harvesttime"
 	"context"
 	"crypto/rand"
 	"encoding/base64"
@@ -149,7 +150,7 @@ func (w *World) Close() {
 type Billbot struct {
 	WF        *workflow.Workflow
 	Store     *store.Store
-	Syncer    *harvest.Syncer
+	Syncer    workflow.TimeSource
 	Messenger *bot.Messenger
 }
 
@@ -182,7 +183,7 @@ func (w *World) Boot(ctx context.Context, failPoint func(string)) (*Billbot, err
 	if err != nil {
 		return nil, err
 	}
-	syncer, err := wf.NewHarvestSyncer(ctx, hcl)
+	syncer, err := harvesttime.New(ctx, wf, hcl)
 	if err != nil {
 		return nil, err
 	}
