@@ -97,6 +97,10 @@ func (f *fakeQBO) ChangedInvoices(context.Context, time.Time) ([]workflow.Remote
 
 func (f *fakeQBO) InvoiceURL(id string) string { return "https://qbo.example/app/invoice?txnId=" + id }
 
+func (f *fakeQBO) DraftLines(billing.Invoice, billing.Client, map[string]string) ([]workflow.RemoteLine, error) {
+	return nil, nil
+}
+
 // fakeSlack records posts, updates and DMs.
 type fakeSlack struct {
 	mu      sync.Mutex

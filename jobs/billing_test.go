@@ -6,13 +6,13 @@ import (
 	"testing"
 
 	"billbot/internal/config"
-	"billbot/internal/harvest"
+	"billbot/internal/workflow"
 )
 
 // TestBillingJobsAreTheConfiguredOnes: every job the firm configuration
 // schedules has its file here, under the name the schedules use.
 func TestBillingJobsAreTheConfiguredOnes(t *testing.T) {
-	noHarvest := func(context.Context) (*harvest.Syncer, error) { return nil, nil }
+	noHarvest := func(context.Context) (workflow.TimeSource, error) { return nil, nil }
 	var names []string
 	for _, j := range Billing(nil, noHarvest) {
 		names = append(names, j.Name())

@@ -4,14 +4,13 @@ import (
 	"context"
 
 	"billbot/internal/config"
-	"billbot/internal/harvest"
 	"billbot/internal/workflow"
 )
 
 // Sync is the sync job: Harvest's approved time into the store, then the
 // exceptions re-assessed. syncer builds the Harvest syncer for a run, nil
 // when Harvest is not configured (the stored entries are re-assessed alone).
-func Sync(wf *workflow.Workflow, syncer func(ctx context.Context) (*harvest.Syncer, error)) Job {
+func Sync(wf *workflow.Workflow, syncer func(ctx context.Context) (workflow.TimeSource, error)) Job {
 	return Func(config.JobSync, func(ctx context.Context, _ Tick) (Outcome, error) {
 		s, err := syncer(ctx)
 		if err != nil {
@@ -23,8 +22,8 @@ func Sync(wf *workflow.Workflow, syncer func(ctx context.Context) (*harvest.Sync
 		}
 		rep, err := wf.Sync(ctx, s, workflow.SyncOptions{})
 		return Outcome{Counts: map[string]int{
-			"fetched": rep.Harvest.Fetched, "inserted": rep.Harvest.Inserted, "updated": rep.Harvest.Updated,
-			"removed": rep.Harvest.Removed, "opened": rep.Opened, "resolved": rep.Resolved, "alerts": rep.Alerts,
+			"fetched": rep.Source.Fetched, "inserted": rep.Source.Inserted, "updated": rep.Source.Updated,
+			"removed": rep.Source.Removed, "opened": rep.Opened, "resolved": rep.Resolved, "alerts": rep.Alerts,
 		}}, err
 	})
 }

@@ -7,6 +7,7 @@
 package app
 
 import (
+	"billbot/internal/timesource/harvesttime"
 	"context"
 	"errors"
 	"log/slog"
@@ -27,7 +28,7 @@ import (
 // vendors' clients are configured.
 type Parts struct {
 	Store *store.Store
-	// QBO is QuickBooks; nil when not configured (see LazyQBO for a company
+	// QBO is QuickBooks; nil when not configured (see Deployment.LazyQBO for a company
 	// connected while billbot runs).
 	QBO workflow.QBO
 	// Slack posts and DMs (through internal/notify); nil when no bot token is set.
@@ -107,9 +108,9 @@ func (b *Billbot) Slack(m *bot.Messenger) Slack {
 	}
 }
 
-// Syncer builds the Harvest syncer for one run; nil, nil when Harvest is
-// not configured.
-func (b *Billbot) Syncer(ctx context.Context) (*harvest.Syncer, error) {
+// Syncer builds the Harvest time source for one run; nil, nil when Harvest
+// is not configured.
+func (b *Billbot) Syncer(ctx context.Context) (workflow.TimeSource, error) {
 	if b.harvest == nil {
 		return nil, nil
 	}
@@ -117,7 +118,11 @@ func (b *Billbot) Syncer(ctx context.Context) (*harvest.Syncer, error) {
 	if err != nil {
 		return nil, err
 	}
-	return b.Workflow.NewHarvestSyncer(ctx, client)
+	src, err := harvesttime.New(ctx, b.Workflow, client)
+	if err != nil {
+		return nil, err // never a nil *Source in the interface
+	}
+	return src, nil
 }
 
 // Jobs are the scheduled jobs (jobs.Billing) over the workflows.

@@ -14,10 +14,10 @@ import (
 	"billbot/internal/config"
 	"billbot/internal/harvest"
 	"billbot/internal/invoicedetail"
+	"billbot/internal/ledger/qbobooks"
 	"billbot/internal/money"
 	"billbot/internal/qbo"
 	"billbot/internal/secrets"
-	"billbot/internal/workflow"
 	"billbot/jobs"
 	"billbot/store"
 )
@@ -90,11 +90,8 @@ func (d *Deployment) Billbot(ctx context.Context, st *store.Store) (*Billbot, er
 
 // LazyQBO is the QBO of the workflows: built once a company is connected,
 // rebuilt whenever the stored connection's generation moves on.
-func (d *Deployment) LazyQBO(st *store.Store) *LazyQBO {
-	return &LazyQBO{
-		build:      func(ctx context.Context, gen int64) (*workflow.QBOBooks, error) { return d.qboBooks(ctx, st, gen) },
-		generation: st.QBOConnectionGeneration,
-	}
+func (d *Deployment) LazyQBO(st *store.Store) *qbobooks.Lazy {
+	return qbobooks.NewLazy(func(ctx context.Context, gen int64) (*qbobooks.Books, error) { return d.qboBooks(ctx, st, gen) }, st.QBOConnectionGeneration)
 }
 
 // Locker returns the cross-process lock: Postgres advisory locks when
@@ -218,7 +215,7 @@ func (d *Deployment) QBOTokenStore(ctx context.Context, st *store.Store) (*qbo.E
 }
 
 // qboBooks returns the QBO adapter, nil when QBO is not configured.
-func (d *Deployment) qboBooks(ctx context.Context, st *store.Store, gen int64) (*workflow.QBOBooks, error) {
+func (d *Deployment) qboBooks(ctx context.Context, st *store.Store, gen int64) (*qbobooks.Books, error) {
 	client, _, err := d.qboClientAt(ctx, st, 2*time.Minute, gen)
 	if err != nil || client == nil {
 		return nil, err
@@ -233,7 +230,7 @@ func (d *Deployment) qboBooks(ctx context.Context, st *store.Store, gen int64) (
 	if d.Env.QBOEnvironment == config.QBOSandbox {
 		appURL = "https://app.sandbox.qbo.intuit.com"
 	}
-	return workflow.NewQBOBooks(client, home, appURL).WithDetailLinks(d.DetailSigner()), nil
+	return qbobooks.New(client, home, appURL).WithDetailLinks(d.DetailSigner()), nil
 }
 
 // QBOClient returns the QBO API client over the stored (and refreshed)

@@ -34,18 +34,22 @@ var layers = [][]string{
 		"internal/harvest/...", "internal/qbo/...", "internal/slackui", "internal/slacksandbox",
 		"internal/server", "internal/setup/...", "internal/view", "internal/notify", "internal/chart",
 	},
-	// 3: the use cases
+	// 3: the use cases, which declare what they need of the vendors
 	{"internal/workflow/..."},
-	// 4: what drives the use cases: Slack commands, interactions and
+	// 4: the vendors' adapters: each implements the use cases' interfaces
+	// over one vendor's client (QuickBooks as the ledger, Harvest as the
+	// time source); internal/app wires them in
+	{"internal/ledger/...", "internal/timesource/..."},
+	// 5: what drives the use cases: Slack commands, interactions and
 	// transport, scheduled jobs
 	{"commands", "interactions", "bot", "jobs"},
-	// 5: billbot assembled
+	// 6: billbot assembled
 	{"internal/app"},
-	// 6: harnesses that run an assembled billbot
+	// 7: harnesses that run an assembled billbot
 	{"internal/demo", "internal/loadtest", "internal/reliability"},
-	// 7: the command line
+	// 8: the command line
 	{"internal/cli"},
-	// 8: the program, and this test
+	// 9: the program, and this test
 	{"", "internal/archtest"},
 }
 
@@ -226,20 +230,90 @@ func TestWorkflowImportsNoSlack(t *testing.T) {
 	}
 }
 
+// vendorClients are the packages that speak a vendor's API. The use cases
+// reach a vendor only through the interfaces they declare, implemented by
+// an adapter (layer 4), so that another ledger or time source plugs in
+// without touching them.
+var vendorClients = []string{"internal/qbo/...", "internal/harvest/..."}
+
+func vendorClient(path string) bool {
+	rel := strings.TrimPrefix(strings.TrimPrefix(path, module), "/")
+	for _, pat := range vendorClients {
+		base, _ := strings.CutSuffix(pat, "/...")
+		if ours(path) && (rel == base || strings.HasPrefix(rel, base+"/")) {
+			return true
+		}
+	}
+	return false
+}
+
+// TestWorkflowImportsNoVendorClient: no package of the use cases imports a
+// vendor's client, directly or through another package.
+func TestWorkflowImportsNoVendorClient(t *testing.T) {
+	pkgs := graph(t)
+	for path := range pkgs {
+		if path != module+"/internal/workflow" && !strings.HasPrefix(path, module+"/internal/workflow/") {
+			continue
+		}
+		// Breadth first from path, remembering how each package was reached.
+		via := map[string]string{path: ""}
+		queue := []string{path}
+		for len(queue) > 0 {
+			cur := queue[0]
+			queue = queue[1:]
+			for _, imp := range pkgs[cur].Imports {
+				if _, seen := via[imp]; seen || !ours(imp) {
+					continue
+				}
+				via[imp] = cur
+				if vendorClient(imp) {
+					chain := imp
+					for p := cur; p != ""; p = via[p] {
+						chain = p + " -> " + chain
+					}
+					t.Errorf("the use cases reach a vendor's client: %s (declare an interface in internal/workflow and implement it in an adapter)", chain)
+					continue
+				}
+				queue = append(queue, imp)
+			}
+		}
+	}
+}
+
+// TestVendorClient pins the vendor client lookup.
+func TestVendorClient(t *testing.T) {
+	for path, want := range map[string]bool{
+		"billbot/internal/qbo":                    true,
+		"billbot/internal/qbo/qbosandbox":         true,
+		"billbot/internal/harvest":                true,
+		"billbot/internal/harvest/csvimport":      true,
+		"billbot/internal/harvestless":            false,
+		"billbot/internal/ledger/qbobooks":        false,
+		"billbot/internal/timesource/harvesttime": false,
+		"github.com/example/internal/qbo":         false,
+	} {
+		if got := vendorClient(path); got != want {
+			t.Errorf("vendorClient(%s) = %v, want %v", path, got, want)
+		}
+	}
+}
+
 // TestLayerOf pins the layer lookup the tests above rest on.
 func TestLayerOf(t *testing.T) {
 	for path, want := range map[string]int{
-		"billbot":                                8,
-		"billbot/internal/money":                 0,
-		"billbot/internal/billing":               1,
-		"billbot/store/storetest":                2,
-		"billbot/internal/qbo/qbosandbox":        2,
-		"billbot/internal/workflow":              3,
-		"billbot/jobs":                           4,
-		"billbot/internal/app":                   5,
-		"billbot/internal/cli":                   7,
-		"billbot/internal/moneyx":                -1,
-		"billbot/internal/harvestless/something": -1,
+		"billbot":                                 9,
+		"billbot/internal/money":                  0,
+		"billbot/internal/billing":                1,
+		"billbot/store/storetest":                 2,
+		"billbot/internal/qbo/qbosandbox":         2,
+		"billbot/internal/workflow":               3,
+		"billbot/internal/ledger/qbobooks":        4,
+		"billbot/internal/timesource/harvesttime": 4,
+		"billbot/jobs":                            5,
+		"billbot/internal/app":                    6,
+		"billbot/internal/cli":                    8,
+		"billbot/internal/moneyx":                 -1,
+		"billbot/internal/harvestless/something":  -1,
 	} {
 		if got := layerOf(path); got != want {
 			t.Errorf("layerOf(%s) = %d, want %d", path, got, want)

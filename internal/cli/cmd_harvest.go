@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"billbot/internal/timesource/harvesttime"
 	"context"
 	"errors"
 	"flag"
@@ -50,7 +51,7 @@ func syncHarvestCommand() command {
 			if err != nil {
 				return err
 			}
-			syncer, err := wf.NewHarvestSyncer(ctx, client)
+			syncer, err := harvesttime.New(ctx, wf, client)
 			if err != nil {
 				return err
 			}
@@ -61,7 +62,7 @@ func syncHarvestCommand() command {
 			if err != nil {
 				return err
 			}
-			h := rep.Harvest
+			h := rep.Source
 			fmt.Fprintf(c.stdout, "harvest: %d fetched, %d new, %d updated, %d unchanged, %d removed, %d changed after billing; %d requests, %d throttled waits\n",
 				h.Fetched, h.Inserted, h.Updated, h.Unchanged, h.Removed, len(h.ChangedAfterBilling)+len(h.Flagged), h.Requests, h.ThrottledWaits)
 			fmt.Fprintf(c.stdout, "exceptions: %d opened, %d resolved\n", rep.Opened, rep.Resolved)

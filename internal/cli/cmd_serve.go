@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"billbot/internal/ledger/qbobooks"
 	"context"
 	"errors"
 	"flag"
@@ -118,7 +119,7 @@ func (c *cli) serve(ctx context.Context) error {
 			// Deliveries are queued in the store before the 200; one worker
 			// refreshes what they name.
 			hooks := wf.NewWebhookQueue()
-			cfg.QBOWebhook = qbo.WebhookHandler(c.env.QBOWebhookVerifierToken.Reveal(), c.env.QBORealmID, hooks.Take, log)
+			cfg.QBOWebhook = qbo.WebhookHandler(c.env.QBOWebhookVerifierToken.Reveal(), c.env.QBORealmID, qbobooks.WebhookSink(hooks.Take), log)
 			g.Go(func() error { return hooks.Run(gctx) })
 		}
 	}

@@ -1,6 +1,7 @@
 package demo
 
 import (
+	"billbot/internal/timesource/harvesttime"
 	"context"
 	"crypto/rand"
 	"encoding/base64"
@@ -20,6 +21,7 @@ import (
 	"billbot/internal/config"
 	"billbot/internal/harvest"
 	"billbot/internal/harvest/harvestsandbox"
+	"billbot/internal/ledger/qbobooks"
 	"billbot/internal/qbo"
 	"billbot/internal/qbo/qbosandbox"
 	"billbot/internal/secrets"
@@ -53,7 +55,7 @@ type env struct {
 	bot     *bot.HTTP
 	srv     *httptest.Server
 	signer  slacksandbox.Signer
-	syncer  *harvest.Syncer
+	syncer  workflow.TimeSource
 	hcl     *harvest.Client // billbot's Harvest client (setup reads with it)
 	qc      *qbo.Client     // billbot's QuickBooks client
 	api     *slack.Client   // billbot's Slack client
@@ -127,7 +129,7 @@ func newEnv(ctx context.Context, dir string, firm Firm, clock *clock.Fake, logge
 	e.qc, e.api = qc, api
 	messenger := bot.NewMessenger(api, bot.MessengerConfig{Now: clock.Now, Sleep: clock.Sleep, Logger: logger})
 	billbot := app.Assemble(app.Parts{
-		Store: e.store, QBO: workflow.NewQBOBooks(qc, "USD", ""), Slack: messenger,
+		Store: e.store, QBO: qbobooks.New(qc, "USD", ""), Slack: messenger,
 		Now: clock.Now, Logger: logger,
 	})
 	e.wf = billbot.Workflow
@@ -137,7 +139,7 @@ func newEnv(ctx context.Context, dir string, firm Firm, clock *clock.Fake, logge
 		return nil, err
 	}
 	e.hcl = hcl
-	if e.syncer, err = e.wf.NewHarvestSyncer(ctx, hcl); err != nil {
+	if e.syncer, err = harvesttime.New(ctx, e.wf, hcl); err != nil {
 		return nil, err
 	}
 

@@ -14,6 +14,7 @@ import (
 	"billbot/internal/clock"
 	"billbot/internal/config"
 	"billbot/internal/harvest/harvestsandbox"
+	"billbot/internal/ledger/qbobooks"
 	"billbot/internal/money"
 	"billbot/internal/qbo"
 	"billbot/internal/setup"
@@ -83,7 +84,7 @@ func prologue(ctx context.Context, out io.Writer, dir string, seed uint64, logge
 	if err != nil {
 		return err
 	}
-	s.say("The sync job pulls September's time: %d entries; the firm issues September's invoices by hand.", sync.Harvest.Fetched)
+	s.say("The sync job pulls September's time: %d entries; the firm issues September's invoices by hand.", sync.Source.Fetched)
 	if err := plantHandInvoices(ctx, e); err != nil {
 		return err
 	}
@@ -167,7 +168,7 @@ func plantHandInvoices(ctx context.Context, e *env) error {
 	if err := importFirm(ctx, e, shadowFile(e.firm.ConfigYAML)); err != nil {
 		return err
 	}
-	books := workflow.NewQBOBooks(e.qc, "USD", "")
+	books := qbobooks.New(e.qc, "USD", "")
 	items, err := books.Items(ctx)
 	if err != nil {
 		return err

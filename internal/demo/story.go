@@ -171,7 +171,7 @@ func (s *story) run(ctx context.Context) error {
 	for _, en := range e.firm.Harvest.Entries {
 		hours += en.RoundedHours
 	}
-	s.say("%d entries (%s h) fetched in %d request(s); %d exceptions opened.", rep.Harvest.Fetched, hours, rep.Harvest.Requests, rep.Opened)
+	s.say("%d entries (%s h) fetched in %d request(s); %d exceptions opened.", rep.Source.Fetched, hours, rep.Source.Requests, rep.Opened)
 	s.say("%d retainer alert(s): the manager and partner of %s hear that its prepaid block is past 80 %%.", rep.Alerts, RetainerClient)
 	s.showDM(ManagerReyes, 1)
 	if err := s.slash(ctx, BillingManager, "/billing", "exceptions"); err != nil {

@@ -1,6 +1,7 @@
 package reliability
 
 import (
+	"billbot/internal/timesource/harvesttime"
 	"context"
 	"crypto/rand"
 	"encoding/base64"
@@ -17,6 +18,7 @@ import (
 	"billbot/internal/config"
 	"billbot/internal/harvest"
 	"billbot/internal/harvest/harvestsandbox"
+	"billbot/internal/ledger/qbobooks"
 	"billbot/internal/notify"
 	"billbot/internal/qbo"
 	"billbot/internal/qbo/qbosandbox"
@@ -148,7 +150,7 @@ func (w *World) Close() {
 type Billbot struct {
 	WF        *workflow.Workflow
 	Store     *store.Store
-	Syncer    *harvest.Syncer
+	Syncer    workflow.TimeSource
 	Messenger *bot.Messenger
 }
 
@@ -174,14 +176,14 @@ func (w *World) Boot(ctx context.Context, failPoint func(string)) (*Billbot, err
 		msgr = plainMessenger{m}
 	}
 	wf := app.Assemble(app.Parts{
-		Store: w.Store, QBO: workflow.NewQBOBooks(qc, "USD", ""), Slack: msgr,
+		Store: w.Store, QBO: qbobooks.New(qc, "USD", ""), Slack: msgr,
 		Now: w.Clock.Now, Logger: w.Logger, FailPoint: failPoint,
 	}).Workflow
 	hcl, err := harvest.NewClient(w.Harvest.URL(), HarvestAcct, HarvestToken, harvest.WithLogger(w.Logger), harvest.WithSleep(w.Clock.Sleep), harvest.WithClock(w.Clock.Now))
 	if err != nil {
 		return nil, err
 	}
-	syncer, err := wf.NewHarvestSyncer(ctx, hcl)
+	syncer, err := harvesttime.New(ctx, wf, hcl)
 	if err != nil {
 		return nil, err
 	}

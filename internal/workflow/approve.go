@@ -8,7 +8,6 @@ import (
 	"time"
 
 	"billbot/internal/config"
-	"billbot/internal/qbo"
 	"billbot/store"
 )
 
@@ -120,7 +119,7 @@ func (w *Workflow) send(ctx context.Context, firm *Firm, inv store.Invoice, read
 	} else if remote, err = w.qbo.Invoice(ctx, inv.QBOID); err != nil {
 		return inv, fmt.Errorf("read invoice %s back from QBO before sending: %w", inv.Key, err)
 	}
-	if remote.EmailStatus == qbo.EmailSent {
+	if remote.EmailStatus == EmailSent {
 		w.logger.Info("invoice already emailed by QBO; recording the send", "invoice_id", inv.ID)
 	} else {
 		if read == nil {

@@ -36,6 +36,33 @@ type QBO interface {
 	ChangedInvoices(ctx context.Context, since time.Time) ([]Remote, error)
 	// InvoiceURL links to the invoice in QBO's web app.
 	InvoiceURL(qboID string) string
+	// DraftLines are inv's lines as QBO would hold them once written
+	// (CreateDraft, ReplaceDraft), in the terms of Remote.Lines, so that
+	// an edit made in QuickBooks shows as a difference. It calls nothing.
+	DraftLines(inv billing.Invoice, c billing.Client, items map[string]string) ([]RemoteLine, error)
+}
+
+// EmailSent is Remote.EmailStatus of an invoice QBO has emailed
+// (docs/vendors.md §2.1).
+const EmailSent = "EmailSent"
+
+// RetainerItem is the item a retainer line that names none of its own is
+// written to the ledger with (the firm creates an item of this name).
+const RetainerItem = "Retainer"
+
+type backgroundKey struct{}
+
+// Background marks ctx as background work (webhook refreshes) that should
+// leave most of a vendor's rate limit to people waiting in Slack; the
+// adapters carry the mark over to their clients.
+func Background(ctx context.Context) context.Context {
+	return context.WithValue(ctx, backgroundKey{}, true)
+}
+
+// IsBackground reports whether Background marked ctx.
+func IsBackground(ctx context.Context) bool {
+	b, _ := ctx.Value(backgroundKey{}).(bool)
+	return b
 }
 
 // Remote is an invoice as QBO holds it.

@@ -132,24 +132,6 @@ func totalOf(raw json.RawMessage) money.Amount {
 	return v.Total
 }
 
-// WithDetailLinks has the adapter put a signed link to the invoice detail
-// page (keyed by the draft key, which never changes) in each invoice's
-// PrivateNote when it creates or replaces the draft. It returns b.
-func (b *QBOBooks) WithDetailLinks(s *invoicedetail.Signer) *QBOBooks {
-	b.detail = s
-	return b
-}
-
-// detailNote is the PrivateNote text after billbot's own prefix: the link,
-// valid for invoicedetail.LinkTTL.
-func (b *QBOBooks) detailNote(key string) string {
-	if b.detail == nil {
-		return ""
-	}
-	link, exp := b.detail.Link(key)
-	return "· entries: " + link + " (until " + exp.UTC().Format("2006-01-02") + ")"
-}
-
 // WithDetailLinks lets the workflows hand out signed links to the invoice
 // detail page (Slack replies, `billbot invoice show`). It returns w.
 func (w *Workflow) WithDetailLinks(s *invoicedetail.Signer) *Workflow {

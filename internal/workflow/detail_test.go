@@ -9,6 +9,7 @@ import (
 
 	"billbot/internal/billing"
 	"billbot/internal/invoicedetail"
+	"billbot/internal/ledger/qbobooks"
 	"billbot/internal/money"
 	"billbot/internal/workflow"
 	"billbot/store"
@@ -26,7 +27,7 @@ func TestInvoiceDetailAndPrivateNote(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		e.books.(*workflow.QBOBooks).WithDetailLinks(signer)
+		e.books.(*qbobooks.Books).WithDetailLinks(signer)
 		e.wf.WithDetailLinks(signer)
 		e.october()
 		inv := e.draft()[birch]

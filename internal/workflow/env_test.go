@@ -14,6 +14,7 @@ import (
 	"billbot/internal/billing"
 	"billbot/internal/clock"
 	"billbot/internal/config"
+	"billbot/internal/ledger/qbobooks"
 	"billbot/internal/money"
 	"billbot/internal/notify"
 	"billbot/internal/qbo"
@@ -271,7 +272,7 @@ func newEnvYAML(t *testing.T, s *store.Store, yaml string) *env {
 	t.Cleanup(e.slack.Close)
 	api := slacksandbox.SlackClient(e.slack, slacksandbox.DefaultToken)
 	e.msgr = bot.NewMessenger(api, bot.MessengerConfig{Now: e.clock.Now, Sleep: e.clock.Sleep})
-	e.books = workflow.NewQBOBooks(qc, "USD", "https://app.sandbox.qbo.intuit.com")
+	e.books = qbobooks.New(qc, "USD", "https://app.sandbox.qbo.intuit.com")
 	e.wf = workflow.New(workflow.Deps{
 		Store: e.store, QBO: e.books, Notifier: notify.New(e.msgr, nil),
 		Now: e.clock.Now, Logger: slog.New(slog.DiscardHandler),

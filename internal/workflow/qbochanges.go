@@ -9,7 +9,6 @@ import (
 
 	"billbot/internal/billing"
 	"billbot/internal/money"
-	"billbot/internal/qbo"
 	"billbot/store"
 )
 
@@ -24,16 +23,6 @@ func Version(inv store.Invoice) string {
 		fmt.Fprintf(h, "%s|%q|%d|%d|%d|%q\n", l.Kind, l.Item, l.Qty, l.UnitPrice, l.Amount, l.Description)
 	}
 	return hex.EncodeToString(h.Sum(nil))[:16]
-}
-
-// expectedLines is inv as billbot would write it to QBO, read back the way
-// QBO's answer is read, so the two compare field by field.
-func expectedLines(inv store.Invoice, c billing.Client, items map[string]string) ([]RemoteLine, error) {
-	q, err := qbo.InvoiceFromDraft(inv.Billing(), c.QBOCustomerID, items, c.Email, "")
-	if err != nil {
-		return nil, err
-	}
-	return remoteLines(q.Line, inv.Currency)
 }
 
 // qboChanges compares what billbot stored and showed of inv with what QBO
@@ -170,7 +159,7 @@ func (w *Workflow) reconcileWithQBO(ctx context.Context, firm *Firm, inv store.I
 	if err != nil {
 		return inv, nil, fmt.Errorf("list QBO items: %w", err)
 	}
-	want, err := expectedLines(inv, client, items)
+	want, err := w.qbo.DraftLines(inv.Billing(), client, items)
 	if err != nil {
 		return inv, nil, fmt.Errorf("map invoice %s for comparison with QBO: %w", inv.Key, err)
 	}

@@ -7,7 +7,6 @@ import (
 	"golang.org/x/sync/errgroup"
 
 	"billbot/internal/billing"
-	"billbot/internal/qbo"
 	"billbot/internal/shadow"
 	"billbot/store"
 )
@@ -129,13 +128,13 @@ func cycleEnds(firm *Firm, today, periodEnd billing.Date) ([]billing.Date, error
 }
 
 // ledgerItems names each line's item as QBO would receive it: retainer
-// lines without an item of their own go to the "Retainer" item
-// (qbo.InvoiceFromDraft).
+// lines without an item of their own go to the RetainerItem item (the
+// QuickBooks adapter's qbo.InvoiceFromDraft).
 func ledgerItems(inv *billing.Invoice, items map[string]string) {
 	for i := range inv.Lines {
 		l := &inv.Lines[i]
 		if (l.Kind == billing.LineRetainerCredit || l.Kind == billing.LineRetainerBlock) && items[l.Item] == "" {
-			l.Item = qbo.RetainerItemKey
+			l.Item = RetainerItem
 		}
 	}
 }

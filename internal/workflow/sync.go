@@ -3,69 +3,99 @@ package workflow
 import (
 	"context"
 	"fmt"
+	"log/slog"
 	"time"
 
 	"billbot/internal/billing"
-	"billbot/internal/harvest"
-	"billbot/internal/money"
 	"billbot/store"
 )
 
+// TimeSource is where billbot's time entries come from (Harvest, through
+// internal/timesource/harvesttime). Pull copies into the store the entries
+// changed since the last pull (or since opts.Since) and removes those gone
+// from opts.Window; pulling twice in a row changes nothing the second time.
+type TimeSource interface {
+	Pull(ctx context.Context, opts PullOptions) (SourceReport, error)
+}
+
+// PullOptions steers one Pull.
+type PullOptions struct {
+	// Since forces the source's changed-since point instead of its stored
+	// cursor; zero uses the cursor, and no cursor means a full pull.
+	Since time.Time
+	// Window is the open billing window re-read to notice entries deleted
+	// at the source. Zero skips it.
+	Window billing.Period
+	// Progress, if set, is called with the entries done so far and the
+	// total the source announced.
+	Progress func(done, total int)
+}
+
+// SourceReport counts what one Pull did.
+type SourceReport struct {
+	Fetched             int
+	Inserted            int
+	Updated             int
+	Unchanged           int
+	Removed             int
+	Flagged             []int64 // vanished from the source but already invoiced
+	ChangedAfterBilling []int64
+	WindowSeen          int // entries seen while re-reading Window
+	Requests            int64
+	Retries             int64
+	ThrottledWaits      int64
+	UpdatedSince        time.Time // the changed-since point used; zero for a full pull
+	Cursor              string    // the cursor stored at the end
+}
+
+// SourceDeps are what a time source built for the workflows writes to and
+// knows of the firm.
+type SourceDeps struct {
+	Store *store.Store
+	// Firm is the stored firm configuration; nil before one is stored.
+	Firm   *Firm
+	Now    func() time.Time
+	Logger *slog.Logger
+}
+
+// SourceDeps returns the time source's dependencies: the workflows' store,
+// clock and logger and the firm configuration stored now.
+func (w *Workflow) SourceDeps(ctx context.Context) (SourceDeps, error) {
+	firm, err := w.LoadFirm(ctx)
+	if err != nil && err != ErrNoConfig {
+		return SourceDeps{}, err
+	}
+	return SourceDeps{Store: w.store, Firm: firm, Now: w.now, Logger: w.logger}, nil
+}
+
 // SyncReport tells what a sync did.
 type SyncReport struct {
-	Harvest  harvest.SyncReport
-	Opened   int // exceptions opened by the assessment after the sync
-	Resolved int // exceptions resolved
-	Alerts   int // retainer alerts sent
+	Source   SourceReport // what the time source pulled
+	Opened   int          // exceptions opened by the assessment after the sync
+	Resolved int          // exceptions resolved
+	Alerts   int          // retainer alerts sent
 }
 
 // SyncOptions steers Sync.
 type SyncOptions struct {
-	Since    time.Time // forces Harvest's updated_since; zero: the stored cursor
+	Since    time.Time // forces the source's changed-since point; zero: the stored cursor
 	Progress func(done, total int)
 }
 
-// NewHarvestSyncer returns a Harvest syncer writing to the workflow's store,
-// with each Harvest client's currency from the firm configuration.
-func (w *Workflow) NewHarvestSyncer(ctx context.Context, client *harvest.Client) (*harvest.Syncer, error) {
-	currency := map[int64]money.Currency{}
-	firm, err := w.LoadFirm(ctx)
-	if err != nil && err != ErrNoConfig {
-		return nil, err
-	}
-	home := money.Currency("USD")
-	if firm != nil {
-		home = firm.Rules.HomeCurrency
-		for _, c := range firm.Clients {
-			currency[c.HarvestClientID] = c.Currency
-		}
-	}
-	return harvest.NewSyncer(client, HarvestStore{w.store}, harvest.SyncerConfig{
-		CurrencyOf: func(id int64) money.Currency {
-			if c, ok := currency[id]; ok {
-				return c
-			}
-			return home
-		},
-		Now:    w.now,
-		Logger: w.logger,
-	}), nil
-}
-
-// Sync pulls time from Harvest, flags entries changed or deleted after
-// billing, re-assesses exceptions and sends retainer alerts.
-func (w *Workflow) Sync(ctx context.Context, syncer *harvest.Syncer, opts SyncOptions) (SyncReport, error) {
+// Sync pulls time from the source (Harvest), flags entries changed or
+// deleted after billing, re-assesses exceptions and sends retainer alerts.
+func (w *Workflow) Sync(ctx context.Context, src TimeSource, opts SyncOptions) (SyncReport, error) {
 	var rep SyncReport
 	firm, err := w.LoadFirm(ctx)
 	if err != nil {
 		return rep, err
 	}
 	today := firm.Today(w.now())
-	rep.Harvest, err = syncer.Run(ctx, harvest.SyncOptions{Since: opts.Since, Window: openWindow(firm.Engagements, today), Progress: opts.Progress})
+	rep.Source, err = src.Pull(ctx, PullOptions{Since: opts.Since, Window: openWindow(firm.Engagements, today), Progress: opts.Progress})
 	if err != nil {
 		return rep, fmt.Errorf("harvest sync: %w", err)
 	}
-	changed := append(append([]int64(nil), rep.Harvest.ChangedAfterBilling...), rep.Harvest.Flagged...)
+	changed := append(append([]int64(nil), rep.Source.ChangedAfterBilling...), rep.Source.Flagged...)
 	if len(changed) > 0 {
 		_, _, err := w.store.OpenException(ctx, billing.ChangedAfterBilling(changed), w.now())
 		if err != nil {
@@ -93,30 +123,3 @@ func openWindow(engs []billing.Engagement, today billing.Date) billing.Period {
 	}
 	return p
 }
-
-// HarvestStore adapts the store to the Harvest syncer.
-type HarvestStore struct{ S *store.Store }
-
-// UpsertEntries implements harvest.Store.
-func (h HarvestStore) UpsertEntries(ctx context.Context, entries []billing.TimeEntry, now time.Time) (harvest.UpsertStats, error) {
-	st, err := h.S.UpsertEntries(ctx, entries, now)
-	return harvest.UpsertStats{Inserted: st.Inserted, Updated: st.Updated, Unchanged: st.Unchanged, ChangedAfterBilling: st.ChangedAfterBilling}, err
-}
-
-// RemoveMissing implements harvest.Store.
-func (h HarvestStore) RemoveMissing(ctx context.Context, source string, window billing.Period, seen []string, now time.Time) (harvest.RemoveStats, error) {
-	st, err := h.S.RemoveMissing(ctx, source, window, seen, now)
-	return harvest.RemoveStats{Removed: st.Removed, Flagged: st.Flagged}, err
-}
-
-// Cursor implements harvest.Store.
-func (h HarvestStore) Cursor(ctx context.Context, name string) (string, error) {
-	return h.S.Cursor(ctx, name)
-}
-
-// SetCursor implements harvest.Store.
-func (h HarvestStore) SetCursor(ctx context.Context, name, value string) error {
-	return h.S.SetCursor(ctx, name, value)
-}
-
-var _ harvest.Store = HarvestStore{}

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"time"
 
-	"billbot/internal/qbo"
 	"billbot/store"
 )
 
@@ -36,23 +35,6 @@ func (w *Workflow) readInvoices(ctx context.Context, qboIDs []string) ([]Remote,
 	return remotes, nil
 }
 
-// Invoices implements InvoiceBatchReader with "Id IN (...)" queries.
-func (b *QBOBooks) Invoices(ctx context.Context, qboIDs []string) ([]Remote, error) {
-	invs, err := b.client.GetInvoices(ctx, qboIDs)
-	if err != nil {
-		return nil, err
-	}
-	out := make([]Remote, 0, len(invs))
-	for _, inv := range invs {
-		r, err := remoteOf(inv, "")
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, r)
-	}
-	return out, nil
-}
-
 // WebhookQueue takes Intuit webhook deliveries in and refreshes what they
 // name, apart from the request: Take records each delivery and event once
 // (a replay is dropped, across replicas) and queues one refresh per
@@ -80,9 +62,24 @@ func (w *Workflow) NewWebhookQueue() *WebhookQueue {
 // invoices they paid: one queue row stands for every payment event.
 var paymentsRef = store.RefreshRef{Entity: "Payment"}
 
-// Take is the qbo.WebhookSink: it records the delivery and queues its
-// invoice and payment events, and wakes the worker.
-func (q *WebhookQueue) Take(ctx context.Context, d qbo.Delivery) error {
+// Delivery is one verified webhook delivery of the ledger, in billbot's
+// terms (the QuickBooks adapter's WebhookSink translates Intuit's).
+type Delivery struct {
+	// ID is the same for the same delivery posted again.
+	ID     string
+	Events []DeliveryEvent
+}
+
+// DeliveryEvent is one event of a delivery: an entity changed.
+type DeliveryEvent struct {
+	Key    string // the event's own identity: the same event delivered twice has the same key
+	Entity string // "Invoice", "Payment"; others are ignored
+	ID     string // the entity's id in the ledger
+}
+
+// Take records the delivery and queues its invoice and payment events,
+// and wakes the worker.
+func (q *WebhookQueue) Take(ctx context.Context, d Delivery) error {
 	evs := make([]store.WebhookEvent, 0, len(d.Events))
 	for _, e := range d.Events {
 		switch e.Entity {
@@ -141,7 +138,7 @@ func (q *WebhookQueue) Drain(ctx context.Context) (int, error) {
 	if !q.wf.qboReady(ctx) {
 		return 0, nil
 	}
-	ctx = qbo.Background(ctx)
+	ctx = Background(ctx)
 	total := 0
 	for {
 		claims, err := q.wf.store.ClaimRefreshes(ctx, q.batch, q.wf.now(), q.lease)

@@ -1,6 +1,7 @@
 package workflow_test
 
 import (
+	"billbot/internal/ledger/qbobooks"
 	"bytes"
 	"context"
 	"encoding/json"
@@ -42,13 +43,13 @@ func TestWebhookStormLeavesRoomForApprove(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		e.wf = workflow.New(workflow.Deps{Store: e.store, QBO: &markSends{QBOBooks: workflow.NewQBOBooks(qc, "USD", ""), wire: wire}, Notifier: notify.New(e.msgr, nil), Now: e.clock.Now, Logger: slog.New(slog.DiscardHandler)})
+		e.wf = workflow.New(workflow.Deps{Store: e.store, QBO: &markSends{Books: qbobooks.New(qc, "USD", ""), wire: wire}, Notifier: notify.New(e.msgr, nil), Now: e.clock.Now, Logger: slog.New(slog.DiscardHandler)})
 		e.october()
 		invs := e.draft()
 
 		const verifier = "storm-verifier"
 		hooks := e.wf.NewWebhookQueue()
-		srv := httptest.NewServer(qbo.WebhookHandler(verifier, e.qbo.RealmID(), hooks.Take, nil))
+		srv := httptest.NewServer(qbo.WebhookHandler(verifier, e.qbo.RealmID(), qbobooks.WebhookSink(hooks.Take), nil))
 		t.Cleanup(srv.Close)
 		// Webhook refreshes read with queries; the Approve makes one (its
 		// items lookup before the read-back of the draft).
@@ -175,11 +176,11 @@ func (f roundTripFunc) RoundTrip(r *http.Request) (*http.Response, error) { retu
 
 // markSends marks in the wire log when a send is issued to the QBO client.
 type markSends struct {
-	*workflow.QBOBooks
+	*qbobooks.Books
 	wire *wireLog
 }
 
 func (m *markSends) Send(ctx context.Context, qboID, to, key string) (workflow.Remote, error) {
 	m.wire.add("issue-send")
-	return m.QBOBooks.Send(ctx, qboID, to, key)
+	return m.Books.Send(ctx, qboID, to, key)
 }

@@ -1,4 +1,4 @@
-package workflow
+package qbobooks
 
 import (
 	"context"
@@ -9,15 +9,16 @@ import (
 	"billbot/internal/money"
 	"billbot/internal/qbo"
 	"billbot/internal/shadow"
+	"billbot/internal/workflow"
 )
 
-var _ Ledger = (*QBOBooks)(nil)
+var _ workflow.Ledger = (*Books)(nil)
 
-// IssuedInvoices implements Ledger with the query language
+// IssuedInvoices implements workflow.Ledger with the query language
 // (qbo.Client.IssuedInvoices). Voided invoices are left out; discount
 // lines become negative lines; subtotal and description-only lines carry no
 // amount of their own and are dropped.
-func (b *QBOBooks) IssuedInvoices(ctx context.Context, customerIDs []string, from, to billing.Date, items map[string]string) ([]Issued, error) {
+func (b *Books) IssuedInvoices(ctx context.Context, customerIDs []string, from, to billing.Date, items map[string]string) ([]workflow.Issued, error) {
 	invs, err := b.client.IssuedInvoices(ctx, customerIDs, from.String(), to.String())
 	if err != nil {
 		return nil, err
@@ -26,7 +27,7 @@ func (b *QBOBooks) IssuedInvoices(ctx context.Context, customerIDs []string, fro
 	for name, id := range items {
 		names[id] = name
 	}
-	out := make([]Issued, 0, len(invs))
+	out := make([]workflow.Issued, 0, len(invs))
 	for _, inv := range invs {
 		r, err := remoteOf(inv, b.home)
 		if err != nil {
@@ -39,7 +40,7 @@ func (b *QBOBooks) IssuedInvoices(ctx context.Context, customerIDs []string, fro
 		if err != nil {
 			return nil, err
 		}
-		out = append(out, Issued{CustomerID: inv.CustomerRef.Value, Invoice: li})
+		out = append(out, workflow.Issued{CustomerID: inv.CustomerRef.Value, Invoice: li})
 	}
 	return out, nil
 }

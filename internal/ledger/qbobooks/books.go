@@ -1,4 +1,10 @@
-package workflow
+// Package qbobooks is billbot's QuickBooks Online adapter: it implements
+// the ledger interfaces the use cases declare (workflow.QBO, BatchCreator,
+// InvoiceBatchReader, Ledger, Connector) over the QBO client of
+// internal/qbo, translating billbot's invoices to QBO's Invoice JSON and
+// back, matching customers and items, batching creates and reading change
+// data capture. A ledger for another vendor is another package like it.
+package qbobooks
 
 import (
 	"context"
@@ -11,11 +17,12 @@ import (
 	"billbot/internal/invoicedetail"
 	"billbot/internal/money"
 	"billbot/internal/qbo"
+	"billbot/internal/workflow"
 )
 
-// QBOBooks adapts the QBO client to the workflows: matching, drafting with
+// Books adapts the QBO client to the workflows: matching, drafting with
 // deterministic requestids, sending, and reading changes back.
-type QBOBooks struct {
+type Books struct {
 	client *qbo.Client
 	home   money.Currency
 	appURL string // QBO web app base, for links
@@ -24,24 +31,25 @@ type QBOBooks struct {
 	detail *invoicedetail.Signer
 }
 
-// NewQBOBooks returns the adapter. appURL is the QBO web app
+// New returns the adapter. appURL is the QBO web app
 // ("https://app.qbo.intuit.com" or the sandbox's), used only for links.
-func NewQBOBooks(client *qbo.Client, home money.Currency, appURL string) *QBOBooks {
+func New(client *qbo.Client, home money.Currency, appURL string) *Books {
 	if home == "" {
 		home = "USD"
 	}
-	return &QBOBooks{client: client, home: home, appURL: appURL}
+	return &Books{client: client, home: home, appURL: appURL}
 }
 
-var _ QBO = (*QBOBooks)(nil)
+var _ workflow.QBO = (*Books)(nil)
 
 // RealmID is the QuickBooks company the adapter writes to.
-func (b *QBOBooks) RealmID() string { return b.client.RealmID() }
+func (b *Books) RealmID() string { return b.client.RealmID() }
 
 // MatchCustomers implements QBO: config id, else exact DisplayName, else
 // case- and space-insensitive; none, several or another currency → a
 // problem naming the candidates.
-func (b *QBOBooks) MatchCustomers(ctx context.Context, clients []billing.Client) (map[string]string, []billing.Problem, error) {
+func (b *Books) MatchCustomers(ctx context.Context, clients []billing.Client) (map[string]string, []billing.Problem, error) {
+	ctx = priority(ctx)
 	customers, err := b.client.QueryCustomers(ctx, "")
 	if err != nil {
 		return nil, nil, err
@@ -69,8 +77,9 @@ func (b *QBOBooks) MatchCustomers(ctx context.Context, clients []billing.Client)
 	return ids, problems, nil
 }
 
-// Items implements QBO.
-func (b *QBOBooks) Items(ctx context.Context) (map[string]string, error) {
+// Items implements workflow.QBO.
+func (b *Books) Items(ctx context.Context) (map[string]string, error) {
+	ctx = priority(ctx)
 	items, err := b.client.QueryItems(ctx, "")
 	if err != nil {
 		return nil, err
@@ -87,24 +96,26 @@ func (b *QBOBooks) Items(ctx context.Context) (map[string]string, error) {
 // CreateDraft implements QBO. The requestid is derived from the invoice
 // key, so a retry — or a re-run after a crash — returns the invoice the
 // first attempt created instead of a second one (docs/vendors.md §2.5).
-func (b *QBOBooks) CreateDraft(ctx context.Context, inv billing.Invoice, c billing.Client, items map[string]string) (Remote, error) {
+func (b *Books) CreateDraft(ctx context.Context, inv billing.Invoice, c billing.Client, items map[string]string) (workflow.Remote, error) {
+	ctx = priority(ctx)
 	q, err := qbo.InvoiceFromDraft(inv, c.QBOCustomerID, items, c.Email, b.detailNote(inv.Key))
 	if err != nil {
-		return Remote{}, err
+		return workflow.Remote{}, err
 	}
 	created, err := b.client.CreateInvoice(ctx, q, qbo.RequestID("create", inv.Key))
 	if err != nil {
-		return Remote{}, err
+		return workflow.Remote{}, err
 	}
 	return remoteOf(created, inv.Currency)
 }
 
 // ReplaceDraft implements QBO: a sparse update of lines, dates and memo,
 // carrying the current SyncToken (re-read and re-applied on a stale one).
-func (b *QBOBooks) ReplaceDraft(ctx context.Context, qboID string, inv billing.Invoice, c billing.Client, items map[string]string, memo string) (Remote, error) {
+func (b *Books) ReplaceDraft(ctx context.Context, qboID string, inv billing.Invoice, c billing.Client, items map[string]string, memo string) (workflow.Remote, error) {
+	ctx = priority(ctx)
 	q, err := qbo.InvoiceFromDraft(inv, c.QBOCustomerID, items, c.Email, b.detailNote(inv.Key))
 	if err != nil {
-		return Remote{}, err
+		return workflow.Remote{}, err
 	}
 	if memo != "" {
 		q.CustomerMemo = &qbo.MemoRef{Value: memo}
@@ -118,7 +129,7 @@ func (b *QBOBooks) ReplaceDraft(ctx context.Context, qboID string, inv billing.I
 		return nil
 	}, rid)
 	if err != nil {
-		return Remote{}, err
+		return workflow.Remote{}, err
 	}
 	return remoteOf(updated, inv.Currency)
 }
@@ -132,42 +143,46 @@ func linesFingerprint(inv billing.Invoice) string {
 }
 
 // Send implements QBO.
-func (b *QBOBooks) Send(ctx context.Context, qboID, to, requestKey string) (Remote, error) {
+func (b *Books) Send(ctx context.Context, qboID, to, requestKey string) (workflow.Remote, error) {
+	ctx = priority(ctx)
 	sent, err := b.client.SendInvoice(ctx, qboID, to, qbo.RequestID("send", requestKey))
 	if err != nil {
-		return Remote{}, err
+		return workflow.Remote{}, err
 	}
 	return remoteOf(sent, "")
 }
 
 // Void implements QBO.
-func (b *QBOBooks) Void(ctx context.Context, qboID, requestKey string) (Remote, error) {
+func (b *Books) Void(ctx context.Context, qboID, requestKey string) (workflow.Remote, error) {
+	ctx = priority(ctx)
 	v, err := b.client.VoidInvoice(ctx, qboID, qbo.RequestID("void", requestKey))
 	if err != nil {
-		return Remote{}, err
+		return workflow.Remote{}, err
 	}
 	return remoteOf(v, "")
 }
 
 // Invoice implements QBO.
-func (b *QBOBooks) Invoice(ctx context.Context, qboID string) (Remote, error) {
+func (b *Books) Invoice(ctx context.Context, qboID string) (workflow.Remote, error) {
+	ctx = priority(ctx)
 	inv, err := b.client.GetInvoice(ctx, qboID)
 	if err != nil {
-		return Remote{}, err
+		return workflow.Remote{}, err
 	}
 	return remoteOf(inv, "")
 }
 
 // ChangedInvoices implements QBO through change data capture.
-func (b *QBOBooks) ChangedInvoices(ctx context.Context, since time.Time) ([]Remote, error) {
+func (b *Books) ChangedInvoices(ctx context.Context, since time.Time) ([]workflow.Remote, error) {
+	ctx = priority(ctx)
 	ch, err := b.client.CDC(ctx, []string{"Invoice"}, since)
 	if err != nil {
 		return nil, err
 	}
-	out := make([]Remote, 0, len(ch.Invoices))
+	out := make([]workflow.Remote, 0, len(ch.Invoices))
 	for _, inv := range ch.Invoices {
 		if inv.Status == "Deleted" {
-			out = append(out, Remote{ID: inv.ID, Voided: true})
+			out = append(out, workflow.Remote{ID: inv.ID, Voided: true})
 			continue
 		}
 		r, err := remoteOf(inv, "")
@@ -180,7 +195,7 @@ func (b *QBOBooks) ChangedInvoices(ctx context.Context, since time.Time) ([]Remo
 }
 
 // InvoiceURL implements QBO.
-func (b *QBOBooks) InvoiceURL(qboID string) string {
+func (b *Books) InvoiceURL(qboID string) string {
 	if b.appURL == "" {
 		return ""
 	}
@@ -188,14 +203,14 @@ func (b *QBOBooks) InvoiceURL(qboID string) string {
 }
 
 // remoteOf reads QBO's view of an invoice exactly into minor units.
-func remoteOf(inv qbo.Invoice, cur money.Currency) (Remote, error) {
+func remoteOf(inv qbo.Invoice, cur money.Currency) (workflow.Remote, error) {
 	if inv.CurrencyRef != nil && inv.CurrencyRef.Value != "" {
 		cur = money.Currency(inv.CurrencyRef.Value)
 	}
 	if cur == "" {
 		cur = "USD"
 	}
-	r := Remote{ID: inv.ID, SyncToken: inv.SyncToken, DocNumber: inv.DocNumber, Currency: cur, EmailStatus: inv.EmailStatus}
+	r := workflow.Remote{ID: inv.ID, SyncToken: inv.SyncToken, DocNumber: inv.DocNumber, Currency: cur, EmailStatus: inv.EmailStatus}
 	var err error
 	if inv.TotalAmt != "" {
 		if r.Total, err = inv.TotalAmt.Amount(cur); err != nil {
@@ -225,12 +240,13 @@ func remoteOf(inv qbo.Invoice, cur money.Currency) (Remote, error) {
 	return r, nil
 }
 
-var _ BatchCreator = (*QBOBooks)(nil)
+var _ workflow.BatchCreator = (*Books)(nil)
 
 // CreateDrafts implements BatchCreator: one QBO batch request whose
 // requestid (36 characters, docs/vendors.md §2.5) derives from batchKey. Results and
 // per-item faults are keyed by invoice key.
-func (b *QBOBooks) CreateDrafts(ctx context.Context, batchKey string, drafts []DraftRequest, items map[string]string) (map[string]Remote, map[string]error, error) {
+func (b *Books) CreateDrafts(ctx context.Context, batchKey string, drafts []workflow.DraftRequest, items map[string]string) (map[string]workflow.Remote, map[string]error, error) {
+	ctx = priority(ctx)
 	batch := make([]qbo.BatchItem, 0, len(drafts))
 	failed := map[string]error{}
 	for i, d := range drafts {
@@ -245,7 +261,7 @@ func (b *QBOBooks) CreateDrafts(ctx context.Context, batchKey string, drafts []D
 	if err != nil {
 		return nil, nil, err
 	}
-	created := map[string]Remote{}
+	created := map[string]workflow.Remote{}
 	for i, d := range drafts {
 		r, ok := resp[fmt.Sprint(i)]
 		switch {
@@ -269,8 +285,8 @@ func (b *QBOBooks) CreateDrafts(ctx context.Context, batchKey string, drafts []D
 // remoteLines reads QBO invoice lines exactly: the item, quantity, unit
 // price, amount and description the client is emailed. Subtotal lines are
 // QBO's own sums and left out.
-func remoteLines(lines []qbo.Line, cur money.Currency) ([]RemoteLine, error) {
-	var out []RemoteLine
+func remoteLines(lines []qbo.Line, cur money.Currency) ([]workflow.RemoteLine, error) {
+	var out []workflow.RemoteLine
 	for i, l := range lines {
 		if l.DetailType == qbo.SubTotalLine {
 			continue
@@ -279,7 +295,7 @@ func remoteLines(lines []qbo.Line, cur money.Currency) ([]RemoteLine, error) {
 		if err != nil {
 			return nil, fmt.Errorf("line %d Amount: %w", i+1, err)
 		}
-		r := RemoteLine{Discount: l.DetailType == qbo.DiscountLine, Amount: amt, Description: l.Description}
+		r := workflow.RemoteLine{Discount: l.DetailType == qbo.DiscountLine, Amount: amt, Description: l.Description}
 		if d := l.SalesItemLineDetail; d != nil {
 			if d.ItemRef != nil {
 				r.ItemID, r.Item = d.ItemRef.Value, d.ItemRef.Name
@@ -294,4 +310,67 @@ func remoteLines(lines []qbo.Line, cur money.Currency) ([]RemoteLine, error) {
 		out = append(out, r)
 	}
 	return out, nil
+}
+
+// WithDetailLinks has the adapter put a signed link to the invoice detail
+// page (keyed by the draft key, which never changes) in each invoice's
+// PrivateNote when it creates or replaces the draft. It returns b.
+func (b *Books) WithDetailLinks(s *invoicedetail.Signer) *Books {
+	b.detail = s
+	return b
+}
+
+// detailNote is the PrivateNote text after billbot's own prefix: the link,
+// valid for invoicedetail.LinkTTL.
+func (b *Books) detailNote(key string) string {
+	if b.detail == nil {
+		return ""
+	}
+	link, exp := b.detail.Link(key)
+	return "· entries: " + link + " (until " + exp.UTC().Format("2006-01-02") + ")"
+}
+
+var _ workflow.InvoiceBatchReader = (*Books)(nil)
+
+// Invoices implements workflow.InvoiceBatchReader with "Id IN (...)" queries.
+func (b *Books) Invoices(ctx context.Context, qboIDs []string) ([]workflow.Remote, error) {
+	ctx = priority(ctx)
+	invs, err := b.client.GetInvoices(ctx, qboIDs)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]workflow.Remote, 0, len(invs))
+	for _, inv := range invs {
+		r, err := remoteOf(inv, "")
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, r)
+	}
+	return out, nil
+}
+
+// DraftLines implements workflow.QBO: inv as billbot would write it to QBO,
+// read back the way QBO's answer is read, so the two compare field by
+// field.
+func (b *Books) DraftLines(inv billing.Invoice, c billing.Client, items map[string]string) ([]workflow.RemoteLine, error) {
+	return draftLines(inv, c, items)
+}
+
+func draftLines(inv billing.Invoice, c billing.Client, items map[string]string) ([]workflow.RemoteLine, error) {
+	q, err := qbo.InvoiceFromDraft(inv, c.QBOCustomerID, items, c.Email, "")
+	if err != nil {
+		return nil, err
+	}
+	return remoteLines(q.Line, inv.Currency)
+}
+
+// priority carries the use cases' mark of background work
+// (workflow.Background) over to the QBO client, which gives background
+// calls their own, smaller share of the rate limit (qbo.Background).
+func priority(ctx context.Context) context.Context {
+	if workflow.IsBackground(ctx) {
+		return qbo.Background(ctx)
+	}
+	return ctx
 }

@@ -1,0 +1,85 @@
+// Package harvesttime is billbot's Harvest adapter: it implements the time
+// source the use cases declare (workflow.TimeSource) over the Harvest client
+// and syncer of internal/harvest, writing Harvest's time entries to the
+// store in billbot's terms. Another time source is another package like it.
+package harvesttime
+
+import (
+	"context"
+	"time"
+
+	"billbot/internal/billing"
+	"billbot/internal/harvest"
+	"billbot/internal/money"
+	"billbot/internal/workflow"
+	"billbot/store"
+)
+
+// Source pulls Harvest's time entries into the store.
+type Source struct {
+	syncer *harvest.Syncer
+}
+
+var _ workflow.TimeSource = (*Source)(nil)
+
+// New returns the Harvest time source of wf: entries go to wf's store, each
+// Harvest client's in its currency from the firm configuration (others in
+// the home currency; USD before a configuration is stored).
+func New(ctx context.Context, wf *workflow.Workflow, client *harvest.Client) (*Source, error) {
+	deps, err := wf.SourceDeps(ctx)
+	if err != nil {
+		return nil, err
+	}
+	currency := map[int64]money.Currency{}
+	home := money.Currency("USD")
+	if deps.Firm != nil {
+		home = deps.Firm.Rules.HomeCurrency
+		for _, c := range deps.Firm.Clients {
+			currency[c.HarvestClientID] = c.Currency
+		}
+	}
+	return &Source{syncer: harvest.NewSyncer(client, Store{deps.Store}, harvest.SyncerConfig{
+		CurrencyOf: func(id int64) money.Currency {
+			if c, ok := currency[id]; ok {
+				return c
+			}
+			return home
+		},
+		Now:    deps.Now,
+		Logger: deps.Logger,
+	})}, nil
+}
+
+// Pull implements workflow.TimeSource with one incremental Harvest sync
+// (harvest.Syncer.Run).
+func (s *Source) Pull(ctx context.Context, opts workflow.PullOptions) (workflow.SourceReport, error) {
+	rep, err := s.syncer.Run(ctx, harvest.SyncOptions{Since: opts.Since, Window: opts.Window, Progress: opts.Progress})
+	return workflow.SourceReport(rep), err
+}
+
+// Store adapts the store to the Harvest syncer.
+type Store struct{ S *store.Store }
+
+var _ harvest.Store = Store{}
+
+// UpsertEntries implements harvest.Store.
+func (h Store) UpsertEntries(ctx context.Context, entries []billing.TimeEntry, now time.Time) (harvest.UpsertStats, error) {
+	st, err := h.S.UpsertEntries(ctx, entries, now)
+	return harvest.UpsertStats{Inserted: st.Inserted, Updated: st.Updated, Unchanged: st.Unchanged, ChangedAfterBilling: st.ChangedAfterBilling}, err
+}
+
+// RemoveMissing implements harvest.Store.
+func (h Store) RemoveMissing(ctx context.Context, source string, window billing.Period, seen []string, now time.Time) (harvest.RemoveStats, error) {
+	st, err := h.S.RemoveMissing(ctx, source, window, seen, now)
+	return harvest.RemoveStats{Removed: st.Removed, Flagged: st.Flagged}, err
+}
+
+// Cursor implements harvest.Store.
+func (h Store) Cursor(ctx context.Context, name string) (string, error) {
+	return h.S.Cursor(ctx, name)
+}
+
+// SetCursor implements harvest.Store.
+func (h Store) SetCursor(ctx context.Context, name, value string) error {
+	return h.S.SetCursor(ctx, name, value)
+}
