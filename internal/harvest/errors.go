@@ -6,9 +6,10 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"strconv"
 	"strings"
 	"time"
+
+	"billbot/internal/retry"
 )
 
 // ErrNotFound matches (errors.Is) an *APIError for HTTP 404.
@@ -130,21 +131,8 @@ func errorMessage(body []byte) string {
 // parseRetryAfter reads Retry-After as delta seconds (what Harvest sends) or
 // an HTTP date (RFC 9110 §10.2.3), falling back to one rate-limit window.
 func parseRetryAfter(v string, now time.Time) time.Duration {
-	v = strings.TrimSpace(v)
-	if v == "" {
-		return defaultRetryAfter
-	}
-	if secs, err := strconv.ParseInt(v, 10, 64); err == nil {
-		if secs < 0 {
-			return 0
-		}
-		return time.Duration(secs) * time.Second
-	}
-	if t, err := http.ParseTime(v); err == nil {
-		if d := t.Sub(now); d > 0 {
-			return d
-		}
-		return 0
+	if d, ok := retry.After(v, now); ok {
+		return d
 	}
 	return defaultRetryAfter
 }

@@ -6,9 +6,10 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"strconv"
 	"strings"
 	"time"
+
+	"billbot/internal/retry"
 )
 
 // Sentinels matched with errors.Is against a *Fault (or *RateLimitError).
@@ -178,17 +179,6 @@ func parseFault(status int, tid string, body []byte) *Fault {
 // parseRetryAfter reads delta-seconds or an HTTP date; zero when absent or
 // unreadable.
 func parseRetryAfter(v string) time.Duration {
-	v = strings.TrimSpace(v)
-	if v == "" {
-		return 0
-	}
-	if s, err := strconv.Atoi(v); err == nil && s >= 0 {
-		return time.Duration(s) * time.Second
-	}
-	if t, err := http.ParseTime(v); err == nil {
-		if d := time.Until(t); d > 0 {
-			return d
-		}
-	}
-	return 0
+	d, _ := retry.After(v, time.Now())
+	return d
 }
