@@ -2,8 +2,6 @@ package reliability
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/base64"
 	"fmt"
 	"log/slog"
 	"time"
@@ -98,12 +96,7 @@ func NewWorld(ctx context.Context, st *store.Store, firm *Firm, clock *Clock, fa
 		w.Close()
 		return nil, err
 	}
-	key := make([]byte, 32)
-	if _, err := rand.Read(key); err != nil {
-		w.Close()
-		return nil, err
-	}
-	w.EncryptionKey = base64.StdEncoding.EncodeToString(key)
+	w.EncryptionKey = secrets.NewKey()
 	box, err := secrets.NewBox(w.EncryptionKey)
 	if err != nil {
 		w.Close()
