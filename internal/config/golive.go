@@ -23,19 +23,11 @@ var (
 
 // mode reads a mode from modes, or def when absent.
 func (f *fields) mode(key string, modes []billing.Mode, def billing.Mode) billing.Mode {
-	s := f.str(key, false)
-	if s == "" {
-		return def
+	names := make([]string, len(modes))
+	for i, m := range modes {
+		names[i] = string(m)
 	}
-	if !slices.Contains(modes, billing.Mode(s)) {
-		names := make([]string, len(modes))
-		for i, m := range modes {
-			names[i] = string(m)
-		}
-		f.errorf(key, "unknown mode %q (want %s)", s, strings.Join(names, " or "))
-		return def
-	}
-	return billing.Mode(s)
+	return oneOf(f, key, false, modes, def, strings.Join(names, " or "))
 }
 
 // goLive reads firm.go_live and firm.mode.
