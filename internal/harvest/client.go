@@ -23,6 +23,7 @@ import (
 
 	"golang.org/x/oauth2"
 
+	"billbot/internal/httpx"
 	"billbot/internal/retry"
 )
 
@@ -77,12 +78,9 @@ func NewClient(baseURL, accountID, token string, opts ...Option) (*Client, error
 	if baseURL == "" {
 		baseURL = DefaultBaseURL
 	}
-	u, err := url.Parse(baseURL)
-	if err != nil || u.Scheme == "" || u.Host == "" {
+	u, ok := httpx.BaseURL(baseURL)
+	if !ok {
 		return nil, fmt.Errorf("harvest: base URL %q: want an absolute http(s) URL", baseURL)
-	}
-	if !strings.HasSuffix(u.Path, "/") {
-		u.Path += "/"
 	}
 	c := &Client{
 		base:        u,

@@ -20,6 +20,7 @@ import (
 
 	"golang.org/x/time/rate"
 
+	"billbot/internal/httpx"
 	"billbot/internal/retry"
 )
 
@@ -73,12 +74,9 @@ type Client struct {
 // SandboxBaseURL or a test server). httpClient carries the OAuth token (see
 // NewHTTPClient); nil means http.DefaultClient. No I/O happens here.
 func NewClient(baseURL, realmID string, httpClient *http.Client, opts ...Option) (*Client, error) {
-	u, err := url.Parse(baseURL)
-	if err != nil || u.Scheme == "" || u.Host == "" {
+	u, ok := httpx.BaseURL(baseURL)
+	if !ok {
 		return nil, fmt.Errorf("qbo: base URL %q: want an absolute URL", baseURL)
-	}
-	if !strings.HasSuffix(u.Path, "/") {
-		u.Path += "/"
 	}
 	if realmID == "" {
 		return nil, errors.New("qbo: realm id is empty: connect a QuickBooks company first")

@@ -4,11 +4,11 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"net/http"
 	"strings"
 	"time"
 
+	"billbot/internal/httpx"
 	"billbot/internal/retry"
 )
 
@@ -143,9 +143,6 @@ func (e *RateLimitError) Error() string {
 // Is matches ErrThrottled.
 func (e *RateLimitError) Is(target error) bool { return target == ErrThrottled }
 
-// maxErrorBody bounds how much of an error body is read.
-const maxErrorBody = 64 << 10
-
 // checkResponse turns a non-2xx response into *RateLimitError or *Fault, as
 // go-github's CheckResponse does. It reads (a bounded part of) the body but
 // does not close it.
@@ -157,8 +154,7 @@ func checkResponse(resp *http.Response) error {
 	if resp.StatusCode == http.StatusTooManyRequests {
 		return &RateLimitError{RetryAfter: parseRetryAfter(resp.Header.Get("Retry-After")), IntuitTID: tid}
 	}
-	body, _ := io.ReadAll(io.LimitReader(resp.Body, maxErrorBody))
-	return parseFault(resp.StatusCode, tid, body)
+	return parseFault(resp.StatusCode, tid, httpx.ErrorBody(resp.Body))
 }
 
 // parseFault decodes a Fault body; bodies that are not Fault JSON (a
