@@ -173,6 +173,17 @@ func (f *fields) str(key string, required bool) string {
 	return strings.TrimSpace(s)
 }
 
+// once records in seen that key is used by the item at path or, when an
+// earlier item used it already, reports field as "duplicate <what> (also
+// <that item's path>)".
+func once[K comparable](f *fields, seen map[K]string, key K, path, field, what string) {
+	if first, dup := seen[key]; dup {
+		f.errorf(field, "duplicate %s (also %s)", what, first)
+		return
+	}
+	seen[key] = path
+}
+
 // oneOf reads key as one of allowed, or def when it is absent (reported
 // when required). A value not in allowed is reported as "unknown <key>",
 // with want saying what is allowed, and def is returned.

@@ -66,11 +66,7 @@ func (d *decoder) engagement(f *Firm, m *fields, keys map[string]string) (billin
 		if !keyPattern.MatchString(e.Key) {
 			m.errorf("key", "%q is not a key (letters, digits, '.', '_' and '-')", e.Key)
 		}
-		if first, dup := keys[e.Key]; dup {
-			m.errorf("key", "duplicate engagement key %q (also %s)", e.Key, first)
-		} else {
-			keys[e.Key] = m.path
-		}
+		once(m, keys, e.Key, m.path, "key", fmt.Sprintf("engagement key %q", e.Key))
 	}
 
 	cur := f.HomeCurrency

@@ -52,20 +52,11 @@ func (d *decoder) staff(f *Firm, m *fields) {
 		case ok && id <= 0:
 			s.errorf("harvest_user_id", "%d is not a Harvest user id (a positive number)", id)
 		case ok:
-			if first, dup := ids[id]; dup {
-				s.errorf("harvest_user_id", "duplicate Harvest user id %d (also %s)", id, first)
-			} else {
-				ids[id] = path
-			}
+			once(s, ids, id, path, "harvest_user_id", fmt.Sprintf("Harvest user id %d", id))
 		}
 		st.HarvestUserID = id
 		if st.Name != "" {
-			fold := strings.ToLower(st.Name)
-			if first, dup := names[fold]; dup {
-				s.errorf("name", "duplicate staff name %q (also %s)", st.Name, first)
-			} else {
-				names[fold] = path
-			}
+			once(s, names, strings.ToLower(st.Name), path, "name", fmt.Sprintf("staff name %q", st.Name))
 		}
 		f.Staff = append(f.Staff, st)
 	}
