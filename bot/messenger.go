@@ -10,6 +10,8 @@ import (
 
 	"github.com/slack-go/slack"
 	"golang.org/x/time/rate"
+
+	"billbot/internal/retry"
 )
 
 // MessengerConfig tunes a Messenger; the zero value gives Slack's limits
@@ -63,7 +65,7 @@ func NewMessenger(api *slack.Client, cfg MessengerConfig) *Messenger {
 		cfg.Now = time.Now
 	}
 	if cfg.Sleep == nil {
-		cfg.Sleep = sleepCtx
+		cfg.Sleep = retry.Sleep
 	}
 	if cfg.Logger == nil {
 		cfg.Logger = slog.New(slog.DiscardHandler)
@@ -75,17 +77,6 @@ func NewMessenger(api *slack.Client, cfg MessengerConfig) *Messenger {
 		cfg.HistoryPages = 10
 	}
 	return &Messenger{api: api, cfg: cfg, limiters: map[string]*rate.Limiter{}, dms: map[string]string{}}
-}
-
-func sleepCtx(ctx context.Context, d time.Duration) error {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-		return ctx.Err()
-	case <-t.C:
-		return nil
-	}
 }
 
 func msgOptions(text string, blocks []slack.Block) []slack.MsgOption {

@@ -66,12 +66,8 @@ func (s *Store) OpenDispute(ctx context.Context, id int64, actor, reason string)
 	now := s.clock()
 	var out Dispute
 	err := s.tx(ctx, func(tx *gorm.DB) error {
-		inv, err := s.loadInvoice(tx, "id = ?"+s.forUpdate(), id)
-		if err != nil {
+		if _, err := s.lockInvoiceIn(tx, id, DisputableStates); err != nil {
 			return err
-		}
-		if !slices.Contains(DisputableStates, inv.State) {
-			return &StateError{ID: id, Current: inv.State, Want: DisputableStates}
 		}
 		if _, found, err := s.openDispute(tx, id); err != nil {
 			return err

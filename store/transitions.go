@@ -34,12 +34,9 @@ func (s *Store) Transition(ctx context.Context, id int64, from []InvoiceState, t
 	now := s.clock()
 	var out Invoice
 	err := s.tx(ctx, func(tx *gorm.DB) error {
-		before, err := s.loadInvoice(tx, "id = ?"+s.forUpdate(), id)
+		before, err := s.lockInvoiceIn(tx, id, from)
 		if err != nil {
 			return err
-		}
-		if !slices.Contains(from, before.State) {
-			return &StateError{ID: id, Current: before.State, Want: from}
 		}
 		after := before
 		after.State, after.ActedBy, after.ActedAt = to, actorOr(actor), now
@@ -161,6 +158,20 @@ func (s *Store) UpdateInvoice(ctx context.Context, id int64, actor, action strin
 
 var errStale = errors.New("stale version")
 
+// lockInvoiceIn reads invoice id locked for the rest of tx (FOR UPDATE where
+// the dialect has it) and returns it while it is in one of states; in any
+// other state it returns a *StateError naming states.
+func (s *Store) lockInvoiceIn(tx *gorm.DB, id int64, states []InvoiceState) (Invoice, error) {
+	inv, err := s.loadInvoice(tx, "id = ?"+s.forUpdate(), id)
+	if err != nil {
+		return Invoice{}, err
+	}
+	if !slices.Contains(states, inv.State) {
+		return Invoice{}, &StateError{ID: id, Current: inv.State, Want: states}
+	}
+	return inv, nil
+}
+
 // EditableStates are the states in which ReplaceLines may edit an invoice
 // (billing.EditableStates).
 var EditableStates = billing.EditableStates
@@ -175,12 +186,9 @@ func (s *Store) ReplaceLines(ctx context.Context, id int64, lines []billing.Line
 	now := s.clock()
 	var out Invoice
 	err := s.tx(ctx, func(tx *gorm.DB) error {
-		before, err := s.loadInvoice(tx, "id = ?"+s.forUpdate(), id)
+		before, err := s.lockInvoiceIn(tx, id, EditableStates)
 		if err != nil {
 			return err
-		}
-		if !billing.Editable(before.State) {
-			return &StateError{ID: id, Current: before.State, Want: EditableStates}
 		}
 		prev, err := s.loadLines(tx, []int64{id})
 		if err != nil {

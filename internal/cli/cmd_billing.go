@@ -30,12 +30,8 @@ func draftCommand() command {
 				return usagef("draft takes no arguments, only flags")
 			}
 			var opts workflow.DraftOptions
-			if periodEnd != "" {
-				d, err := billing.ParseDate(periodEnd)
-				if err != nil {
-					return usagef("--period-end: %v", err)
-				}
-				opts.PeriodEnd = d
+			if err := dayFlag("period-end", periodEnd, &opts.PeriodEnd); err != nil {
+				return err
 			}
 			opts.DryRun, opts.Actor = dryRun, "cli"
 			_, wf, err := c.migratedWorkflow(ctx)
@@ -162,10 +158,8 @@ func arAgingCommand() command {
 				return err
 			}
 			day := firm.Today(c.now())
-			if asOf != "" {
-				if day, err = billing.ParseDate(asOf); err != nil {
-					return usagef("--as-of: %v", err)
-				}
+			if err := dayFlag("as-of", asOf, &day); err != nil {
+				return err
 			}
 			a, err := wf.Aging(ctx, day, client, manager)
 			if err != nil {

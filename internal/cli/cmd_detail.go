@@ -29,6 +29,21 @@ func parseInterleaved(fs *flag.FlagSet) ([]string, error) {
 	return pos, nil
 }
 
+// dayFlag parses the day (YYYY-MM-DD) given to flag --name into *dst; an
+// empty value leaves *dst as it is, a bad one is a usage error naming the
+// flag.
+func dayFlag(name, value string, dst *billing.Date) error {
+	if value == "" {
+		return nil
+	}
+	d, err := billing.ParseDate(value)
+	if err != nil {
+		return usagef("--%s: %v", name, err)
+	}
+	*dst = d
+	return nil
+}
+
 func checkFormat(f string) error {
 	if f != "text" && f != "csv" {
 		return usagef("--format is text or csv, not %q", f)
@@ -105,12 +120,12 @@ func auditCommand() command {
 			}
 			q := workflow.AuditQuery{Invoice: invoice}
 			q.Filter.Actor = strings.TrimSpace(actor)
+			var day billing.Date
+			if err := dayFlag("since", since, &day); err != nil {
+				return err
+			}
 			if since != "" {
-				d, err := billing.ParseDate(since)
-				if err != nil {
-					return usagef("--since: %v", err)
-				}
-				q.Filter.Since = d.Time(firm.Location())
+				q.Filter.Since = day.Time(firm.Location())
 			}
 			lines, err := wf.AuditTrail(ctx, q)
 			if err != nil {

@@ -29,12 +29,12 @@ func syncHarvestCommand() command {
 				return usagef("sync harvest takes no arguments, only flags")
 			}
 			var opts workflow.SyncOptions
+			var day billing.Date
+			if err := dayFlag("since", since, &day); err != nil {
+				return err
+			}
 			if since != "" {
-				d, err := billing.ParseDate(since)
-				if err != nil {
-					return usagef("--since: %v", err)
-				}
-				opts.Since = d.Time(time.UTC)
+				opts.Since = day.Time(time.UTC)
 			}
 			if !quiet && isTerminal(c.stderr) {
 				opts.Progress = func(done, total int) { fmt.Fprintf(c.stderr, "\rsynced %d of %d entries", done, total) }

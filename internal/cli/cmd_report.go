@@ -49,8 +49,8 @@ func reportCommand(kind string) command {
 			if fs.NArg() > 0 {
 				return usagef("report %s takes no arguments, only flags", kind)
 			}
-			if format != "text" && format != "csv" {
-				return usagef("--format: %q is neither text nor csv", format)
+			if err := checkFormat(format); err != nil {
+				return err
 			}
 			if err := checkChartFile(chartFile); err != nil {
 				return err
@@ -120,16 +120,11 @@ func checkChartFile(file string) error {
 func reportPeriod(from, to string, today billing.Date) (billing.Date, billing.Date, error) {
 	first := billing.Date{Year: today.Year, Month: today.Month, Day: 1}
 	f, t := billing.DateOf(first.Time(time.UTC).AddDate(0, -1, 0)), first.AddDays(-1)
-	var err error
-	if from != "" {
-		if f, err = billing.ParseDate(from); err != nil {
-			return f, t, usagef("--from: %v", err)
-		}
+	if err := dayFlag("from", from, &f); err != nil {
+		return f, t, err
 	}
-	if to != "" {
-		if t, err = billing.ParseDate(to); err != nil {
-			return f, t, usagef("--to: %v", err)
-		}
+	if err := dayFlag("to", to, &t); err != nil {
+		return f, t, err
 	}
 	if t.Before(f) {
 		return f, t, usagef("--to %s is before --from %s", t, f)

@@ -10,7 +10,6 @@ import (
 	"path/filepath"
 	"time"
 
-	"billbot/internal/billing"
 	"billbot/internal/setup"
 )
 
@@ -41,12 +40,8 @@ func setupCommand() command {
 			if err != nil {
 				return err
 			}
-			if goLive != "" {
-				d, err := billing.ParseDate(goLive)
-				if err != nil {
-					return usagef("--go-live: %v", err)
-				}
-				src.GoLive = d
+			if err := dayFlag("go-live", goLive, &src.GoLive); err != nil {
+				return err
 			}
 			if d := setup.GoLiveOf(existing); !d.IsZero() {
 				src.GoLive = d

@@ -9,7 +9,6 @@ import (
 	"strings"
 	"text/tabwriter"
 
-	"billbot/internal/billing"
 	"billbot/internal/money"
 	"billbot/internal/shadow"
 	"billbot/internal/workflow"
@@ -28,16 +27,12 @@ func shadowCommand() command {
 			if fs.NArg() > 0 {
 				return usagef("shadow takes no arguments, only flags")
 			}
-			if format != "text" && format != "csv" {
-				return usagef("--format: %q is neither text nor csv", format)
+			if err := checkFormat(format); err != nil {
+				return err
 			}
 			var opts workflow.ShadowOptions
-			if periodEnd != "" {
-				d, err := billing.ParseDate(periodEnd)
-				if err != nil {
-					return usagef("--period-end: %v", err)
-				}
-				opts.PeriodEnd = d
+			if err := dayFlag("period-end", periodEnd, &opts.PeriodEnd); err != nil {
+				return err
 			}
 			opts.Actor = "cli"
 			_, wf, err := c.migratedWorkflow(ctx)

@@ -173,6 +173,32 @@ func (f *fields) str(key string, required bool) string {
 	return strings.TrimSpace(s)
 }
 
+// once records in seen that key is used by the item at path or, when an
+// earlier item used it already, reports field as "duplicate <what> (also
+// <that item's path>)".
+func once[K comparable](f *fields, seen map[K]string, key K, path, field, what string) {
+	if first, dup := seen[key]; dup {
+		f.errorf(field, "duplicate %s (also %s)", what, first)
+		return
+	}
+	seen[key] = path
+}
+
+// oneOf reads key as one of allowed, or def when it is absent (reported
+// when required). A value not in allowed is reported as "unknown <key>",
+// with want saying what is allowed, and def is returned.
+func oneOf[T ~string](f *fields, key string, required bool, allowed []T, def T, want string) T {
+	s := f.str(key, required)
+	if s == "" {
+		return def
+	}
+	if !slices.Contains(allowed, T(s)) {
+		f.errorf(key, "unknown %s %q (want %s)", key, s, want)
+		return def
+	}
+	return T(s)
+}
+
 // int returns key's whole-number value; ok is false when absent, null or
 // not a whole number (the last reported).
 func (f *fields) int(key string) (int64, bool) {

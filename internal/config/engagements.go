@@ -2,7 +2,6 @@ package config
 
 import (
 	"fmt"
-	"slices"
 	"strings"
 
 	"go.yaml.in/yaml/v3"
@@ -67,11 +66,7 @@ func (d *decoder) engagement(f *Firm, m *fields, keys map[string]string) (billin
 		if !keyPattern.MatchString(e.Key) {
 			m.errorf("key", "%q is not a key (letters, digits, '.', '_' and '-')", e.Key)
 		}
-		if first, dup := keys[e.Key]; dup {
-			m.errorf("key", "duplicate engagement key %q (also %s)", e.Key, first)
-		} else {
-			keys[e.Key] = m.path
-		}
+		once(m, keys, e.Key, m.path, "key", fmt.Sprintf("engagement key %q", e.Key))
 	}
 
 	cur := f.HomeCurrency
@@ -93,13 +88,7 @@ func (d *decoder) engagement(f *Firm, m *fields, keys map[string]string) (billin
 	}
 	e.HarvestProjectID = pid
 
-	if k := m.str("kind", true); k != "" {
-		if !slices.Contains(kinds, billing.Kind(k)) {
-			m.errorf("kind", "unknown kind %q (want hourly, fixed_fee, retainer or mixed)", k)
-		} else {
-			e.Kind = billing.Kind(k)
-		}
-	}
+	e.Kind = oneOf(m, "kind", true, kinds, "", "hourly, fixed_fee, retainer or mixed")
 
 	start, startOK := m.date("starts_on")
 	if m.node("starts_on") == nil && !m.bad {
@@ -116,14 +105,7 @@ func (d *decoder) engagement(f *Firm, m *fields, keys map[string]string) (billin
 	e.Partner = m.userID("partner", true)
 	e.Manager = m.userID("manager", false)
 
-	e.Cycle = DefaultCycle
-	if c := m.str("cycle", false); c != "" {
-		if !slices.Contains(cycles, billing.CycleKind(c)) {
-			m.errorf("cycle", "unknown cycle %q (want weekly, biweekly, semimonthly or monthly)", c)
-		} else {
-			e.Cycle = billing.CycleKind(c)
-		}
-	}
+	e.Cycle = oneOf(m, "cycle", false, cycles, DefaultCycle, "weekly, biweekly, semimonthly or monthly")
 	e.TermsDays = DefaultTermsDays
 	if v, ok := m.int("terms_days"); ok {
 		if v < 0 || v > maxDays {

@@ -23,19 +23,11 @@ var (
 
 // mode reads a mode from modes, or def when absent.
 func (f *fields) mode(key string, modes []billing.Mode, def billing.Mode) billing.Mode {
-	s := f.str(key, false)
-	if s == "" {
-		return def
+	names := make([]string, len(modes))
+	for i, m := range modes {
+		names[i] = string(m)
 	}
-	if !slices.Contains(modes, billing.Mode(s)) {
-		names := make([]string, len(modes))
-		for i, m := range modes {
-			names[i] = string(m)
-		}
-		f.errorf(key, "unknown mode %q (want %s)", s, strings.Join(names, " or "))
-		return def
-	}
-	return billing.Mode(s)
+	return oneOf(f, key, false, modes, def, strings.Join(names, " or "))
 }
 
 // goLive reads firm.go_live and firm.mode.
@@ -60,20 +52,11 @@ func (d *decoder) staff(f *Firm, m *fields) {
 		case ok && id <= 0:
 			s.errorf("harvest_user_id", "%d is not a Harvest user id (a positive number)", id)
 		case ok:
-			if first, dup := ids[id]; dup {
-				s.errorf("harvest_user_id", "duplicate Harvest user id %d (also %s)", id, first)
-			} else {
-				ids[id] = path
-			}
+			once(s, ids, id, path, "harvest_user_id", fmt.Sprintf("Harvest user id %d", id))
 		}
 		st.HarvestUserID = id
 		if st.Name != "" {
-			fold := strings.ToLower(st.Name)
-			if first, dup := names[fold]; dup {
-				s.errorf("name", "duplicate staff name %q (also %s)", st.Name, first)
-			} else {
-				names[fold] = path
-			}
+			once(s, names, strings.ToLower(st.Name), path, "name", fmt.Sprintf("staff name %q", st.Name))
 		}
 		f.Staff = append(f.Staff, st)
 	}

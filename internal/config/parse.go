@@ -3,6 +3,7 @@ package config
 import (
 	"bytes"
 	"errors"
+	"fmt"
 	"io"
 	"regexp"
 	"slices"
@@ -253,12 +254,7 @@ func (d *decoder) clients(f *Firm, top *fields) {
 		m := d.fields(n, path, clientKeys...)
 		c := billing.Client{Name: m.str("name", true)}
 		if c.Name != "" {
-			fold := strings.ToLower(c.Name)
-			if first, dup := byFold[fold]; dup {
-				m.errorf("name", "duplicate client name %q (also %s)", c.Name, first)
-			} else {
-				byFold[fold] = path
-			}
+			once(m, byFold, strings.ToLower(c.Name), path, "name", fmt.Sprintf("client name %q", c.Name))
 		}
 		if v, ok := m.int("harvest_client_id"); ok {
 			if v <= 0 {

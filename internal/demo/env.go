@@ -3,8 +3,6 @@ package demo
 import (
 	"billbot/internal/timesource/harvesttime"
 	"context"
-	"crypto/rand"
-	"encoding/base64"
 	"fmt"
 	"io"
 	"log/slog"
@@ -100,11 +98,7 @@ func newEnv(ctx context.Context, dir string, firm Firm, clock *clock.Fake, logge
 
 	// QuickBooks: tokens from the sandbox's OAuth server, stored encrypted
 	// under a fresh key, refreshed (and rotated) by the persisting source.
-	key := make([]byte, 32)
-	if _, err := rand.Read(key); err != nil {
-		return nil, err
-	}
-	box, err := secrets.NewBox(base64.StdEncoding.EncodeToString(key))
+	box, err := secrets.NewBox(secrets.NewKey())
 	if err != nil {
 		return nil, err
 	}

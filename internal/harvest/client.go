@@ -15,7 +15,6 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"math/rand/v2"
 	"net/http"
 	"net/url"
 	"strings"
@@ -23,6 +22,9 @@ import (
 	"time"
 
 	"golang.org/x/oauth2"
+
+	"billbot/internal/httpx"
+	"billbot/internal/retry"
 )
 
 // DefaultBaseURL is Harvest's API root.
@@ -76,12 +78,9 @@ func NewClient(baseURL, accountID, token string, opts ...Option) (*Client, error
 	if baseURL == "" {
 		baseURL = DefaultBaseURL
 	}
-	u, err := url.Parse(baseURL)
-	if err != nil || u.Scheme == "" || u.Host == "" {
+	u, ok := httpx.BaseURL(baseURL)
+	if !ok {
 		return nil, fmt.Errorf("harvest: base URL %q: want an absolute http(s) URL", baseURL)
-	}
-	if !strings.HasSuffix(u.Path, "/") {
-		u.Path += "/"
 	}
 	c := &Client{
 		base:        u,
@@ -91,7 +90,7 @@ func NewClient(baseURL, accountID, token string, opts ...Option) (*Client, error
 		userAgent:   DefaultUserAgent,
 		logger:      slog.New(slog.DiscardHandler),
 		now:         time.Now,
-		sleep:       sleepCtx,
+		sleep:       retry.Sleep,
 		limit:       DefaultLimit,
 		window:      DefaultWindow,
 		maxRetries:  4,
@@ -262,14 +261,7 @@ func retryable(err error) bool {
 }
 
 // backoff returns the wait before retry n (1-based): base·2^(n-1), capped,
-// with "equal jitter" (half fixed, half random) so that clients failing
-// together do not retry together.
+// with equal jitter (retry.Jitter).
 func (c *Client) backoff(n int) time.Duration {
-	d := c.backoffBase
-	for i := 1; i < n && d < c.backoffMax; i++ {
-		d *= 2
-	}
-	d = min(d, c.backoffMax)
-	half := d / 2
-	return half + rand.N(half+1)
+	return retry.Jitter(retry.Backoff(c.backoffBase, c.backoffMax, n))
 }

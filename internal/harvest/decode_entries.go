@@ -76,29 +76,37 @@ func (d *lexer) timeEntries(dst *[]TimeEntry) error {
 	return err
 }
 
+// refField reads key of a reference object: its id and name, what every
+// reference carries; any other key is skipped.
+func (d *lexer) refField(key []byte, id *int64, name *string) error {
+	switch string(key) {
+	case "id":
+		return d.int64(id)
+	case "name":
+		return d.name(name)
+	}
+	return d.skip(0)
+}
+
 func (d *lexer) idName(v *IDName) error {
-	return d.object(func(key []byte) error {
-		switch string(key) {
-		case "id":
-			return d.int64(&v.ID)
-		case "name":
-			return d.name(&v.Name)
-		}
-		return d.skip(0)
-	})
+	return d.object(func(key []byte) error { return d.refField(key, &v.ID, &v.Name) })
 }
 
 func (d *lexer) projectRef(v *ProjectRef) error {
 	return d.object(func(key []byte) error {
-		switch string(key) {
-		case "id":
-			return d.int64(&v.ID)
-		case "name":
-			return d.name(&v.Name)
-		case "code":
+		if string(key) == "code" {
 			return d.name(&v.Code)
 		}
-		return d.skip(0)
+		return d.refField(key, &v.ID, &v.Name)
+	})
+}
+
+func (d *lexer) clientRef(v *ClientRef) error {
+	return d.object(func(key []byte) error {
+		if string(key) == "currency" {
+			return d.name(&v.Currency)
+		}
+		return d.refField(key, &v.ID, &v.Name)
 	})
 }
 
@@ -112,17 +120,7 @@ func (d *lexer) timeEntry(e *TimeEntry) error {
 		case "user":
 			return d.idName(&e.User)
 		case "client":
-			return d.object(func(key []byte) error {
-				switch string(key) {
-				case "id":
-					return d.int64(&e.Client.ID)
-				case "name":
-					return d.name(&e.Client.Name)
-				case "currency":
-					return d.name(&e.Client.Currency)
-				}
-				return d.skip(0)
-			})
+			return d.clientRef(&e.Client)
 		case "project":
 			return d.projectRef(&e.Project)
 		case "task":

@@ -6,9 +6,11 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"strconv"
 	"strings"
 	"time"
+
+	"billbot/internal/httpx"
+	"billbot/internal/retry"
 )
 
 // ErrNotFound matches (errors.Is) an *APIError for HTTP 404.
@@ -17,10 +19,6 @@ var ErrNotFound = errors.New("harvest: not found")
 // ErrUnauthorized matches (errors.Is) an *APIError for HTTP 401 or 403: a
 // wrong, expired or revoked token, or a wrong Harvest-Account-Id.
 var ErrUnauthorized = errors.New("harvest: unauthorized")
-
-// maxErrorBody caps how much of an error response is read, so that a proxy's
-// HTML error page cannot fill memory.
-const maxErrorBody = 64 << 10
 
 // maxMessage caps the message kept from an error body.
 const maxMessage = 300
@@ -75,18 +73,17 @@ func (e *RateLimitError) Error() string {
 const defaultRetryAfter = 15 * time.Second
 
 // checkResponse turns a non-2xx response into *APIError or *RateLimitError,
-// reading at most maxErrorBody bytes of its body. The body is closed by the
+// reading at most httpx.MaxErrorBody bytes of its body. The body is closed by the
 // caller.
 func checkResponse(resp *http.Response, now time.Time) error {
 	if resp.StatusCode >= 200 && resp.StatusCode < 300 {
 		return nil
 	}
 	if resp.StatusCode == http.StatusTooManyRequests {
-		_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, maxErrorBody))
+		_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, httpx.MaxErrorBody))
 		return &RateLimitError{RetryAfter: parseRetryAfter(resp.Header.Get("Retry-After"), now)}
 	}
-	body, _ := io.ReadAll(io.LimitReader(resp.Body, maxErrorBody))
-	e := &APIError{StatusCode: resp.StatusCode, Message: errorMessage(body)}
+	e := &APIError{StatusCode: resp.StatusCode, Message: errorMessage(httpx.ErrorBody(resp.Body))}
 	if resp.Request != nil {
 		e.Method = resp.Request.Method
 		e.Path = resp.Request.URL.Path
@@ -130,21 +127,8 @@ func errorMessage(body []byte) string {
 // parseRetryAfter reads Retry-After as delta seconds (what Harvest sends) or
 // an HTTP date (RFC 9110 §10.2.3), falling back to one rate-limit window.
 func parseRetryAfter(v string, now time.Time) time.Duration {
-	v = strings.TrimSpace(v)
-	if v == "" {
-		return defaultRetryAfter
-	}
-	if secs, err := strconv.ParseInt(v, 10, 64); err == nil {
-		if secs < 0 {
-			return 0
-		}
-		return time.Duration(secs) * time.Second
-	}
-	if t, err := http.ParseTime(v); err == nil {
-		if d := t.Sub(now); d > 0 {
-			return d
-		}
-		return 0
+	if d, ok := retry.After(v, now); ok {
+		return d
 	}
 	return defaultRetryAfter
 }

@@ -137,66 +137,53 @@ func perPageQuery() url.Values {
 	return url.Values{"per_page": {strconv.Itoa(MaxPerPage)}}
 }
 
+// listAll reads every page of path and returns the items each page
+// holds, in order; what names the list in errors ("clients").
+func listAll[T, P any, PP interface {
+	*P
+	pageInfo() Pagination
+}](ctx context.Context, c *Client, path, what string, items func(*P) []T) ([]T, error) {
+	var out []T
+	err := walk[P, PP](ctx, c, path, perPageQuery(), func(p *P) error {
+		out = append(out, items(p)...)
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("harvest: list %s: %w", what, err)
+	}
+	return out, nil
+}
+
 // ListClients returns every client of the account.
 //
 // Harvest docs: help.getharvest.com/api-v2/clients-api/clients/clients/#list-all-clients
 func (c *Client) ListClients(ctx context.Context) ([]Customer, error) {
-	var out []Customer
-	err := walk(ctx, c, "clients", perPageQuery(), func(p *customersPage) error {
-		out = append(out, p.Clients...)
-		return nil
-	})
-	if err != nil {
-		return nil, fmt.Errorf("harvest: list clients: %w", err)
-	}
-	return out, nil
+	return listAll(ctx, c, "clients", "clients", func(p *customersPage) []Customer { return p.Clients })
 }
 
 // ListProjects returns every project of the account.
 //
 // Harvest docs: help.getharvest.com/api-v2/projects-api/projects/projects/#list-all-projects
 func (c *Client) ListProjects(ctx context.Context) ([]Project, error) {
-	var out []Project
-	err := walk(ctx, c, "projects", perPageQuery(), func(p *projectsPage) error {
-		out = append(out, p.Projects...)
-		return nil
-	})
-	if err != nil {
-		return nil, fmt.Errorf("harvest: list projects: %w", err)
-	}
-	return out, nil
+	return listAll(ctx, c, "projects", "projects", func(p *projectsPage) []Project { return p.Projects })
 }
 
 // ListTaskAssignments returns the task assignments of one project.
 //
 // Harvest docs: help.getharvest.com/api-v2/projects-api/projects/task-assignments/#list-all-task-assignments-for-a-specific-project
 func (c *Client) ListTaskAssignments(ctx context.Context, projectID int64) ([]TaskAssignment, error) {
-	var out []TaskAssignment
 	path := "projects/" + strconv.FormatInt(projectID, 10) + "/task_assignments"
-	err := walk(ctx, c, path, perPageQuery(), func(p *taskAssignmentsPage) error {
-		out = append(out, p.TaskAssignments...)
-		return nil
-	})
-	if err != nil {
-		return nil, fmt.Errorf("harvest: list task assignments of project %d: %w", projectID, err)
-	}
-	return out, nil
+	what := fmt.Sprintf("task assignments of project %d", projectID)
+	return listAll(ctx, c, path, what, func(p *taskAssignmentsPage) []TaskAssignment { return p.TaskAssignments })
 }
 
 // ListUserAssignments returns the user assignments of one project.
 //
 // Harvest docs: help.getharvest.com/api-v2/projects-api/projects/user-assignments/#list-all-user-assignments-for-a-specific-project
 func (c *Client) ListUserAssignments(ctx context.Context, projectID int64) ([]UserAssignment, error) {
-	var out []UserAssignment
 	path := "projects/" + strconv.FormatInt(projectID, 10) + "/user_assignments"
-	err := walk(ctx, c, path, perPageQuery(), func(p *userAssignmentsPage) error {
-		out = append(out, p.UserAssignments...)
-		return nil
-	})
-	if err != nil {
-		return nil, fmt.Errorf("harvest: list user assignments of project %d: %w", projectID, err)
-	}
-	return out, nil
+	what := fmt.Sprintf("user assignments of project %d", projectID)
+	return listAll(ctx, c, path, what, func(p *userAssignmentsPage) []UserAssignment { return p.UserAssignments })
 }
 
 // GetCompany returns the account's settings.
@@ -219,15 +206,7 @@ func (c *Client) GetCompany(ctx context.Context) (Company, error) {
 //
 // Harvest docs: help.getharvest.com/api-v2/projects-api/projects/task-assignments/#list-all-task-assignments
 func (c *Client) ListAllTaskAssignments(ctx context.Context) ([]TaskAssignment, error) {
-	var out []TaskAssignment
-	err := walk(ctx, c, "task_assignments", perPageQuery(), func(p *taskAssignmentsPage) error {
-		out = append(out, p.TaskAssignments...)
-		return nil
-	})
-	if err != nil {
-		return nil, fmt.Errorf("harvest: list all task assignments: %w", err)
-	}
-	return out, nil
+	return listAll(ctx, c, "task_assignments", "all task assignments", func(p *taskAssignmentsPage) []TaskAssignment { return p.TaskAssignments })
 }
 
 // ListAllUserAssignments returns the user assignments of every project,
@@ -235,13 +214,5 @@ func (c *Client) ListAllTaskAssignments(ctx context.Context) ([]TaskAssignment, 
 //
 // Harvest docs: help.getharvest.com/api-v2/projects-api/projects/user-assignments/#list-all-user-assignments
 func (c *Client) ListAllUserAssignments(ctx context.Context) ([]UserAssignment, error) {
-	var out []UserAssignment
-	err := walk(ctx, c, "user_assignments", perPageQuery(), func(p *userAssignmentsPage) error {
-		out = append(out, p.UserAssignments...)
-		return nil
-	})
-	if err != nil {
-		return nil, fmt.Errorf("harvest: list all user assignments: %w", err)
-	}
-	return out, nil
+	return listAll(ctx, c, "user_assignments", "all user assignments", func(p *userAssignmentsPage) []UserAssignment { return p.UserAssignments })
 }

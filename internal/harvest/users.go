@@ -3,7 +3,6 @@ package harvest
 import (
 	"context"
 	"encoding/json"
-	"fmt"
 	"time"
 )
 
@@ -39,13 +38,5 @@ type usersPage struct {
 //
 // Harvest docs: help.getharvest.com/api-v2/users-api/users/users/#list-all-users
 func (c *Client) ListUsers(ctx context.Context) ([]User, error) {
-	var out []User
-	err := walk(ctx, c, "users", perPageQuery(), func(p *usersPage) error {
-		out = append(out, p.Users...)
-		return nil
-	})
-	if err != nil {
-		return nil, fmt.Errorf("harvest: list users: %w", err)
-	}
-	return out, nil
+	return listAll(ctx, c, "users", "users", func(p *usersPage) []User { return p.Users })
 }

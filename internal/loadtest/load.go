@@ -7,6 +7,8 @@ import (
 	"slices"
 	"sync"
 	"time"
+
+	"billbot/internal/retry"
 )
 
 // Plan is a steady load: Rate requests a second for Duration.
@@ -83,18 +85,7 @@ func send(ctx context.Context, client *http.Client, now func() time.Time, kind s
 }
 
 func sleepUntil(ctx context.Context, t time.Time) error {
-	d := time.Until(t)
-	if d <= 0 {
-		return ctx.Err()
-	}
-	timer := time.NewTimer(d)
-	defer timer.Stop()
-	select {
-	case <-timer.C:
-		return nil
-	case <-ctx.Done():
-		return ctx.Err()
-	}
+	return retry.Sleep(ctx, time.Until(t))
 }
 
 // Percentile returns the p-th percentile (0–100) of ds by the nearest-rank

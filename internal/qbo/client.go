@@ -13,13 +13,15 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"math/rand/v2"
 	"net/http"
 	"net/url"
 	"strings"
 	"time"
 
 	"golang.org/x/time/rate"
+
+	"billbot/internal/httpx"
+	"billbot/internal/retry"
 )
 
 // Intuit's API hosts (docs/vendors.md §2.1).
@@ -72,12 +74,9 @@ type Client struct {
 // SandboxBaseURL or a test server). httpClient carries the OAuth token (see
 // NewHTTPClient); nil means http.DefaultClient. No I/O happens here.
 func NewClient(baseURL, realmID string, httpClient *http.Client, opts ...Option) (*Client, error) {
-	u, err := url.Parse(baseURL)
-	if err != nil || u.Scheme == "" || u.Host == "" {
+	u, ok := httpx.BaseURL(baseURL)
+	if !ok {
 		return nil, fmt.Errorf("qbo: base URL %q: want an absolute URL", baseURL)
-	}
-	if !strings.HasSuffix(u.Path, "/") {
-		u.Path += "/"
 	}
 	if realmID == "" {
 		return nil, errors.New("qbo: realm id is empty: connect a QuickBooks company first")
@@ -90,8 +89,8 @@ func NewClient(baseURL, realmID string, httpClient *http.Client, opts ...Option)
 		realmID:       realmID,
 		hc:            httpClient,
 		logger:        slog.New(slog.DiscardHandler),
-		sleep:         sleepCtx,
-		jitter:        func(d time.Duration) time.Duration { return d/2 + rand.N(d/2+1) },
+		sleep:         retry.Sleep,
+		jitter:        retry.Jitter,
 		maxAttempts:   6,
 		staleAttempts: 4,
 		backoffBase:   500 * time.Millisecond,
@@ -119,17 +118,6 @@ func (c *Client) setLimits(l Limits) {
 
 // RealmID returns the company id the client works on.
 func (c *Client) RealmID() string { return c.realmID }
-
-func sleepCtx(ctx context.Context, d time.Duration) error {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-		return ctx.Err()
-	case <-t.C:
-		return nil
-	}
-}
 
 // call is one API request, replayable: the body is kept as bytes.
 type call struct {
@@ -220,11 +208,7 @@ func (c *Client) retryPolicy(cl call, err error, attempt int) (time.Duration, bo
 		}
 	}
 	// 5xx, timeout, dropped connection: capped exponential backoff + jitter.
-	d := c.backoffBase << min(attempt-1, 16)
-	if d > c.backoffMax || d <= 0 {
-		d = c.backoffMax
-	}
-	return c.jitter(d), true
+	return c.jitter(retry.Backoff(c.backoffBase, c.backoffMax, attempt)), true
 }
 
 // send performs one attempt under the client-side throttles and returns the

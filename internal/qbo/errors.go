@@ -4,11 +4,12 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"net/http"
-	"strconv"
 	"strings"
 	"time"
+
+	"billbot/internal/httpx"
+	"billbot/internal/retry"
 )
 
 // Sentinels matched with errors.Is against a *Fault (or *RateLimitError).
@@ -142,9 +143,6 @@ func (e *RateLimitError) Error() string {
 // Is matches ErrThrottled.
 func (e *RateLimitError) Is(target error) bool { return target == ErrThrottled }
 
-// maxErrorBody bounds how much of an error body is read.
-const maxErrorBody = 64 << 10
-
 // checkResponse turns a non-2xx response into *RateLimitError or *Fault, as
 // go-github's CheckResponse does. It reads (a bounded part of) the body but
 // does not close it.
@@ -156,8 +154,7 @@ func checkResponse(resp *http.Response) error {
 	if resp.StatusCode == http.StatusTooManyRequests {
 		return &RateLimitError{RetryAfter: parseRetryAfter(resp.Header.Get("Retry-After")), IntuitTID: tid}
 	}
-	body, _ := io.ReadAll(io.LimitReader(resp.Body, maxErrorBody))
-	return parseFault(resp.StatusCode, tid, body)
+	return parseFault(resp.StatusCode, tid, httpx.ErrorBody(resp.Body))
 }
 
 // parseFault decodes a Fault body; bodies that are not Fault JSON (a
@@ -178,17 +175,6 @@ func parseFault(status int, tid string, body []byte) *Fault {
 // parseRetryAfter reads delta-seconds or an HTTP date; zero when absent or
 // unreadable.
 func parseRetryAfter(v string) time.Duration {
-	v = strings.TrimSpace(v)
-	if v == "" {
-		return 0
-	}
-	if s, err := strconv.Atoi(v); err == nil && s >= 0 {
-		return time.Duration(s) * time.Second
-	}
-	if t, err := http.ParseTime(v); err == nil {
-		if d := time.Until(t); d > 0 {
-			return d
-		}
-	}
-	return 0
+	d, _ := retry.After(v, time.Now())
+	return d
 }

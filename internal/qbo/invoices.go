@@ -70,38 +70,56 @@ func (c *Client) UpdateInvoice(ctx context.Context, id string, mutate func(*Invo
 	if err := checkRequestID(requestID, MaxRequestIDLen); err != nil {
 		return Invoice{}, err
 	}
+	return c.writeCurrent(ctx, "update", id, requestID, func(cur Invoice) (call, bool, error) {
+		next := cloneInvoice(cur)
+		if err := mutate(&next); err != nil {
+			return call{}, false, err
+		}
+		body, changed, err := sparseBody(cur, next)
+		if err != nil || !changed {
+			return call{}, false, err
+		}
+		return call{method: http.MethodPost, path: "invoice", body: body}, true, nil
+	})
+}
+
+// writeCurrent reads invoice id, has write build the call that changes it,
+// and sends that call. When QBO answers 5010 Stale Object Error it reads
+// again and rebuilds, up to staleAttempts times in all. The first attempt
+// carries requestID; a later one an id derived from it and the SyncToken it
+// carries, so each distinct write has its own idempotency key
+// (docs/vendors.md §2.5). write answers false when there is nothing to
+// write; the invoice is then returned as read. op names the operation in
+// errors ("update", "void").
+func (c *Client) writeCurrent(ctx context.Context, op, id, requestID string, write func(cur Invoice) (call, bool, error)) (Invoice, error) {
 	var lastErr error
 	for attempt := 0; attempt < c.staleAttempts; attempt++ {
 		cur, err := c.GetInvoice(ctx, id)
 		if err != nil {
-			return Invoice{}, fmt.Errorf("qbo: update invoice %s: %w", id, err)
+			return Invoice{}, fmt.Errorf("qbo: %s invoice %s: %w", op, id, err)
 		}
-		next := cloneInvoice(cur)
-		if err := mutate(&next); err != nil {
-			return Invoice{}, fmt.Errorf("qbo: update invoice %s: %w", id, err)
-		}
-		body, changed, err := sparseBody(cur, next)
+		cl, ok, err := write(cur)
 		if err != nil {
-			return Invoice{}, fmt.Errorf("qbo: update invoice %s: %w", id, err)
+			return Invoice{}, fmt.Errorf("qbo: %s invoice %s: %w", op, id, err)
 		}
-		if !changed {
+		if !ok {
 			return cur, nil
 		}
-		rid := requestID
+		cl.requestID = requestID
 		if attempt > 0 {
-			rid = RequestID(requestID, "synctoken", cur.SyncToken)
+			cl.requestID = RequestID(requestID, "synctoken", cur.SyncToken)
 		}
 		var r invoiceResponse
-		err = c.do(ctx, call{method: http.MethodPost, path: "invoice", body: body, requestID: rid}, &r)
+		err = c.do(ctx, cl, &r)
 		if err == nil {
 			return r.Invoice, nil
 		}
 		if !errors.Is(err, ErrStaleObject) {
-			return Invoice{}, fmt.Errorf("qbo: update invoice %s: %w", id, err)
+			return Invoice{}, fmt.Errorf("qbo: %s invoice %s: %w", op, id, err)
 		}
 		lastErr = err
 	}
-	return Invoice{}, fmt.Errorf("qbo: update invoice %s: still stale after %d attempts: %w", id, c.staleAttempts, lastErr)
+	return Invoice{}, fmt.Errorf("qbo: %s invoice %s: still stale after %d attempts: %w", op, id, c.staleAttempts, lastErr)
 }
 
 // cloneInvoice deep-copies through JSON so mutate cannot alias cur.
@@ -200,29 +218,10 @@ func (c *Client) VoidInvoice(ctx context.Context, id, requestID string) (Invoice
 	if err := checkRequestID(requestID, MaxRequestIDLen); err != nil {
 		return Invoice{}, err
 	}
-	var lastErr error
-	for attempt := 0; attempt < c.staleAttempts; attempt++ {
-		cur, err := c.GetInvoice(ctx, id)
-		if err != nil {
-			return Invoice{}, fmt.Errorf("qbo: void invoice %s: %w", id, err)
-		}
+	return c.writeCurrent(ctx, "void", id, requestID, func(cur Invoice) (call, bool, error) {
 		body, _ := json.Marshal(map[string]string{"Id": cur.ID, "SyncToken": cur.SyncToken})
-		rid := requestID
-		if attempt > 0 {
-			rid = RequestID(requestID, "synctoken", cur.SyncToken)
-		}
-		var r invoiceResponse
-		cl := call{method: http.MethodPost, path: "invoice", query: url.Values{"operation": {"void"}}, body: body, requestID: rid}
-		err = c.do(ctx, cl, &r)
-		if err == nil {
-			return r.Invoice, nil
-		}
-		if !errors.Is(err, ErrStaleObject) {
-			return Invoice{}, fmt.Errorf("qbo: void invoice %s: %w", id, err)
-		}
-		lastErr = err
-	}
-	return Invoice{}, fmt.Errorf("qbo: void invoice %s: still stale: %w", id, lastErr)
+		return call{method: http.MethodPost, path: "invoice", query: url.Values{"operation": {"void"}}, body: body}, true, nil
+	})
 }
 
 // SendInvoice emails the invoice to `to` (empty: its BillEmail). QBO sets

@@ -10,6 +10,8 @@ import (
 	"time"
 
 	"golang.org/x/oauth2"
+
+	"billbot/internal/httpx"
 )
 
 // Intuit's OAuth 2.0 endpoints and the accounting scope (docs/vendors.md §2.9,
@@ -132,7 +134,7 @@ func (t *authTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	if req.Body != nil && req.GetBody == nil {
 		return resp, nil // cannot replay the body: let the caller see the 401
 	}
-	io.Copy(io.Discard, io.LimitReader(resp.Body, maxErrorBody))
+	io.Copy(io.Discard, io.LimitReader(resp.Body, httpx.MaxErrorBody))
 	resp.Body.Close()
 	tok2, err := t.src.replace(tok.AccessToken)
 	if err != nil {

@@ -3,8 +3,6 @@ package reliability
 import (
 	"billbot/internal/timesource/harvesttime"
 	"context"
-	"crypto/rand"
-	"encoding/base64"
 	"fmt"
 	"log/slog"
 	"time"
@@ -100,12 +98,7 @@ func NewWorld(ctx context.Context, st *store.Store, firm *Firm, clock *Clock, fa
 		w.Close()
 		return nil, err
 	}
-	key := make([]byte, 32)
-	if _, err := rand.Read(key); err != nil {
-		w.Close()
-		return nil, err
-	}
-	w.EncryptionKey = base64.StdEncoding.EncodeToString(key)
+	w.EncryptionKey = secrets.NewKey()
 	box, err := secrets.NewBox(w.EncryptionKey)
 	if err != nil {
 		w.Close()

@@ -59,6 +59,15 @@ func NewBox(keyB64 string) (*Box, error) {
 	return &Box{aead: aead, fp: hex.EncodeToString(mac.Sum(nil))}, nil
 }
 
+// NewKey returns a fresh random key, base64 (standard alphabet, padded), as
+// NewBox takes it. crypto/rand does not fail (Go 1.24+), so neither does
+// NewKey.
+func NewKey() string {
+	key := make([]byte, KeySize)
+	_, _ = rand.Read(key)
+	return base64.StdEncoding.EncodeToString(key)
+}
+
 // Fingerprint identifies the key without revealing it: the hex of
 // HMAC-SHA256(key, "billbot key fingerprint v1"). Stored beside the
 // secrets, it tells a wrong key from tampered data before anything is

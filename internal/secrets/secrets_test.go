@@ -126,3 +126,21 @@ func TestFingerprint(t *testing.T) {
 		t.Errorf("fingerprint %q", a1.Fingerprint())
 	}
 }
+
+func TestNewKeyMakesAUsableFreshKey(t *testing.T) {
+	a, b := NewKey(), NewKey()
+	if a == b {
+		t.Fatal("NewKey returned the same key twice")
+	}
+	box, err := NewBox(a)
+	if err != nil {
+		t.Fatalf("NewBox(NewKey()) = %v", err)
+	}
+	sealed, err := box.Seal([]byte("token"), "name")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, err := box.Open(sealed, "name"); err != nil || string(got) != "token" {
+		t.Fatalf("Open = %q, %v", got, err)
+	}
+}

@@ -177,9 +177,7 @@ func (pl *planner) rates(e *Entry, pr Project, cur money.Currency) (*yaml.Node, 
 	case "Project":
 		a, ok := amount(pr.HourlyRate, cur)
 		if !ok {
-			e.Decisions = append(e.Decisions, "rates missing: Harvest bills by project but has no project rate; set rates, then uncomment it")
-			put(r, billing.DefaultRateKey, quoted(""))
-			return r, false
+			return noRates(e, r, "rates missing: Harvest bills by project but has no project rate; set rates, then uncomment it")
 		}
 		put(r, billing.DefaultRateKey, quoted(a.Format(cur)))
 		return r, true
@@ -202,14 +200,20 @@ func (pl *planner) rates(e *Entry, pr Project, cur money.Currency) (*yaml.Node, 
 			e.Decisions = append(e.Decisions, "rates missing for task(s) "+strings.Join(missing, ", ")+"; add them")
 		}
 		if len(r.Content) == 0 {
-			e.Decisions = append(e.Decisions, "rates missing: no billable task of this project has a rate in Harvest; set rates, then uncomment it")
-			put(r, billing.DefaultRateKey, quoted(""))
-			return r, false
+			return noRates(e, r, "rates missing: no billable task of this project has a rate in Harvest; set rates, then uncomment it")
 		}
 		return r, true
 	default: // People
 		return pl.personRates(e, pr, cur)
 	}
+}
+
+// noRates notes decision, a rate card Harvest could not fill, on e and
+// leaves r a single empty default rate for a person to fill in.
+func noRates(e *Entry, r *yaml.Node, decision string) (*yaml.Node, bool) {
+	e.Decisions = append(e.Decisions, decision)
+	put(r, billing.DefaultRateKey, quoted(""))
+	return r, false
 }
 
 // personRates handles a project Harvest bills by person: person_rates
@@ -242,9 +246,7 @@ func (pl *planner) personRates(e *Entry, pr Project, cur money.Currency) (*yaml.
 		e.Decisions = append(e.Decisions, "person_rates missing for "+strings.Join(missing, ", ")+"; add them")
 	}
 	if len(r.Content) == 0 {
-		e.Decisions = append(e.Decisions, "rates missing: Harvest bills by person and no one on the project has a rate; set person_rates, then uncomment it")
-		put(r, billing.DefaultRateKey, quoted(""))
-		return r, false
+		return noRates(e, r, "rates missing: Harvest bills by person and no one on the project has a rate; set person_rates, then uncomment it")
 	}
 	e.Decisions = append(e.Decisions, "person_rates: Harvest bills this project by person; its rates are written; confirm them against the engagement letter")
 	return r, true

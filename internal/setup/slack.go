@@ -8,6 +8,8 @@ import (
 
 	"github.com/slack-go/slack"
 	"golang.org/x/time/rate"
+
+	"billbot/internal/retry"
 )
 
 // SlackTier3 is users.lookupByEmail's rate limit, Tier 3: 50+ per minute
@@ -49,10 +51,8 @@ func (d *SlackDirectory) LookupEmail(ctx context.Context, email string) (string,
 		case err.Error() == "users_not_found" || err.Error() == "user_not_found":
 			return "", false, nil
 		case errors.As(err, &rl) && attempt < 5:
-			select {
-			case <-time.After(rl.RetryAfter):
-			case <-ctx.Done():
-				return "", false, ctx.Err()
+			if err := retry.Sleep(ctx, rl.RetryAfter); err != nil {
+				return "", false, err
 			}
 		default:
 			return "", false, fmt.Errorf("slack users.lookupByEmail: %w", err)

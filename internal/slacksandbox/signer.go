@@ -94,25 +94,15 @@ func (s Signer) BlockAction(target string, a BlockAction) *http.Request {
 
 // blockActionPayload is the block_actions payload of a click at now.
 func blockActionPayload(now time.Time, a BlockAction) map[string]any {
-	p := map[string]any{
-		"type":       "block_actions",
-		"team":       map[string]any{"id": a.TeamID, "domain": "sandbox"},
-		"user":       map[string]any{"id": a.UserID, "username": a.UserName, "name": a.UserName, "team_id": a.TeamID},
-		"api_app_id": orDefault(a.AppID, AppID),
-		"token":      "legacy-verification-token",
-		"trigger_id": a.TriggerID,
-		"actions": []any{map[string]any{
-			"type": "button", "action_id": a.ActionID, "block_id": a.BlockID, "value": a.Value,
-			"text":      map[string]any{"type": "plain_text", "text": a.ActionID, "emoji": true},
-			"action_ts": strconv.FormatInt(now.Unix(), 10) + ".000100",
-		}},
-		"state": map[string]any{"values": map[string]any{}},
-	}
+	p := interactionPayload("block_actions", a.TeamID, a.UserID, a.UserName, a.AppID, a.EnterpriseID, a.TriggerID)
+	p["actions"] = []any{map[string]any{
+		"type": "button", "action_id": a.ActionID, "block_id": a.BlockID, "value": a.Value,
+		"text":      map[string]any{"type": "plain_text", "text": a.ActionID, "emoji": true},
+		"action_ts": strconv.FormatInt(now.Unix(), 10) + ".000100",
+	}}
+	p["state"] = map[string]any{"values": map[string]any{}}
 	if a.ResponseURL != "" {
 		p["response_url"] = a.ResponseURL
-	}
-	if a.EnterpriseID != "" {
-		p["enterprise"] = map[string]any{"id": a.EnterpriseID, "name": "Grid"}
 	}
 	if a.ViewID != "" {
 		p["container"] = map[string]any{"type": "view", "view_id": a.ViewID}
@@ -161,25 +151,34 @@ func viewSubmissionPayload(v ViewSubmission) map[string]any {
 		}
 		values[block] = byAction
 	}
-	p := map[string]any{
-		"type":       "view_submission",
-		"team":       map[string]any{"id": v.TeamID, "domain": "sandbox"},
-		"user":       map[string]any{"id": v.UserID, "username": v.UserName, "name": v.UserName, "team_id": v.TeamID},
-		"api_app_id": orDefault(v.AppID, AppID),
-		"token":      "legacy-verification-token",
-		"trigger_id": v.TriggerID,
-		"view": map[string]any{
-			"id": v.ViewID, "team_id": v.TeamID, "type": "modal", "callback_id": v.CallbackID,
-			"private_metadata": v.PrivateMetadata, "hash": v.Hash,
-			"title":  map[string]any{"type": "plain_text", "text": "billbot"},
-			"blocks": []any{},
-			"state":  map[string]any{"values": values},
-		},
-		"response_urls":         []any{},
-		"is_enterprise_install": false,
+	p := interactionPayload("view_submission", v.TeamID, v.UserID, v.UserName, v.AppID, v.EnterpriseID, v.TriggerID)
+	p["view"] = map[string]any{
+		"id": v.ViewID, "team_id": v.TeamID, "type": "modal", "callback_id": v.CallbackID,
+		"private_metadata": v.PrivateMetadata, "hash": v.Hash,
+		"title":  map[string]any{"type": "plain_text", "text": "billbot"},
+		"blocks": []any{},
+		"state":  map[string]any{"values": values},
 	}
-	if v.EnterpriseID != "" {
-		p["enterprise"] = map[string]any{"id": v.EnterpriseID, "name": "Grid"}
+	p["response_urls"] = []any{}
+	p["is_enterprise_install"] = false
+	return p
+}
+
+// interactionPayload is what every interaction payload of the given type
+// carries: the team, the user, the app, the legacy verification token, the
+// trigger id and, in an Enterprise Grid workspace, the enterprise
+// (docs.slack.dev/reference/interaction-payloads).
+func interactionPayload(kind, teamID, userID, userName, appID, enterpriseID, triggerID string) map[string]any {
+	p := map[string]any{
+		"type":       kind,
+		"team":       map[string]any{"id": teamID, "domain": "sandbox"},
+		"user":       map[string]any{"id": userID, "username": userName, "name": userName, "team_id": teamID},
+		"api_app_id": orDefault(appID, AppID),
+		"token":      "legacy-verification-token",
+		"trigger_id": triggerID,
+	}
+	if enterpriseID != "" {
+		p["enterprise"] = map[string]any{"id": enterpriseID, "name": "Grid"}
 	}
 	return p
 }

@@ -141,35 +141,19 @@ func (s *Server) listTimeEntries(w http.ResponseWriter, r *http.Request) {
 		}
 		s.queries[key] = hits
 	}
-	p := parsePage(q, len(hits))
-	lo, hi := p.bounds()
-	b := make([]byte, 0, 64+(hi-lo)*1100)
-	b = append(b, `{"time_entries":[`...)
-	for i := lo; i < hi; i++ {
-		if i > lo {
-			b = append(b, ',')
-		}
-		b = s.appendEntry(b, &s.entries[hits[i]])
-	}
-	s.stats.TimeEntries += hi - lo
-	s.mu.Unlock()
-	b = append(b, ']')
-	b = appendPagination(b, r, p)
-	writeJSON(w, http.StatusOK, b)
+	// About 1.1 kB an entry: size the body once.
+	s.writeList(w, r, "time_entries", len(hits), 1100, func(b []byte, i int) []byte {
+		s.stats.TimeEntries++
+		return s.appendEntry(b, &s.entries[hits[i]])
+	})
 }
 
 // listClients serves GET /v2/clients
 // (help.getharvest.com/api-v2/clients-api/clients/clients/).
 func (s *Server) listClients(w http.ResponseWriter, r *http.Request) {
 	s.mu.Lock()
-	p := parsePage(r.URL.Query(), len(s.clientOrder))
-	lo, hi := p.bounds()
-	b := []byte(`{"clients":[`)
-	for i, id := range s.clientOrder[lo:hi] {
-		if i > 0 {
-			b = append(b, ',')
-		}
-		c := s.clients[id]
+	s.writeList(w, r, "clients", len(s.clientOrder), 0, func(b []byte, i int) []byte {
+		c := s.clients[s.clientOrder[i]]
 		b = append(b, `{"id":`...)
 		b = strconv.AppendInt(b, c.ID, 10)
 		b = append(b, `,"name":`...)
@@ -187,24 +171,16 @@ func (s *Server) listClients(w http.ResponseWriter, r *http.Request) {
 		b = append(b, `,"currency":`...)
 		b = appendString(b, string(c.Currency))
 		b = append(b, '}')
-	}
-	s.mu.Unlock()
-	b = append(b, ']')
-	writeJSON(w, http.StatusOK, appendPagination(b, r, p))
+		return b
+	})
 }
 
 // listProjects serves GET /v2/projects
 // (help.getharvest.com/api-v2/projects-api/projects/projects/).
 func (s *Server) listProjects(w http.ResponseWriter, r *http.Request) {
 	s.mu.Lock()
-	p := parsePage(r.URL.Query(), len(s.projectOrder))
-	lo, hi := p.bounds()
-	b := []byte(`{"projects":[`)
-	for i, id := range s.projectOrder[lo:hi] {
-		if i > 0 {
-			b = append(b, ',')
-		}
-		pr := s.projects[id]
+	s.writeList(w, r, "projects", len(s.projectOrder), 0, func(b []byte, i int) []byte {
+		pr := s.projects[s.projectOrder[i]]
 		c := s.clients[pr.ClientID]
 		cur := c.Currency
 		b = append(b, `{"id":`...)
@@ -255,10 +231,8 @@ func (s *Server) listProjects(w http.ResponseWriter, r *http.Request) {
 		b = append(b, `,"currency":`...)
 		b = appendString(b, string(cur))
 		b = append(b, "}}"...)
-	}
-	s.mu.Unlock()
-	b = append(b, ']')
-	writeJSON(w, http.StatusOK, appendPagination(b, r, p))
+		return b
+	})
 }
 
 // projectFor resolves {id} of /v2/projects/{id}/…, answering 404 for an
@@ -290,18 +264,9 @@ func (s *Server) listTaskAssignments(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	cur := s.clients[pr.ClientID].Currency
-	p := parsePage(r.URL.Query(), len(mine))
-	lo, hi := p.bounds()
-	b := []byte(`{"task_assignments":[`)
-	for i := lo; i < hi; i++ {
-		if i > lo {
-			b = append(b, ',')
-		}
-		b = s.appendTaskAssignment(b, &mine[i], cur, true)
-	}
-	s.mu.Unlock()
-	b = append(b, ']')
-	writeJSON(w, http.StatusOK, appendPagination(b, r, p))
+	s.writeList(w, r, "task_assignments", len(mine), 0, func(b []byte, i int) []byte {
+		return s.appendTaskAssignment(b, &mine[i], cur, true)
+	})
 }
 
 // listUserAssignments serves GET /v2/projects/{id}/user_assignments
@@ -319,18 +284,9 @@ func (s *Server) listUserAssignments(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	cur := s.clients[pr.ClientID].Currency
-	p := parsePage(r.URL.Query(), len(mine))
-	lo, hi := p.bounds()
-	b := []byte(`{"user_assignments":[`)
-	for i := lo; i < hi; i++ {
-		if i > lo {
-			b = append(b, ',')
-		}
-		b = s.appendUserAssignment(b, &mine[i], cur, true)
-	}
-	s.mu.Unlock()
-	b = append(b, ']')
-	writeJSON(w, http.StatusOK, appendPagination(b, r, p))
+	s.writeList(w, r, "user_assignments", len(mine), 0, func(b []byte, i int) []byte {
+		return s.appendUserAssignment(b, &mine[i], cur, true)
+	})
 }
 
 // getCompany serves GET /v2/company

@@ -58,6 +58,18 @@ func appendIDName(b []byte, key string, id int64, name string) []byte {
 	return append(b, '}')
 }
 
+// appendProjectRef writes "project":{"id":…,"name":…,"code":…}, the
+// project reference of time entries and assignments.
+func appendProjectRef(b []byte, id int64, p Project) []byte {
+	b = append(b, `"project":{"id":`...)
+	b = strconv.AppendInt(b, id, 10)
+	b = append(b, `,"name":`...)
+	b = appendString(b, p.Name)
+	b = append(b, `,"code":`...)
+	b = appendString(b, p.Code)
+	return append(b, '}')
+}
+
 // appendEntry writes one time entry in the shape of
 // help.getharvest.com/api-v2/timesheets-api/timesheets/time-entries/ "The
 // time entry object". Callers hold s.mu.
@@ -84,13 +96,9 @@ func (s *Server) appendEntry(b []byte, e *Entry) []byte {
 	b = appendString(b, c.Name)
 	b = append(b, `,"currency":`...)
 	b = appendString(b, string(cur))
-	b = append(b, `},"project":{"id":`...)
-	b = strconv.AppendInt(b, e.ProjectID, 10)
-	b = append(b, `,"name":`...)
-	b = appendString(b, p.Name)
-	b = append(b, `,"code":`...)
-	b = appendString(b, p.Code)
 	b = append(b, "},"...)
+	b = appendProjectRef(b, e.ProjectID, p)
+	b = append(b, ',')
 	b = appendIDName(b, "task", e.TaskID, s.tasks[e.TaskID].Name)
 	b = append(b, `,"user_assignment":`...)
 	if ua, ok := s.uaByPU[[2]int64{e.ProjectID, e.UserID}]; ok {
@@ -179,13 +187,9 @@ func (s *Server) appendUserAssignment(b []byte, ua *UserAssignment, cur money.Cu
 	b = appendAmount(b, ua.HourlyRate, cur)
 	if refs {
 		p := s.projects[ua.ProjectID]
-		b = append(b, `,"project":{"id":`...)
-		b = strconv.AppendInt(b, p.ID, 10)
-		b = append(b, `,"name":`...)
-		b = appendString(b, p.Name)
-		b = append(b, `,"code":`...)
-		b = appendString(b, p.Code)
-		b = append(b, "},"...)
+		b = append(b, ',')
+		b = appendProjectRef(b, p.ID, p)
+		b = append(b, ',')
 		b = appendIDName(b, "user", ua.UserID, s.users[ua.UserID].Name())
 	}
 	return append(b, '}')
@@ -207,13 +211,9 @@ func (s *Server) appendTaskAssignment(b []byte, ta *TaskAssignment, cur money.Cu
 	b = append(b, `,"budget":null`...)
 	if refs {
 		p := s.projects[ta.ProjectID]
-		b = append(b, `,"project":{"id":`...)
-		b = strconv.AppendInt(b, p.ID, 10)
-		b = append(b, `,"name":`...)
-		b = appendString(b, p.Name)
-		b = append(b, `,"code":`...)
-		b = appendString(b, p.Code)
-		b = append(b, "},"...)
+		b = append(b, ',')
+		b = appendProjectRef(b, p.ID, p)
+		b = append(b, ',')
 		b = appendIDName(b, "task", ta.TaskID, s.tasks[ta.TaskID].Name)
 	}
 	return append(b, '}')
@@ -249,6 +249,30 @@ func parsePage(q url.Values, total int) page {
 		n = v
 	}
 	return page{number: n, perPage: per, total: total}
+}
+
+// writeList answers a list endpoint with the page of n items that page and
+// per_page select, as {"<key>":[…], then Harvest's pagination fields}.
+// item appends item i (0 ≤ i < n); itemSize, when not zero, is the
+// expected bytes an item, to size the body once. Callers hold s.mu;
+// writeList releases it before writing.
+func (s *Server) writeList(w http.ResponseWriter, r *http.Request, key string, n, itemSize int, item func(b []byte, i int) []byte) {
+	p := parsePage(r.URL.Query(), n)
+	lo, hi := p.bounds()
+	var b []byte
+	if itemSize > 0 {
+		b = make([]byte, 0, 64+(hi-lo)*itemSize)
+	}
+	b = append(b, `{"`+key+`":[`...)
+	for i := lo; i < hi; i++ {
+		if i > lo {
+			b = append(b, ',')
+		}
+		b = item(b, i)
+	}
+	s.mu.Unlock()
+	b = append(b, ']')
+	writeJSON(w, http.StatusOK, appendPagination(b, r, p))
 }
 
 // appendPagination closes a list body with Harvest's pagination fields and

@@ -12,6 +12,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"billbot/internal/retry"
 )
 
 // Defaults of Options.
@@ -111,7 +113,7 @@ func New(opts Options) *Server {
 		opts.Now = time.Now
 	}
 	if opts.Sleep == nil {
-		opts.Sleep = realSleep
+		opts.Sleep = retry.Sleep
 	}
 	s := &Server{
 		opts:   opts,
@@ -267,17 +269,6 @@ func (s *Server) pickFault() (status int, delay time.Duration) {
 		s.stats.Faults++
 	}
 	return status, delay
-}
-
-func realSleep(ctx context.Context, d time.Duration) error {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-		return ctx.Err()
-	case <-t.C:
-		return nil
-	}
 }
 
 func writeJSON(w http.ResponseWriter, code int, body []byte) {

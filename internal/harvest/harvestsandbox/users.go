@@ -17,14 +17,8 @@ func (s *Server) listUsers(w http.ResponseWriter, r *http.Request) {
 		ids = append(ids, id)
 	}
 	slices.Sort(ids)
-	p := parsePage(r.URL.Query(), len(ids))
-	lo, hi := p.bounds()
-	b := []byte(`{"users":[`)
-	for i, id := range ids[lo:hi] {
-		if i > 0 {
-			b = append(b, ',')
-		}
-		u := s.users[id]
+	s.writeList(w, r, "users", len(ids), 0, func(b []byte, i int) []byte {
+		u := s.users[ids[i]]
 		b = append(b, `{"id":`...)
 		b = strconv.AppendInt(b, u.ID, 10)
 		b = append(b, `,"first_name":`...)
@@ -49,10 +43,8 @@ func (s *Server) listUsers(w http.ResponseWriter, r *http.Request) {
 			b = appendString(b, role)
 		}
 		b = append(b, `],"avatar_url":"","created_at":"2024-01-01T00:00:00Z","updated_at":"2024-01-01T00:00:00Z"}`...)
-	}
-	s.mu.Unlock()
-	b = append(b, ']')
-	writeJSON(w, http.StatusOK, appendPagination(b, r, p))
+		return b
+	})
 }
 
 // listAllTaskAssignments serves GET /v2/task_assignments, every project's
@@ -71,19 +63,10 @@ func (s *Server) listAllTaskAssignments(w http.ResponseWriter, r *http.Request) 
 			mine = append(mine, i)
 		}
 	}
-	p := parsePage(r.URL.Query(), len(mine))
-	lo, hi := p.bounds()
-	b := []byte(`{"task_assignments":[`)
-	for i := lo; i < hi; i++ {
-		if i > lo {
-			b = append(b, ',')
-		}
+	s.writeList(w, r, "task_assignments", len(mine), 0, func(b []byte, i int) []byte {
 		ta := &s.taskAssignments[mine[i]]
-		b = s.appendTaskAssignment(b, ta, s.clients[s.projects[ta.ProjectID].ClientID].Currency, true)
-	}
-	s.mu.Unlock()
-	b = append(b, ']')
-	writeJSON(w, http.StatusOK, appendPagination(b, r, p))
+		return s.appendTaskAssignment(b, ta, s.clients[s.projects[ta.ProjectID].ClientID].Currency, true)
+	})
 }
 
 // listAllUserAssignments serves GET /v2/user_assignments, every project's
@@ -102,19 +85,10 @@ func (s *Server) listAllUserAssignments(w http.ResponseWriter, r *http.Request) 
 			mine = append(mine, i)
 		}
 	}
-	p := parsePage(r.URL.Query(), len(mine))
-	lo, hi := p.bounds()
-	b := []byte(`{"user_assignments":[`)
-	for i := lo; i < hi; i++ {
-		if i > lo {
-			b = append(b, ',')
-		}
+	s.writeList(w, r, "user_assignments", len(mine), 0, func(b []byte, i int) []byte {
 		ua := &s.userAssignments[mine[i]]
-		b = s.appendUserAssignment(b, ua, s.clients[s.projects[ua.ProjectID].ClientID].Currency, true)
-	}
-	s.mu.Unlock()
-	b = append(b, ']')
-	writeJSON(w, http.StatusOK, appendPagination(b, r, p))
+		return s.appendUserAssignment(b, ua, s.clients[s.projects[ua.ProjectID].ClientID].Currency, true)
+	})
 }
 
 // activeFilter parses is_active; a malformed value is a 422.

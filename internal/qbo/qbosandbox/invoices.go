@@ -79,12 +79,10 @@ func (s *Server) writeInvoice(body []byte, rid string) result {
 	}
 	d["Balance"] = d["TotalAmt"]
 	rec.doc = d
-	rec.updated = s.stamp(d, true)
-	s.tbl("Invoice").rows[id] = rec
+	s.insert("Invoice", rec)
 	if rid != "" {
 		s.byRID[rid]++
 	}
-	s.logChange("Invoice", id, "Create", rec.updated)
 	return result{status: http.StatusOK, body: map[string]any{"Invoice": d}}
 }
 
@@ -135,9 +133,7 @@ func (s *Server) updateInvoice(id string, in doc) result {
 	}
 	next["Balance"] = json.RawMessage((total - rec.paid).Format(rec.cur))
 	rec.doc = next
-	s.bumpSync(rec)
-	rec.updated = s.stamp(rec.doc, false)
-	s.logChange("Invoice", id, "Update", rec.updated)
+	s.touch("Invoice", id, "Update", rec)
 	return result{status: http.StatusOK, body: map[string]any{"Invoice": rec.doc}}
 }
 
@@ -276,9 +272,7 @@ func (s *Server) voidInvoice(body []byte) result {
 	rec.doc["Line"] = raw(lines)
 	rec.doc["TotalAmt"], rec.doc["Balance"] = json.RawMessage(zero), json.RawMessage(zero)
 	rec.doc["PrivateNote"] = raw(strings.TrimSpace("Voided " + rec.doc.str("PrivateNote")))
-	s.bumpSync(rec)
-	rec.updated = s.stamp(rec.doc, false)
-	s.logChange("Invoice", rec.doc.str("Id"), "Void", rec.updated)
+	s.touch("Invoice", rec.doc.str("Id"), "Void", rec)
 	return result{status: http.StatusOK, body: map[string]any{"Invoice": rec.doc}}
 }
 
@@ -318,9 +312,7 @@ func (s *Server) sendInvoice(id, to string) result {
 	s.emails[id] = append(s.emails[id], be.Address)
 	rec.doc["EmailStatus"] = raw("EmailSent")
 	rec.doc["DeliveryInfo"] = raw(map[string]string{"DeliveryType": "Email", "DeliveryTime": now.Format("2006-01-02T15:04:05-07:00")})
-	s.bumpSync(rec)
-	rec.updated = s.stamp(rec.doc, false)
-	s.logChange("Invoice", id, "Emailed", rec.updated)
+	s.touch("Invoice", id, "Emailed", rec)
 	return result{status: http.StatusOK, body: map[string]any{"Invoice": rec.doc}}
 }
 

@@ -9,6 +9,7 @@ package qbosandbox
 
 import (
 	"encoding/json"
+	"maps"
 	"math/rand/v2"
 	"net/http"
 	"net/http/httptest"
@@ -199,11 +200,7 @@ func (s *Server) Client() *http.Client { return s.ts.Client() }
 func (s *Server) Calls() map[string]int {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	out := make(map[string]int, len(s.calls))
-	for k, v := range s.calls {
-		out[k] = v
-	}
-	return out
+	return maps.Clone(s.calls)
 }
 
 // TotalCalls is the sum of Calls.
@@ -220,11 +217,7 @@ func (s *Server) TotalCalls() int {
 func (s *Server) InvoicesByRequestID() map[string]int {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	out := make(map[string]int, len(s.byRID))
-	for k, v := range s.byRID {
-		out[k] = v
-	}
-	return out
+	return maps.Clone(s.byRID)
 }
 
 // FailNext makes the next n API calls fail with kind (Fault* constants),

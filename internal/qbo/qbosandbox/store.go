@@ -139,10 +139,7 @@ func (s *Server) SeedCustomer(c Customer) string {
 	if c.Email != "" {
 		d["PrimaryEmailAddr"] = raw(map[string]string{"Address": c.Email})
 	}
-	at := s.stamp(d, true)
-	s.tbl("Customer").rows[strconv.Itoa(id)] = &record{id: id, doc: d, updated: at, cur: money.Currency(cur)}
-	s.logChange("Customer", strconv.Itoa(id), "Create", at)
-	return strconv.Itoa(id)
+	return s.insert("Customer", &record{id: id, doc: d, cur: money.Currency(cur)})
 }
 
 // Item is a service item to seed.
@@ -164,10 +161,7 @@ func (s *Server) SeedItem(it Item) string {
 	if it.UnitPrice != "" {
 		d["UnitPrice"] = json.RawMessage(it.UnitPrice)
 	}
-	at := s.stamp(d, true)
-	s.tbl("Item").rows[strconv.Itoa(id)] = &record{id: id, doc: d, updated: at}
-	s.logChange("Item", strconv.Itoa(id), "Create", at)
-	return strconv.Itoa(id)
+	return s.insert("Item", &record{id: id, doc: d})
 }
 
 // Term is a sales term to seed: "Net 30" with DueDays 30.
@@ -188,10 +182,7 @@ func (s *Server) SeedTerm(t Term) string {
 		"Id": raw(strconv.Itoa(id)), "SyncToken": raw("0"), "Name": raw(t.Name), "Type": raw("STANDARD"),
 		"DueDays": raw(t.DueDays), "Active": raw(!t.Inactive), "domain": raw("QBO"),
 	}
-	at := s.stamp(d, true)
-	s.tbl("Term").rows[strconv.Itoa(id)] = &record{id: id, doc: d, updated: at}
-	s.logChange("Term", strconv.Itoa(id), "Create", at)
-	return strconv.Itoa(id)
+	return s.insert("Term", &record{id: id, doc: d})
 }
 
 // entityName maps a URL segment ("invoice") to the entity ("Invoice").
@@ -261,10 +252,26 @@ func (s *Server) EditInvoice(id string, fn func(fields map[string]json.RawMessag
 		return fmt.Errorf("qbosandbox: no invoice %s", id)
 	}
 	fn(r.doc)
+	s.touch("Invoice", id, "Update", r)
+	return nil
+}
+
+// insert stores r, a new entity's record, stamps its MetaData as created
+// now, logs the creation for CDC and webhooks, and returns its id.
+func (s *Server) insert(entity string, r *record) string {
+	id := strconv.Itoa(r.id)
+	r.updated = s.stamp(r.doc, true)
+	s.tbl(entity).rows[id] = r
+	s.logChange(entity, id, "Create", r.updated)
+	return id
+}
+
+// touch records a change (op) to r, entity id: the SyncToken moves on,
+// MetaData.LastUpdatedTime becomes now, and the change is logged.
+func (s *Server) touch(entity, id, op string, r *record) {
 	s.bumpSync(r)
 	r.updated = s.stamp(r.doc, false)
-	s.logChange("Invoice", id, "Update", r.updated)
-	return nil
+	s.logChange(entity, id, op, r.updated)
 }
 
 func (s *Server) bumpSync(r *record) {
@@ -298,17 +305,13 @@ func (s *Server) Pay(invoiceID string, amount money.Amount) (string, error) {
 			"LinkedTxn": []map[string]string{{"TxnId": invoiceID, "TxnType": "Invoice"}},
 		}}),
 	}
-	at := s.stamp(p, true)
-	s.tbl("Payment").rows[pid] = &record{id: id, doc: p, updated: at, cur: inv.cur}
-	s.logChange("Payment", pid, "Create", at)
+	s.insert("Payment", &record{id: id, doc: p, cur: inv.cur})
 
 	inv.paid += amount
 	inv.doc["Balance"] = json.RawMessage((total - inv.paid).Format(inv.cur))
 	var links []map[string]string
 	json.Unmarshal(inv.doc["LinkedTxn"], &links)
 	inv.doc["LinkedTxn"] = raw(append(links, map[string]string{"TxnId": pid, "TxnType": "Payment"}))
-	s.bumpSync(inv)
-	inv.updated = s.stamp(inv.doc, false)
-	s.logChange("Invoice", invoiceID, "Update", inv.updated)
+	s.touch("Invoice", invoiceID, "Update", inv)
 	return pid, nil
 }
