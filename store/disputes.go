@@ -65,7 +65,7 @@ func (s *Store) OpenDispute(ctx context.Context, id int64, actor, reason string)
 	}
 	now := s.clock()
 	var out Dispute
-	err := s.tx(ctx, func(tx *gorm.DB) error {
+	err := s.ledgerTx(ctx, func(tx *gorm.DB) error {
 		inv, err := s.loadInvoice(tx, "id = ?"+s.forUpdate(), id)
 		if err != nil {
 			return err
@@ -105,7 +105,7 @@ func (s *Store) ResolveDispute(ctx context.Context, id int64, actor string, outc
 	}
 	now := s.clock()
 	var out Dispute
-	err := s.tx(ctx, func(tx *gorm.DB) error {
+	err := s.ledgerTx(ctx, func(tx *gorm.DB) error {
 		before, found, err := s.openDispute(tx, id)
 		if err != nil {
 			return err

@@ -26,7 +26,7 @@ func (s *Store) Transition(ctx context.Context, id int64, from []InvoiceState, t
 	from = slices.DeleteFunc(slices.Clone(from), func(st InvoiceState) bool { return st == StateVoided })
 	now := s.clock()
 	var out Invoice
-	err := s.tx(ctx, func(tx *gorm.DB) error {
+	err := s.ledgerTx(ctx, func(tx *gorm.DB) error {
 		before, err := s.loadInvoice(tx, "id = ?"+s.forUpdate(), id)
 		if err != nil {
 			return err
@@ -117,7 +117,7 @@ func (s *Store) UpdateInvoice(ctx context.Context, id int64, actor, action strin
 	}
 	for range maxOptimisticTries {
 		var out Invoice
-		err := s.tx(ctx, func(tx *gorm.DB) error {
+		err := s.ledgerTx(ctx, func(tx *gorm.DB) error {
 			before, err := s.loadInvoice(tx, "id = ?", id)
 			if err != nil {
 				return err
@@ -167,7 +167,7 @@ var EditableStates = []InvoiceState{StateDraft, StatePending, StateHeld, StateFl
 func (s *Store) ReplaceLines(ctx context.Context, id int64, lines []billing.Line, totals billing.Invoice, actor, reason string) (Invoice, error) {
 	now := s.clock()
 	var out Invoice
-	err := s.tx(ctx, func(tx *gorm.DB) error {
+	err := s.ledgerTx(ctx, func(tx *gorm.DB) error {
 		before, err := s.loadInvoice(tx, "id = ?"+s.forUpdate(), id)
 		if err != nil {
 			return err
