@@ -211,4 +211,3 @@ func TestChartMemoryIsBounded(t *testing.T) {
 		}
 	})
 }
-
