@@ -58,6 +58,9 @@ type Parts struct {
 type Billbot struct {
 	Store    *store.Store
 	Workflow *workflow.Workflow
+	// Answers remembers aging, status and App Home by ledger version and
+	// day; nil with Parts.Recompute.
+	Answers *answers.Ledger
 
 	harvest   func() (*harvest.Client, error)
 	now       func() time.Time
@@ -85,15 +88,17 @@ func Assemble(p Parts) *Billbot {
 	if p.DetailLinks != nil {
 		wf = wf.WithDetailLinks(p.DetailLinks)
 	}
+	var led *answers.Ledger
 	if !p.Recompute {
 		// Answers derived from the invoices, per process, stamped by the
 		// ledger version every replica's changes bump.
-		wf = wf.WithAnswers(answers.NewLedger(p.Store.LedgerVersion, answers.DefaultSize))
+		led = answers.NewLedger(p.Store.LedgerVersion, answers.DefaultSize)
+		wf = wf.WithAnswers(led)
 	}
 	if p.Locker == nil {
 		p.Locker = &jobs.LocalLocker{} // the jobs' runs, in this process
 	}
-	return &Billbot{Store: p.Store, Workflow: wf, harvest: p.Harvest, now: p.Now, logger: p.Logger, locker: p.Locker, recompute: p.Recompute}
+	return &Billbot{Store: p.Store, Workflow: wf, Answers: led, harvest: p.Harvest, now: p.Now, logger: p.Logger, locker: p.Locker, recompute: p.Recompute}
 }
 
 // Slack is what answers Slack's requests.
