@@ -2,6 +2,7 @@ package workflow
 
 import (
 	"context"
+	"slices"
 	"sort"
 	"strings"
 
@@ -215,7 +216,8 @@ func (w *Workflow) Home(ctx context.Context, user string) (view.Home, error) {
 			h.AwaitingMe = append(h.AwaitingMe, d.summary)
 		}
 	}
-	h.AR = led.ar
+	h.AR = led.ar // shared with other callers: its slices are copied
+	h.AR.Outstanding, h.AR.Overdue = slices.Clone(led.ar.Outstanding), slices.Clone(led.ar.Overdue)
 	exs, err := w.OpenExceptions(ctx, "")
 	if err != nil {
 		return h, err
