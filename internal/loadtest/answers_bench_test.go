@@ -13,6 +13,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"billbot/internal/billing"
+	"billbot/internal/chat"
 	"billbot/store"
 	"billbot/store/storetest"
 )
@@ -38,7 +39,9 @@ const (
 // the reply reached response_url — at p50 and p99, the share of replies
 // later than Slack's 3 seconds, the process's CPU share of the machine
 // over the run (load generator included; PostgreSQL is another process),
-// and, cached, how many aging/status answers and charts were computed.
+// its CPU time per request, /ar aging's handler time alone (median of ten,
+// after the load), the charts uploaded and, cached, how many aging/status
+// answers were computed.
 // Everything runs once whatever b.N (-benchtime 1x). It skips without
 // TEST_DATABASE_URL, and fails under CI.
 func BenchmarkAnswerCache(b *testing.B) {
@@ -78,25 +81,29 @@ func BenchmarkAnswerCache(b *testing.B) {
 		}
 		r := answerLoad(ctx, b, app)
 		app.Close()
-		b.Logf("%-9s n=%d p50=%.0fms p99=%.0fms over3s=%.1f%% cpu=%.0f%% (%.1f of %d cores) computed=%d charts=%d",
-			mode.name, r.n, Millis(r.p50), Millis(r.p99), r.late*100, r.cpu*100, r.cpu*float64(runtime.NumCPU()), runtime.NumCPU(), r.computed, r.charts)
+		b.Logf("%-9s n=%d p50=%.0fms p99=%.0fms over3s=%.1f%% wall=%s cpu=%.0f%% (%.2f of %d cores) cpu/request=%.1fms handler=%.1fms computed=%d uploads=%d",
+			mode.name, r.n, Millis(r.p50), Millis(r.p99), r.late*100, r.wall.Round(time.Millisecond), r.cpu*100, r.cpu*float64(runtime.NumCPU()), runtime.NumCPU(),
+			Millis(r.cpuPer), Millis(r.handler), r.computed, r.uploads)
 		b.ReportMetric(Millis(r.p50), mode.name+"-p50-ms")
 		b.ReportMetric(Millis(r.p99), mode.name+"-p99-ms")
 		b.ReportMetric(r.late*100, mode.name+"-over3s-%")
 		b.ReportMetric(r.cpu*100, mode.name+"-cpu-%")
+		b.ReportMetric(Millis(r.cpuPer), mode.name+"-cpu-ms/req")
+		b.ReportMetric(Millis(r.handler), mode.name+"-aging-handler-ms")
+		b.ReportMetric(float64(r.uploads), mode.name+"-uploads")
 		if mode.name == "cached" {
 			b.ReportMetric(float64(r.computed), "cached-computations")
-			b.ReportMetric(float64(r.charts), "cached-charts")
 		}
 	}
 }
 
 type loadResult struct {
-	n         int
-	p50, p99  time.Duration
-	late, cpu float64
-	computed  int64
-	charts    int64
+	n                     int
+	p50, p99              time.Duration
+	late, cpu             float64
+	wall, cpuPer, handler time.Duration
+	computed              int64
+	uploads               int
 }
 
 // answerLoad warms app up (one request of each kind, so the cached run
@@ -161,11 +168,24 @@ func answerLoad(ctx context.Context, b *testing.B, app *App) loadResult {
 		n: len(replies), p50: Percentile(replies, 50), p99: Percentile(replies, 99),
 		late: float64(late) / float64(len(replies)),
 		cpu:  float64(cpu) / float64(wall) / float64(runtime.NumCPU()),
+		wall: wall, cpuPer: cpu / time.Duration(len(replies)),
 	}
 	if app.Answers != nil {
 		r.computed = app.Answers.Stats().Computed
 	}
-	r.charts = app.Commands.ChartStats().Computed
+	r.uploads = app.Uploads()
+	// /ar aging's handler alone, no HTTP, one at a time (median).
+	cmd := chat.Command{Command: "/ar", Text: "aging", UserID: "U0PARTNER0", ChannelID: "C0BILLING", TeamID: "T0LOADTEST"}
+	var hs []time.Duration
+	for range 10 {
+		t0 := time.Now()
+		reply, err := app.Commands.HandleCommand(ctx, cmd)
+		hs = append(hs, time.Since(t0))
+		if err != nil || len(reply.Blocks) == 0 {
+			b.Fatalf("/ar aging: %v (%q)", err, reply.Text)
+		}
+	}
+	r.handler = Percentile(hs, 50)
 	return r
 }
 

@@ -130,6 +130,10 @@ func (a *App) ReplyAt(responseURL string) (time.Time, bool) {
 	return time.Time{}, false
 }
 
+// Uploads returns how many files were uploaded to the Slack sandbox (the
+// charts).
+func (a *App) Uploads() int { return len(a.slack.Files()) }
+
 // Wait waits for the work started after acks: the replies that missed
 // theirs.
 func (a *App) Wait() { a.bot.Wait() }
