@@ -71,6 +71,10 @@ func TestLedgerComputesOncePerVersionAndDay(t *testing.T) {
 		t.Errorf("computed %d times, want 3", n)
 	}
 
+	if l.Len() != 2 {
+		t.Errorf("cache holds %d answers after a change, want 2 (the older version's dropped)", l.Len())
+	}
+
 	boom := errors.New("boom")
 	for range 2 {
 		if _, err := answers.Get(t.Context(), l, "status", d1, func(context.Context) (int, error) { return 0, boom }); !errors.Is(err, boom) {

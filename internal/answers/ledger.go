@@ -2,6 +2,7 @@ package answers
 
 import (
 	"context"
+	"sync/atomic"
 
 	"billbot/internal/billing"
 )
@@ -23,6 +24,7 @@ const DefaultSize = 512
 type Ledger struct {
 	version func(context.Context) (int64, error)
 	memo    *Memo[ledgerKey, any]
+	newest  atomic.Int64 // the newest version seen
 }
 
 type ledgerKey struct {
@@ -58,6 +60,12 @@ func Get[V any](ctx context.Context, l *Ledger, question string, day billing.Dat
 	v, err := l.version(ctx)
 	if err != nil {
 		return zero, err
+	}
+	if old := l.newest.Load(); v > old && l.newest.CompareAndSwap(old, v) {
+		// No caller asks for an older version's answers any more: the
+		// firm-wide aging lists every open invoice, so they go now rather
+		// than when the cache is full.
+		l.memo.lru.DeleteFunc(func(k ledgerKey) bool { return k.version < v })
 	}
 	// The version is read before the answer is computed: a change that
 	// commits in between is then in an answer filed under the older

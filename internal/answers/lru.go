@@ -59,6 +59,20 @@ func (c *LRU[K, V]) Add(k K, v V) {
 	}
 }
 
+// DeleteFunc removes the entries whose key del reports.
+func (c *LRU[K, V]) DeleteFunc(del func(K) bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	for e := c.ll.Front(); e != nil; {
+		next := e.Next()
+		if k := e.Value.(*entry[K, V]).k; del(k) {
+			c.ll.Remove(e)
+			delete(c.m, k)
+		}
+		e = next
+	}
+}
+
 // Len returns the number of entries.
 func (c *LRU[K, V]) Len() int {
 	c.mu.Lock()
