@@ -211,3 +211,41 @@ func TestChartMemoryIsBounded(t *testing.T) {
 		}
 	})
 }
+
+// TestTwoReplicasShareTheLedgerVersion: two `serve` processes over one
+// PostgreSQL, each with its own cache; a payment recorded by one is in the
+// other's next answer.
+func TestTwoReplicasShareTheLedgerVersion(t *testing.T) {
+	dsn := storetest.PostgresURL(t)
+	open := func() *store.Store {
+		s, err := store.Open(t.Context(), dsn, "", nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { _ = s.Close() })
+		if _, err := s.Migrate(t.Context()); err != nil {
+			t.Fatal(err)
+		}
+		return s
+	}
+	a := newCachedFixture(t, open())
+	b := newCachedFixture(t, open())
+	inv := a.sent("Acme Corp", managerA, "2026-09-30", "1000.00")
+	for range 3 {
+		if r := a.do(viewer, commands.AR, "aging"); r.Text != "AR for all clients: USD 1,000.00" {
+			t.Fatalf("replica A: %q", r.Text)
+		}
+	}
+	if _, err := b.store.UpdateInvoice(t.Context(), inv.ID, "qbo", "invoice.payment", func(i *store.Invoice) error {
+		i.Balance = 25000
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if r := a.do(viewer, commands.AR, "aging"); r.Text != "AR for all clients: USD 250.00" {
+		t.Errorf("replica A after replica B recorded a payment: %q", r.Text)
+	}
+	if st := a.ledger.Stats(); st.Computed != 2 {
+		t.Errorf("replica A computed %d times, want 2", st.Computed)
+	}
+}
