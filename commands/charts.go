@@ -2,10 +2,14 @@ package commands
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/json"
+	"fmt"
 	"time"
 
 	"github.com/slack-go/slack"
 
+	"billbot/internal/answers"
 	"billbot/internal/chat"
 	"billbot/internal/slackui"
 )
@@ -25,28 +29,71 @@ const chartTimeout = 30 * time.Second
 // shown by an image block of the reply (slack_file; docs/vendors.md §1.8):
 // the reply is ephemeral, and so stays the chart. Without an uploader
 // replies are text only.
+//
+// A chart is drawn and uploaded once per process for the same data: the
+// Slack file's id is remembered by a hash of the title and the exact data
+// drawn (the last ChartFiles charts), and a reply showing the same chart
+// again shows that file.
 func (h *Handler) WithCharts(u FileUploader) *Handler {
 	h.files = u
+	return h.WithChartMemory(ChartFiles)
+}
+
+// ChartFiles is how many uploaded charts' Slack files a Handler remembers
+// by default.
+const ChartFiles = 64
+
+// WithChartMemory sets how many uploaded charts' Slack files h remembers
+// (after WithCharts); n <= 0: none, every reply draws and uploads its
+// chart.
+func (h *Handler) WithChartMemory(n int) *Handler {
+	h.charts = nil
+	if n > 0 {
+		h.charts = answers.NewMemo[[sha256.Size]byte, string](n)
+	}
 	return h
 }
 
-// withChart appends an image block showing the PNG draw returns, once
-// uploaded. A chart that cannot be drawn or uploaded is logged and left
-// out: the text reply still goes.
-func (h *Handler) withChart(ctx context.Context, r chat.Reply, filename, title string, draw func(context.Context) ([]byte, error)) chat.Reply {
+// ChartStats counts the charts drawn and uploaded (Computed) and those
+// shown again from an earlier upload (Hits).
+func (h *Handler) ChartStats() answers.Stats { return h.charts.Stats() }
+
+// chartKey hashes what a chart shows: its title and the data drawn.
+func chartKey(filename, title string, data any) ([sha256.Size]byte, error) {
+	b, err := json.Marshal(struct {
+		File, Title string
+		Data        any
+	}{filename, title, data})
+	if err != nil {
+		return [sha256.Size]byte{}, fmt.Errorf("hash chart data: %w", err)
+	}
+	return sha256.Sum256(b), nil
+}
+
+// withChart appends an image block showing the PNG that draw makes of
+// data, once uploaded, or the file uploaded earlier for the same title and
+// data. A chart that cannot be drawn or uploaded is logged and left out:
+// the text reply still goes.
+func (h *Handler) withChart(ctx context.Context, r chat.Reply, filename, title string, data any, draw func() ([]byte, error)) chat.Reply {
 	if h.files == nil || len(r.Blocks) >= slackui.MaxMessageBlocks {
 		return r
 	}
 	ctx, cancel := context.WithTimeout(ctx, chartTimeout)
 	defer cancel()
-	png, err := draw(ctx)
+	key, err := chartKey(filename, title, data)
 	if err != nil {
 		h.logger.Warn("chart not drawn; replying without it", "chart", filename, "err", err)
 		return r
 	}
-	id, err := h.files.UploadFile(ctx, "", filename, title, png)
+	id, err := h.charts.Do(ctx, key, func(ctx context.Context) (string, error) {
+		png, err := draw()
+		if err != nil {
+			return "", fmt.Errorf("draw: %w", err)
+		}
+		return h.files.UploadFile(ctx, "", filename, title, png)
+	})
 	if err != nil {
-		h.logger.Warn("chart upload failed; replying without it", "chart", filename, "err", err)
+		h.logger.Warn("chart not drawn or not uploaded; replying without it", "chart", filename, "err", err)
 		return r
 	}
 	img := slack.NewImageBlockSlackFile(&slack.SlackFileObject{ID: id}, title, "chart",

@@ -6,6 +6,7 @@ package commands
 
 import (
 	"context"
+	"crypto/sha256"
 	"errors"
 	"log/slog"
 	"strings"
@@ -13,6 +14,7 @@ import (
 
 	"github.com/slack-go/slack"
 
+	"billbot/internal/answers"
 	"billbot/internal/chat"
 	"billbot/internal/slackui"
 	"billbot/internal/workflow"
@@ -33,6 +35,7 @@ type Handler struct {
 	now    func() time.Time
 	logger *slog.Logger
 	files  FileUploader // nil: no charts (see WithCharts)
+	charts *answers.Memo[[sha256.Size]byte, string]
 }
 
 // New returns a Handler over the workflows.

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"billbot/commands"
+	"billbot/internal/answers"
 	"billbot/internal/billing"
 	"billbot/internal/chat"
 	"billbot/internal/config"
@@ -107,7 +108,9 @@ func newFixture(t *testing.T, s *store.Store, withConfig bool) *fixture {
 			t.Fatal(err)
 		}
 	}
-	wf := workflow.New(workflow.Deps{Store: s, Now: now})
+	// Answers remembered as `serve` does: every test below also checks
+	// that no change is answered stale.
+	wf := workflow.New(workflow.Deps{Store: s, Now: now}).WithAnswers(answers.NewLedger(s.LedgerVersion, 0))
 	return &fixture{t: t, store: s, h: commands.New(wf, now, nil)}
 }
 

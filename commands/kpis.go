@@ -33,13 +33,16 @@ func (h *Handler) kpis(ctx context.Context, rd workflow.Reader, arg string) (cha
 		// The trend is firm-wide: a manager who sees only their own
 		// clients' realization gets no chart.
 		title := "Billing figures · twelve months to " + workflow.MonthTitle(from)
-		r = h.withChart(ctx, r, "kpis-"+from.String()[:7]+".png", title, func(ctx context.Context) ([]byte, error) {
+		if h.files != nil {
 			t, err := h.wf.KPITrend(ctx, to, workflow.TrendMonths)
 			if err != nil {
-				return nil, err
+				h.logger.Warn("chart not drawn; replying without it", "chart", "kpis", "err", err)
+				return r, nil
 			}
-			return chart.KPITrendPNG(title, t)
-		})
+			r = h.withChart(ctx, r, "kpis-"+from.String()[:7]+".png", title, t, func() ([]byte, error) {
+				return chart.KPITrendPNG(title, t)
+			})
+		}
 	}
 	return r, nil
 }

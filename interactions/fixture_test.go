@@ -10,6 +10,7 @@ import (
 	"github.com/slack-go/slack"
 
 	"billbot/interactions"
+	"billbot/internal/answers"
 	"billbot/internal/billing"
 	"billbot/internal/config"
 	"billbot/internal/money"
@@ -141,13 +142,14 @@ func (f *fakeViews) OpenView(_ context.Context, _ string, v slack.ModalViewReque
 }
 
 type fixture struct {
-	t     *testing.T
-	store *store.Store
-	qbo   *fakeQBO
-	slack *fakeSlack
-	views *fakeViews
-	wf    *workflow.Workflow
-	h     *interactions.Handler
+	t      *testing.T
+	store  *store.Store
+	qbo    *fakeQBO
+	slack  *fakeSlack
+	views  *fakeViews
+	wf     *workflow.Workflow
+	ledger *answers.Ledger
+	h      *interactions.Handler
 }
 
 func newFixture(t *testing.T) *fixture {
@@ -161,7 +163,10 @@ func newFixture(t *testing.T) *fixture {
 	if err := f.store.SaveConfig(t.Context(), []byte(firmYAML), clients, engs, "test"); err != nil {
 		t.Fatal(err)
 	}
-	f.wf = workflow.New(workflow.Deps{Store: f.store, QBO: f.qbo, Notifier: notify.New(f.slack, nil), Now: now})
+	// Answers remembered as `serve` does, so every test also checks that
+	// no change is answered stale.
+	f.ledger = answers.NewLedger(f.store.LedgerVersion, 0)
+	f.wf = workflow.New(workflow.Deps{Store: f.store, QBO: f.qbo, Notifier: notify.New(f.slack, nil), Now: now}).WithAnswers(f.ledger)
 	f.h = interactions.New(f.wf, f.views, nil)
 	return f
 }

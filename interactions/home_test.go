@@ -11,6 +11,7 @@ import (
 	"billbot/interactions"
 	"billbot/internal/billing"
 	"billbot/internal/chat"
+	"billbot/store"
 )
 
 // fakeHome records the App Home tabs published.
@@ -85,5 +86,37 @@ func TestHomeForAManagerShowsTheirClientsOnly(t *testing.T) {
 	if !strings.Contains(string(all), "Firm health") || strings.Contains(string(mine), "Firm health") {
 		t.Errorf("Firm health on the approver's tab: %v, on the manager's: %v",
 			strings.Contains(string(all), "Firm health"), strings.Contains(string(mine), "Firm health"))
+	}
+}
+
+// TestHomeIsRememberedUntilAnInvoiceChanges: opening App Home again reads
+// the invoices once; a hold makes the next opening show the draft gone.
+func TestHomeIsRememberedUntilAnInvoiceChanges(t *testing.T) {
+	f := newFixture(t)
+	inv := f.pending()
+	home := &fakeHome{}
+	ev := interactions.NewEvents(f.wf, home)
+	open := func() string {
+		t.Helper()
+		if err := ev.HandleEvent(t.Context(), chat.Event{Type: "app_home_opened", UserID: partner, Tab: "home"}); err != nil {
+			t.Fatal(err)
+		}
+		raw, _ := json.Marshal(home.views[partner])
+		return string(raw)
+	}
+	before := f.ledger.Stats().Computed
+	for range 5 {
+		if v := open(); !strings.Contains(v, "Acme Corp") {
+			t.Fatalf("the partner's App Home lacks the draft awaiting them:\n%s", v)
+		}
+	}
+	if n := f.ledger.Stats().Computed - before; n != 1 {
+		t.Errorf("five openings computed App Home's invoices %d times, want 1", n)
+	}
+	if _, err := f.store.Transition(t.Context(), inv.ID, []store.InvoiceState{store.StatePending}, store.StateHeld, partner, "wait", nil); err != nil {
+		t.Fatal(err)
+	}
+	if v := open(); strings.Contains(v, "Acme Corp") {
+		t.Errorf("a held draft still awaits approval on App Home:\n%s", v)
 	}
 }

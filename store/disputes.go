@@ -65,7 +65,7 @@ func (s *Store) OpenDispute(ctx context.Context, id int64, actor, reason string)
 	}
 	now := s.clock()
 	var out Dispute
-	err := s.tx(ctx, func(tx *gorm.DB) error {
+	err := s.ledgerTx(ctx, func(tx *gorm.DB) error {
 		if _, err := s.lockInvoiceIn(tx, id, DisputableStates); err != nil {
 			return err
 		}
@@ -101,7 +101,7 @@ func (s *Store) ResolveDispute(ctx context.Context, id int64, actor string, outc
 	}
 	now := s.clock()
 	var out Dispute
-	err := s.tx(ctx, func(tx *gorm.DB) error {
+	err := s.ledgerTx(ctx, func(tx *gorm.DB) error {
 		before, found, err := s.openDispute(tx, id)
 		if err != nil {
 			return err

@@ -132,7 +132,10 @@ func (s *Store) SaveDraft(ctx context.Context, inv billing.Invoice, actor string
 		if !created {
 			return nil
 		}
-		return s.auditChange(tx, actor, "invoice.draft", "invoice", idStr(id), "", nil, out)
+		if err := s.auditChange(tx, actor, "invoice.draft", "invoice", idStr(id), "", nil, out); err != nil {
+			return err
+		}
+		return bumpLedger(tx) // last: see ledgerTx
 	})
 	if errors.Is(err, errKeyTaken) {
 		out, err = s.InvoiceByKey(ctx, inv.Key)

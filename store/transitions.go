@@ -33,7 +33,7 @@ func (s *Store) Transition(ctx context.Context, id int64, from []InvoiceState, t
 	}
 	now := s.clock()
 	var out Invoice
-	err := s.tx(ctx, func(tx *gorm.DB) error {
+	err := s.ledgerTx(ctx, func(tx *gorm.DB) error {
 		before, err := s.lockInvoiceIn(tx, id, from)
 		if err != nil {
 			return err
@@ -121,7 +121,7 @@ func (s *Store) UpdateInvoice(ctx context.Context, id int64, actor, action strin
 	}
 	for range maxOptimisticTries {
 		var out Invoice
-		err := s.tx(ctx, func(tx *gorm.DB) error {
+		err := s.ledgerTx(ctx, func(tx *gorm.DB) error {
 			before, err := s.loadInvoice(tx, "id = ?", id)
 			if err != nil {
 				return err
@@ -185,7 +185,7 @@ var EditableStates = billing.EditableStates
 func (s *Store) ReplaceLines(ctx context.Context, id int64, lines []billing.Line, totals billing.Invoice, actor, reason string) (Invoice, error) {
 	now := s.clock()
 	var out Invoice
-	err := s.tx(ctx, func(tx *gorm.DB) error {
+	err := s.ledgerTx(ctx, func(tx *gorm.DB) error {
 		before, err := s.lockInvoiceIn(tx, id, EditableStates)
 		if err != nil {
 			return err

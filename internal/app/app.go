@@ -16,6 +16,7 @@ import (
 	"billbot/bot"
 	"billbot/commands"
 	"billbot/interactions"
+	"billbot/internal/answers"
 	"billbot/internal/harvest"
 	"billbot/internal/invoicedetail"
 	"billbot/internal/notify"
@@ -48,17 +49,25 @@ type Parts struct {
 	Locker jobs.Locker
 	// DetailLinks signs links to the invoice detail page; nil: no links.
 	DetailLinks *invoicedetail.Signer
+	// Recompute, when set, remembers no answers: /ar aging, /billing
+	// status and App Home compute from the invoices, and charts are drawn
+	// and uploaded, on every request (the load benchmark's baseline).
+	Recompute bool
 }
 
 // Billbot is one assembled billbot.
 type Billbot struct {
 	Store    *store.Store
 	Workflow *workflow.Workflow
+	// Answers remembers aging, status and App Home by ledger version and
+	// day; nil with Parts.Recompute.
+	Answers *answers.Ledger
 
-	harvest func() (*harvest.Client, error)
-	now     func() time.Time
-	logger  *slog.Logger
-	locker  jobs.Locker
+	harvest   func() (*harvest.Client, error)
+	now       func() time.Time
+	logger    *slog.Logger
+	locker    jobs.Locker
+	recompute bool
 }
 
 // Assemble builds the workflows over p. It does no I/O.
@@ -80,10 +89,17 @@ func Assemble(p Parts) *Billbot {
 	if p.DetailLinks != nil {
 		wf = wf.WithDetailLinks(p.DetailLinks)
 	}
+	var led *answers.Ledger
+	if !p.Recompute {
+		// Answers derived from the invoices, per process, stamped by the
+		// ledger version every replica's changes bump.
+		led = answers.NewLedger(p.Store.LedgerVersion, answers.DefaultSize)
+		wf = wf.WithAnswers(led)
+	}
 	if p.Locker == nil {
 		p.Locker = &jobs.LocalLocker{} // the jobs' runs, in this process
 	}
-	return &Billbot{Store: p.Store, Workflow: wf, harvest: p.Harvest, now: p.Now, logger: p.Logger, locker: p.Locker}
+	return &Billbot{Store: p.Store, Workflow: wf, Answers: led, harvest: p.Harvest, now: p.Now, logger: p.Logger, locker: p.Locker, recompute: p.Recompute}
 }
 
 // Slack is what answers Slack's requests.
@@ -100,6 +116,9 @@ func (b *Billbot) Slack(m *bot.Messenger) Slack {
 	cmds := commands.New(b.Workflow, b.now, b.logger)
 	if m != nil {
 		cmds = cmds.WithCharts(m)
+		if b.recompute {
+			cmds = cmds.WithChartMemory(0)
+		}
 	}
 	return Slack{
 		Commands:     cmds,

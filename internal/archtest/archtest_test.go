@@ -33,6 +33,7 @@ var layers = [][]string{
 		"internal/config", "internal/shadow", "internal/invoicedetail", "store/...",
 		"internal/harvest/...", "internal/qbo/...", "internal/slackui", "internal/slacksandbox",
 		"internal/server", "internal/setup/...", "internal/view", "internal/notify", "internal/chart",
+		"internal/answers",
 	},
 	// 3: the use cases, which declare what they need of the vendors
 	{"internal/workflow/..."},

@@ -12,6 +12,7 @@ import (
 
 	"billbot/bot"
 	"billbot/commands"
+	"billbot/internal/answers"
 	"billbot/internal/app"
 	"billbot/internal/server"
 	"billbot/internal/slacksandbox"
@@ -32,6 +33,9 @@ const (
 type App struct {
 	Workflow *workflow.Workflow
 	Commands *commands.Handler
+	// Answers is the cache of aging and status answers; nil when the app
+	// recomputes every answer (NewAppRecomputing).
+	Answers *answers.Ledger
 	// Client sends requests to the server, keeping enough idle
 	// connections for the load's concurrency.
 	Client *http.Client
@@ -47,6 +51,17 @@ type App struct {
 // (which day it is for aging and status); request signatures use the real
 // time, as Slack's do.
 func NewApp(st *store.Store, today func() time.Time, logger *slog.Logger) (*App, error) {
+	return newApp(st, today, logger, false)
+}
+
+// NewAppRecomputing is NewApp remembering no answers: aging and status
+// computed, and charts drawn and uploaded, on every request (app.Parts'
+// Recompute) — the baseline of the answer cache's benchmark.
+func NewAppRecomputing(st *store.Store, today func() time.Time, logger *slog.Logger) (*App, error) {
+	return newApp(st, today, logger, true)
+}
+
+func newApp(st *store.Store, today func() time.Time, logger *slog.Logger, recompute bool) (*App, error) {
 	if logger == nil {
 		logger = slog.New(slog.DiscardHandler)
 	}
@@ -54,9 +69,9 @@ func NewApp(st *store.Store, today func() time.Time, logger *slog.Logger) (*App,
 	a.slack = slacksandbox.New(slacksandbox.Options{Token: slackToken})
 	api := slacksandbox.SlackClient(a.slack, slackToken)
 	messenger := bot.NewMessenger(api, bot.MessengerConfig{Logger: logger})
-	billbot := app.Assemble(app.Parts{Store: st, Slack: messenger, Now: today, Logger: logger})
+	billbot := app.Assemble(app.Parts{Store: st, Slack: messenger, Now: today, Logger: logger, Recompute: recompute})
 	slk := billbot.Slack(messenger)
-	a.Workflow, a.Commands = billbot.Workflow, slk.Commands
+	a.Workflow, a.Commands, a.Answers = billbot.Workflow, slk.Commands, billbot.Answers
 	var err error
 	a.bot, err = bot.NewHTTP(bot.HTTPConfig{
 		SigningSecret: signingSecret,
@@ -84,6 +99,14 @@ func NewApp(st *store.Store, today func() time.Time, logger *slog.Logger) (*App,
 // Command returns a signed slash command request, as Slack sends one to
 // POST /slack/commands (docs.slack.dev/interactivity/implementing-slash-commands).
 func (a *App) Command(command, text, user string) *http.Request {
+	req, _ := a.CommandReplyingTo(command, text, user)
+	return req
+}
+
+// CommandReplyingTo is Command that also returns the request's
+// response_url, where a reply that missed the ack goes (see ReplyAt).
+func (a *App) CommandReplyingTo(command, text, user string) (*http.Request, string) {
+	respond := a.slack.NewResponseURL()
 	return a.signer.SlashCommand(a.url+"/slack/commands", url.Values{
 		"command":      {command},
 		"text":         {text},
@@ -91,10 +114,29 @@ func (a *App) Command(command, text, user string) *http.Request {
 		"channel_id":   {"C0BILLING"},
 		"user_id":      {user},
 		"user_name":    {"load"},
-		"response_url": {a.slack.NewResponseURL()},
+		"response_url": {respond},
 		"trigger_id":   {"1337." + strconv.FormatInt(time.Now().UnixNano(), 10)},
-	})
+	}), respond
 }
+
+// ReplyAt returns when the first reply reached responseURL; ok is false
+// when none did.
+func (a *App) ReplyAt(responseURL string) (time.Time, bool) {
+	for _, p := range a.slack.ResponsePosts(responseURL) {
+		if p.Error == "" {
+			return p.At, true
+		}
+	}
+	return time.Time{}, false
+}
+
+// Uploads returns how many files were uploaded to the Slack sandbox (the
+// charts).
+func (a *App) Uploads() int { return len(a.slack.Files()) }
+
+// Wait waits for the work started after acks: the replies that missed
+// theirs.
+func (a *App) Wait() { a.bot.Wait() }
 
 // Close stops the server and waits for work started after acks.
 func (a *App) Close() {

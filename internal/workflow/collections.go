@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"time"
 
+	"billbot/internal/answers"
 	"billbot/internal/billing"
 	"billbot/internal/money"
 	"billbot/store"
@@ -252,8 +253,14 @@ func (w *Workflow) voided(ctx context.Context, inv store.Invoice) error {
 }
 
 // Aging computes AR aging and DSO as of a day, for all clients, one client or
-// one manager's engagements.
+// one manager's engagements (remembered: see WithAnswers).
 func (w *Workflow) Aging(ctx context.Context, asOf billing.Date, client, manager string) (billing.Aging, error) {
+	return answers.Get(ctx, w.ledger, "aging\x00"+client+"\x00"+manager, asOf, func(ctx context.Context) (billing.Aging, error) {
+		return w.aging(ctx, asOf, client, manager)
+	})
+}
+
+func (w *Workflow) aging(ctx context.Context, asOf billing.Date, client, manager string) (billing.Aging, error) {
 	// The store answers with open balances and monthly sales, not whole
 	// invoices: the report stays fast with years of history.
 	f := store.ReportFilter{Client: client, Manager: manager}

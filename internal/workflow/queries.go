@@ -2,9 +2,11 @@ package workflow
 
 import (
 	"context"
+	"slices"
 	"sort"
 	"strings"
 
+	"billbot/internal/answers"
 	"billbot/internal/billing"
 	"billbot/internal/money"
 	"billbot/internal/view"
@@ -123,13 +125,20 @@ func editDistance(a, b string) int {
 	return prev[len(rb)]
 }
 
-// Status counts invoices awaiting approval, held, sent and overdue.
+// Status counts invoices awaiting approval, held, sent and overdue
+// (remembered: see WithAnswers).
 func (w *Workflow) Status(ctx context.Context, client string) (view.Status, error) {
 	firm, err := w.LoadFirm(ctx)
 	if err != nil {
 		return view.Status{}, err
 	}
 	today := firm.Today(w.now())
+	return answers.Get(ctx, w.ledger, "status\x00"+client, today, func(ctx context.Context) (view.Status, error) {
+		return w.status(ctx, client, today)
+	})
+}
+
+func (w *Workflow) status(ctx context.Context, client string, today billing.Date) (view.Status, error) {
 	// Counted and summed in the database: no invoice is loaded.
 	counts, err := w.store.StatusCounts(ctx, client, today)
 	if err != nil {
@@ -187,7 +196,8 @@ func (w *Workflow) DraftView(ctx context.Context, id int64) (view.Draft, *Firm, 
 }
 
 // Home gathers a user's App Home: drafts they may approve, the receivables
-// headline and open exceptions.
+// headline and open exceptions. The part read from the invoices is
+// remembered (see WithAnswers); exceptions and disputes are read each time.
 func (w *Workflow) Home(ctx context.Context, user string) (view.Home, error) {
 	h := view.Home{UserID: user}
 	firm, err := w.LoadFirm(ctx)
@@ -195,33 +205,19 @@ func (w *Workflow) Home(ctx context.Context, user string) (view.Home, error) {
 		return h, err
 	}
 	today := firm.Today(w.now())
-	invs, err := w.store.Invoices(ctx, store.InvoiceFilter{States: []store.InvoiceState{store.StatePending, store.StateFlagged, store.StateSent}})
+	led, err := answers.Get(ctx, w.ledger, "home", today, func(ctx context.Context) (homeLedger, error) {
+		return w.homeLedger(ctx, today)
+	})
 	if err != nil {
 		return h, err
 	}
-	outstanding := map[money.Currency]money.Amount{}
-	overdue := map[money.Currency]money.Amount{}
-	for _, inv := range invs {
-		if inv.State == store.StateSent {
-			outstanding[inv.Currency] += inv.Balance
-			if billing.Overdue(inv.Balance, inv.InvoiceDate, inv.DueDate, today) {
-				overdue[inv.Currency] += inv.Balance
-				h.AR.OverdueCount++
-			}
-			continue
+	for _, d := range led.drafts {
+		if firm.IsApprover(user, d.partners) {
+			h.AwaitingMe = append(h.AwaitingMe, d.summary)
 		}
-		if !firm.IsApprover(user, inv.Partners) {
-			continue
-		}
-		d := view.DraftSummary{InvoiceID: inv.ID, Client: inv.Client, DocNumber: inv.DocNumber, Period: inv.Period, Currency: inv.Currency, Total: inv.Total, DueDate: inv.DueDate}
-		if w.qbo != nil && inv.QBOID != "" {
-			d.QBOURL = w.qbo.InvoiceURL(inv.QBOID)
-		}
-		h.AwaitingMe = append(h.AwaitingMe, d)
 	}
-	h.AR.AsOf = today
-	h.AR.Outstanding = currencyAmounts(outstanding)
-	h.AR.Overdue = currencyAmounts(overdue)
+	h.AR = led.ar // shared with other callers: its slices are copied
+	h.AR.Outstanding, h.AR.Overdue = slices.Clone(led.ar.Outstanding), slices.Clone(led.ar.Overdue)
 	exs, err := w.OpenExceptions(ctx, "")
 	if err != nil {
 		return h, err
@@ -232,4 +228,46 @@ func (w *Workflow) Home(ctx context.Context, user string) (view.Home, error) {
 	}
 	h.DisputedIn = firm.Location()
 	return h, nil
+}
+
+// homeLedger is the part of App Home read from the invoices, the same for
+// every user: the receivables headline and the drafts awaiting approval
+// with who may approve each.
+type homeLedger struct {
+	ar     view.AgingSummary
+	drafts []homeDraft
+}
+
+type homeDraft struct {
+	summary  view.DraftSummary
+	partners []string
+}
+
+func (w *Workflow) homeLedger(ctx context.Context, today billing.Date) (homeLedger, error) {
+	var led homeLedger
+	invs, err := w.store.Invoices(ctx, store.InvoiceFilter{States: []store.InvoiceState{store.StatePending, store.StateFlagged, store.StateSent}})
+	if err != nil {
+		return led, err
+	}
+	outstanding := map[money.Currency]money.Amount{}
+	overdue := map[money.Currency]money.Amount{}
+	for _, inv := range invs {
+		if inv.State == store.StateSent {
+			outstanding[inv.Currency] += inv.Balance
+			if billing.Overdue(inv.Balance, inv.InvoiceDate, inv.DueDate, today) {
+				overdue[inv.Currency] += inv.Balance
+				led.ar.OverdueCount++
+			}
+			continue
+		}
+		d := view.DraftSummary{InvoiceID: inv.ID, Client: inv.Client, DocNumber: inv.DocNumber, Period: inv.Period, Currency: inv.Currency, Total: inv.Total, DueDate: inv.DueDate}
+		if w.qbo != nil && inv.QBOID != "" {
+			d.QBOURL = w.qbo.InvoiceURL(inv.QBOID)
+		}
+		led.drafts = append(led.drafts, homeDraft{summary: d, partners: inv.Partners})
+	}
+	led.ar.AsOf = today
+	led.ar.Outstanding = currencyAmounts(outstanding)
+	led.ar.Overdue = currencyAmounts(overdue)
+	return led, nil
 }

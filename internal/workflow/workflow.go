@@ -14,6 +14,7 @@ import (
 	"sync"
 	"time"
 
+	"billbot/internal/answers"
 	"billbot/internal/billing"
 	"billbot/internal/config"
 	"billbot/store"
@@ -32,6 +33,7 @@ type Workflow struct {
 	locks  *invoiceLocks
 	firms  firmCache
 	detail *invoicedetail.Signer // nil: no detail links (see WithDetailLinks)
+	ledger *answers.Ledger       // nil: nothing remembered (see WithAnswers)
 }
 
 // Deps are Workflow's collaborators.
