@@ -76,6 +76,32 @@ func (s *Store) UnallocatedEntries(ctx context.Context) ([]billing.TimeEntry, er
 	return out, nil
 }
 
+// UnallocatedEntriesOf is UnallocatedEntries limited to the entries whose
+// client name keep accepts. The names are read first (one per spelling),
+// so keep may match them loosely, as the billing engine matches CSV rows.
+func (s *Store) UnallocatedEntriesOf(ctx context.Context, keep func(client string) bool) ([]billing.TimeEntry, error) {
+	var names, picked []string
+	if err := s.q(ctx).Raw("SELECT DISTINCT client FROM time_entries WHERE deleted_at IS NULL").Scan(&names).Error; err != nil {
+		return nil, fmt.Errorf("store: unallocated entries: clients: %w", err)
+	}
+	for _, n := range names {
+		if keep(n) {
+			picked = append(picked, n)
+		}
+	}
+	if len(picked) == 0 {
+		return nil, nil
+	}
+	out, err := collectEntries(s.q(ctx).Raw(selectEntry+` FROM time_entries t
+		WHERE t.deleted_at IS NULL AND t.client IN ?
+		AND NOT EXISTS (SELECT 1 FROM allocations a WHERE a.entry_id = t.id AND a.active)
+		ORDER BY t.spent_date, t.id`, picked).Rows())
+	if err != nil {
+		return nil, fmt.Errorf("store: unallocated entries: %w", err)
+	}
+	return out, nil
+}
+
 // Entries returns the entries with these ids, deleted ones included, by id.
 // It fails with ErrNotFound when any id is unknown.
 func (s *Store) Entries(ctx context.Context, ids []int64) ([]billing.TimeEntry, error) {

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"slices"
 	"strconv"
+	"strings"
 
 	"billbot/internal/billing"
 	"billbot/store"
@@ -149,6 +150,73 @@ func (w *Workflow) detect(ctx context.Context, firm *Firm, items map[string]stri
 	}
 	return opened, resolved, nil
 }
+
+// DetectClients is Detect for the named clients only, as an import that
+// changed their entries needs: it re-assesses their unallocated entries and
+// the entries their open exceptions hold, and opens and resolves only
+// their exceptions; other clients' exceptions stay as they are. Names match
+// as the billing engine matches CSV rows to engagements, case and
+// surrounding spaces aside. No clients, nothing to do: an unchanged
+// re-import re-assesses nothing.
+func (w *Workflow) DetectClients(ctx context.Context, clients []string) (opened, resolved int, err error) {
+	if len(clients) == 0 {
+		return 0, 0, nil
+	}
+	scope := make(map[string]bool, len(clients))
+	for _, c := range clients {
+		scope[clientMatchKey(c)] = true
+	}
+	inScope := func(client string) bool { return scope[clientMatchKey(client)] }
+	firm, err := w.LoadFirm(ctx)
+	if err != nil {
+		return 0, 0, err
+	}
+	items, matchProblems, err := w.prepareQBO(ctx, firm, billing.ModeLive, false)
+	if err != nil {
+		return 0, 0, err
+	}
+	open, err := w.store.Exceptions(ctx, store.ExceptionFilter{OpenOnly: true, Codes: assessCodes})
+	if err != nil {
+		return 0, 0, err
+	}
+	var held []int64
+	for _, ex := range open {
+		if ex.Holds && inScope(ex.Client) {
+			held = append(held, ex.EntryIDs...)
+		}
+	}
+	entries, err := w.store.UnallocatedEntriesOf(ctx, inScope)
+	if err != nil {
+		return 0, 0, fmt.Errorf("load entries: %w", err)
+	}
+	if len(held) > 0 {
+		more, err := w.store.Entries(ctx, held)
+		if err != nil {
+			return 0, 0, fmt.Errorf("load held entries: %w", err)
+		}
+		entries = append(entries, more...)
+	}
+	in, err := w.billingInput(ctx, firm, items, entries, firm.Today(w.now()), billing.Date{})
+	if err != nil {
+		return 0, 0, err
+	}
+	res := billing.Assess(in)
+	var problems []billing.Problem
+	for _, p := range append(append([]billing.Problem(nil), matchProblems...), res.Problems...) {
+		if slices.Contains(assessCodes, p.Code) && inScope(p.Client) {
+			problems = append(problems, p)
+		}
+	}
+	opened, resolved, err = w.store.ReconcileExceptionsOf(ctx, assessCodes, inScope, problems, w.now())
+	if err != nil {
+		return opened, resolved, fmt.Errorf("reconcile exceptions: %w", err)
+	}
+	return opened, resolved, nil
+}
+
+// clientMatchKey is a client name as the billing engine compares the names
+// of CSV rows and engagement letters.
+func clientMatchKey(name string) string { return strings.ToLower(strings.TrimSpace(name)) }
 
 // heldEntries lists the entries held by open exceptions that Detect owns.
 func (w *Workflow) heldEntries(ctx context.Context) ([]int64, error) {
