@@ -76,26 +76,38 @@ func (s *Store) UnallocatedEntries(ctx context.Context) ([]billing.TimeEntry, er
 	return out, nil
 }
 
-// UnallocatedEntriesOf is UnallocatedEntries limited to the entries whose
-// client name keep accepts. The names are read first (one per spelling),
-// so keep may match them loosely, as the billing engine matches CSV rows.
-func (s *Store) UnallocatedEntriesOf(ctx context.Context, keep func(client string) bool) ([]billing.TimeEntry, error) {
-	var names, picked []string
-	if err := s.q(ctx).Raw("SELECT DISTINCT client FROM time_entries WHERE deleted_at IS NULL").Scan(&names).Error; err != nil {
-		return nil, fmt.Errorf("store: unallocated entries: clients: %w", err)
+// EntryClients returns the client names of the live entries, each
+// spelling once, with its number of entries.
+func (s *Store) EntryClients(ctx context.Context) (map[string]int, error) {
+	rows, err := s.q(ctx).Raw("SELECT client, COUNT(*) FROM time_entries WHERE deleted_at IS NULL GROUP BY client").Rows()
+	if err != nil {
+		return nil, fmt.Errorf("store: entry clients: %w", err)
 	}
-	for _, n := range names {
-		if keep(n) {
-			picked = append(picked, n)
+	defer rows.Close()
+	out := map[string]int{}
+	for rows.Next() {
+		var (
+			name string
+			n    int
+		)
+		if err := rows.Scan(&name, &n); err != nil {
+			return nil, fmt.Errorf("store: entry clients: %w", err)
 		}
+		out[name] = n
 	}
-	if len(picked) == 0 {
+	return out, rows.Err()
+}
+
+// UnallocatedEntriesOf is UnallocatedEntries limited to the entries whose
+// client is named exactly as one of clients.
+func (s *Store) UnallocatedEntriesOf(ctx context.Context, clients []string) ([]billing.TimeEntry, error) {
+	if len(clients) == 0 {
 		return nil, nil
 	}
 	out, err := collectEntries(s.q(ctx).Raw(selectEntry+` FROM time_entries t
 		WHERE t.deleted_at IS NULL AND t.client IN ?
 		AND NOT EXISTS (SELECT 1 FROM allocations a WHERE a.entry_id = t.id AND a.active)
-		ORDER BY t.spent_date, t.id`, picked).Rows())
+		ORDER BY t.spent_date, t.id`, clients).Rows())
 	if err != nil {
 		return nil, fmt.Errorf("store: unallocated entries: %w", err)
 	}
