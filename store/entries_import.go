@@ -31,7 +31,7 @@ type ImportStats struct {
 // (bounded by the server's work memory, not by parameters), rows per
 // upsert batch on SQLite (see upsertBatchSQLite).
 const (
-	importMergeBatch = 100_000
+	importMergeBatch = 250_000
 	importProgress   = 4096 // rows between progress calls
 )
 
@@ -204,15 +204,18 @@ func importChanged(t, b string) string {
 // importMerge merges the staged rows with seq in ($1, $2] into
 // time_entries at time $3, and reports what it did: rows inserted and
 // updated, the clients of changed rows before and after, and the billed
-// entries whose billable facts changed. The CTEs share one snapshot, so
-// "old" reads the rows as they were before the insert changes them.
+// entries whose billable facts changed. j pairs the staged rows with the
+// stored ones in one hash join; only the new and changed rows go on to the
+// INSERT, so an unchanged row costs no index probe and no write. The CTEs
+// share one snapshot, so j reads the rows as they were before the insert;
+// the conflict clause's own test still guards against a writer that got
+// in between.
 var importMerge = `WITH b AS MATERIALIZED (SELECT * FROM import_entries WHERE seq > $1 AND seq <= $2),
-old AS (
-	SELECT t.id, t.client,
+j AS MATERIALIZED (
+	SELECT b.seq, t.id, t.client, ` + importChanged("t", "b") + ` AS changed,
 		(t.hours, t.rate, t.spent_date, t.project_id, t.project, t.task) IS DISTINCT FROM
-		(b.hours, b.rate, b.spent_date, b.project_id, b.project, b.task) AND ` + billedExpr + ` AS cab
+		(b.hours, b.rate, b.spent_date, b.project_id, b.project, b.task) AS billable_changed
 	FROM b JOIN time_entries t ON t.source = b.source AND t.external_id = b.external_id
-	WHERE ` + importChanged("t", "b") + `
 ),
 up AS (
 	INSERT INTO time_entries (` + entryCols + `, first_seen_at, synced_at, deleted_at)
@@ -220,7 +223,7 @@ up AS (
 		hours, rate, currency, notes, billable, running, approved,
 		CASE WHEN approved THEN COALESCE(approved_at, $3::timestamptz) END, billed_elsewhere, user_id,
 		$3::timestamptz, $3::timestamptz, NULL::timestamptz
-	FROM b
+	FROM b WHERE NOT EXISTS (SELECT 1 FROM j WHERE j.seq = b.seq AND NOT j.changed)
 	ON CONFLICT (source, external_id) DO UPDATE SET
 		project_id = excluded.project_id, project = excluded.project, harvest_client_id = excluded.harvest_client_id,
 		client = excluded.client, task = excluded.task, user_name = excluded.user_name, spent_date = excluded.spent_date,
@@ -233,8 +236,9 @@ up AS (
 	RETURNING client, xmax = 0 AS inserted
 )
 SELECT (SELECT count(*) FROM up WHERE inserted), (SELECT count(*) FROM up WHERE NOT inserted),
-	ARRAY(SELECT client FROM up UNION SELECT client FROM old),
-	ARRAY(SELECT id FROM old WHERE cab ORDER BY id)`
+	ARRAY(SELECT client FROM up UNION SELECT client FROM j WHERE changed),
+	ARRAY(SELECT j.id FROM j WHERE j.changed AND j.billable_changed AND EXISTS (
+		SELECT 1 FROM allocations a WHERE a.entry_id = j.id AND a.active AND a.invoice_line_id IS NOT NULL) ORDER BY j.id)`
 
 func (s *Store) importPostgres(ctx context.Context, entries iter.Seq2[billing.TimeEntry, error], now time.Time, progress func(n int)) (ImportStats, error) {
 	conn, err := s.sqlDB.Conn(ctx)
@@ -254,6 +258,12 @@ func (s *Store) importPostgres(ctx context.Context, entries iter.Seq2[billing.Ti
 		sources = map[string]bool{}
 		n       int64
 	)
+	// The merge joins a batch of staged rows with the stored ones: enough
+	// memory keeps the hash join off disk, and JIT compilation of these
+	// expressions costs seconds for nothing on a statement run once.
+	if _, err := tx.ExecContext(ctx, "SET LOCAL work_mem = '64MB'; SET LOCAL jit = off"); err != nil {
+		return ImportStats{}, fmt.Errorf("store: import entries: %w", err)
+	}
 	if _, err := tx.ExecContext(ctx, importStaging); err != nil {
 		return ImportStats{}, fmt.Errorf("store: import entries: staging table: %w", err)
 	}
@@ -305,9 +315,6 @@ func (s *Store) importPostgres(ctx context.Context, entries iter.Seq2[billing.Ti
 	}
 	if err != nil {
 		return ImportStats{}, fmt.Errorf("store: import entries: copy: %w", err)
-	}
-	if _, err := tx.ExecContext(ctx, "ANALYZE import_entries"); err != nil {
-		return ImportStats{}, fmt.Errorf("store: import entries: %w", err)
 	}
 	types := pgtype.NewMap()
 	for lo := int64(0); lo < n; lo += importMergeBatch {
