@@ -269,15 +269,47 @@ func (s *Store) importPostgres(ctx context.Context, entries iter.Seq2[billing.Ti
 	}
 	next, stop := iter.Pull2(entries)
 	defer stop()
+	// A first import of a source (no rows of it yet) has nothing to merge
+	// with: its rows are copied straight into time_entries, in the same
+	// transaction. That takes the source of the first entry; an entry of
+	// another source then fails the import.
+	first, firstErr, gotFirst := next()
+	direct := false
+	if gotFirst && firstErr == nil && first.Source != "" {
+		var has bool
+		if err := tx.QueryRowContext(ctx, "SELECT EXISTS (SELECT 1 FROM time_entries WHERE source = $1)", first.Source).Scan(&has); err != nil {
+			return ImportStats{}, fmt.Errorf("store: import entries: %w", err)
+		}
+		direct = !has
+	}
+	pending := gotFirst
 	var yielded error
-	row := make([]any, len(importStagingCols))
+	cols := importStagingCols
+	table := pgx.Identifier{"import_entries"}
+	if direct {
+		cols = append(strings.Split(strings.Join(strings.Fields(entryCols), ""), ","), "first_seen_at", "synced_at")
+		table = pgx.Identifier{"time_entries"}
+	}
+	row := make([]any, len(cols))
 	src := pgx.CopyFromFunc(func() ([]any, error) {
-		e, err, ok := next()
+		var (
+			e   billing.TimeEntry
+			err error
+			ok  bool
+		)
+		if pending {
+			e, err, ok, pending = first, firstErr, true, false
+		} else {
+			e, err, ok = next()
+		}
 		if !ok {
 			return nil, nil
 		}
 		if err == nil {
 			err = checkImported(e)
+		}
+		if err == nil && direct && e.Source != first.Source {
+			err = fmt.Errorf("store: import entries: entry %q is of source %q, the import's is %q", e.ExternalID, e.Source, first.Source)
 		}
 		if err != nil {
 			yielded = err
@@ -292,19 +324,30 @@ func (s *Store) importPostgres(ctx context.Context, entries iter.Seq2[billing.Ti
 		if e.Approved && !e.ApprovedAt.IsZero() {
 			approvedAt = e.ApprovedAt.UTC().Truncate(time.Microsecond)
 		}
+		if direct {
+			if e.Approved && approvedAt == nil {
+				approvedAt = now // as normalizeEntry does for a new entry
+			}
+			clients[e.Client] = true
+			row[0], row[1], row[2], row[3], row[4], row[5], row[6] = e.Source, e.ExternalID, e.ProjectID, e.Project, e.ClientID, e.Client, e.Task
+			row[7], row[8], row[9], row[10], row[11], row[12] = e.User, e.SpentDate.Time(time.UTC), int64(e.Hours), int64(e.Rate), string(e.Currency), e.Notes
+			row[13], row[14], row[15], row[16], row[17], row[18] = e.Billable, e.Running, e.Approved, approvedAt, e.BilledElsewhere, e.UserID
+			row[19], row[20] = now, now
+			return row, nil
+		}
 		row[0], row[1], row[2], row[3], row[4], row[5], row[6] = n, e.Source, e.ExternalID, e.ProjectID, e.Project, e.ClientID, e.Client
 		row[7], row[8], row[9], row[10], row[11], row[12] = e.Task, e.User, e.SpentDate.Time(time.UTC), int64(e.Hours), int64(e.Rate), string(e.Currency)
 		row[13], row[14], row[15], row[16], row[17], row[18], row[19] = e.Notes, e.Billable, e.Running, e.Approved, approvedAt, e.BilledElsewhere, e.UserID
 		return row, nil
 	})
-	// The staging COPY runs on the transaction's connection, through pgx:
+	// The COPY runs on the transaction's connection, through pgx:
 	// database/sql has no COPY.
 	err = conn.Raw(func(dc any) error {
 		c, ok := dc.(*stdlib.Conn)
 		if !ok {
 			return fmt.Errorf("driver connection is a %T, not pgx", dc)
 		}
-		_, err := c.Conn().CopyFrom(ctx, pgx.Identifier{"import_entries"}, importStagingCols, src)
+		_, err := c.Conn().CopyFrom(ctx, table, cols, src)
 		return err
 	})
 	if progress != nil {
@@ -316,8 +359,12 @@ func (s *Store) importPostgres(ctx context.Context, entries iter.Seq2[billing.Ti
 	if err != nil {
 		return ImportStats{}, fmt.Errorf("store: import entries: copy: %w", err)
 	}
+	merged := int64(0)
+	if direct {
+		st.Inserted, merged = int(n), n // nothing to merge
+	}
 	types := pgtype.NewMap()
-	for lo := int64(0); lo < n; lo += importMergeBatch {
+	for lo := merged; lo < n; lo += importMergeBatch {
 		var (
 			ins, upd int
 			cl       []string

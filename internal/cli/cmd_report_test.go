@@ -92,7 +92,7 @@ func TestCLIReport(t *testing.T) {
 // of the charts' size; a name that is not .png is refused before any work.
 func TestCLICharts(t *testing.T) {
 	dir := t.TempDir()
-	if _, _, err := runCLI(t, dir, nil, "config", "import", filepath.Join("examples", "firm.yml")); err != nil {
+	if _, _, err := runCLI(t, dir, nil, "config", "import", filepath.Join("..", "..", "examples", "firm.yml")); err != nil {
 		t.Fatalf("config import: %v", err)
 	}
 	seedSentInvoice(t, dir)
@@ -137,7 +137,7 @@ func TestCLICharts(t *testing.T) {
 		}
 	}
 	empty := t.TempDir()
-	if _, _, err := runCLI(t, empty, nil, "config", "import", filepath.Join("examples", "firm.yml")); err != nil {
+	if _, _, err := runCLI(t, empty, nil, "config", "import", filepath.Join("..", "..", "examples", "firm.yml")); err != nil {
 		t.Fatal(err)
 	}
 	if _, _, err := runCLI(t, empty, nil, "ar", "aging", "--chart", filepath.Join(empty, "none.png")); err == nil || !strings.Contains(err.Error(), "nothing outstanding") {
