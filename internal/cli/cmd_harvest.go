@@ -6,7 +6,9 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"math"
 	"os"
+	"runtime/debug"
 	"time"
 
 	"github.com/schollz/progressbar/v3"
@@ -137,6 +139,12 @@ Harvest) is refused unless --assume-approved.`,
 			if err != nil {
 				return err
 			}
+			// A soft memory limit makes the collector work for the bound
+			// rather than let the heap double between cycles; GOMEMLIMIT,
+			// when set, wins.
+			if debug.SetMemoryLimit(-1) == math.MaxInt64 {
+				defer debug.SetMemoryLimit(debug.SetMemoryLimit(importMemoryLimit))
+			}
 			rep, err := wf.ImportEntries(ctx, rd.All(), progress)
 			if bar != nil {
 				_ = bar.Clear()
@@ -157,6 +165,9 @@ Harvest) is refused unless --assume-approved.`,
 		},
 	}
 }
+
+// importMemoryLimit is the soft memory limit of import harvest-csv.
+const importMemoryLimit = 150 << 20
 
 // importBar is a progress bar over the bytes of f read so far, for a
 // person at a terminal.
