@@ -76,6 +76,44 @@ func (s *Store) UnallocatedEntries(ctx context.Context) ([]billing.TimeEntry, er
 	return out, nil
 }
 
+// EntryClients returns the client names of the live entries, each
+// spelling once, with its number of entries.
+func (s *Store) EntryClients(ctx context.Context) (map[string]int, error) {
+	rows, err := s.q(ctx).Raw("SELECT client, COUNT(*) FROM time_entries WHERE deleted_at IS NULL GROUP BY client").Rows()
+	if err != nil {
+		return nil, fmt.Errorf("store: entry clients: %w", err)
+	}
+	defer rows.Close()
+	out := map[string]int{}
+	for rows.Next() {
+		var (
+			name string
+			n    int
+		)
+		if err := rows.Scan(&name, &n); err != nil {
+			return nil, fmt.Errorf("store: entry clients: %w", err)
+		}
+		out[name] = n
+	}
+	return out, rows.Err()
+}
+
+// UnallocatedEntriesOf is UnallocatedEntries limited to the entries whose
+// client is named exactly as one of clients.
+func (s *Store) UnallocatedEntriesOf(ctx context.Context, clients []string) ([]billing.TimeEntry, error) {
+	if len(clients) == 0 {
+		return nil, nil
+	}
+	out, err := collectEntries(s.q(ctx).Raw(selectEntry+` FROM time_entries t
+		WHERE t.deleted_at IS NULL AND t.client IN ?
+		AND NOT EXISTS (SELECT 1 FROM allocations a WHERE a.entry_id = t.id AND a.active)
+		ORDER BY t.spent_date, t.id`, clients).Rows())
+	if err != nil {
+		return nil, fmt.Errorf("store: unallocated entries: %w", err)
+	}
+	return out, nil
+}
+
 // Entries returns the entries with these ids, deleted ones included, by id.
 // It fails with ErrNotFound when any id is unknown.
 func (s *Store) Entries(ctx context.Context, ids []int64) ([]billing.TimeEntry, error) {

@@ -182,6 +182,14 @@ func (s *Store) resolveException(tx *gorm.DB, id int64, actor, resolution string
 // resolved by billbot ("no longer applies"), then every problem of current
 // not yet open is opened. It returns how many it opened and resolved.
 func (s *Store) ReconcileExceptions(ctx context.Context, codes []billing.ExceptionCode, current []billing.Problem, now time.Time) (opened, resolved int, err error) {
+	return s.ReconcileExceptionsOf(ctx, codes, nil, current, now)
+}
+
+// ReconcileExceptionsOf is ReconcileExceptions limited to the open
+// exceptions whose client inScope accepts (all when inScope is nil): the
+// others stay as they are, whatever current holds. current should hold
+// problems of those clients only.
+func (s *Store) ReconcileExceptionsOf(ctx context.Context, codes []billing.ExceptionCode, inScope func(client string) bool, current []billing.Problem, now time.Time) (opened, resolved int, err error) {
 	want := map[string]bool{}
 	for _, p := range current {
 		want[Fingerprint(p)] = true
@@ -192,21 +200,21 @@ func (s *Store) ReconcileExceptions(ctx context.Context, codes []billing.Excepti
 	}
 	err = s.tx(ctx, func(tx *gorm.DB) error {
 		opened, resolved = 0, 0
-		rows, err := tx.Raw("SELECT id, fingerprint FROM exceptions WHERE status = 'open' AND code IN ? ORDER BY id", codeArgs).Rows()
+		rows, err := tx.Raw("SELECT id, fingerprint, client FROM exceptions WHERE status = 'open' AND code IN ? ORDER BY id", codeArgs).Rows()
 		if err != nil {
 			return err
 		}
 		var stale []int64
 		for rows.Next() {
 			var (
-				id int64
-				fp string
+				id         int64
+				fp, client string
 			)
-			if err := rows.Scan(&id, &fp); err != nil {
+			if err := rows.Scan(&id, &fp, &client); err != nil {
 				rows.Close()
 				return err
 			}
-			if !want[fp] {
+			if !want[fp] && (inScope == nil || inScope(client)) {
 				stale = append(stale, id)
 			}
 		}

@@ -91,34 +91,8 @@ func (s *Store) upsertEntries(ctx context.Context, in []billing.TimeEntry, now t
 			return fmt.Errorf("read sources: %w", err)
 		}
 		for chunk := range slices.Chunk(in, batch) {
-			old, err := s.storedEntries(ctx, tx, chunk, known)
-			if err != nil {
-				return fmt.Errorf("read existing: %w", err)
-			}
-			var inserts, updates []billing.TimeEntry
-			for _, e := range chunk {
-				prev, seen := old[entryKey{e.Source, e.ExternalID}]
-				n := normalizeEntry(e, now, prev.ApprovedAt)
-				switch {
-				case !seen:
-					st.Inserted++
-					inserts = append(inserts, n)
-					continue
-				case !prev.deleted && sameEntry(prev.TimeEntry, n):
-					st.Unchanged++
-					continue
-				}
-				st.Updated++
-				if prev.billed && billableChanged(prev.TimeEntry, n) {
-					st.ChangedAfterBilling = append(st.ChangedAfterBilling, prev.ID)
-				}
-				updates = append(updates, n)
-			}
-			if err := s.writeEntries(ctx, tx, inserts, now, false); err != nil {
-				return fmt.Errorf("insert: %w", err)
-			}
-			if err := s.writeEntries(ctx, tx, updates, now, true); err != nil {
-				return fmt.Errorf("update: %w", err)
+			if err := s.upsertChunk(ctx, tx, chunk, known, now, &st, nil); err != nil {
+				return err
 			}
 		}
 		if st.Inserted+st.Updated == 0 {
@@ -128,6 +102,50 @@ func (s *Store) upsertEntries(ctx context.Context, in []billing.TimeEntry, now t
 		return s.auditChange(tx, SystemActor, "entries.upsert", "time_entries", sourcesOf(in), "", nil, st)
 	})
 	return st, err
+}
+
+// upsertChunk writes one batch of entries with unique keys: it reads the
+// stored rows of the batch's keys (for the sources in known that have
+// rows), inserts the new ones, updates the changed ones and leaves the
+// unchanged ones alone, counting into st. When clients is not nil it
+// collects the client names of the changed rows, before and after.
+func (s *Store) upsertChunk(ctx context.Context, tx *gorm.DB, chunk []billing.TimeEntry, known map[string]bool, now time.Time, st *UpsertStats, clients map[string]bool) error {
+	old, err := s.storedEntries(ctx, tx, chunk, known)
+	if err != nil {
+		return fmt.Errorf("read existing: %w", err)
+	}
+	var inserts, updates []billing.TimeEntry
+	for _, e := range chunk {
+		prev, seen := old[entryKey{e.Source, e.ExternalID}]
+		n := normalizeEntry(e, now, prev.ApprovedAt)
+		switch {
+		case !seen:
+			st.Inserted++
+			inserts = append(inserts, n)
+			if clients != nil {
+				clients[n.Client] = true
+			}
+			continue
+		case !prev.deleted && sameEntry(prev.TimeEntry, n):
+			st.Unchanged++
+			continue
+		}
+		st.Updated++
+		if clients != nil {
+			clients[n.Client], clients[prev.Client] = true, true
+		}
+		if prev.billed && billableChanged(prev.TimeEntry, n) {
+			st.ChangedAfterBilling = append(st.ChangedAfterBilling, prev.ID)
+		}
+		updates = append(updates, n)
+	}
+	if err := s.writeEntries(ctx, tx, inserts, now, false); err != nil {
+		return fmt.Errorf("insert: %w", err)
+	}
+	if err := s.writeEntries(ctx, tx, updates, now, true); err != nil {
+		return fmt.Errorf("update: %w", err)
+	}
+	return nil
 }
 
 func sourcesOf(es []billing.TimeEntry) string {

@@ -6,8 +6,13 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"io"
+	"math"
 	"os"
+	"runtime/debug"
 	"time"
+
+	"github.com/schollz/progressbar/v3"
 
 	"billbot/internal/billing"
 	"billbot/internal/harvest/csvimport"
@@ -99,55 +104,99 @@ Harvest) is refused unless --assume-approved.`,
 			}
 			name := fs.Arg(0)
 			opts := csvimport.Options{SkipBadRows: skipBad, AssumeApproved: assumeApproved, ApprovedAtImport: atImport, Location: c.env.Location()}
-			// The file is read before the database is touched: a bad file
-			// changes nothing.
-			res, err := parseCSV(name, opts)
+			f, err := os.Open(name)
+			if err != nil {
+				return fmt.Errorf("open CSV export: %w", err)
+			}
+			defer f.Close()
+			// The header is checked before the database is touched; the
+			// rows are then read once, as they are stored, in one
+			// transaction that a bad row anywhere rolls back.
+			if _, err := csvReader(name, f, opts); err != nil {
+				return err
+			}
+			_, wf, err := c.migratedWorkflow(ctx)
 			if err != nil {
 				return err
 			}
-			st, wf, err := c.migratedWorkflow(ctx)
-			if err != nil {
-				return err
-			}
-			// Times without a zone are the firm's: read again in its zone.
-			if firm, err := wf.LoadFirm(ctx); err == nil && opts.Location == nil && firm.Location() != nil && firm.Location() != time.UTC {
+			// Times without a zone are the firm's.
+			if firm, err := wf.LoadFirm(ctx); err == nil && opts.Location == nil && firm.Location() != nil {
 				opts.Location = firm.Location()
-				if res, err = parseCSV(name, opts); err != nil {
-					return err
-				}
 			}
-			for _, re := range res.Errors {
+			if _, err := f.Seek(0, io.SeekStart); err != nil {
+				return fmt.Errorf("%s: %w", name, err)
+			}
+			var (
+				in       io.Reader = f
+				progress func(int)
+				bar      *progressbar.ProgressBar
+			)
+			if isTerminal(c.stderr) {
+				bar = importBar(c.stderr, f)
+				in = io.TeeReader(f, bar)
+				progress = func(n int) { bar.Describe(fmt.Sprintf("%s: %d rows read", name, n)) }
+			}
+			rd, err := csvReader(name, in, opts)
+			if err != nil {
+				return err
+			}
+			// A soft memory limit makes the collector work for the bound
+			// rather than let the heap double between cycles; GOMEMLIMIT,
+			// when set, wins.
+			if debug.SetMemoryLimit(-1) == math.MaxInt64 {
+				defer debug.SetMemoryLimit(debug.SetMemoryLimit(importMemoryLimit))
+			}
+			rep, err := wf.ImportEntries(ctx, rd.All(), progress)
+			if bar != nil {
+				_ = bar.Clear()
+			}
+			if err != nil {
+				var bad *csvimport.BadRowsError
+				if errors.As(err, &bad) {
+					return fmt.Errorf("%s: %w", name, err)
+				}
+				return fmt.Errorf("import %s: %w", name, err)
+			}
+			for _, re := range rd.Errors {
 				fmt.Fprintf(c.stderr, "%s:%d: skipped: %s\n", name, re.Line, re.Reason)
 			}
-			stats, err := st.UpsertEntries(ctx, res.Entries, c.now())
-			if err != nil {
-				return fmt.Errorf("store entries: %w", err)
-			}
-			fmt.Fprintf(c.stdout, "imported %s: %d rows, %d new, %d updated, %d unchanged\n", name, len(res.Entries), stats.Inserted, stats.Updated, stats.Unchanged)
-			if opened, resolved, err := wf.Detect(ctx); err == nil {
-				fmt.Fprintf(c.stdout, "exceptions: %d opened, %d resolved\n", opened, resolved)
-			} else if err != workflow.ErrNoConfig {
-				return err
-			}
+			fmt.Fprintf(c.stdout, "imported %s: %d rows, %d new, %d updated, %d unchanged\n", name, rep.Inserted+rep.Updated+rep.Unchanged, rep.Inserted, rep.Updated, rep.Unchanged)
+			fmt.Fprintf(c.stdout, "exceptions: %d opened, %d resolved\n", rep.Opened, rep.Resolved)
 			return nil
 		},
 	}
 }
 
-// parseCSV reads a Harvest CSV export; its errors name the file and the
-// flags a person types.
-func parseCSV(name string, opts csvimport.Options) (csvimport.Result, error) {
-	f, err := os.Open(name)
-	if err != nil {
-		return csvimport.Result{}, fmt.Errorf("open CSV export: %w", err)
+// importMemoryLimit is the soft memory limit of import harvest-csv.
+const importMemoryLimit = 150 << 20
+
+// importBar is a progress bar over the bytes of f read so far, for a
+// person at a terminal.
+func importBar(w io.Writer, f *os.File) *progressbar.ProgressBar {
+	size := int64(-1)
+	if fi, err := f.Stat(); err == nil && fi.Mode().IsRegular() {
+		size = fi.Size()
 	}
-	defer f.Close()
-	res, err := csvimport.Parse(f, opts)
+	return progressbar.NewOptions64(size,
+		progressbar.OptionSetWriter(w),
+		progressbar.OptionShowBytes(true),
+		progressbar.OptionSetWidth(30),
+		progressbar.OptionThrottle(100*time.Millisecond),
+		progressbar.OptionShowElapsedTimeOnFinish(),
+		progressbar.OptionSetPredictTime(true),
+		progressbar.OptionClearOnFinish(),
+	)
+}
+
+// csvReader reads the header of a Harvest CSV export; its errors name the
+// file and the flags a person types.
+func csvReader(name string, r io.Reader, opts csvimport.Options) (*csvimport.Reader, error) {
+	rd, err := csvimport.NewReader(r, opts)
 	if errors.Is(err, csvimport.ErrNoApprovalColumn) {
-		return res, fmt.Errorf("%s: %w; import it with --assume-approved to treat every row as approved", name, err)
+		return nil, fmt.Errorf("%s: %w; import it with --assume-approved to treat every row as approved", name, err)
 	}
 	if err != nil {
-		return res, fmt.Errorf("%s: %w", name, err)
+		return nil, fmt.Errorf("%s: %w", name, err)
 	}
-	return res, nil
+	return rd, nil
 }

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"slices"
 	"strconv"
+	"strings"
 
 	"billbot/internal/billing"
 	"billbot/store"
@@ -149,6 +150,120 @@ func (w *Workflow) detect(ctx context.Context, firm *Firm, items map[string]stri
 	}
 	return opened, resolved, nil
 }
+
+// DetectClients is Detect for the named clients only, as an import that
+// changed their entries needs: it re-assesses their unallocated entries and
+// the entries their open exceptions hold, and opens and resolves only
+// their exceptions; other clients' exceptions stay as they are. Names match
+// as the billing engine matches CSV rows to engagements, case and
+// surrounding spaces aside. No clients, nothing to do: an unchanged
+// re-import re-assesses nothing.
+//
+// Every exception the engine raises concerns one client, so the clients
+// are assessed a few at a time (about detectBatch entries), which bounds
+// the memory of a re-check after a million-row import.
+func (w *Workflow) DetectClients(ctx context.Context, clients []string) (opened, resolved int, err error) {
+	if len(clients) == 0 {
+		return 0, 0, nil
+	}
+	scope := make(map[string]bool, len(clients))
+	for _, c := range clients {
+		scope[clientMatchKey(c)] = true
+	}
+	inScope := func(client string) bool { return scope[clientMatchKey(client)] }
+	firm, err := w.LoadFirm(ctx)
+	if err != nil {
+		return 0, 0, err
+	}
+	items, matchProblems, err := w.prepareQBO(ctx, firm, billing.ModeLive, false)
+	if err != nil {
+		return 0, 0, err
+	}
+	var problems []billing.Problem
+	keep := func(ps []billing.Problem, in map[string]bool) {
+		for _, p := range ps {
+			if slices.Contains(assessCodes, p.Code) && in[clientMatchKey(p.Client)] {
+				problems = append(problems, p)
+			}
+		}
+	}
+	keep(matchProblems, scope)
+
+	open, err := w.store.Exceptions(ctx, store.ExceptionFilter{OpenOnly: true, Codes: assessCodes})
+	if err != nil {
+		return 0, 0, err
+	}
+	held := map[string][]int64{} // by client key
+	for _, ex := range open {
+		if ex.Holds && inScope(ex.Client) {
+			k := clientMatchKey(ex.Client)
+			held[k] = append(held[k], ex.EntryIDs...)
+		}
+	}
+	counts, err := w.store.EntryClients(ctx)
+	if err != nil {
+		return 0, 0, err
+	}
+	spellings := map[string][]string{} // client key → names as stored
+	size := map[string]int{}
+	for name, n := range counts {
+		if k := clientMatchKey(name); scope[k] {
+			spellings[k] = append(spellings[k], name)
+			size[k] += n
+		}
+	}
+	keys := make([]string, 0, len(scope))
+	for k := range scope {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	today := firm.Today(w.now())
+	for len(keys) > 0 {
+		// The problems of a batch are kept for its own clients only: the
+		// engine also reports on engagements whose entries are in another
+		// batch (retainer usage, fixed fees), without those entries.
+		var names []string
+		var ids []int64
+		batch := map[string]bool{}
+		n := 0
+		for len(keys) > 0 && (n == 0 || n+size[keys[0]] <= detectBatch) {
+			k := keys[0]
+			keys = keys[1:]
+			batch[k] = true
+			names = append(names, spellings[k]...)
+			ids = append(ids, held[k]...)
+			n += size[k] + 1
+		}
+		entries, err := w.store.UnallocatedEntriesOf(ctx, names)
+		if err != nil {
+			return 0, 0, fmt.Errorf("load entries: %w", err)
+		}
+		if len(ids) > 0 {
+			more, err := w.store.Entries(ctx, ids)
+			if err != nil {
+				return 0, 0, fmt.Errorf("load held entries: %w", err)
+			}
+			entries = append(entries, more...)
+		}
+		in, err := w.billingInput(ctx, firm, items, entries, today, billing.Date{})
+		if err != nil {
+			return 0, 0, err
+		}
+		keep(billing.Assess(in).Problems, batch)
+	}
+	opened, resolved, err = w.store.ReconcileExceptionsOf(ctx, assessCodes, inScope, problems, w.now())
+	if err != nil {
+		return opened, resolved, fmt.Errorf("reconcile exceptions: %w", err)
+	}
+	return opened, resolved, nil
+}
+
+// detectBatch is about how many entries DetectClients assesses at once.
+const detectBatch = 100_000
+
+// clientMatchKey is a client name as the billing engine compares the names
+// of CSV rows and engagement letters.
+func clientMatchKey(name string) string { return strings.ToLower(strings.TrimSpace(name)) }
 
 // heldEntries lists the entries held by open exceptions that Detect owns.
 func (w *Workflow) heldEntries(ctx context.Context) ([]int64, error) {

@@ -13,6 +13,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"iter"
 	"strconv"
 	"strings"
 	"time"
@@ -100,15 +101,50 @@ func (e *BadRowsError) Error() string {
 	return b.String()
 }
 
-// Parse reads a Harvest detailed time report. Every row becomes one entry
-// whose ExternalID is stable across re-imports of the same file (see
-// externalID). On a bad row it returns an empty Result.Entries and a
-// *BadRowsError, unless opts.SkipBadRows.
+// Parse reads a Harvest detailed time report into memory. Every row
+// becomes one entry whose ExternalID is stable across re-imports of the
+// same file (see externalID). On a bad row it returns an empty
+// Result.Entries and a *BadRowsError, unless opts.SkipBadRows. Large files
+// are better read with NewReader, which holds one row at a time.
 func Parse(r io.Reader, opts Options) (Result, error) {
+	rd, err := NewReader(r, opts)
+	if err != nil {
+		return Result{}, err
+	}
+	var res Result
+	for e, err := range rd.All() {
+		if err != nil {
+			return Result{Errors: rd.Errors, Rows: rd.Rows}, err
+		}
+		res.Entries = append(res.Entries, e)
+	}
+	res.Errors, res.Rows = rd.Errors, rd.Rows
+	return res, nil
+}
+
+// Reader reads a Harvest detailed time report one row at a time, so a
+// file of any size is read in constant memory apart from the row
+// identities it has seen (16 bytes each, to number identical rows).
+type Reader struct {
+	cr   *csv.Reader
+	h    header
+	opts Options
+	seen map[[16]byte]uint32
+	// Rows is the number of data rows read so far, good and bad.
+	Rows int
+	// Errors lists the bad rows read so far; with SkipBadRows they were
+	// left out.
+	Errors []RowError
+}
+
+// NewReader reads the header of a Harvest detailed time report. It fails on
+// an empty file, a file that is not such a report, and, unless
+// opts.AssumeApproved, with ErrNoApprovalColumn.
+func NewReader(r io.Reader, opts Options) (*Reader, error) {
 	if opts.Currency == "" {
 		opts.Currency = "USD"
 	}
-	br := bufio.NewReader(r)
+	br := bufio.NewReaderSize(r, 64<<10)
 	// Excel and Harvest write a UTF-8 byte order mark; encoding/csv would
 	// keep it as part of the first column name.
 	if bom, err := br.Peek(3); err == nil && bytes.Equal(bom, []byte{0xEF, 0xBB, 0xBF}) {
@@ -121,59 +157,79 @@ func Parse(r io.Reader, opts Options) (Result, error) {
 	rec, err := cr.Read()
 	if err != nil {
 		if errors.Is(err, io.EOF) {
-			return Result{}, errors.New("csvimport: the file is empty")
+			return nil, errors.New("csvimport: the file is empty")
 		}
-		return Result{}, fmt.Errorf("csvimport: header: %w", err)
+		return nil, fmt.Errorf("csvimport: header: %w", err)
 	}
 	h, err := parseHeader(rec)
 	if err != nil {
-		return Result{}, fmt.Errorf("csvimport: %w", err)
+		return nil, fmt.Errorf("csvimport: %w", err)
 	}
 	if !h.has(colApproved) && !opts.AssumeApproved {
-		return Result{}, ErrNoApprovalColumn
+		return nil, ErrNoApprovalColumn
 	}
+	return &Reader{cr: cr, h: h, opts: opts, seen: map[[16]byte]uint32{}}, nil
+}
 
-	var res Result
-	seen := map[[sha256.Size]byte]int{}
-	for {
-		rec, err := cr.Read()
-		if errors.Is(err, io.EOF) {
-			break
-		}
-		if err != nil {
-			var pe *csv.ParseError
-			if errors.As(err, &pe) {
-				res.Rows++
-				res.Errors = append(res.Errors, RowError{Line: pe.StartLine, Reason: pe.Err.Error()})
+// All yields the file's good entries in file order. After the first bad
+// row (unless SkipBadRows) it yields no more entries but reads on, to
+// report every bad row, and ends with a *BadRowsError: a caller writing the
+// entries as they come rolls its transaction back on it. A read error of
+// the underlying reader ends it too. All reads the file once; do not call
+// it twice.
+func (rd *Reader) All() iter.Seq2[billing.TimeEntry, error] {
+	return func(yield func(billing.TimeEntry, error) bool) {
+		for {
+			rec, err := rd.cr.Read()
+			if errors.Is(err, io.EOF) {
+				break
+			}
+			if err != nil {
+				var pe *csv.ParseError
+				if errors.As(err, &pe) {
+					rd.Rows++
+					rd.Errors = append(rd.Errors, RowError{Line: pe.StartLine, Reason: pe.Err.Error()})
+					continue
+				}
+				yield(billing.TimeEntry{}, fmt.Errorf("csvimport: read: %w", err))
+				return
+			}
+			line, _ := rd.cr.FieldPos(0)
+			if len(rec) == 1 && strings.TrimSpace(rec[0]) == "" {
+				continue // a blank line, as spreadsheets leave at the end
+			}
+			rd.Rows++
+			if len(rec) != len(rd.h.names) {
+				rd.Errors = append(rd.Errors, RowError{Line: line,
+					Reason: fmt.Sprintf("has %d columns, the header has %d", len(rec), len(rd.h.names))})
 				continue
 			}
-			return Result{}, fmt.Errorf("csvimport: read: %w", err)
+			e, key, rowErr := rd.h.entry(rec, rd.opts)
+			if rowErr != nil {
+				rowErr.Line = line
+				rd.Errors = append(rd.Errors, *rowErr)
+				continue
+			}
+			if len(rd.Errors) > 0 && !rd.opts.SkipBadRows {
+				continue // the file is rejected: only look for more bad rows
+			}
+			// Identical rows are numbered by occurrence. The count is kept
+			// by the identity's first 16 bytes: two different identities
+			// sharing them (odds about 1e-26 in a million rows) would only
+			// number the second one from 1 instead of 0, still unique.
+			var short [16]byte
+			copy(short[:], key[:16])
+			n := rd.seen[short]
+			rd.seen[short] = n + 1
+			e.ExternalID = externalID(key, int(n))
+			if !yield(e, nil) {
+				return
+			}
 		}
-		line, _ := cr.FieldPos(0)
-		if len(rec) == 1 && strings.TrimSpace(rec[0]) == "" {
-			continue // a blank line, as spreadsheets leave at the end
+		if len(rd.Errors) > 0 && !rd.opts.SkipBadRows {
+			yield(billing.TimeEntry{}, &BadRowsError{Rows: rd.Errors})
 		}
-		res.Rows++
-		if len(rec) != len(h.names) {
-			res.Errors = append(res.Errors, RowError{Line: line,
-				Reason: fmt.Sprintf("has %d columns, the header has %d", len(rec), len(h.names))})
-			continue
-		}
-		e, key, rowErr := h.entry(rec, opts)
-		if rowErr != nil {
-			rowErr.Line = line
-			res.Errors = append(res.Errors, *rowErr)
-			continue
-		}
-		n := seen[key]
-		seen[key] = n + 1
-		e.ExternalID = externalID(key, n)
-		res.Entries = append(res.Entries, e)
 	}
-	if len(res.Errors) > 0 && !opts.SkipBadRows {
-		return Result{Errors: res.Errors, Rows: res.Rows}, &BadRowsError{Rows: res.Errors}
-	}
-	return res, nil
 }
 
 // entry maps one row. It returns the row's identity hash alongside.
