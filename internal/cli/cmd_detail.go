@@ -51,6 +51,15 @@ func checkFormat(f string) error {
 	return nil
 }
 
+// flagsOnly refuses positional arguments to the command name (one that
+// takes only flags) and a --format other than text or csv.
+func flagsOnly(name string, fs *flag.FlagSet, format string) error {
+	if fs.NArg() > 0 {
+		return usagef("%s takes no arguments, only flags", name)
+	}
+	return checkFormat(format)
+}
+
 func invoiceShowCommand() command {
 	var format string
 	return command{
@@ -108,10 +117,7 @@ func auditCommand() command {
 			fs.StringVar(&format, "format", "text", "text or csv")
 		},
 		run: func(ctx context.Context, c *cli, fs *flag.FlagSet) error {
-			if fs.NArg() > 0 {
-				return usagef("audit takes no arguments, only flags")
-			}
-			if err := checkFormat(format); err != nil {
+			if err := flagsOnly("audit", fs, format); err != nil {
 				return err
 			}
 			_, wf, firm, err := c.firm(ctx)

@@ -46,10 +46,7 @@ func reportCommand(kind string) command {
 			}
 		},
 		run: func(ctx context.Context, c *cli, fs *flag.FlagSet) error {
-			if fs.NArg() > 0 {
-				return usagef("report %s takes no arguments, only flags", kind)
-			}
-			if err := checkFormat(format); err != nil {
+			if err := flagsOnly("report "+kind, fs, format); err != nil {
 				return err
 			}
 			if err := checkChartFile(chartFile); err != nil {

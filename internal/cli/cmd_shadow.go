@@ -24,10 +24,7 @@ func shadowCommand() command {
 			fs.StringVar(&format, "format", "text", "text or csv (one row per line compared)")
 		},
 		run: func(ctx context.Context, c *cli, fs *flag.FlagSet) error {
-			if fs.NArg() > 0 {
-				return usagef("shadow takes no arguments, only flags")
-			}
-			if err := checkFormat(format); err != nil {
+			if err := flagsOnly("shadow", fs, format); err != nil {
 				return err
 			}
 			var opts workflow.ShadowOptions

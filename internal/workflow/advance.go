@@ -97,9 +97,9 @@ func (w *Workflow) Advance(ctx context.Context) error {
 // total, and moves it to pending — or to flagged when QBO's TotalAmt is not
 // billbot's total to the cent.
 func (w *Workflow) createInQBO(ctx context.Context, firm *Firm, inv store.Invoice, items map[string]string) error {
-	client, ok := firm.Client(inv.Client)
-	if !ok {
-		return fmt.Errorf("invoice %s: client %q is no longer configured", inv.Key, inv.Client)
+	client, err := firm.InvoiceClient(inv)
+	if err != nil {
+		return err
 	}
 	w.failPoint("qbo:before_create")
 	remote, err := w.qbo.CreateDraft(ctx, inv.Billing(), client, items)

@@ -116,9 +116,9 @@ func (w *Workflow) createInBatches(ctx context.Context, firm *Firm, bc BatchCrea
 func (w *Workflow) sendBatch(ctx context.Context, firm *Firm, bc BatchCreator, batchKey string, members []store.Invoice, items map[string]string) []error {
 	reqs := make([]DraftRequest, 0, len(members))
 	for _, m := range members {
-		client, ok := firm.Client(m.Client)
-		if !ok {
-			return []error{fmt.Errorf("invoice %s: client %q is no longer configured", m.Key, m.Client)}
+		client, err := firm.InvoiceClient(m)
+		if err != nil {
+			return []error{err}
 		}
 		reqs = append(reqs, DraftRequest{Invoice: m.Billing(), Client: client})
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 
+	"billbot/internal/billing"
 	"billbot/internal/config"
 	"billbot/store"
 )
@@ -51,13 +52,9 @@ func (w *Workflow) createOnApproval(ctx context.Context, firm *Firm, inv store.I
 	if !w.qboReady(ctx) {
 		return inv, nil, userErrorf("QuickBooks is not connected, so the %s invoice cannot be created there; nothing was approved. Approve it again once QuickBooks is connected.", inv.Client)
 	}
-	client, ok := firm.Client(inv.Client)
-	if !ok {
-		return inv, nil, fmt.Errorf("invoice %s: client %q is no longer configured", inv.Key, inv.Client)
-	}
-	items, err := w.qbo.Items(ctx)
+	client, items, err := w.clientAndItems(ctx, firm, inv)
 	if err != nil {
-		return inv, nil, fmt.Errorf("list QBO items: %w", err)
+		return inv, nil, err
 	}
 	w.failPoint("qbo:before_create")
 	remote, err := w.qbo.CreateDraft(ctx, inv.Billing(), client, items)
@@ -87,4 +84,18 @@ func (w *Workflow) createOnApproval(ctx context.Context, firm *Firm, inv store.I
 		return cur, nil, userErrorf("QBO's total for the %s invoice (%s) differs from billbot's (%s); nothing was sent. The invoice is flagged: edit it first.", cur.Client, cur.QBOTotal.Display(cur.Currency), cur.Total.Display(cur.Currency))
 	}
 	return inv, &remote, nil
+}
+
+// clientAndItems returns the configured client inv bills and QuickBooks'
+// items, what turning inv's lines into QuickBooks lines needs.
+func (w *Workflow) clientAndItems(ctx context.Context, firm *Firm, inv store.Invoice) (billing.Client, map[string]string, error) {
+	client, err := firm.InvoiceClient(inv)
+	if err != nil {
+		return client, nil, err
+	}
+	items, err := w.qbo.Items(ctx)
+	if err != nil {
+		return client, nil, fmt.Errorf("list QBO items: %w", err)
+	}
+	return client, items, nil
 }

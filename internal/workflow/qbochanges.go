@@ -151,13 +151,9 @@ func (w *Workflow) reconcileWithQBO(ctx context.Context, firm *Firm, inv store.I
 	if r.Lines == nil || inv.QBOID == "" || !billing.Editable(inv.State) && inv.State != store.StateApproved {
 		return inv, nil, nil
 	}
-	client, ok := firm.Client(inv.Client)
-	if !ok {
-		return inv, nil, fmt.Errorf("invoice %s: client %q is no longer configured", inv.Key, inv.Client)
-	}
-	items, err := w.qbo.Items(ctx)
+	client, items, err := w.clientAndItems(ctx, firm, inv)
 	if err != nil {
-		return inv, nil, fmt.Errorf("list QBO items: %w", err)
+		return inv, nil, err
 	}
 	want, err := w.qbo.DraftLines(inv.Billing(), client, items)
 	if err != nil {

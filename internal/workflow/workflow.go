@@ -134,6 +134,16 @@ func (f *Firm) Client(name string) (billing.Client, bool) {
 	return billing.Client{}, false
 }
 
+// InvoiceClient returns the configured client inv bills, or an error that
+// says the client is no longer configured.
+func (f *Firm) InvoiceClient(inv store.Invoice) (billing.Client, error) {
+	c, ok := f.Client(inv.Client)
+	if !ok {
+		return c, fmt.Errorf("invoice %s: client %q is no longer configured", inv.Key, inv.Client)
+	}
+	return c, nil
+}
+
 // Engagement returns the engagement with key.
 func (f *Firm) Engagement(key string) (billing.Engagement, bool) {
 	for _, e := range f.Engagements {
