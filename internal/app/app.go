@@ -53,6 +53,10 @@ type Parts struct {
 	// status and App Home compute from the invoices, and charts are drawn
 	// and uploaded, on every request (the load benchmark's baseline).
 	Recompute bool
+	// RedrawCharts, when set, draws and uploads every chart anew instead of
+	// re-using the Slack file of the same data (the baseline of the answer
+	// cache's benchmark).
+	RedrawCharts bool
 }
 
 // Billbot is one assembled billbot.
@@ -63,11 +67,11 @@ type Billbot struct {
 	// day; nil with Parts.Recompute.
 	Answers *answers.Ledger
 
-	harvest   func() (*harvest.Client, error)
-	now       func() time.Time
-	logger    *slog.Logger
-	locker    jobs.Locker
-	recompute bool
+	harvest func() (*harvest.Client, error)
+	now     func() time.Time
+	logger  *slog.Logger
+	locker  jobs.Locker
+	redraw  bool
 }
 
 // Assemble builds the workflows over p. It does no I/O.
@@ -99,7 +103,7 @@ func Assemble(p Parts) *Billbot {
 	if p.Locker == nil {
 		p.Locker = &jobs.LocalLocker{} // the jobs' runs, in this process
 	}
-	return &Billbot{Store: p.Store, Workflow: wf, Answers: led, harvest: p.Harvest, now: p.Now, logger: p.Logger, locker: p.Locker, recompute: p.Recompute}
+	return &Billbot{Store: p.Store, Workflow: wf, Answers: led, harvest: p.Harvest, now: p.Now, logger: p.Logger, locker: p.Locker, redraw: p.RedrawCharts}
 }
 
 // Slack is what answers Slack's requests.
@@ -116,7 +120,7 @@ func (b *Billbot) Slack(m *bot.Messenger) Slack {
 	cmds := commands.New(b.Workflow, b.now, b.logger)
 	if m != nil {
 		cmds = cmds.WithCharts(m)
-		if b.recompute {
+		if b.redraw {
 			cmds = cmds.WithChartMemory(0)
 		}
 	}

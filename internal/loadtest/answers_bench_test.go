@@ -33,7 +33,7 @@ const (
 // BenchmarkAnswerCache seeds PostgreSQL with Answers, then sends /ar aging
 // and /billing status (firm-wide, as an approver asks them) at 200 signed
 // requests a second twice in the same run: first to an app that recomputes
-// every answer and draws and uploads every chart (app.Parts' Recompute),
+// every answer and draws and uploads every chart (app.Parts' Recompute and RedrawCharts),
 // then to one that remembers them (the default). For each it reports the
 // reply time — the ack for a reply that made it inline, else the moment
 // the reply reached response_url — at p50 and p99, the share of replies

@@ -51,17 +51,25 @@ type App struct {
 // (which day it is for aging and status); request signatures use the real
 // time, as Slack's do.
 func NewApp(st *store.Store, today func() time.Time, logger *slog.Logger) (*App, error) {
-	return newApp(st, today, logger, false)
+	return newApp(st, today, logger, false, false)
 }
 
-// NewAppRecomputing is NewApp remembering no answers: aging and status
+// NewAppRecomputing is NewApp remembering nothing: aging and status
 // computed, and charts drawn and uploaded, on every request (app.Parts'
-// Recompute) — the baseline of the answer cache's benchmark.
+// Recompute and RedrawCharts) — the baseline of the answer cache's
+// benchmark.
 func NewAppRecomputing(st *store.Store, today func() time.Time, logger *slog.Logger) (*App, error) {
-	return newApp(st, today, logger, true)
+	return newApp(st, today, logger, true, true)
 }
 
-func newApp(st *store.Store, today func() time.Time, logger *slog.Logger, recompute bool) (*App, error) {
+// NewAppRecomputingAnswers computes aging and status on every request, as
+// NewAppRecomputing does, but shows the chart of unchanged data from its
+// earlier upload, as serve does: what the slash-command benchmark times.
+func NewAppRecomputingAnswers(st *store.Store, today func() time.Time, logger *slog.Logger) (*App, error) {
+	return newApp(st, today, logger, true, false)
+}
+
+func newApp(st *store.Store, today func() time.Time, logger *slog.Logger, recompute, redraw bool) (*App, error) {
 	if logger == nil {
 		logger = slog.New(slog.DiscardHandler)
 	}
@@ -69,7 +77,7 @@ func newApp(st *store.Store, today func() time.Time, logger *slog.Logger, recomp
 	a.slack = slacksandbox.New(slacksandbox.Options{Token: slackToken})
 	api := slacksandbox.SlackClient(a.slack, slackToken)
 	messenger := bot.NewMessenger(api, bot.MessengerConfig{Logger: logger})
-	billbot := app.Assemble(app.Parts{Store: st, Slack: messenger, Now: today, Logger: logger, Recompute: recompute})
+	billbot := app.Assemble(app.Parts{Store: st, Slack: messenger, Now: today, Logger: logger, Recompute: recompute, RedrawCharts: redraw})
 	slk := billbot.Slack(messenger)
 	a.Workflow, a.Commands, a.Answers = billbot.Workflow, slk.Commands, billbot.Answers
 	var err error
