@@ -10,12 +10,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/jackc/pgx/v5"
-
-	"billbot/internal/billing"
 	"billbot/internal/chat"
 	"billbot/store"
-	"billbot/store/storetest"
 )
 
 // Answers is the firm of the answer cache's benchmark: 1,500 clients with
@@ -45,27 +41,8 @@ const (
 // Everything runs once whatever b.N (-benchtime 1x). It skips without
 // TEST_DATABASE_URL, and fails under CI.
 func BenchmarkAnswerCache(b *testing.B) {
-	dsn := storetest.PostgresURL(b)
 	ctx := context.Background()
-	st, err := store.Open(ctx, dsn, "", nil)
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer st.Close()
-	if _, err := st.Migrate(ctx); err != nil {
-		b.Fatal(err)
-	}
-	conn, err := pgx.Connect(ctx, dsn)
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer conn.Close(ctx)
-	asOf := billing.DateIn(benchNow, mustLocation(b, "America/New_York"))
-	seedStart := time.Now()
-	if err := Seed(ctx, st, conn, Answers, asOf); err != nil {
-		b.Fatal(err)
-	}
-	b.Logf("seeded %d clients, %d invoices in %s", Answers.Clients, Answers.Invoices, time.Since(seedStart).Round(time.Millisecond))
+	st, _, _ := seeded(ctx, b, Answers)
 
 	b.ResetTimer()
 	for _, mode := range []struct {
