@@ -32,6 +32,28 @@ type Books interface {
 	QueryTerms(ctx context.Context, where string) ([]qbo.Term, error)
 }
 
+// Catalog is what setup reads from a time source other than Harvest
+// (Toggl Track, QuickBooks Time): its adapter lists everything in setup's
+// terms in one Read.
+type Catalog interface {
+	// Read lists the source's firm (workspace, company) name, clients,
+	// projects with their task and people assignments and rates, and
+	// people; with goLive set it also counts the unbilled, billable,
+	// stopped time spent before goLive into Listing.History.
+	Read(ctx context.Context, goLive billing.Date) (Listing, error)
+}
+
+// Listing is what a Catalog read.
+type Listing struct {
+	FirmName string
+	Clients  []Client
+	Projects []Project
+	Users    []User
+	History  History
+	// Requests is how many calls the read made to the source.
+	Requests int
+}
+
 // Directory finds a Slack user by email (users.lookupByEmail); found is
 // false when no member has that address.
 type Directory interface {
@@ -42,7 +64,10 @@ type Directory interface {
 // (QuickBooks not connected, no Slack token): the plan then lists every
 // match as a decision.
 type Sources struct {
-	Harvest   Harvest
+	// Harvest is read unless Catalog is set.
+	Harvest Harvest
+	// Catalog, when set, is the firm's time source instead of Harvest.
+	Catalog   Catalog
 	Books     Books
 	Directory Directory
 	// PerProject reads assignments project by project (two calls each)
@@ -66,6 +91,8 @@ type Calls struct {
 	EntryPages   int // time entries before go_live
 	Assignments  int // PerProject: task and user assignment lists, one per project each
 	SlackLookups int
+	// SourceRequests counts a Catalog's calls (a source other than Harvest).
+	SourceRequests int
 }
 
 // Gather reads everything setup needs: Harvest's lists one after the
@@ -78,6 +105,22 @@ func Gather(ctx context.Context, s Sources) (Input, Calls, error) {
 	g, ctx := errgroup.WithContext(ctx)
 	if s.Books != nil {
 		g.Go(func() error { return gatherBooks(ctx, s.Books, &in, &calls) })
+	}
+	if s.Catalog != nil {
+		if err := gatherCatalog(ctx, s, &in, &calls); err != nil {
+			return in, calls, err
+		}
+		if s.Directory != nil {
+			in.Slack = map[string]string{}
+			g.Go(func() error { return lookupAll(ctx, s.Directory, in.Users, in.Slack, &calls) })
+		}
+		if err := g.Wait(); err != nil {
+			return in, calls, err
+		}
+		if in.HomeCurrency == "" {
+			in.HomeCurrency = commonCurrency(in.Clients)
+		}
+		return in, calls, nil
 	}
 	co, err := s.Harvest.GetCompany(ctx)
 	if err != nil {
@@ -224,5 +267,20 @@ func assignments(ctx context.Context, h Harvest, p *Project) error {
 	for _, ua := range uas {
 		addUser(p, ua)
 	}
+	return nil
+}
+
+// gatherCatalog fills in from s.Catalog: everything a Harvest read gives,
+// in one call of the source's adapter.
+func gatherCatalog(ctx context.Context, s Sources, in *Input, calls *Calls) error {
+	l, err := s.Catalog.Read(ctx, s.GoLive)
+	if err != nil {
+		return fmt.Errorf("setup: %w", err)
+	}
+	in.FirmName, in.Clients, in.Users, in.Projects = l.FirmName, l.Clients, l.Users, l.Projects
+	if !s.GoLive.IsZero() {
+		in.GoLive, in.History = s.GoLive, l.History
+	}
+	calls.SourceRequests = l.Requests
 	return nil
 }
