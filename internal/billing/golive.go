@@ -170,8 +170,8 @@ func newClientModes(in *Input) clientModes {
 		if m.byID == nil {
 			m.byID, m.byName = map[int64]Mode{}, map[string]Mode{}
 		}
-		if c.HarvestClientID != 0 {
-			m.byID[c.HarvestClientID] = mode
+		if c.SourceClientID != 0 {
+			m.byID[c.SourceClientID] = mode
 		}
 		m.byName[clientKey(c.Name)] = mode
 	}

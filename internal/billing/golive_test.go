@@ -283,7 +283,7 @@ func goLiveVariant(in *Input, seed uint64) {
 	}
 	modes := []Mode{"", ModeLive, ModeShadow, ModeOff}
 	for i := range in.Clients {
-		in.Clients[i].HarvestClientID = int64(500 + i)
+		in.Clients[i].SourceClientID = int64(500 + i)
 		if chance(0.4) {
 			in.Clients[i].Mode = modes[pick(len(modes))]
 		}
@@ -323,7 +323,7 @@ func goLiveVariant(in *Input, seed uint64) {
 		}
 		for _, c := range in.Clients {
 			if c.Name == t.Client {
-				t.ClientID = c.HarvestClientID
+				t.ClientID = c.SourceClientID
 			}
 		}
 	}

@@ -53,12 +53,15 @@ type Firm struct {
 
 // Client is a customer of the firm.
 type Client struct {
-	Name            string
-	HarvestClientID int64
-	QBOCustomerID   string // empty until matched
-	Currency        money.Currency
-	Email           string
-	Mode            Mode // empty means ModeLive
+	Name string
+	// SourceClientID is the client's id in the firm's time source (Harvest
+	// client, Toggl client, QuickBooks Time customer jobcode); zero: match
+	// by name.
+	SourceClientID int64
+	QBOCustomerID  string // empty until matched
+	Currency       money.Currency
+	Email          string
+	Mode           Mode // empty means ModeLive
 }
 
 // RetainerTerms is a prepaid block of hours from an engagement letter.
@@ -74,16 +77,18 @@ type RetainerTerms struct {
 // Engagement is one engagement letter: who is billed, how, at which rates,
 // between which dates.
 type Engagement struct {
-	Key              string
-	Client           string // Client.Name
-	HarvestProjectID int64
-	Kind             Kind
-	StartsOn         Date
-	EndsOn           Date // zero: open-ended
-	Partner          string
-	Manager          string
-	Cycle            CycleKind
-	TermsDays        int
+	Key    string
+	Client string // Client.Name
+	// SourceProjectID is the project the engagement bills in the firm's time
+	// source (Harvest or Toggl project, QuickBooks Time project jobcode).
+	SourceProjectID int64
+	Kind            Kind
+	StartsOn        Date
+	EndsOn          Date // zero: open-ended
+	Partner         string
+	Manager         string
+	Cycle           CycleKind
+	TermsDays       int
 	// BillFrom is the engagement's own cut-over day: time spent before the
 	// later of it and Firm.GoLive is never billed, held or flagged.
 	BillFrom Date

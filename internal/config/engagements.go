@@ -15,13 +15,14 @@ var (
 	cycles = []billing.CycleKind{billing.Weekly, billing.Biweekly, billing.Semimonthly, billing.Monthly}
 )
 
-// span is where an engagement bills a Harvest project, for the overlap check.
+// span is where an engagement bills a time source's project, for the overlap check.
 type span struct {
 	path       string
 	key        string
 	project    int64
 	start, end billing.Date // end zero: open-ended
-	line       int          // of harvest_project_id
+	line       int          // of the project id
+	field      string       // its key: source_project_id or harvest_project_id
 }
 
 func (s span) overlaps(o span) bool {
@@ -48,12 +49,12 @@ func (d *decoder) engagements(f *Firm, top *fields) {
 			spans = append(spans, *sp)
 		}
 	}
-	// Time entries are matched to an engagement by Harvest project and spent
+	// Time entries are matched to an engagement by project and spent
 	// date, so two engagements may share a project only one after the other.
 	for j, b := range spans {
 		for _, a := range spans[:j] {
 			if a.project == b.project && a.overlaps(b) {
-				d.add(b.line, b.path+".harvest_project_id", "project %d is also billed by engagement %q (%s) over overlapping dates; end one before the other starts", b.project, a.key, a.path)
+				d.add(b.line, b.path+"."+b.field, "project %d is also billed by engagement %q (%s) over overlapping dates; end one before the other starts", b.project, a.key, a.path)
 				break
 			}
 		}
@@ -78,15 +79,13 @@ func (d *decoder) engagement(f *Firm, m *fields, keys map[string]string) (billin
 		}
 	}
 
-	pid, pidOK := m.int("harvest_project_id")
-	switch {
-	case !pidOK && m.node("harvest_project_id") == nil && !m.bad:
-		m.errorf("harvest_project_id", "required")
-	case pidOK && pid <= 0:
-		m.errorf("harvest_project_id", "%d is not a Harvest project id (a positive number)", pid)
-		pidOK = false
+	pid, pidOK, pidKey := m.sourceID(f, "source_project_id", "harvest_project_id", "project")
+	if m.node("source_project_id") == nil && m.node("harvest_project_id") == nil && !m.bad {
+		m.errorf(sourceKey(f, "source_project_id", "harvest_project_id"), "required")
 	}
-	e.HarvestProjectID = pid
+	if pidOK {
+		e.SourceProjectID = pid
+	}
 
 	e.Kind = oneOf(m, "kind", true, kinds, "", "hourly, fixed_fee, retainer or mixed")
 
@@ -119,7 +118,7 @@ func (d *decoder) engagement(f *Firm, m *fields, keys map[string]string) (billin
 
 	var sp *span
 	if pidOK && startOK && (endOK || m.node("ends_on") == nil) {
-		sp = &span{key: e.Key, project: pid, start: start, end: end, line: m.lineOf("harvest_project_id")}
+		sp = &span{key: e.Key, project: pid, start: start, end: end, line: m.lineOf(pidKey), field: pidKey}
 	}
 	return e, sp
 }

@@ -23,7 +23,7 @@ func Export(f *Firm) ([]byte, error) {
 	if len(f.Clients) > 0 {
 		seq := &yaml.Node{Kind: yaml.SequenceNode}
 		for _, c := range f.Clients {
-			seq.Content = append(seq.Content, exportClient(c, f.Mode.Effective()))
+			seq.Content = append(seq.Content, exportClient(f, c))
 		}
 		put(root, "clients", seq)
 	}
@@ -34,7 +34,7 @@ func Export(f *Firm) ([]byte, error) {
 			if c, ok := f.Client(e.Client); ok {
 				cur = c.Currency
 			}
-			seq.Content = append(seq.Content, exportEngagement(e, cur))
+			seq.Content = append(seq.Content, exportEngagement(f, e, cur))
 		}
 		put(root, "engagements", seq)
 	}
@@ -69,6 +69,7 @@ func exportFirm(f *Firm) *yaml.Node {
 		put(m, "go_live", date(f.GoLive))
 	}
 	put(m, "mode", str(string(f.Mode.Effective())))
+	exportSources(m, f)
 	putStr(m, "billing_channel", f.BillingChannel)
 	putStr(m, "billing_manager", f.BillingManager)
 	for _, l := range []struct {
@@ -106,11 +107,12 @@ func exportFirm(f *Firm) *yaml.Node {
 }
 
 // exportClient writes c; its mode only when it differs from the firm's.
-func exportClient(c billing.Client, firmMode billing.Mode) *yaml.Node {
+func exportClient(f *Firm, c billing.Client) *yaml.Node {
+	firmMode := f.Mode.Effective()
 	m := mapping(false)
 	put(m, "name", str(c.Name))
-	if c.HarvestClientID != 0 {
-		put(m, "harvest_client_id", integer(c.HarvestClientID))
+	if c.SourceClientID != 0 {
+		put(m, sourceKey(f, "source_client_id", "harvest_client_id"), integer(c.SourceClientID))
 	}
 	if c.QBOCustomerID != "" {
 		put(m, "qbo_customer_id", quoted(c.QBOCustomerID))
@@ -123,11 +125,11 @@ func exportClient(c billing.Client, firmMode billing.Mode) *yaml.Node {
 	return m
 }
 
-func exportEngagement(e billing.Engagement, cur money.Currency) *yaml.Node {
+func exportEngagement(f *Firm, e billing.Engagement, cur money.Currency) *yaml.Node {
 	m := mapping(false)
 	put(m, "key", str(e.Key))
 	put(m, "client", str(e.Client))
-	put(m, "harvest_project_id", integer(e.HarvestProjectID))
+	put(m, sourceKey(f, "source_project_id", "harvest_project_id"), integer(e.SourceProjectID))
 	putStr(m, "kind", string(e.Kind))
 	if !e.StartsOn.IsZero() {
 		put(m, "starts_on", date(e.StartsOn))

@@ -40,13 +40,16 @@ type Firm struct {
 	Name                string
 	Timezone            string // IANA zone name; see Location
 	HomeCurrency        money.Currency
-	GoLive              billing.Date // cut-over: time spent before it is never billed, held or flagged; zero: none
-	Mode                billing.Mode // live or shadow; the default of each client's mode
-	BillingChannel      string       // Slack channel id for drafts; empty → partner DMs
-	BillingManager      string       // Slack user id told when drafts are ready
-	Approvers           []string     // Slack user ids that may approve any invoice
-	Viewers             []string     // Slack user ids that may read everything (no actions)
-	DefaultItem         string       // QBO item for tasks with no mapping
+	GoLive              billing.Date  // cut-over: time spent before it is never billed, held or flagged; zero: none
+	Mode                billing.Mode  // live or shadow; the default of each client's mode
+	TimeSource          TimeSource    // where time is captured; DefaultTimeSource when read from a file
+	TogglApproval       TogglApproval // which Toggl time counts as approved (TimeSource toggl)
+	Ledger              Ledger        // where invoices are kept; DefaultLedger when read from a file
+	BillingChannel      string        // Slack channel id for drafts; empty → partner DMs
+	BillingManager      string        // Slack user id told when drafts are ready
+	Approvers           []string      // Slack user ids that may approve any invoice
+	Viewers             []string      // Slack user ids that may read everything (no actions)
+	DefaultItem         string        // QBO item for tasks with no mapping
 	UnapprovedAlertDays int
 	ApprovalNudgeDays   int         // DM the partner about a draft waiting this many days; 0: never
 	HoldNudgeDays       int         // tell the billing manager of a hold this old; 0: never

@@ -21,10 +21,10 @@ import (
 // (Export writes them in this order too).
 var (
 	rootKeys       = []string{"firm", "clients", "engagements"}
-	firmKeys       = []string{"name", "timezone", "home_currency", "go_live", "mode", "billing_channel", "billing_manager", "approvers", "viewers", "default_item", "unapproved_alert_days", "approval_nudge_days", "hold_nudge_days", "zero_total", "ledger_write", "capacity_hours_per_week", "reminder_days", "escalation_days", "schedules", "staff"}
+	firmKeys       = []string{"name", "timezone", "home_currency", "go_live", "mode", "time_source", "toggl", "ledger", "billing_channel", "billing_manager", "approvers", "viewers", "default_item", "unapproved_alert_days", "approval_nudge_days", "hold_nudge_days", "zero_total", "ledger_write", "capacity_hours_per_week", "reminder_days", "escalation_days", "schedules", "staff"}
 	scheduleKeys   = []string{JobSync, JobDraft, JobCollections, JobApprovals}
-	clientKeys     = []string{"name", "harvest_client_id", "qbo_customer_id", "currency", "email", "mode"}
-	engagementKeys = []string{"key", "client", "harvest_project_id", "kind", "starts_on", "ends_on", "bill_from", "partner", "manager", "cycle", "terms_days", "rates", "person_rates", "level_rates", "discount_percent", "fixed_fee", "retainer", "task_items"}
+	clientKeys     = []string{"name", "harvest_client_id", "source_client_id", "qbo_customer_id", "currency", "email", "mode"}
+	engagementKeys = []string{"key", "client", "harvest_project_id", "source_project_id", "kind", "starts_on", "ends_on", "bill_from", "partner", "manager", "cycle", "terms_days", "rates", "person_rates", "level_rates", "discount_percent", "fixed_fee", "retainer", "task_items"}
 	retainerKeys   = []string{"hours", "amount", "used_hours"}
 )
 
@@ -185,6 +185,7 @@ func (d *decoder) firmBlock(f *Firm, n *yaml.Node) {
 	}
 	f.HomeCurrency = m.currency("home_currency", DefaultHomeCurrency)
 	d.goLive(f, m)
+	d.sources(f, m)
 	d.staff(f, m)
 	f.BillingChannel = m.str("billing_channel", false)
 	if c := f.BillingChannel; c != "" && !channelIDPattern.MatchString(c) {
@@ -256,11 +257,8 @@ func (d *decoder) clients(f *Firm, top *fields) {
 		if c.Name != "" {
 			once(m, byFold, strings.ToLower(c.Name), path, "name", fmt.Sprintf("client name %q", c.Name))
 		}
-		if v, ok := m.int("harvest_client_id"); ok {
-			if v <= 0 {
-				m.errorf("harvest_client_id", "%d is not a Harvest client id (a positive number)", v)
-			}
-			c.HarvestClientID = v
+		if v, ok, _ := m.sourceID(f, "source_client_id", "harvest_client_id", "client"); ok {
+			c.SourceClientID = v
 		}
 		c.QBOCustomerID = m.str("qbo_customer_id", false)
 		c.Currency = m.currency("currency", f.HomeCurrency)
