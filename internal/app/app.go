@@ -7,7 +7,6 @@
 package app
 
 import (
-	"billbot/internal/timesource/harvesttime"
 	"context"
 	"errors"
 	"log/slog"
@@ -17,7 +16,7 @@ import (
 	"billbot/commands"
 	"billbot/interactions"
 	"billbot/internal/answers"
-	"billbot/internal/harvest"
+	"billbot/internal/config"
 	"billbot/internal/invoicedetail"
 	"billbot/internal/notify"
 	"billbot/internal/workflow"
@@ -34,9 +33,11 @@ type Parts struct {
 	QBO workflow.QBO
 	// Slack posts and DMs (through internal/notify); nil when no bot token is set.
 	Slack notify.Messenger
-	// Harvest returns the Harvest client for one sync run; nil when Harvest
-	// is not configured (the sync job then re-assesses the stored entries).
-	Harvest func() (*harvest.Client, error)
+	// TimeSource returns the builder of the named time source's adapter
+	// for one sync run (Deployment.TimeSource); nil, or an error, when that
+	// source is not configured: the sync job then re-assesses the stored
+	// entries.
+	TimeSource func(name config.TimeSource) (SourceFunc, error)
 	// Now is the clock; nil means time.Now.
 	Now    func() time.Time
 	Logger *slog.Logger
@@ -67,11 +68,11 @@ type Billbot struct {
 	// day; nil with Parts.Recompute.
 	Answers *answers.Ledger
 
-	harvest func() (*harvest.Client, error)
-	now     func() time.Time
-	logger  *slog.Logger
-	locker  jobs.Locker
-	redraw  bool
+	source func(name config.TimeSource) (SourceFunc, error)
+	now    func() time.Time
+	logger *slog.Logger
+	locker jobs.Locker
+	redraw bool
 }
 
 // Assemble builds the workflows over p. It does no I/O.
@@ -103,7 +104,7 @@ func Assemble(p Parts) *Billbot {
 	if p.Locker == nil {
 		p.Locker = &jobs.LocalLocker{} // the jobs' runs, in this process
 	}
-	return &Billbot{Store: p.Store, Workflow: wf, Answers: led, harvest: p.Harvest, now: p.Now, logger: p.Logger, locker: p.Locker, redraw: p.RedrawCharts}
+	return &Billbot{Store: p.Store, Workflow: wf, Answers: led, source: p.TimeSource, now: p.Now, logger: p.Logger, locker: p.Locker, redraw: p.RedrawCharts}
 }
 
 // Slack is what answers Slack's requests.
@@ -131,21 +132,24 @@ func (b *Billbot) Slack(m *bot.Messenger) Slack {
 	}
 }
 
-// Syncer builds the Harvest time source for one run; nil, nil when Harvest
-// is not configured.
+// Syncer builds the firm's time source (firm.time_source) for one run;
+// nil, nil when that source is not configured.
 func (b *Billbot) Syncer(ctx context.Context) (workflow.TimeSource, error) {
-	if b.harvest == nil {
+	if b.source == nil {
 		return nil, nil
 	}
-	client, err := b.harvest()
+	name, err := firmSource(ctx, b.Workflow)
 	if err != nil {
 		return nil, err
 	}
-	src, err := harvesttime.New(ctx, b.Workflow, client)
-	if err != nil {
-		return nil, err // never a nil *Source in the interface
+	open, err := b.source(name)
+	if errors.Is(err, ErrSourceNotConfigured) || (err == nil && open == nil) {
+		return nil, nil
 	}
-	return src, nil
+	if err != nil {
+		return nil, err
+	}
+	return open(ctx, b.Workflow)
 }
 
 // Jobs are the scheduled jobs (jobs.Billing) over the workflows.

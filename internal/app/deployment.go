@@ -82,9 +82,7 @@ func (d *Deployment) Billbot(ctx context.Context, st *store.Store) (*Billbot, er
 	if m := d.Messenger(); m != nil {
 		p.Slack = m
 	}
-	if d.Env.HarvestAccountID != "" {
-		p.Harvest = d.HarvestClient
-	}
+	p.TimeSource = d.TimeSource
 	return Assemble(p), nil
 }
 

@@ -1,7 +1,6 @@
 package cli
 
 import (
-	"billbot/internal/timesource/harvesttime"
 	"context"
 	"errors"
 	"flag"
@@ -10,28 +9,32 @@ import (
 	"math"
 	"os"
 	"runtime/debug"
+	"strings"
 	"time"
 
 	"github.com/schollz/progressbar/v3"
 
 	"billbot/internal/billing"
+	"billbot/internal/config"
 	"billbot/internal/harvest/csvimport"
 	"billbot/internal/workflow"
 )
 
-func syncHarvestCommand() command {
+// syncCommand is `sync NAME`: one pull from the time source, then the
+// exceptions re-checked. NAME is the source's name on the command line.
+func syncCommand(source config.TimeSource, name string) command {
 	var since string
 	var quiet bool
 	return command{
-		name:    "sync harvest",
-		summary: "Pull time entries from Harvest now (incremental from the last sync), then re-check exceptions.",
+		name:    "sync " + name,
+		summary: fmt.Sprintf("Pull time entries from %s now (incremental from the last sync), then re-check exceptions.", source.Label()),
 		flags: func(fs *flag.FlagSet) {
 			fs.StringVar(&since, "since", "", "re-read entries updated since this day (YYYY-MM-DD) instead of the stored cursor")
 			fs.BoolVar(&quiet, "quiet", false, "no progress output")
 		},
 		run: func(ctx context.Context, c *cli, fs *flag.FlagSet) error {
 			if fs.NArg() > 0 {
-				return usagef("sync harvest takes no arguments, only flags")
+				return usagef("sync %s takes no arguments, only flags", name)
 			}
 			var opts workflow.SyncOptions
 			var day billing.Date
@@ -48,7 +51,7 @@ func syncHarvestCommand() command {
 			if err != nil {
 				return err
 			}
-			client, err := c.harvestClient()
+			open, err := c.app.TimeSource(source)
 			if err != nil {
 				return err
 			}
@@ -56,7 +59,10 @@ func syncHarvestCommand() command {
 			if err != nil {
 				return err
 			}
-			syncer, err := harvesttime.New(ctx, wf, client)
+			if err := firmReads(ctx, wf, source, name); err != nil {
+				return err
+			}
+			syncer, err := open(ctx, wf)
 			if err != nil {
 				return err
 			}
@@ -68,12 +74,34 @@ func syncHarvestCommand() command {
 				return err
 			}
 			h := rep.Source
-			fmt.Fprintf(c.stdout, "harvest: %d fetched, %d new, %d updated, %d unchanged, %d removed, %d changed after billing; %d requests, %d throttled waits\n",
-				h.Fetched, h.Inserted, h.Updated, h.Unchanged, h.Removed, len(h.ChangedAfterBilling)+len(h.Flagged), h.Requests, h.ThrottledWaits)
+			fmt.Fprintf(c.stdout, "%s: %d fetched, %d new, %d updated, %d unchanged, %d removed, %d changed after billing; %d requests, %d throttled waits\n",
+				name, h.Fetched, h.Inserted, h.Updated, h.Unchanged, h.Removed, len(h.ChangedAfterBilling)+len(h.Flagged), h.Requests, h.ThrottledWaits)
 			fmt.Fprintf(c.stdout, "exceptions: %d opened, %d resolved\n", rep.Opened, rep.Resolved)
 			return nil
 		},
 	}
+}
+
+// firmReads refuses to bring in time from a source other than the one
+// the stored configuration names: its projects would match no engagement
+// and every entry would become an exception.
+func firmReads(ctx context.Context, wf *workflow.Workflow, source config.TimeSource, name string) error {
+	firm, err := wf.LoadFirm(ctx)
+	if errors.Is(err, workflow.ErrNoConfig) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	if have := firm.File.TimeSource.Effective(); have != source.Effective() {
+		return fmt.Errorf("the firm's time source is %s (firm.time_source: %s), not %s: run 'billbot sync %s', or change firm.time_source first", have.Label(), have, source.Label(), syncName(have))
+	}
+	return nil
+}
+
+// syncName is a source's name in `billbot sync NAME`.
+func syncName(s config.TimeSource) string {
+	return strings.ReplaceAll(string(s.Effective()), "_", "-")
 }
 
 func importHarvestCSVCommand() command {

@@ -84,3 +84,23 @@ func TestImportHelpExplainsApprovalTimes(t *testing.T) {
 		t.Errorf("help (%v):\n%s", err, out)
 	}
 }
+
+// TestSyncRefusesAnotherSource: `sync harvest` on a firm whose time is in
+// Toggl Track brings nothing in and says which command to run; a source
+// without credentials says which settings to set.
+func TestSyncRefusesAnotherSource(t *testing.T) {
+	dir := t.TempDir()
+	toggl := strings.Replace(strings.Replace(importFirm, "harvest_project_id", "source_project_id", 1), "  name: Import CPA\n", "  name: Import CPA\n  time_source: toggl\n", 1)
+	if _, _, err := runCLI(t, dir, nil, "config", "import", writeFile(t, dir, "firm.yml", toggl)); err != nil {
+		t.Fatalf("config import: %v", err)
+	}
+	env := map[string]string{"HARVEST_ACCOUNT_ID": "1", "HARVEST_ACCESS_TOKEN": "t", "HARVEST_API_URL": "http://127.0.0.1:1/v2/"}
+	_, _, err := runCLI(t, dir, env, "sync", "harvest")
+	if err == nil || !strings.Contains(err.Error(), "the firm's time source is Toggl Track (firm.time_source: toggl), not Harvest: run 'billbot sync toggl'") {
+		t.Fatalf("sync harvest on a Toggl firm: %v", err)
+	}
+	_, _, err = runCLI(t, t.TempDir(), nil, "sync", "harvest")
+	if err == nil || !strings.Contains(err.Error(), "set HARVEST_ACCOUNT_ID and HARVEST_ACCESS_TOKEN") {
+		t.Fatalf("sync harvest without credentials: %v", err)
+	}
+}

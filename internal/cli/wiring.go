@@ -9,6 +9,7 @@ import (
 
 	"billbot/bot"
 	"billbot/internal/app"
+	"billbot/internal/config"
 	"billbot/internal/harvest"
 	"billbot/internal/invoicedetail"
 	"billbot/internal/qbo"
@@ -20,7 +21,7 @@ import (
 // extraCommands are the commands that need the vendors' clients.
 func extraCommands() []command {
 	return append([]command{
-		syncHarvestCommand(),
+		syncCommand(config.SourceHarvest, "harvest"),
 		importHarvestCSVCommand(),
 		jobsListCommand(),
 		jobsRunCommand(),
