@@ -35,7 +35,7 @@ func (m Mode) Effective() Mode {
 // the engagement's level rate, their Slack id (or email, until resolved)
 // reaches them.
 type Staff struct {
-	HarvestUserID int64
+	SourceUserID int64
 	Name          string // as Harvest shows it
 	Level         string // free text, matched to Engagement.LevelRates keys
 	Slack         string // Slack user id or email address; empty when none
@@ -63,8 +63,8 @@ func NewRoster(staff []Staff) *Roster {
 	r := &Roster{byID: make(map[int64]*Staff, len(staff)), byName: make(map[string]*Staff, len(staff))}
 	for i := range staff {
 		s := &staff[i]
-		if _, dup := r.byID[s.HarvestUserID]; !dup && s.HarvestUserID != 0 {
-			r.byID[s.HarvestUserID] = s
+		if _, dup := r.byID[s.SourceUserID]; !dup && s.SourceUserID != 0 {
+			r.byID[s.SourceUserID] = s
 		}
 		if k := clientKey(s.Name); k != "" {
 			if _, dup := r.byName[k]; !dup {

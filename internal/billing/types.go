@@ -48,7 +48,7 @@ type Firm struct {
 	// billed, held or flagged. Zero: no cut-over.
 	GoLive Date
 	Mode   Mode    // the default of Client.Mode; empty means ModeLive
-	Staff  []Staff // Harvest users with their level, for level rates
+	Staff  []Staff // the time source's people with their level, for level rates
 }
 
 // Client is a customer of the firm.
@@ -92,8 +92,8 @@ type Engagement struct {
 	// BillFrom is the engagement's own cut-over day: time spent before the
 	// later of it and Firm.GoLive is never billed, held or flagged.
 	BillFrom Date
-	Rates    map[string]money.Amount // Harvest task name → rate; DefaultRateKey for the rest
-	// PersonRates maps a Harvest user id (decimal text) or user name to a
+	Rates    map[string]money.Amount // task name in the time source → rate; DefaultRateKey for the rest
+	// PersonRates maps a user id in the time source (decimal text) or user name to a
 	// rate; LevelRates maps a staff level (Staff.Level) to a rate. See
 	// RateFor for the precedence.
 	PersonRates     map[string]money.Amount
@@ -101,33 +101,33 @@ type Engagement struct {
 	DiscountPercent money.Percent
 	FixedFee        money.Amount // per cycle, for FixedFee and Mixed
 	Retainer        *RetainerTerms
-	TaskItems       map[string]string // Harvest task name → QBO item name
+	TaskItems       map[string]string // task name → ledger item name
 }
 
 // TimeEntry is one time entry as billbot knows it, whatever its source.
 type TimeEntry struct {
 	ID         int64  // billbot's id
-	Source     string // "harvest", "harvest-csv"
+	Source     string // "harvest", "harvest-csv", "toggl", "quickbooks_time", …: with ExternalID, unique
 	ExternalID string // the source's id
-	// ProjectID is the Harvest project id; zero when the source does not
+	// ProjectID is the project's id in the time source; zero when the source does not
 	// carry one (a CSV export names projects but not their ids).
 	ProjectID int64
-	Project   string // Harvest project name
-	ClientID  int64  // Harvest client id; zero when unknown
-	Client    string // Harvest client name
+	Project   string // project name in the time source
+	ClientID  int64  // client id in the time source; zero when unknown
+	Client    string // client name in the time source
 	Task      string
-	// UserID is the Harvest user id; zero when the source does not carry
+	// UserID is the person's id in the time source; zero when the source does not carry
 	// one (a CSV export names people but not their ids).
 	UserID    int64
-	User      string // Harvest user name
+	User      string // the person's name in the time source
 	SpentDate Date
-	Hours     money.Hours  // Harvest rounded_hours
-	Rate      money.Amount // Harvest billable_rate, minor units of Currency
+	Hours     money.Hours  // billable hours (Harvest rounded_hours; Toggl and QuickBooks Time seconds, exact)
+	Rate      money.Amount // the source's billable rate, minor units of Currency; zero: none (the letter's rate is billed)
 	Currency  money.Currency
 	Notes     string
 	Billable  bool
 	Running   bool
-	Approved  bool // Harvest is_closed: approved via timesheet approval
+	Approved  bool // approved at the source (Harvest is_closed; see each time source's adapter)
 	// ApprovedAt is when billbot first saw the entry approved; zero when not
 	// approved. It decides late approvals.
 	ApprovedAt time.Time

@@ -101,7 +101,7 @@ func exportFirm(f *Firm) *yaml.Node {
 		put(m, "schedules", s)
 	}
 	if len(f.Staff) > 0 {
-		put(m, "staff", exportStaff(f.Staff))
+		put(m, "staff", exportStaff(f, f.Staff))
 	}
 	return m
 }

@@ -14,7 +14,7 @@ import (
 )
 
 // staffKeys are the keys of one firm.staff item.
-var staffKeys = []string{"harvest_user_id", "name", "level", "slack"}
+var staffKeys = []string{"harvest_user_id", "source_user_id", "name", "level", "slack"}
 
 var (
 	firmModes   = []billing.Mode{billing.ModeLive, billing.ModeShadow}
@@ -39,22 +39,21 @@ func (d *decoder) goLive(f *Firm, m *fields) {
 // staff reads firm.staff: Harvest users with their level and Slack person.
 func (d *decoder) staff(f *Firm, m *fields) {
 	items, _ := m.list("staff")
-	ids := map[int64]string{}    // Harvest user id → path of its first use
+	ids := map[int64]string{}    // user id in the time source → path of its first use
 	names := map[string]string{} // case-folded name → path of its first use
 	for i, n := range items {
 		path := index(m.field("staff"), i)
 		s := d.fields(n, path, staffKeys...)
 		st := billing.Staff{Name: s.str("name", true), Level: s.str("level", false), Slack: s.userID("slack", false)}
-		id, ok := s.int("harvest_user_id")
+		id, ok, key := s.sourceID(f, "source_user_id", "harvest_user_id", "user")
 		switch {
-		case !ok && s.node("harvest_user_id") == nil && !s.bad:
-			s.errorf("harvest_user_id", "required: the person's Harvest user id")
-		case ok && id <= 0:
-			s.errorf("harvest_user_id", "%d is not a Harvest user id (a positive number)", id)
+		case s.node("source_user_id") == nil && s.node("harvest_user_id") == nil && !s.bad:
+			key = f.TimeSource.UserKey()
+			s.errorf(key, "required: the person's %s user id", f.TimeSource.Label())
 		case ok:
-			once(s, ids, id, path, "harvest_user_id", fmt.Sprintf("Harvest user id %d", id))
+			once(s, ids, id, path, key, fmt.Sprintf("%s user id %d", f.TimeSource.Label(), id))
+			st.SourceUserID = id
 		}
-		st.HarvestUserID = id
 		if st.Name != "" {
 			once(s, names, strings.ToLower(st.Name), path, "name", fmt.Sprintf("staff name %q", st.Name))
 		}
@@ -130,11 +129,11 @@ func (d *decoder) levelRates(f *Firm, e *billing.Engagement, m *fields, cur mone
 }
 
 // exportStaff writes firm.staff.
-func exportStaff(staff []billing.Staff) *yaml.Node {
+func exportStaff(f *Firm, staff []billing.Staff) *yaml.Node {
 	seq := &yaml.Node{Kind: yaml.SequenceNode}
 	for _, s := range staff {
 		m := mapping(false)
-		put(m, "harvest_user_id", integer(s.HarvestUserID))
+		put(m, f.TimeSource.UserKey(), integer(s.SourceUserID))
 		put(m, "name", str(s.Name))
 		putStr(m, "level", s.Level)
 		putStr(m, "slack", s.Slack)

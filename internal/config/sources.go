@@ -38,6 +38,32 @@ func (s TimeSource) Label() string {
 	return "Harvest"
 }
 
+// ProjectKey is the key an engagement names its project under in a file
+// for this source: harvest_project_id for Harvest, whose files have always
+// said so, else source_project_id.
+func (s TimeSource) ProjectKey() string {
+	if s.Effective() == SourceHarvest {
+		return "harvest_project_id"
+	}
+	return "source_project_id"
+}
+
+// UserKey is ProjectKey for a person's id (firm.staff).
+func (s TimeSource) UserKey() string {
+	if s.Effective() == SourceHarvest {
+		return "harvest_user_id"
+	}
+	return "source_user_id"
+}
+
+// ClientKey is ProjectKey for a client's id.
+func (s TimeSource) ClientKey() string {
+	if s.Effective() == SourceHarvest {
+		return "harvest_client_id"
+	}
+	return "source_client_id"
+}
+
 // TogglApproval says which Toggl Track time counts as approved:
 // firm.toggl.approval.
 type TogglApproval string
@@ -131,9 +157,8 @@ func (f *fields) sourceID(firm *Firm, key, harvestKey, what string) (id int64, o
 	return v, ok, key
 }
 
-// sourceKey is the key Export writes a source id under: the Harvest name
-// for Harvest firms (what their files have always said), else the
-// source-neutral one.
+// sourceKey is the key Export writes a source id under (ProjectKey,
+// ClientKey).
 func sourceKey(f *Firm, key, harvestKey string) string {
 	if f.TimeSource.Effective() == SourceHarvest {
 		return harvestKey

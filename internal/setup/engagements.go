@@ -15,16 +15,16 @@ import (
 // engagement adds one Harvest project to the plan as an engagement, a
 // pending engagement, or a note.
 func (pl *planner) engagement(p *Plan, pr Project, client string, cust *Customer) {
-	label := fmt.Sprintf("project %q (Harvest %d) of %s", pr.Name, pr.ID, client)
+	label := fmt.Sprintf("project %q (%s %d) of %s", pr.Name, pl.src, pr.ID, client)
 	switch {
 	case !pr.Active:
 		p.Notes = append(p.Notes, label+" left out: archived")
 		return
 	case !pr.Billable:
-		p.Notes = append(p.Notes, label+" left out: not billable in Harvest")
+		p.Notes = append(p.Notes, label+" left out: not billable in "+pl.src)
 		return
 	case !pr.FixedFee && pr.BillBy == "none":
-		p.Notes = append(p.Notes, label+" left out: Harvest bills it by nothing (bill_by none) and it is not fixed fee")
+		p.Notes = append(p.Notes, label+" left out: "+pl.src+" bills it by nothing (bill_by none) and it is not fixed fee")
 		return
 	}
 	cur := pl.home
@@ -36,16 +36,16 @@ func (pl *planner) engagement(p *Plan, pr Project, client string, cust *Customer
 	m := mapping()
 	e := Entry{HarvestID: pr.ID, ClientID: pr.ClientID, Node: m}
 	key := pl.key(client, pr)
-	e.Label = fmt.Sprintf("engagement %s (Harvest project %d, %q)", key, pr.ID, pr.Name)
+	e.Label = fmt.Sprintf("engagement %s (%s project %d, %q)", key, pl.src, pr.ID, pr.Name)
 	put(m, "key", str(key))
 	put(m, "client", str(client))
-	put(m, "harvest_project_id", integer(pr.ID))
+	put(m, pl.in.Source.ProjectKey(), integer(pr.ID))
 	kindAt := len(m.Content)
 	put(m, "kind", str(string(billing.Hourly)))
 	start := pr.StartsOn
 	if start.IsZero() {
 		start = pr.CreatedOn
-		e.Decisions = append(e.Decisions, "starts_on: Harvest has no start date; the project's creation day is written; set the engagement letter's start")
+		e.Decisions = append(e.Decisions, "starts_on: "+pl.src+" has no start date; the project's creation day is written; set the engagement letter's start")
 	}
 	put(m, "starts_on", str(start.String()))
 	if !pr.EndsOn.IsZero() {
@@ -104,7 +104,7 @@ func (pl *planner) people(m *yaml.Node, e *Entry, pr Project) bool {
 		}
 		id, u, ok := pl.slackOf(ua.UserID)
 		if !ok {
-			e.Decisions = append(e.Decisions, fmt.Sprintf("project manager %s (%s) was not found in Slack by email", ua.Name, cmp.Or(u.Email, "no email in Harvest")))
+			e.Decisions = append(e.Decisions, fmt.Sprintf("project manager %s (%s) was not found in Slack by email", ua.Name, cmp.Or(u.Email, "no email in "+pl.src)))
 			continue
 		}
 		if !slices.Contains(found, id) {
@@ -114,7 +114,7 @@ func (pl *planner) people(m *yaml.Node, e *Entry, pr Project) bool {
 	switch {
 	case len(found) > 0:
 		put(m, "partner", str(found[0]))
-		e.Decisions = append(e.Decisions, "partner: guessed as the Harvest project manager; confirm who approves this engagement's invoices")
+		e.Decisions = append(e.Decisions, "partner: guessed as the "+pl.src+" project manager; confirm who approves this engagement's invoices")
 		if len(found) > 1 {
 			put(m, "manager", str(found[1]))
 		}
@@ -136,19 +136,19 @@ func (pl *planner) terms(m *yaml.Node, e *Entry, pr Project, cur money.Currency)
 	if pr.FixedFee {
 		fee, ok := amount(pr.Fee, cur)
 		if !ok || fee == 0 {
-			e.Decisions = append(e.Decisions, "kind fixed_fee: Harvest has no fee for this fixed-fee project; set fixed_fee (per cycle), then uncomment it")
+			e.Decisions = append(e.Decisions, "kind fixed_fee: "+pl.src+" has no fee for this fixed-fee project; set fixed_fee (per cycle), then uncomment it")
 			put(m, "fixed_fee", quoted(""))
 			return billing.FixedFee, false
 		}
 		if pr.StartsOn.IsZero() || pr.EndsOn.IsZero() {
-			e.Decisions = append(e.Decisions, fmt.Sprintf("kind fixed_fee: Harvest's fee %s is for the whole project, which has no start or end; set fixed_fee to the amount billed each cycle, then uncomment it", fee.Format(cur)))
+			e.Decisions = append(e.Decisions, fmt.Sprintf("kind fixed_fee: %s's fee %s is for the whole project, which has no start or end; set fixed_fee to the amount billed each cycle, then uncomment it", pl.src, fee.Format(cur)))
 			put(m, "fixed_fee", quoted(""))
 			return billing.FixedFee, false
 		}
 		months := int64((pr.EndsOn.Year-pr.StartsOn.Year)*12 + int(pr.EndsOn.Month) - int(pr.StartsOn.Month) + 1)
 		per := money.Amount((int64(fee) + months/2) / months)
 		put(m, "fixed_fee", quoted(per.Format(cur)))
-		e.Decisions = append(e.Decisions, fmt.Sprintf("kind fixed_fee: Harvest's fee %s over %d month(s) is written as %s a cycle; check against the engagement letter", fee.Format(cur), months, per.Format(cur)))
+		e.Decisions = append(e.Decisions, fmt.Sprintf("kind fixed_fee: %s's fee %s over %d month(s) is written as %s a cycle; check against the engagement letter", pl.src, fee.Format(cur), months, per.Format(cur)))
 		return billing.FixedFee, true
 	}
 	rates, ok := pl.rates(e, pr, cur)
@@ -163,10 +163,10 @@ func (pl *planner) terms(m *yaml.Node, e *Entry, pr Project, cur money.Currency)
 		put(ret, "hours", quoted(hours.String()))
 		put(ret, "amount", quoted(money.LineAmount(hours, rate).Format(cur)))
 		put(m, "retainer", ret)
-		e.Decisions = append(e.Decisions, "kind retainer: guessed from Harvest's monthly hours budget; the block's price is hours × rate; check against the engagement letter, and set retainer.used_hours if the current block began before go_live")
+		e.Decisions = append(e.Decisions, "kind retainer: guessed from "+pl.src+"'s monthly hours budget; the block's price is hours × rate; check against the engagement letter, and set retainer.used_hours if the current block began before go_live")
 		return billing.Retainer, true
 	}
-	e.Decisions = append(e.Decisions, "kind hourly: guessed from Harvest (bill_by "+pr.BillBy+"); say fixed_fee, retainer or mixed if the engagement letter does")
+	e.Decisions = append(e.Decisions, "kind hourly: guessed from "+pl.src+" (bill_by "+pr.BillBy+"); say fixed_fee, retainer or mixed if the engagement letter does")
 	return billing.Hourly, ok
 }
 
@@ -177,7 +177,7 @@ func (pl *planner) rates(e *Entry, pr Project, cur money.Currency) (*yaml.Node, 
 	case "Project":
 		a, ok := amount(pr.HourlyRate, cur)
 		if !ok {
-			return noRates(e, r, "rates missing: Harvest bills by project but has no project rate; set rates, then uncomment it")
+			return noRates(e, r, "rates missing: "+pl.src+" bills by project but has no project rate; set rates, then uncomment it")
 		}
 		put(r, billing.DefaultRateKey, quoted(a.Format(cur)))
 		return r, true
@@ -200,7 +200,7 @@ func (pl *planner) rates(e *Entry, pr Project, cur money.Currency) (*yaml.Node, 
 			e.Decisions = append(e.Decisions, "rates missing for task(s) "+strings.Join(missing, ", ")+"; add them")
 		}
 		if len(r.Content) == 0 {
-			return noRates(e, r, "rates missing: no billable task of this project has a rate in Harvest; set rates, then uncomment it")
+			return noRates(e, r, "rates missing: no billable task of this project has a rate in "+pl.src+"; set rates, then uncomment it")
 		}
 		return r, true
 	default: // People
@@ -246,9 +246,9 @@ func (pl *planner) personRates(e *Entry, pr Project, cur money.Currency) (*yaml.
 		e.Decisions = append(e.Decisions, "person_rates missing for "+strings.Join(missing, ", ")+"; add them")
 	}
 	if len(r.Content) == 0 {
-		return noRates(e, r, "rates missing: Harvest bills by person and no one on the project has a rate; set person_rates, then uncomment it")
+		return noRates(e, r, "rates missing: "+pl.src+" bills by person and no one on the project has a rate; set person_rates, then uncomment it")
 	}
-	e.Decisions = append(e.Decisions, "person_rates: Harvest bills this project by person; its rates are written; confirm them against the engagement letter")
+	e.Decisions = append(e.Decisions, "person_rates: "+pl.src+" bills this project by person; its rates are written; confirm them against the engagement letter")
 	return r, true
 }
 

@@ -9,6 +9,7 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"billbot/internal/billing"
+	"billbot/internal/config"
 )
 
 // firm builds the firm block: name, zone, currency, approvers from the
@@ -19,7 +20,7 @@ func (pl *planner) firm() (*yaml.Node, []string) {
 	name := strings.TrimSpace(pl.in.FirmName)
 	if name == "" {
 		name = "My Firm"
-		ds = append(ds, "firm.name: Harvest gave no company name; write the firm's name")
+		ds = append(ds, "firm.name: "+pl.src+" gave no company name; write the firm's name")
 	}
 	put(m, "name", str(name))
 	put(m, "timezone", str("UTC"))
@@ -27,11 +28,14 @@ func (pl *planner) firm() (*yaml.Node, []string) {
 	put(m, "home_currency", str(string(pl.home)))
 	if !pl.in.GoLive.IsZero() {
 		put(m, "go_live", str(pl.in.GoLive.String()))
-		ds = append(ds, fmt.Sprintf("firm.go_live %s leaves out %s hours of unbilled billable time in %d Harvest entries before it: bill those the old way, or move go_live earlier", pl.in.GoLive, pl.in.History.Hours, pl.in.History.Entries))
+		ds = append(ds, fmt.Sprintf("firm.go_live %s leaves out %s hours of unbilled billable time in %d %s entries before it: bill those the old way, or move go_live earlier", pl.in.GoLive, pl.in.History.Hours, pl.in.History.Entries, pl.src))
 	} else {
-		ds = append(ds, "firm.go_live: not set; every unbilled hour in Harvest would be drafted. Set the cut-over day (time before it is never billed), then run setup again to see how many hours it leaves out")
+		ds = append(ds, "firm.go_live: not set; every unbilled hour in "+pl.src+" would be drafted. Set the cut-over day (time before it is never billed), then run setup again to see how many hours it leaves out")
 	}
 	put(m, "mode", str(string(billing.ModeShadow)))
+	if s := pl.in.Source.Effective(); s != config.SourceHarvest {
+		put(m, "time_source", str(string(s)))
+	}
 	ds = append(ds, "firm.mode: shadow (draft and compare with the invoices the firm issues itself, write nothing to QuickBooks); set live once the drafts agree")
 	var approvers []*yaml.Node
 	users := slices.Clone(pl.in.Users)
@@ -46,15 +50,15 @@ func (pl *planner) firm() (*yaml.Node, []string) {
 			}
 			approvers = append(approvers, str(id))
 		} else {
-			ds = append(ds, fmt.Sprintf("firm.approvers: Harvest administrator %s (%s) was not found in Slack by email", u.Name, cmp.Or(u.Email, "no email")))
+			ds = append(ds, fmt.Sprintf("firm.approvers: %s administrator %s (%s) was not found in Slack by email", pl.src, u.Name, cmp.Or(u.Email, "no email")))
 		}
 	}
 	if pl.fallback != "" {
 		put(m, "billing_manager", str(pl.fallback))
-		ds = append(ds, "firm.billing_manager: guessed as the first Harvest administrator found in Slack; approvers: every one of them; confirm both")
+		ds = append(ds, "firm.billing_manager: guessed as the first "+pl.src+" administrator found in Slack; approvers: every one of them; confirm both")
 		put(m, "approvers", seq(true, approvers...))
 	} else {
-		ds = append(ds, "firm.billing_manager and firm.approvers: no Harvest administrator was found in Slack; add Slack user ids")
+		ds = append(ds, "firm.billing_manager and firm.approvers: no "+pl.src+" administrator was found in Slack; add Slack user ids")
 	}
 	if item, how := pl.defaultItem(); item != "" {
 		put(m, "default_item", str(item))
@@ -64,7 +68,7 @@ func (pl *planner) firm() (*yaml.Node, []string) {
 	}
 	if staff, missing := pl.staff(); len(staff.Content) > 0 {
 		put(m, "staff", staff)
-		ds = append(ds, "firm.staff: every active Harvest user; levels are unknown: set level where engagements use level_rates; slack is the id found by email, else the email")
+		ds = append(ds, "firm.staff: every active "+pl.src+" user; levels are unknown: set level where engagements use level_rates; slack is the id found by email, else the email")
 		for _, u := range missing {
 			ds = append(ds, fmt.Sprintf("firm.staff: %s (%s) was not found in Slack by email; give their Slack id or leave slack out", u.Name, u.Email))
 		}
@@ -89,7 +93,7 @@ func (pl *planner) staff() (*yaml.Node, []User) {
 		}
 		names[strings.ToLower(name)] = true
 		m := mapping()
-		put(m, "harvest_user_id", integer(u.ID))
+		put(m, pl.in.Source.UserKey(), integer(u.ID))
 		put(m, "name", str(name))
 		if id, _, ok := pl.slackOf(u.ID); ok {
 			put(m, "slack", str(id))

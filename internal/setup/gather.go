@@ -8,6 +8,7 @@ import (
 	"golang.org/x/sync/errgroup"
 
 	"billbot/internal/billing"
+	"billbot/internal/config"
 	"billbot/internal/harvest"
 	"billbot/internal/qbo"
 )
@@ -66,8 +67,10 @@ type Directory interface {
 type Sources struct {
 	// Harvest is read unless Catalog is set.
 	Harvest Harvest
-	// Catalog, when set, is the firm's time source instead of Harvest.
+	// Catalog, when set, is the firm's time source instead of Harvest;
+	// Source names it.
 	Catalog   Catalog
+	Source    config.TimeSource
 	Books     Books
 	Directory Directory
 	// PerProject reads assignments project by project (two calls each)
@@ -277,7 +280,7 @@ func gatherCatalog(ctx context.Context, s Sources, in *Input, calls *Calls) erro
 	if err != nil {
 		return fmt.Errorf("setup: %w", err)
 	}
-	in.FirmName, in.Clients, in.Users, in.Projects = l.FirmName, l.Clients, l.Users, l.Projects
+	in.Source, in.FirmName, in.Clients, in.Users, in.Projects = s.Source, l.FirmName, l.Clients, l.Users, l.Projects
 	if !s.GoLive.IsZero() {
 		in.GoLive, in.History = s.GoLive, l.History
 	}

@@ -2,14 +2,18 @@ package setup
 
 import (
 	"billbot/internal/billing"
+	"billbot/internal/config"
 	"billbot/internal/money"
 )
 
 // Input is what setup reads from the vendors, as plain values. Rates and
 // fees are decimal strings as the vendor sent them; empty means none.
 type Input struct {
-	FirmName string // Harvest company name
-	// Harvest
+	// Source is the firm's time source the lists below come from; empty
+	// means Harvest.
+	Source   config.TimeSource
+	FirmName string // the source's company or workspace name
+	// The time source
 	Clients  []Client
 	Projects []Project
 	Users    []User

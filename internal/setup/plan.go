@@ -9,6 +9,7 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"billbot/internal/billing"
+	"billbot/internal/config"
 	"billbot/internal/money"
 )
 
@@ -25,6 +26,8 @@ type Entry struct {
 // Plan is the configuration setup proposes, before it is merged with an
 // existing file and written.
 type Plan struct {
+	// Source is the time source the plan was read from; empty: Harvest.
+	Source        config.TimeSource
 	Firm          *yaml.Node
 	FirmDecisions []string
 	Clients       []Entry
@@ -51,6 +54,7 @@ func (p *Plan) Decisions() int {
 // planner holds the indexes Build shares between its steps.
 type planner struct {
 	in        Input
+	src       string // the time source's name, for the decisions' text
 	home      money.Currency
 	customers *Index
 	items     *Index
@@ -66,7 +70,7 @@ type planner struct {
 // Build proposes a firm configuration from in. It is pure: the same input
 // gives the same plan.
 func Build(in Input) *Plan {
-	pl := &planner{in: in, users: map[int64]User{}, termDays: map[string]int{}, clientOf: map[int64]string{}, keys: map[string]bool{}}
+	pl := &planner{in: in, src: in.Source.Label(), users: map[int64]User{}, termDays: map[string]int{}, clientOf: map[int64]string{}, keys: map[string]bool{}}
 	pl.home = money.Currency(cmp.Or(in.HomeCurrency, "USD"))
 	names := make([]string, len(in.Customers))
 	for i, c := range in.Customers {
@@ -96,10 +100,10 @@ func Build(in Input) *Plan {
 	}
 	pl.defTerm, pl.defTermBy = pl.defaultTerms()
 
-	p := &Plan{}
+	p := &Plan{Source: in.Source}
 	p.Firm, p.FirmDecisions = pl.firm()
 	if !in.SlackRead {
-		p.FirmDecisions = append(p.FirmDecisions, "Slack was not read (no SLACK_BOT_TOKEN): partners, managers, approvers and staff are written as Harvest emails, which config import looks up in Slack; check each")
+		p.FirmDecisions = append(p.FirmDecisions, "Slack was not read (no SLACK_BOT_TOKEN): partners, managers, approvers and staff are written as their emails in "+pl.src+", which config import looks up in Slack; check each")
 	}
 	if !in.BooksRead {
 		p.FirmDecisions = append(p.FirmDecisions, "QuickBooks was not read (not connected): no client has a qbo_customer_id or email and no task an item; connect QuickBooks and run setup again with --out this file")
@@ -114,12 +118,12 @@ func Build(in Input) *Plan {
 	for _, c := range clients {
 		prs := projects[c.ID]
 		if !c.Active || !slices.ContainsFunc(prs, func(pr Project) bool { return pr.Active }) {
-			p.Notes = append(p.Notes, fmt.Sprintf("client %q (Harvest %d) left out: archived or no active project", c.Name, c.ID))
+			p.Notes = append(p.Notes, fmt.Sprintf("client %q (%s %d) left out: archived or no active project", c.Name, pl.src, c.ID))
 			continue
 		}
 		name := strings.TrimSpace(c.Name)
 		if folded[strings.ToLower(name)] {
-			name = fmt.Sprintf("%s (Harvest %d)", name, c.ID)
+			name = fmt.Sprintf("%s (%s %d)", name, pl.src, c.ID)
 		}
 		folded[strings.ToLower(name)] = true
 		entry, cust := pl.client(c, name)
@@ -172,9 +176,9 @@ func (pl *planner) slackOf(userID int64) (string, User, bool) {
 // client builds one client and returns the QBO customer it matched, if any.
 func (pl *planner) client(c Client, name string) (Entry, *Customer) {
 	m := mapping()
-	e := Entry{HarvestID: c.ID, Label: fmt.Sprintf("client %s (Harvest %d)", name, c.ID), Node: m}
+	e := Entry{HarvestID: c.ID, Label: fmt.Sprintf("client %s (%s %d)", name, pl.src, c.ID), Node: m}
 	put(m, "name", str(name))
-	put(m, "harvest_client_id", integer(c.ID))
+	put(m, pl.in.Source.ClientKey(), integer(c.ID))
 	r := pl.customers.Find(c.Name)
 	if !pl.in.BooksRead {
 		r = Found{Index: -1, Confidence: Ambiguous} // unknown, not unmatched
@@ -209,7 +213,7 @@ func (pl *planner) client(c Client, name string) (Entry, *Customer) {
 		id.LineComment = fmt.Sprintf("%s match: QBO %q", r.Confidence, cust.Name)
 		put(m, "qbo_customer_id", id)
 		if cust.Currency != "" && cust.Currency != string(cur) {
-			e.Decisions = append(e.Decisions, fmt.Sprintf("currency: Harvest says %s, QBO customer says %s; QBO's is written (invoices are in the customer's currency)", cur, cust.Currency))
+			e.Decisions = append(e.Decisions, fmt.Sprintf("currency: %s says %s, QBO customer says %s; QBO's is written (invoices are in the customer's currency)", pl.src, cur, cust.Currency))
 			cur = money.Currency(cust.Currency)
 		}
 	}

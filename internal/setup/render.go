@@ -10,6 +10,7 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"billbot/internal/billing"
+	"billbot/internal/config"
 )
 
 // pendingMarker starts the comment block of engagements to finish and
@@ -47,7 +48,7 @@ func Render(p *Plan, existing []byte) (Result, error) {
 	}
 	put(root, "firm", firm)
 
-	clients, names := mergeClients(&res, get(old, "clients"), p.Clients)
+	clients, names := mergeClients(&res, get(old, "clients"), p.Source, p.Clients)
 	put(root, "clients", clients)
 	engs, pending := mergeEngagements(&res, get(old, "engagements"), p, names)
 	put(root, "engagements", engs)
@@ -119,10 +120,10 @@ func dropPending(n *yaml.Node) {
 
 func header(p *Plan) string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "Firm configuration written by `billbot setup` from Harvest, QuickBooks Online and Slack.\n")
+	fmt.Fprintf(&b, "Firm configuration written by `billbot setup` from %s, QuickBooks Online and Slack.\n", p.Source.Label())
 	fmt.Fprintf(&b, "Every line starting \"DECIDE:\" is a decision for a person (%d in all); engagements setup\n", p.Decisions())
 	fmt.Fprintf(&b, "could not complete are at the end, commented out. Re-running setup with --out this file\n")
-	fmt.Fprintf(&b, "keeps what is here and adds what is new in Harvest.\n\nFirm:\n")
+	fmt.Fprintf(&b, "keeps what is here and adds what is new in %s.\n\nFirm:\n", p.Source.Label())
 	for _, d := range p.FirmDecisions {
 		fmt.Fprintf(&b, "DECIDE: %s\n", d)
 	}
@@ -151,7 +152,17 @@ func idOf(n *yaml.Node, key string) (int64, bool) {
 	return id, err == nil
 }
 
-func mergeClients(res *Result, old *yaml.Node, fresh []Entry) (*yaml.Node, map[int64]string) {
+// sourceIDOf reads a source id written under key, or under the Harvest
+// name a Harvest firm's file may use.
+func sourceIDOf(n *yaml.Node, key, harvestKey string) (int64, bool) {
+	if id, ok := idOf(n, key); ok {
+		return id, true
+	}
+	return idOf(n, harvestKey)
+}
+
+func mergeClients(res *Result, old *yaml.Node, source config.TimeSource, fresh []Entry) (*yaml.Node, map[int64]string) {
+	src := source.Label()
 	out := seq(false)
 	names := map[int64]string{}
 	taken := map[string]bool{}
@@ -171,9 +182,9 @@ func mergeClients(res *Result, old *yaml.Node, fresh []Entry) (*yaml.Node, map[i
 				name = v.Value
 				taken[strings.ToLower(name)] = true
 			}
-			id, ok := idOf(n, "harvest_client_id")
+			id, ok := sourceIDOf(n, source.ClientKey(), "harvest_client_id")
 			if !ok {
-				// A client written by name only is the Harvest client of
+				// A client written by name only is the source's client of
 				// that name, as billbot matches it.
 				if id, ok = byName[strings.ToLower(name)]; !ok {
 					continue
@@ -183,7 +194,7 @@ func mergeClients(res *Result, old *yaml.Node, fresh []Entry) (*yaml.Node, map[i
 			if e, ok := byID[id]; ok {
 				res.Changes = append(res.Changes, diff(e.Label, n, e.Node, false)...)
 			} else {
-				res.Changes = append(res.Changes, fmt.Sprintf("gone: client %q (Harvest %d) is archived or has no active project in Harvest; kept in the file", name, id))
+				res.Changes = append(res.Changes, fmt.Sprintf("gone: client %q (%s %d) is archived or has no active project in %s; kept in the file", name, src, id, src))
 			}
 		}
 	}
@@ -193,7 +204,7 @@ func mergeClients(res *Result, old *yaml.Node, fresh []Entry) (*yaml.Node, map[i
 		}
 		name := get(e.Node, "name")
 		if taken[strings.ToLower(name.Value)] {
-			name.Value = fmt.Sprintf("%s (Harvest %d)", name.Value, e.HarvestID)
+			name.Value = fmt.Sprintf("%s (%s %d)", name.Value, src, e.HarvestID)
 		}
 		taken[strings.ToLower(name.Value)] = true
 		names[e.HarvestID] = name.Value
@@ -222,7 +233,7 @@ func mergeEngagements(res *Result, old *yaml.Node, p *Plan, names map[int64]stri
 			if v := get(n, "key"); v != nil {
 				keys[v.Value] = true
 			}
-			id, ok := idOf(n, "harvest_project_id")
+			id, ok := sourceIDOf(n, p.Source.ProjectKey(), "harvest_project_id")
 			if !ok {
 				continue
 			}
@@ -230,7 +241,7 @@ func mergeEngagements(res *Result, old *yaml.Node, p *Plan, names map[int64]stri
 			if e, ok := byID[id]; ok {
 				res.Changes = append(res.Changes, diff(e.Label, n, e.Node, false)...)
 			} else {
-				res.Changes = append(res.Changes, fmt.Sprintf("gone: engagement for Harvest project %d: archived or no longer billable in Harvest; kept in the file", id))
+				res.Changes = append(res.Changes, fmt.Sprintf("gone: engagement for %s project %d: archived or no longer billable in %s; kept in the file", p.Source.Label(), id, p.Source.Label()))
 			}
 		}
 	}
