@@ -46,6 +46,14 @@ const (
 	// MinSigningSecretLen is the shortest SLACK_SIGNING_SECRET accepted.
 	MinSigningSecretLen  = 16
 	DefaultHarvestAPIURL = "https://api.harvestapp.com/v2/"
+	// Toggl Track's API v9 and Reports API v3 (docs/vendors.md §4).
+	DefaultTogglAPIURL     = "https://api.track.toggl.com/api/v9/"
+	DefaultTogglReportsURL = "https://api.track.toggl.com/reports/api/v3/"
+	// QuickBooks Time's REST API (docs/vendors.md §5).
+	DefaultQuickBooksTimeAPIURL = "https://rest.tsheets.com/api/v1/"
+	// Xero's Accounting API and identity server (docs/vendors.md §6).
+	DefaultXeroAPIURL      = "https://api.xero.com/"
+	DefaultXeroIdentityURL = "https://identity.xero.com/"
 	// SQLiteFile is the embedded database's file name inside BILLBOT_DATA_DIR.
 	SQLiteFile = "billbot.db"
 )
@@ -81,6 +89,22 @@ type Env struct {
 	HarvestAccessToken Secret // HARVEST_ACCESS_TOKEN
 	HarvestAPIURL      string // HARVEST_API_URL, always ending in "/"
 
+	TogglAPIToken    Secret // TOGGL_API_TOKEN: a Toggl Track user's API token (Profile settings)
+	TogglWorkspaceID string // TOGGL_WORKSPACE_ID
+	TogglAPIURL      string // TOGGL_API_URL, always ending in "/"
+	TogglReportsURL  string // TOGGL_REPORTS_URL, always ending in "/"
+
+	QuickBooksTimeToken  Secret // QUICKBOOKS_TIME_ACCESS_TOKEN
+	QuickBooksTimeAPIURL string // QUICKBOOKS_TIME_API_URL, always ending in "/"
+
+	XeroClientID     string // XERO_CLIENT_ID
+	XeroClientSecret Secret // XERO_CLIENT_SECRET
+	XeroRedirectURL  string // XERO_REDIRECT_URL
+	XeroTenantID     string // XERO_TENANT_ID (filled by the connect flow)
+	XeroWebhookKey   Secret // XERO_WEBHOOK_KEY
+	XeroAPIURL       string // XERO_API_URL, always ending in "/"
+	XeroIdentityURL  string // XERO_IDENTITY_URL, always ending in "/"
+
 	QBOClientID             string // QBO_CLIENT_ID
 	QBOClientSecret         Secret // QBO_CLIENT_SECRET
 	QBORedirectURL          string // QBO_REDIRECT_URL
@@ -111,6 +135,13 @@ func LoadEnv(getenv func(string) string) (Env, error) {
 		SlackAppID:              l.str("SLACK_APP_ID", ""),
 		HarvestAccountID:        l.str("HARVEST_ACCOUNT_ID", ""),
 		HarvestAccessToken:      Secret(l.str("HARVEST_ACCESS_TOKEN", "")),
+		TogglAPIToken:           Secret(l.str("TOGGL_API_TOKEN", "")),
+		TogglWorkspaceID:        l.str("TOGGL_WORKSPACE_ID", ""),
+		QuickBooksTimeToken:     Secret(l.str("QUICKBOOKS_TIME_ACCESS_TOKEN", "")),
+		XeroClientID:            l.str("XERO_CLIENT_ID", ""),
+		XeroClientSecret:        Secret(l.str("XERO_CLIENT_SECRET", "")),
+		XeroTenantID:            l.str("XERO_TENANT_ID", ""),
+		XeroWebhookKey:          Secret(l.str("XERO_WEBHOOK_KEY", "")),
 		QBOClientID:             l.str("QBO_CLIENT_ID", ""),
 		QBOClientSecret:         Secret(l.str("QBO_CLIENT_SECRET", "")),
 		QBORealmID:              l.str("QBO_REALM_ID", ""),
@@ -169,6 +200,17 @@ func LoadEnv(getenv func(string) string) (Env, error) {
 			l.fail("HARVEST_ACCOUNT_ID", "%q is not a Harvest account id (digits only)", id)
 		}
 	}
+	e.TogglAPIURL = withSlash(l.url("TOGGL_API_URL", DefaultTogglAPIURL))
+	e.TogglReportsURL = withSlash(l.url("TOGGL_REPORTS_URL", DefaultTogglReportsURL))
+	if id := e.TogglWorkspaceID; id != "" {
+		if n, err := strconv.ParseInt(id, 10, 64); err != nil || n <= 0 {
+			l.fail("TOGGL_WORKSPACE_ID", "%q is not a Toggl Track workspace id (digits only; the number in the workspace's settings URL)", id)
+		}
+	}
+	e.QuickBooksTimeAPIURL = withSlash(l.url("QUICKBOOKS_TIME_API_URL", DefaultQuickBooksTimeAPIURL))
+	e.XeroAPIURL = withSlash(l.url("XERO_API_URL", DefaultXeroAPIURL))
+	e.XeroIdentityURL = withSlash(l.url("XERO_IDENTITY_URL", DefaultXeroIdentityURL))
+	e.XeroRedirectURL = l.url("XERO_REDIRECT_URL", "")
 
 	apiDefault := QBOSandboxAPIURL
 	switch e.QBOEnvironment {

@@ -25,17 +25,22 @@ func TestLoadEnvDefaults(t *testing.T) {
 		t.Fatalf("LoadEnv: %v", err)
 	}
 	want := Env{
-		DataDir:        ".",
-		ListenAddr:     ":3000",
-		PublicURL:      "http://localhost:3000",
-		LogLevel:       slog.LevelInfo,
-		LogFormat:      "json",
-		SlackAPIURL:    "https://slack.com/api/",
-		HarvestAPIURL:  "https://api.harvestapp.com/v2/",
-		QBOEnvironment: "sandbox",
-		QBOAPIURL:      "https://sandbox-quickbooks.api.intuit.com",
-		QBOAuthURL:     "https://appcenter.intuit.com/connect/oauth2",
-		QBOTokenURL:    "https://oauth.platform.intuit.com/oauth2/v1/tokens/bearer",
+		DataDir:              ".",
+		ListenAddr:           ":3000",
+		PublicURL:            "http://localhost:3000",
+		LogLevel:             slog.LevelInfo,
+		LogFormat:            "json",
+		SlackAPIURL:          "https://slack.com/api/",
+		HarvestAPIURL:        "https://api.harvestapp.com/v2/",
+		TogglAPIURL:          "https://api.track.toggl.com/api/v9/",
+		TogglReportsURL:      "https://api.track.toggl.com/reports/api/v3/",
+		QuickBooksTimeAPIURL: "https://rest.tsheets.com/api/v1/",
+		XeroAPIURL:           "https://api.xero.com/",
+		XeroIdentityURL:      "https://identity.xero.com/",
+		QBOEnvironment:       "sandbox",
+		QBOAPIURL:            "https://sandbox-quickbooks.api.intuit.com",
+		QBOAuthURL:           "https://appcenter.intuit.com/connect/oauth2",
+		QBOTokenURL:          "https://oauth.platform.intuit.com/oauth2/v1/tokens/bearer",
 	}
 	if diff := cmp.Diff(want, e); diff != "" {
 		t.Errorf("defaults mismatch (-want +got):\n%s", diff)
@@ -247,7 +252,36 @@ func TestRedactedShowsSettings(t *testing.T) {
 	if strings.Contains(r["DATABASE_URL"], "=pw") {
 		t.Errorf("Redacted[DATABASE_URL] = %q reveals a query password", r["DATABASE_URL"])
 	}
-	if n := strings.Count(e.String(), "\n") + 1; n != len(r) || len(r) != 29 {
-		t.Errorf("String has %d lines, Redacted %d entries; want 29 each", n, len(r))
+	if n := strings.Count(e.String(), "\n") + 1; n != len(r) || len(r) != 42 {
+		t.Errorf("String has %d lines, Redacted %d entries; want 42 each", n, len(r))
+	}
+}
+
+// TestSourceAndXeroSettings: the Toggl Track, QuickBooks Time and Xero
+// variables are read, their URL overrides checked, and their secrets never
+// printed.
+func TestSourceAndXeroSettings(t *testing.T) {
+	t.Parallel()
+	e, err := LoadEnv(mapEnv(map[string]string{
+		"TOGGL_API_TOKEN": "toggl-secret", "TOGGL_WORKSPACE_ID": "123", "TOGGL_API_URL": "http://127.0.0.1:9/api/v9",
+		"QUICKBOOKS_TIME_ACCESS_TOKEN": "qbt-secret", "XERO_CLIENT_SECRET": "xero-secret", "XERO_WEBHOOK_KEY": "xero-key",
+		"XERO_REDIRECT_URL": "https://billbot.example/oauth/xero/callback",
+	}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if e.TogglAPIURL != "http://127.0.0.1:9/api/v9/" || e.TogglWorkspaceID != "123" || e.TogglAPIToken.Reveal() != "toggl-secret" || e.QuickBooksTimeToken.Reveal() != "qbt-secret" {
+		t.Errorf("read %+v", e)
+	}
+	for _, secret := range []string{"toggl-secret", "qbt-secret", "xero-secret", "xero-key"} {
+		if strings.Contains(e.String(), secret) {
+			t.Errorf("String shows %q", secret)
+		}
+	}
+	for name, val := range map[string]string{"TOGGL_WORKSPACE_ID": "acme", "TOGGL_REPORTS_URL": "ftp://x", "QUICKBOOKS_TIME_API_URL": "nohost", "XERO_API_URL": "http://", "XERO_REDIRECT_URL": "callback"} {
+		_, err := LoadEnv(mapEnv(map[string]string{name: val}))
+		if err == nil || !strings.Contains(err.Error(), name) {
+			t.Errorf("%s=%q: got %v, want an error naming it", name, val, err)
+		}
 	}
 }
