@@ -10,18 +10,21 @@ import (
 	"path/filepath"
 	"time"
 
+	"billbot/internal/config"
 	"billbot/internal/setup"
+	"billbot/internal/workflow"
 )
 
 func setupCommand() command {
-	var out, goLive string
+	var out, goLive, source string
 	var quiet bool
 	return command{
 		name:    "setup",
-		summary: "Read Harvest, QuickBooks and Slack and write a firm configuration (YAML) that config import accepts, with every decision a person must make listed in it as a comment. With --out naming an existing file, keep what is in it, add what is new, and print what changed.",
+		summary: "Read the time source (Harvest, Toggl Track or QuickBooks Time), QuickBooks and Slack and write a firm configuration (YAML) that config import accepts, with every decision a person must make listed in it as a comment. With --out naming an existing file, keep what is in it, add what is new, and print what changed.",
 		flags: func(fs *flag.FlagSet) {
 			fs.StringVar(&out, "out", "", "write the YAML to this file (default: standard output); an existing file is merged, never overwritten blindly")
 			fs.StringVar(&goLive, "go-live", "", "the cut-over day YYYY-MM-DD (firm.go_live): count the unbilled hours Harvest holds before it; the existing file's go_live wins")
+			fs.StringVar(&source, "source", "", "the time source to read: harvest, toggl or quickbooks-time (default: the stored configuration's firm.time_source, else harvest)")
 			fs.BoolVar(&quiet, "quiet", false, "no progress output")
 		},
 		run: func(ctx context.Context, c *cli, fs *flag.FlagSet) error {
@@ -36,7 +39,11 @@ func setupCommand() command {
 				}
 				existing = b
 			}
-			src, err := c.setupSources(ctx)
+			ts, err := c.setupSource(ctx, source)
+			if err != nil {
+				return err
+			}
+			src, err := c.setupSources(ctx, ts)
 			if err != nil {
 				return err
 			}
@@ -78,11 +85,11 @@ func setupCommand() command {
 			}
 			fmt.Fprintf(report, "setup: %d clients, %d engagements, %d to finish by hand; %d decisions listed; %d kept from the existing file\n",
 				len(plan.Clients), len(plan.Engagements), len(plan.Pending), res.Decisions, res.Kept)
-			fmt.Fprintf(report, "setup: read %d Harvest clients, %d projects, %d users (%d calls); %d QuickBooks customers, %d items, %d terms; %d Slack lookups, %d found; in %s\n",
-				len(in.Clients), len(in.Projects), len(in.Users), calls.HarvestLists+calls.Assignments+calls.EntryPages,
+			fmt.Fprintf(report, "setup: read %d %s clients, %d projects, %d users (%d calls); %d QuickBooks customers, %d items, %d terms; %d Slack lookups, %d found; in %s\n",
+				len(in.Clients), ts.Label(), len(in.Projects), len(in.Users), calls.HarvestLists+calls.Assignments+calls.EntryPages+calls.SourceRequests,
 				len(in.Customers), len(in.Items), len(in.Terms), calls.SlackLookups, len(in.Slack), time.Since(start).Round(time.Millisecond))
 			if !in.GoLive.IsZero() {
-				fmt.Fprintf(report, "setup: go_live %s leaves out %s unbilled billable hours (%d Harvest entries) before it\n", in.GoLive, in.History.Hours, in.History.Entries)
+				fmt.Fprintf(report, "setup: go_live %s leaves out %s unbilled billable hours (%d %s entries) before it\n", in.GoLive, in.History.Hours, in.History.Entries, ts.Label())
 			}
 			if out != "" {
 				fmt.Fprintf(report, "setup: wrote %s; check every DECIDE line, then run: billbot config import %s\n", out, out)
@@ -92,14 +99,53 @@ func setupCommand() command {
 	}
 }
 
-// setupSources builds the vendors setup reads. Harvest is required;
-// QuickBooks and Slack are used when configured and connected.
-func (c *cli) setupSources(ctx context.Context) (setup.Sources, error) {
-	h, err := c.harvestClient()
-	if err != nil {
-		return setup.Sources{}, err
+// setupSource is the time source setup reads: the --source flag, else
+// the stored configuration's, else Harvest.
+func (c *cli) setupSource(ctx context.Context, flagValue string) (config.TimeSource, error) {
+	if flagValue != "" {
+		for _, s := range config.TimeSources {
+			if flagValue == syncName(s) || flagValue == string(s) {
+				return s, nil
+			}
+		}
+		return "", usagef("--source %q: want harvest, toggl or quickbooks-time", flagValue)
 	}
-	src := setup.Sources{Harvest: h}
+	if c.env.DatabaseURL.Reveal() == "" {
+		if _, err := os.Stat(c.env.SQLitePath()); err != nil {
+			return config.DefaultTimeSource, nil // no database yet: nothing stored
+		}
+	}
+	_, wf, err := c.migratedWorkflow(ctx)
+	if err != nil {
+		return "", err
+	}
+	firm, err := wf.LoadFirm(ctx)
+	if errors.Is(err, workflow.ErrNoConfig) {
+		return config.DefaultTimeSource, nil
+	}
+	if err != nil {
+		return "", err
+	}
+	return firm.File.TimeSource.Effective(), nil
+}
+
+// setupSources builds the vendors setup reads. The time source is
+// required; QuickBooks and Slack are used when configured and connected.
+func (c *cli) setupSources(ctx context.Context, ts config.TimeSource) (setup.Sources, error) {
+	var src setup.Sources
+	if ts.Effective() == config.SourceHarvest {
+		h, err := c.harvestClient()
+		if err != nil {
+			return setup.Sources{}, err
+		}
+		src.Harvest = h
+	} else {
+		cat, err := c.app.Catalog(ts)
+		if err != nil {
+			return setup.Sources{}, err
+		}
+		src.Catalog, src.Source = cat, ts
+	}
 	if c.env.QBOClientID != "" {
 		st, err := c.migrated(ctx)
 		if err != nil {
