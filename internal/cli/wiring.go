@@ -22,7 +22,7 @@ import (
 func extraCommands() []command {
 	return append([]command{
 		syncCommand(config.SourceHarvest, "harvest"),
-		importHarvestCSVCommand(),
+		importCSVCommand(harvestCSV),
 		jobsListCommand(),
 		jobsRunCommand(),
 		demoCommand(),

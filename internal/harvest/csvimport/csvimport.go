@@ -171,6 +171,9 @@ func NewReader(r io.Reader, opts Options) (*Reader, error) {
 	return &Reader{cr: cr, h: h, opts: opts, seen: map[[16]byte]uint32{}}, nil
 }
 
+// Skipped returns the bad rows read so far (Errors).
+func (rd *Reader) Skipped() []RowError { return rd.Errors }
+
 // All yields the file's good entries in file order. After the first bad
 // row (unless SkipBadRows) it yields no more entries but reads on, to
 // report every bad row, and ends with a *BadRowsError: a caller writing the

@@ -96,7 +96,7 @@ func TestSyncRefusesAnotherSource(t *testing.T) {
 	}
 	env := map[string]string{"HARVEST_ACCOUNT_ID": "1", "HARVEST_ACCESS_TOKEN": "t", "HARVEST_API_URL": "http://127.0.0.1:1/v2/"}
 	_, _, err := runCLI(t, dir, env, "sync", "harvest")
-	if err == nil || !strings.Contains(err.Error(), "the firm's time source is Toggl Track (firm.time_source: toggl), not Harvest: run 'billbot sync toggl'") {
+	if err == nil || !strings.Contains(err.Error(), "sync harvest: the firm's time source is Toggl Track (firm.time_source: toggl), not Harvest: run 'billbot sync toggl'") {
 		t.Fatalf("sync harvest on a Toggl firm: %v", err)
 	}
 	_, _, err = runCLI(t, t.TempDir(), nil, "sync", "harvest")

@@ -6,6 +6,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"iter"
 	"math"
 	"os"
 	"runtime/debug"
@@ -59,7 +60,7 @@ func syncCommand(source config.TimeSource, name string) command {
 			if err != nil {
 				return err
 			}
-			if err := firmReads(ctx, wf, source, name); err != nil {
+			if err := firmReads(ctx, wf, source, "sync "+name); err != nil {
 				return err
 			}
 			syncer, err := open(ctx, wf)
@@ -82,10 +83,10 @@ func syncCommand(source config.TimeSource, name string) command {
 	}
 }
 
-// firmReads refuses to bring in time from a source other than the one
-// the stored configuration names: its projects would match no engagement
-// and every entry would become an exception.
-func firmReads(ctx context.Context, wf *workflow.Workflow, source config.TimeSource, name string) error {
+// firmReads refuses to bring in time (by command cmd) from a source other
+// than the one the stored configuration names: its projects would match no
+// engagement and every entry would become an exception.
+func firmReads(ctx context.Context, wf *workflow.Workflow, source config.TimeSource, cmd string) error {
 	firm, err := wf.LoadFirm(ctx)
 	if errors.Is(err, workflow.ErrNoConfig) {
 		return nil
@@ -94,7 +95,7 @@ func firmReads(ctx context.Context, wf *workflow.Workflow, source config.TimeSou
 		return err
 	}
 	if have := firm.File.TimeSource.Effective(); have != source.Effective() {
-		return fmt.Errorf("the firm's time source is %s (firm.time_source: %s), not %s: run 'billbot sync %s', or change firm.time_source first", have.Label(), have, source.Label(), syncName(have))
+		return fmt.Errorf("%s: the firm's time source is %s (firm.time_source: %s), not %s: run 'billbot sync %s', or change firm.time_source first", cmd, have.Label(), have, source.Label(), syncName(have))
 	}
 	return nil
 }
@@ -104,13 +105,28 @@ func syncName(s config.TimeSource) string {
 	return strings.ReplaceAll(string(s.Effective()), "_", "-")
 }
 
-func importHarvestCSVCommand() command {
-	var skipBad, assumeApproved, atImport bool
-	return command{
-		name:    "import harvest-csv",
-		args:    "FILE",
-		summary: "Import a Harvest detailed-time CSV export. A bad row is reported with its line number and nothing is imported, unless --skip-bad-rows.",
-		help: `Approval times: taken from an "Approved At" column (also "Approved On",
+// A csvFormat is one time source's detailed-time CSV export.
+type csvFormat struct {
+	source config.TimeSource
+	name   string // the command's word: harvest-csv
+	help   string
+	// open reads the header of an export; its error says what is wrong
+	// with the file.
+	open func(r io.Reader, opts csvimport.Options) (entryReader, error)
+}
+
+// entryReader streams an export's entries (csvimport.Reader and its
+// equivalents for the other sources).
+type entryReader interface {
+	All() iter.Seq2[billing.TimeEntry, error]
+	Skipped() []csvimport.RowError
+}
+
+// harvestCSV is Harvest's detailed time report.
+var harvestCSV = csvFormat{
+	source: config.SourceHarvest,
+	name:   "harvest-csv",
+	help: `Approval times: taken from an "Approved At" column (also "Approved On",
 "Approved Date", "Approval Date", "Date Approved") when the file has one,
 read in the firm's time zone. Harvest's own export has none: then an
 approved row counts as approved on the day it was spent, so importing an
@@ -121,14 +137,27 @@ an export to track approvals as they happen.
 
 An export without an "Approved?" column (timesheet approval off in
 Harvest) is refused unless --assume-approved.`,
+	open: func(r io.Reader, opts csvimport.Options) (entryReader, error) { return csvimport.NewReader(r, opts) },
+}
+
+// importCSVCommand is `import FORMAT FILE`: one export read as a stream
+// into one transaction.
+func importCSVCommand(format csvFormat) command {
+	var skipBad, assumeApproved, atImport bool
+	cmd := "import " + format.name
+	return command{
+		name:    cmd,
+		args:    "FILE",
+		summary: fmt.Sprintf("Import a %s detailed-time CSV export. A bad row is reported with its line number and nothing is imported, unless --skip-bad-rows.", format.source.Label()),
+		help:    format.help,
 		flags: func(fs *flag.FlagSet) {
 			fs.BoolVar(&skipBad, "skip-bad-rows", false, "import the good rows and report the bad ones")
-			fs.BoolVar(&assumeApproved, "assume-approved", false, "treat every row as approved (for exports without an Approved? column)")
+			fs.BoolVar(&assumeApproved, "assume-approved", false, "treat every row as approved (for exports without an approval column)")
 			fs.BoolVar(&atImport, "approved-at-import", false, "without an approval-time column, record approvals at the import time: rows of closed cycles count as approved late (for re-importing an export to track approvals as they happen)")
 		},
 		run: func(ctx context.Context, c *cli, fs *flag.FlagSet) error {
 			if fs.NArg() != 1 {
-				return usagef("import harvest-csv takes one FILE")
+				return usagef("%s takes one FILE", cmd)
 			}
 			name := fs.Arg(0)
 			opts := csvimport.Options{SkipBadRows: skipBad, AssumeApproved: assumeApproved, ApprovedAtImport: atImport, Location: c.env.Location()}
@@ -140,11 +169,14 @@ Harvest) is refused unless --assume-approved.`,
 			// The header is checked before the database is touched; the
 			// rows are then read once, as they are stored, in one
 			// transaction that a bad row anywhere rolls back.
-			if _, err := csvReader(name, f, opts); err != nil {
+			if _, err := csvReader(format, name, f, opts); err != nil {
 				return err
 			}
 			_, wf, err := c.migratedWorkflow(ctx)
 			if err != nil {
+				return err
+			}
+			if err := firmReads(ctx, wf, format.source, cmd); err != nil {
 				return err
 			}
 			// Times without a zone are the firm's.
@@ -164,7 +196,7 @@ Harvest) is refused unless --assume-approved.`,
 				in = io.TeeReader(f, bar)
 				progress = func(n int) { bar.Describe(fmt.Sprintf("%s: %d rows read", name, n)) }
 			}
-			rd, err := csvReader(name, in, opts)
+			rd, err := csvReader(format, name, in, opts)
 			if err != nil {
 				return err
 			}
@@ -185,7 +217,7 @@ Harvest) is refused unless --assume-approved.`,
 				}
 				return fmt.Errorf("import %s: %w", name, err)
 			}
-			for _, re := range rd.Errors {
+			for _, re := range rd.Skipped() {
 				fmt.Fprintf(c.stderr, "%s:%d: skipped: %s\n", name, re.Line, re.Reason)
 			}
 			fmt.Fprintf(c.stdout, "imported %s: %d rows, %d new, %d updated, %d unchanged\n", name, rep.Inserted+rep.Updated+rep.Unchanged, rep.Inserted, rep.Updated, rep.Unchanged)
@@ -216,10 +248,10 @@ func importBar(w io.Writer, f *os.File) *progressbar.ProgressBar {
 	)
 }
 
-// csvReader reads the header of a Harvest CSV export; its errors name the
-// file and the flags a person types.
-func csvReader(name string, r io.Reader, opts csvimport.Options) (*csvimport.Reader, error) {
-	rd, err := csvimport.NewReader(r, opts)
+// csvReader reads the header of a CSV export; its errors name the file
+// and the flags a person types.
+func csvReader(format csvFormat, name string, r io.Reader, opts csvimport.Options) (entryReader, error) {
+	rd, err := format.open(r, opts)
 	if errors.Is(err, csvimport.ErrNoApprovalColumn) {
 		return nil, fmt.Errorf("%s: %w; import it with --assume-approved to treat every row as approved", name, err)
 	}
