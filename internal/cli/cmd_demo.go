@@ -9,25 +9,30 @@ import (
 )
 
 func demoCommand() command {
-	var keep, chartDir string
+	var keep, chartDir, source string
 	var seed uint64
 	return command{
 		name:    "demo",
-		summary: "Run one whole billing cycle of a 48-client firm on the embedded database against the built-in Harvest, QuickBooks and Slack sandboxes, and print it as a transcript. Needs no settings and no network.",
+		summary: "Run one whole billing cycle of a 48-client firm on the embedded database against the built-in time source (Harvest by default), QuickBooks and Slack sandboxes, and print it as a transcript. Needs no settings and no network.",
 		flags: func(fs *flag.FlagSet) {
 			fs.StringVar(&keep, "keep", "", "keep the demo's database in this folder (explore it with BILLBOT_DATA_DIR=DIR billbot exceptions)")
 			fs.Uint64Var(&seed, "seed", 42, "seed of the generated firm")
+			fs.StringVar(&source, "source", "harvest", "the firm's time source: harvest, toggl or quickbooks-time (the same story, the same invoices)")
 			fs.StringVar(&chartDir, "chart-dir", ".", "save the chart of the closing /billing kpis reply in this folder, as "+demo.ChartFile+" (empty: not saved)")
 		},
 		run: func(ctx context.Context, c *cli, fs *flag.FlagSet) error {
 			if fs.NArg() > 0 {
 				return usagef("demo takes no arguments, only flags")
 			}
+			ts, err := sourceFlag(source)
+			if err != nil {
+				return err
+			}
 			logger := slog.New(slog.DiscardHandler)
 			if c.env.LogLevel <= slog.LevelDebug {
 				logger = c.logger
 			}
-			_, err := demo.Run(ctx, demo.Options{Out: c.stdout, Dir: keep, ChartDir: chartDir, Seed: seed, Logger: logger})
+			_, err = demo.Run(ctx, demo.Options{Out: c.stdout, Dir: keep, ChartDir: chartDir, Seed: seed, Logger: logger, Source: ts})
 			return err
 		},
 	}

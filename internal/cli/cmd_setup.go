@@ -99,16 +99,22 @@ func setupCommand() command {
 	}
 }
 
+// sourceFlag reads a --source flag: a time source by its command-line
+// name (quickbooks-time) or its configuration name (quickbooks_time).
+func sourceFlag(v string) (config.TimeSource, error) {
+	for _, s := range config.TimeSources {
+		if v == syncName(s) || v == string(s) {
+			return s, nil
+		}
+	}
+	return "", usagef("--source %q: want harvest, toggl or quickbooks-time", v)
+}
+
 // setupSource is the time source setup reads: the --source flag, else
 // the stored configuration's, else Harvest.
 func (c *cli) setupSource(ctx context.Context, flagValue string) (config.TimeSource, error) {
 	if flagValue != "" {
-		for _, s := range config.TimeSources {
-			if flagValue == syncName(s) || flagValue == string(s) {
-				return s, nil
-			}
-		}
-		return "", usagef("--source %q: want harvest, toggl or quickbooks-time", flagValue)
+		return sourceFlag(flagValue)
 	}
 	if c.env.DatabaseURL.Reveal() == "" {
 		if _, err := os.Stat(c.env.SQLitePath()); err != nil {

@@ -13,6 +13,7 @@ import (
 
 	"billbot/internal/billing"
 	"billbot/internal/clock"
+	"billbot/internal/config"
 	"billbot/internal/money"
 	"billbot/store"
 )
@@ -29,10 +30,14 @@ type Options struct {
 	ChartDir string
 	Seed     uint64
 	Logger   *slog.Logger
+	// Source is the firm's time source; empty: Harvest. Every source tells
+	// the same story and bills the same invoices.
+	Source config.TimeSource
 }
 
 // Summary is the demo's closing figures; they reconcile with each other.
 type Summary struct {
+	Source          config.TimeSource
 	Entries         int
 	HoursBilled     money.Hours
 	Invoices        int
@@ -73,7 +78,7 @@ func Run(ctx context.Context, opts Options) (Summary, error) {
 	} else if err := os.MkdirAll(dir, 0o755); err != nil {
 		return sum, err
 	}
-	firm := NewFirm(october(), opts.Seed)
+	firm := NewFirm(october(), opts.Seed).OnSource(opts.Source)
 	// The story's clock: it starts the evening before the sync and moves by
 	// days; every wait of billbot's passes at once.
 	clock := clock.NewFake(time.Date(2026, 11, 1, 20, 0, 0, 0, time.UTC))
@@ -85,8 +90,8 @@ func Run(ctx context.Context, opts Options) (Summary, error) {
 		return sum, fmt.Errorf("demo setup: %w", err)
 	}
 	fmt.Fprintf(opts.Out, "billbot demo — Hartwell & Moss CPAs: %d clients, %d staff, October 2026 billed in November.\n", len(clientNames), len(staff))
-	fmt.Fprintln(opts.Out, "Harvest, QuickBooks Online and Slack are billbot's in-repo sandboxes; the database is the embedded SQLite.")
-	if err := prologue(ctx, opts.Out, dir, opts.Seed, opts.Logger); err != nil {
+	fmt.Fprintf(opts.Out, "%s, QuickBooks Online and Slack are billbot's in-repo sandboxes; the database is the embedded SQLite.\n", firm.Source.Label())
+	if err := prologue(ctx, opts.Out, dir, opts.Seed, opts.Source, opts.Logger); err != nil {
 		return sum, err
 	}
 	st := &story{e: e, out: opts.Out, chartDir: opts.ChartDir}
@@ -117,7 +122,7 @@ func october() billing.Period {
 // exactly one invoice line or one open exception, every invoice's total is
 // QuickBooks' TotalAmt, and invoiced = collected + outstanding.
 func summarize(ctx context.Context, e *env) (Summary, error) {
-	sum := Summary{
+	sum := Summary{Source: e.firm.Source,
 		ByState: map[store.InvoiceState]int{}, Totals: map[money.Currency]money.Amount{},
 		Outstanding: map[money.Currency]money.Amount{}, Collected: map[money.Currency]money.Amount{},
 		OpenExceptions: map[billing.ExceptionCode]int{},
@@ -222,7 +227,7 @@ func summarize(ctx context.Context, e *env) (Summary, error) {
 func printSummary(w io.Writer, s Summary) {
 	fmt.Fprintln(w, "\n━━ Closing table")
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
-	fmt.Fprintf(tw, "time entries in Harvest\t%d\n", s.Entries)
+	fmt.Fprintf(tw, "time entries in %s\t%d\n", s.Source.Label(), s.Entries)
 	fmt.Fprintf(tw, "hours on sent invoices\t%s\n", s.HoursBilled)
 	states := make([]string, 0, len(s.ByState))
 	for st, n := range s.ByState {

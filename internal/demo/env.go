@@ -1,7 +1,6 @@
 package demo
 
 import (
-	"billbot/internal/timesource/harvesttime"
 	"context"
 	"fmt"
 	"io"
@@ -17,8 +16,6 @@ import (
 	"billbot/internal/app"
 	"billbot/internal/clock"
 	"billbot/internal/config"
-	"billbot/internal/harvest"
-	"billbot/internal/harvest/harvestsandbox"
 	"billbot/internal/ledger/qbobooks"
 	"billbot/internal/qbo"
 	"billbot/internal/qbo/qbosandbox"
@@ -43,22 +40,21 @@ const (
 // env is everything the demo runs: the sandboxes, billbot's store and
 // workflows, and billbot's HTTP endpoints on a loopback test server.
 type env struct {
-	clock   *clock.Fake
-	loc     *time.Location
-	store   *store.Store
-	harvest *harvestsandbox.Server
-	qbo     *qbosandbox.Server
-	slack   *slacksandbox.Server
-	wf      *workflow.Workflow
-	bot     *bot.HTTP
-	srv     *httptest.Server
-	signer  slacksandbox.Signer
-	syncer  workflow.TimeSource
-	hcl     *harvest.Client // billbot's Harvest client (setup reads with it)
-	qc      *qbo.Client     // billbot's QuickBooks client
-	api     *slack.Client   // billbot's Slack client
-	firm    Firm
-	hooks   chan struct{} // one value per webhook delivery handled
+	clock  *clock.Fake
+	loc    *time.Location
+	store  *store.Store
+	time   timeWorld
+	qbo    *qbosandbox.Server
+	slack  *slacksandbox.Server
+	wf     *workflow.Workflow
+	bot    *bot.HTTP
+	srv    *httptest.Server
+	signer slacksandbox.Signer
+	syncer workflow.TimeSource
+	qc     *qbo.Client   // billbot's QuickBooks client
+	api    *slack.Client // billbot's Slack client
+	firm   Firm
+	hooks  chan struct{} // one value per webhook delivery handled
 }
 
 func newEnv(ctx context.Context, dir string, firm Firm, clock *clock.Fake, logger *slog.Logger) (*env, error) {
@@ -84,9 +80,9 @@ func newEnv(ctx context.Context, dir string, firm Firm, clock *clock.Fake, logge
 		return nil, err
 	}
 
-	e.harvest = harvestsandbox.New(harvestsandbox.Options{AccountID: harvestAcct, Token: harvestToken, Now: clock.Now})
-	e.harvest.Seed(firm.Harvest)
-	e.harvest.Start()
+	if e.time, err = newTimeWorld(firm, clock, logger); err != nil {
+		return nil, err
+	}
 	e.qbo = qbosandbox.New(qbosandbox.Options{RealmID: qboRealm, ClientID: qboClientID, ClientSecret: qboSecret, HomeCurrency: "USD", CompanyName: "Hartwell & Moss CPAs", Now: clock.Now})
 	for _, c := range firm.Customers {
 		e.qbo.SeedCustomer(c)
@@ -128,12 +124,7 @@ func newEnv(ctx context.Context, dir string, firm Firm, clock *clock.Fake, logge
 	})
 	e.wf = billbot.Workflow
 
-	hcl, err := harvest.NewClient(e.harvest.URL(), harvestAcct, harvestToken, harvest.WithLogger(logger), harvest.WithSleep(clock.Sleep), harvest.WithClock(clock.Now))
-	if err != nil {
-		return nil, err
-	}
-	e.hcl = hcl
-	if e.syncer, err = harvesttime.New(ctx, e.wf, hcl); err != nil {
+	if e.syncer, err = e.time.Source(ctx, e.wf); err != nil {
 		return nil, err
 	}
 
@@ -183,8 +174,8 @@ func (e *env) close() {
 	if e.bot != nil {
 		e.bot.Wait()
 	}
-	if e.harvest != nil {
-		e.harvest.Close()
+	if e.time != nil {
+		e.time.Close()
 	}
 	if e.qbo != nil {
 		e.qbo.Close()

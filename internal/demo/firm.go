@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"billbot/internal/billing"
+	"billbot/internal/config"
 	"billbot/internal/harvest/harvestsandbox"
 	"billbot/internal/money"
 	"billbot/internal/qbo/qbosandbox"
@@ -88,9 +89,11 @@ var staff = []struct{ First, Last string }{
 // account and its QuickBooks company.
 type Firm struct {
 	ConfigYAML []byte
-	Harvest    harvestsandbox.GeneratedFirm
-	Customers  []qbosandbox.Customer
-	Items      []qbosandbox.Item
+	// Source is where the firm keeps its time (OnSource); empty: Harvest.
+	Source    config.TimeSource
+	Harvest   harvestsandbox.GeneratedFirm
+	Customers []qbosandbox.Customer
+	Items     []qbosandbox.Item
 	// LateEntryID is the Harvest entry approved after its cycle closed;
 	// UnapprovedEntryID the one left unapproved.
 	LateEntryID       int64

@@ -44,8 +44,8 @@ const (
 // firm cuts over to October. It runs in a world of its own (its own
 // database and sandboxes), so the cycle the rest of the demo bills starts
 // as it always has.
-func prologue(ctx context.Context, out io.Writer, dir string, seed uint64, logger *slog.Logger) error {
-	firm := NewFirm(billing.Period{Start: shadowStart, End: shadowEnd}, seed)
+func prologue(ctx context.Context, out io.Writer, dir string, seed uint64, source config.TimeSource, logger *slog.Logger) error {
+	firm := NewFirm(billing.Period{Start: shadowStart, End: shadowEnd}, seed).OnSource(source)
 	directory := addPeople(&firm)
 	clk := clock.NewFake(time.Date(2026, 10, 1, 13, 0, 0, 0, time.UTC))
 	e, err := newEnv(ctx, filepath.Join(dir, "go-live"), firm, clk, logger)
@@ -60,9 +60,10 @@ func prologue(ctx context.Context, out io.Writer, dir string, seed uint64, logge
 	}
 	s := &story{e: e, out: out}
 
-	s.section(clk.Now(), "going live: billbot setup reads Harvest, QuickBooks and Slack")
-	in, _, err := setup.Gather(ctx, setup.Sources{Harvest: e.hcl, Books: e.qc,
-		Directory: setup.NewSlackDirectory(e.api, setup.SlackTier3PerWindow, setup.SlackTier3Window)})
+	s.section(clk.Now(), "going live: billbot setup reads "+firm.Source.Label()+", QuickBooks and Slack")
+	sources := e.time.Setup()
+	sources.Books, sources.Directory = e.qc, setup.NewSlackDirectory(e.api, setup.SlackTier3PerWindow, setup.SlackTier3Window)
+	in, _, err := setup.Gather(ctx, sources)
 	if err != nil {
 		return fmt.Errorf("setup: %w", err)
 	}
@@ -73,8 +74,8 @@ func prologue(ctx context.Context, out io.Writer, dir string, seed uint64, logge
 	}
 	s.say("Priya Shah (billing manager) runs: billbot setup --out firm.yml")
 	s.say("│ setup: %d clients, %d engagements, %d to finish by hand; %d decisions listed", len(plan.Clients), len(plan.Engagements), len(plan.Pending), res.Decisions)
-	s.say("│ setup: read %d Harvest clients, %d projects, %d users; %d QuickBooks customers, %d items; %d of %d people found in Slack",
-		len(in.Clients), len(in.Projects), len(in.Users), len(in.Customers), len(in.Items), len(in.Slack), len(in.Users))
+	s.say("│ setup: read %d %s clients, %d projects, %d users; %d QuickBooks customers, %d items; %d of %d people found in Slack",
+		len(in.Clients), firm.Source.Label(), len(in.Projects), len(in.Users), len(in.Customers), len(in.Items), len(in.Slack), len(in.Users))
 	s.say("She works through the DECIDE lines against the engagement letters (the fixed fee, mixed and retainer")
 	s.say("letters, partners, the time zone), sets go_live: %s and keeps firm.mode: shadow, and imports it.", shadowStart)
 	if err := importFirm(ctx, e, shadowFile(firm.ConfigYAML)); err != nil {

@@ -17,7 +17,6 @@ import (
 
 	"billbot/internal/billing"
 	"billbot/internal/chat"
-	"billbot/internal/harvest/harvestsandbox"
 	"billbot/internal/money"
 	"billbot/internal/slacksandbox"
 	"billbot/internal/slackui"
@@ -162,7 +161,7 @@ func (s *story) run(ctx context.Context) error {
 	start := time.Date(2026, 11, 2, 6, 0, 0, 0, e.loc)
 	e.clock.Set(start)
 
-	s.section(start, "the sync job pulls October's time from Harvest")
+	s.section(start, "the sync job pulls October's time from "+e.firm.Source.Label())
 	rep, err := e.wf.Sync(ctx, e.syncer, workflow.SyncOptions{})
 	if err != nil {
 		return err
@@ -258,7 +257,7 @@ func (s *story) run(ctx context.Context) error {
 	late := start.Add(3 * 24 * time.Hour)
 	e.clock.Set(late)
 	s.section(late, "a late approval: an October entry approved after the cycle closed")
-	if err := e.harvest.Update(e.firm.LateEntryID, func(en *harvestsandbox.Entry) { en.IsClosed = true }); err != nil {
+	if err := e.time.Approve(e.firm.LateEntryID); err != nil {
 		return err
 	}
 	if _, err := e.wf.Sync(ctx, e.syncer, workflow.SyncOptions{}); err != nil {
