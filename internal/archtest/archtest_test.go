@@ -47,7 +47,7 @@ var layers = [][]string{
 	// 6: billbot assembled
 	{"internal/app"},
 	// 7: harnesses that run an assembled billbot
-	{"internal/demo", "internal/loadtest", "internal/reliability"},
+	{"internal/demo", "internal/loadtest", "internal/reliability", "internal/timeworld"},
 	// 8: the command line
 	{"internal/cli"},
 	// 9: the program, and this test

@@ -21,6 +21,7 @@ import (
 	"billbot/internal/qbo/qbosandbox"
 	"billbot/internal/secrets"
 	"billbot/internal/slacksandbox"
+	"billbot/internal/timeworld"
 	"billbot/internal/workflow"
 	"billbot/store"
 )
@@ -29,8 +30,6 @@ import (
 const (
 	slackToken    = "xoxb-demo-bot-token"
 	signingSecret = "demo-signing-secret"
-	harvestToken  = "demo-harvest-token"
-	harvestAcct   = "1234567"
 	qboRealm      = "9341453000000001"
 	qboClientID   = "demo-client-id"
 	qboSecret     = "demo-client-secret"
@@ -43,7 +42,7 @@ type env struct {
 	clock  *clock.Fake
 	loc    *time.Location
 	store  *store.Store
-	time   timeWorld
+	time   timeworld.World
 	qbo    *qbosandbox.Server
 	slack  *slacksandbox.Server
 	wf     *workflow.Workflow
@@ -80,7 +79,7 @@ func newEnv(ctx context.Context, dir string, firm Firm, clock *clock.Fake, logge
 		return nil, err
 	}
 
-	if e.time, err = newTimeWorld(firm, clock, logger); err != nil {
+	if e.time, err = timeworld.New(firm.Source, firm.Harvest, timeworld.Options{Now: clock.Now, Sleep: clock.Sleep, Logger: logger}); err != nil {
 		return nil, err
 	}
 	e.qbo = qbosandbox.New(qbosandbox.Options{RealmID: qboRealm, ClientID: qboClientID, ClientSecret: qboSecret, HomeCurrency: "USD", CompanyName: "Hartwell & Moss CPAs", Now: clock.Now})
