@@ -8,6 +8,7 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"strings"
 	"time"
 
 	"billbot/internal/config"
@@ -103,3 +104,23 @@ func (w *harvestWorld) Env() map[string]string {
 }
 
 func (w *harvestWorld) Close() { w.srv.Close() }
+
+// FirmYAML rewrites a firm configuration written for Harvest (its firm
+// block with a home_currency line, harvest_*_id keys) for source: it adds
+// firm.time_source and names projects, clients and people by the
+// source's keys. A Toggl Track firm approves in Toggl's timesheets.
+func FirmYAML(yml []byte, source config.TimeSource) []byte {
+	if source.Effective() == config.SourceHarvest {
+		return yml
+	}
+	s := string(yml)
+	add := "  time_source: " + string(source) + "\n"
+	if source == config.SourceToggl {
+		add += "  toggl: {approval: " + string(config.TogglTimesheets) + "}\n"
+	}
+	s = strings.Replace(s, "\n  home_currency: ", "\n"+add+"  home_currency: ", 1)
+	for _, k := range []string{"project", "client", "user"} {
+		s = strings.ReplaceAll(s, "harvest_"+k+"_id:", "source_"+k+"_id:")
+	}
+	return []byte(s)
+}
