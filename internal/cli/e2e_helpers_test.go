@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"maps"
 	"net"
 	"net/http"
 	"net/http/cookiejar"
@@ -22,10 +23,12 @@ import (
 	"time"
 
 	"billbot/internal/billing"
+	"billbot/internal/config"
 	"billbot/internal/harvest/harvestsandbox"
 	"billbot/internal/money"
 	"billbot/internal/qbo/qbosandbox"
 	"billbot/internal/slacksandbox"
+	"billbot/internal/timeworld"
 	"billbot/store"
 	"billbot/store/storetest"
 )
@@ -34,8 +37,6 @@ import (
 const (
 	e2eSlackToken    = "xoxb-e2e-bot-token"
 	e2eSigningSecret = "e2e-signing-secret"
-	e2eHarvestAcct   = "7654321"
-	e2eHarvestToken  = "e2e-harvest-token"
 	e2eQBORealm      = "9341453000000042"
 	e2eQBOClientID   = "e2e-client-id"
 	e2eQBOSecret     = "e2e-client-secret"
@@ -71,18 +72,19 @@ const e2eNeverSchedule = "0 4 29 2 *"
 // e2eWorld is everything the end-to-end test runs against: the three
 // sandboxes, the firm, a private Postgres schema and serve's environment.
 type e2eWorld struct {
-	t       *testing.T
-	loc     *time.Location
-	month   billing.Period // the closed cycle being billed
-	harvest *harvestsandbox.Server
-	qbo     *qbosandbox.Server
-	slack   *slacksandbox.Server
-	firm    harvestsandbox.GeneratedFirm
-	env     map[string]string
-	base    string // http://127.0.0.1:port of serve
-	store   *store.Store
-	signer  slacksandbox.Signer
-	http    *http.Client
+	t      *testing.T
+	loc    *time.Location
+	month  billing.Period // the closed cycle being billed
+	time   timeworld.World
+	source config.TimeSource
+	qbo    *qbosandbox.Server
+	slack  *slacksandbox.Server
+	firm   harvestsandbox.GeneratedFirm
+	env    map[string]string
+	base   string // http://127.0.0.1:port of serve
+	store  *store.Store
+	signer slacksandbox.Signer
+	http   *http.Client
 	// socket: Slack reaches serve over Socket Mode (SLACK_APP_TOKEN), not
 	// over signed HTTP requests; click, submit and command take that road.
 	socket bool
@@ -93,22 +95,29 @@ type e2eWorld struct {
 // CI), as storetest does.
 func newE2EWorld(t *testing.T) *e2eWorld {
 	t.Helper()
+	return newE2EWorldOn(t, config.SourceHarvest)
+}
+
+// newE2EWorldOn is newE2EWorld for a firm keeping its time in source: the
+// same firm, people, projects and entries, in that source's sandbox.
+func newE2EWorldOn(t *testing.T, source config.TimeSource) *e2eWorld {
+	t.Helper()
 	dsn := storetest.PostgresURL(t)
 	loc, err := time.LoadLocation("America/New_York")
 	if err != nil {
 		t.Fatal(err)
 	}
-	w := &e2eWorld{t: t, loc: loc, http: &http.Client{Timeout: 30 * time.Second}}
+	w := &e2eWorld{t: t, loc: loc, source: source, http: &http.Client{Timeout: 30 * time.Second}}
 	// The month before today in the firm's zone has closed: its cycle is due.
 	now := time.Now().In(loc)
 	thisMonth := time.Date(now.Year(), now.Month(), 1, 0, 0, 0, 0, loc)
 	w.month = billing.Period{Start: billing.DateOf(thisMonth.AddDate(0, -1, 0)), End: billing.DateOf(thisMonth.AddDate(0, 0, -1))}
 
 	w.firm = e2eHarvestFirm(w.month)
-	w.harvest = harvestsandbox.New(harvestsandbox.Options{AccountID: e2eHarvestAcct, Token: e2eHarvestToken})
-	w.harvest.Seed(w.firm)
-	w.harvest.Start()
-	t.Cleanup(w.harvest.Close)
+	if w.time, err = timeworld.New(source, w.firm, timeworld.Options{}); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(w.time.Close)
 
 	w.qbo = qbosandbox.New(qbosandbox.Options{RealmID: e2eQBORealm, ClientID: e2eQBOClientID, ClientSecret: e2eQBOSecret, HomeCurrency: "USD", CompanyName: "Alder & Birch CPAs"})
 	t.Cleanup(w.qbo.Close)
@@ -125,7 +134,7 @@ func newE2EWorld(t *testing.T) *e2eWorld {
 
 	dir := t.TempDir()
 	cfgPath := filepath.Join(dir, "firm.yml")
-	if err := os.WriteFile(cfgPath, e2eFirmYAML(w.month), 0o600); err != nil {
+	if err := os.WriteFile(cfgPath, timeworld.FirmYAML(e2eFirmYAML(w.month), source), 0o600); err != nil {
 		t.Fatal(err)
 	}
 	key := make([]byte, 32)
@@ -147,9 +156,6 @@ func newE2EWorld(t *testing.T) *e2eWorld {
 		"SLACK_BOT_TOKEN":            e2eSlackToken,
 		"SLACK_SIGNING_SECRET":       e2eSigningSecret,
 		"SLACK_API_URL":              w.slack.APIURL(),
-		"HARVEST_ACCOUNT_ID":         e2eHarvestAcct,
-		"HARVEST_ACCESS_TOKEN":       e2eHarvestToken,
-		"HARVEST_API_URL":            w.harvest.URL(),
 		"QBO_CLIENT_ID":              e2eQBOClientID,
 		"QBO_CLIENT_SECRET":          e2eQBOSecret,
 		"QBO_REDIRECT_URL":           w.base + "/oauth/qbo/callback",
@@ -159,6 +165,7 @@ func newE2EWorld(t *testing.T) *e2eWorld {
 		"QBO_WEBHOOK_VERIFIER_TOKEN": e2eQBOVerifier,
 		"QBO_REALM_ID":               e2eQBORealm,
 	}
+	maps.Copy(w.env, w.time.Env())
 	w.store, err = store.Open(context.Background(), dsn, "", slog.New(slog.DiscardHandler))
 	if err != nil {
 		t.Fatalf("open the test's view of the store: %v", err)

@@ -15,6 +15,7 @@ import (
 
 	"billbot/internal/billing"
 	"billbot/internal/chat"
+	"billbot/internal/config"
 	"billbot/internal/money"
 	"billbot/internal/qbo/qbosandbox"
 	"billbot/internal/slacksandbox"
@@ -33,7 +34,17 @@ const (
 // QuickBooks connect flow, `billbot jobs run`, signed Slack requests and an
 // Intuit webhook. The sandboxes stand in for Harvest, QBO and Slack.
 func TestE2EServeCycle(t *testing.T) {
-	w := newE2EWorld(t)
+	for _, source := range e2eSources {
+		t.Run(string(source), func(t *testing.T) { e2eServeCycle(t, source) })
+	}
+}
+
+// e2eSources are the time sources the end-to-end cycle runs with: one
+// firm, one story, one code path.
+var e2eSources = []config.TimeSource{config.SourceHarvest}
+
+func e2eServeCycle(t *testing.T, source config.TimeSource) {
+	w := newE2EWorldOn(t, source)
 	ctx := context.Background()
 
 	// 1–2. Serve, then connect QuickBooks through a `billbot qbo connect`
@@ -418,7 +429,8 @@ func e2eHoldRelease(t *testing.T, w *e2eWorld) {
 	}
 }
 
-// e2eConservation checks that every approved billable minute in Harvest is
+// e2eConservation checks that every approved billable minute at the
+// firm's time source is
 // on exactly one line of a sent (or paid) invoice or held by exactly one
 // open exception, that nothing else is billed, and that every invoice's
 // total is QBO's TotalAmt.
@@ -483,26 +495,26 @@ func e2eConservation(t *testing.T, w *e2eWorld) {
 		approved := he.IsClosed && he.Billable && !he.IsBilled && !he.IsRunning
 		if !approved {
 			if ok && len(places[e.ID]) > 0 {
-				t.Errorf("Harvest entry %d is not approved but is on %v", he.ID, places[e.ID])
+				t.Errorf("%s entry %d is not approved but is on %v", w.source, he.ID, places[e.ID])
 			}
 			continue
 		}
 		approvedMinutes += he.RoundedHours.Minutes()
 		if !ok {
-			t.Errorf("approved Harvest entry %d never reached billbot", he.ID)
+			t.Errorf("approved %s entry %d never reached billbot", w.source, he.ID)
 			continue
 		}
 		if got := places[e.ID]; len(got) != 1 {
-			t.Errorf("approved Harvest entry %d (%s h) is in %d places %v, want exactly 1", he.ID, he.RoundedHours, len(got), got)
+			t.Errorf("approved %s entry %d (%s h) is in %d places %v, want exactly 1", w.source, he.ID, he.RoundedHours, len(got), got)
 			continue
 		}
 		if e.Hours != he.RoundedHours {
-			t.Errorf("Harvest entry %d: billbot has %s h, Harvest %s h", he.ID, e.Hours, he.RoundedHours)
+			t.Errorf("%s entry %d: billbot has %s h, the source %s h", w.source, he.ID, e.Hours, he.RoundedHours)
 		}
 		placedMinutes += e.Hours.Minutes()
 	}
 	if approvedMinutes == 0 || placedMinutes != approvedMinutes {
-		t.Errorf("approved billable minutes: %d in Harvest, %d placed exactly once", approvedMinutes, placedMinutes)
+		t.Errorf("approved billable minutes: %d in %s, %d placed exactly once", approvedMinutes, w.source, placedMinutes)
 	}
 	t.Logf("%d invoices, %d open exceptions, %d approved minutes all accounted for", len(invs), len(exs), approvedMinutes)
 }

@@ -6,6 +6,7 @@ import (
 	"encoding/base64"
 	"errors"
 	"io"
+	"maps"
 	"net/http"
 	"strings"
 	"testing"
@@ -158,7 +159,7 @@ func TestRotateKey(t *testing.T) {
 				t.Fatal(err)
 			}
 			billbot := func(cur, next string, args ...string) (string, error) {
-				e := maps(env)
+				e := maps.Clone(env)
 				e["BILLBOT_ENCRYPTION_KEY"], e[newKeyEnv] = cur, next
 				var out, errOut bytes.Buffer
 				err := run(context.WithoutCancel(ctx), args, func(k string) string { return e[k] }, strings.NewReader(""), &out, &errOut)

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"maps"
 	"net/http"
 	"os"
 	"os/exec"
@@ -121,7 +122,7 @@ func TestTokenSharedAcrossProcesses(t *testing.T) {
 	}
 	var procs []*proc
 	for i := range 2 {
-		env := maps(w.env)
+		env := maps.Clone(w.env)
 		addr := e2eFreeAddr(t)
 		env["LISTEN_ADDR"] = addr
 		p := &proc{base: "http://" + addr, logs: &e2eBuffer{}}
@@ -216,14 +217,6 @@ func TestTokenSharedAcrossProcesses(t *testing.T) {
 		}
 	}
 	t.Logf("%d CLI runs, %d webhooks, %d refreshes, %d QBO calls", cliRuns.Load(), hooks.Load(), w.qbo.Refreshes(), w.qbo.TotalCalls())
-}
-
-func maps(m map[string]string) map[string]string {
-	out := make(map[string]string, len(m))
-	for k, v := range m {
-		out[k] = v
-	}
-	return out
 }
 
 // TestWrongKeyChangesNothing starts the real binary with a well-formed but
