@@ -21,11 +21,11 @@ func testFirm() Firm {
 
 func testClients() []Client {
 	return []Client{
-		{Name: "Acme Corp", SourceClientID: 1, QBOCustomerID: "58", Currency: "USD"},
-		{Name: "Globex", SourceClientID: 2, QBOCustomerID: "59", Currency: "USD"},
-		{Name: "Hooli", SourceClientID: 3, QBOCustomerID: "60", Currency: "USD"},
+		{Name: "Acme Corp", SourceClientID: 1, LedgerCustomerID: "58", Currency: "USD"},
+		{Name: "Globex", SourceClientID: 2, LedgerCustomerID: "59", Currency: "USD"},
+		{Name: "Hooli", SourceClientID: 3, LedgerCustomerID: "60", Currency: "USD"},
 		{Name: "Initech", SourceClientID: 4, Currency: "USD"}, // no QBO customer yet
-		{Name: "Euro GmbH", SourceClientID: 5, QBOCustomerID: "61", Currency: "EUR"},
+		{Name: "Euro GmbH", SourceClientID: 5, LedgerCustomerID: "61", Currency: "EUR"},
 	}
 }
 

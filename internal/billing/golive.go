@@ -36,9 +36,9 @@ func (m Mode) Effective() Mode {
 // reaches them.
 type Staff struct {
 	SourceUserID int64
-	Name          string // as Harvest shows it
-	Level         string // free text, matched to Engagement.LevelRates keys
-	Slack         string // Slack user id or email address; empty when none
+	Name         string // as Harvest shows it
+	Level        string // free text, matched to Engagement.LevelRates keys
+	Slack        string // Slack user id or email address; empty when none
 }
 
 // BillFrom returns the first day whose time engagement e bills: the later of

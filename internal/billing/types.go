@@ -57,11 +57,11 @@ type Client struct {
 	// SourceClientID is the client's id in the firm's time source (Harvest
 	// client, Toggl client, QuickBooks Time customer jobcode); zero: match
 	// by name.
-	SourceClientID int64
-	QBOCustomerID  string // empty until matched
-	Currency       money.Currency
-	Email          string
-	Mode           Mode // empty means ModeLive
+	SourceClientID   int64
+	LedgerCustomerID string // empty until matched
+	Currency         money.Currency
+	Email            string
+	Mode             Mode // empty means ModeLive
 }
 
 // RetainerTerms is a prepaid block of hours from an engagement letter.

@@ -114,8 +114,8 @@ func exportClient(f *Firm, c billing.Client) *yaml.Node {
 	if c.SourceClientID != 0 {
 		put(m, sourceKey(f, "source_client_id", "harvest_client_id"), integer(c.SourceClientID))
 	}
-	if c.QBOCustomerID != "" {
-		put(m, "qbo_customer_id", quoted(c.QBOCustomerID))
+	if c.LedgerCustomerID != "" {
+		put(m, "qbo_customer_id", quoted(c.LedgerCustomerID))
 	}
 	putStr(m, "currency", string(c.Currency))
 	putStr(m, "email", c.Email)

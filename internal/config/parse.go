@@ -260,7 +260,7 @@ func (d *decoder) clients(f *Firm, top *fields) {
 		if v, ok, _ := m.sourceID(f, "source_client_id", "harvest_client_id", "client"); ok {
 			c.SourceClientID = v
 		}
-		c.QBOCustomerID = m.str("qbo_customer_id", false)
+		c.LedgerCustomerID = m.str("qbo_customer_id", false)
 		c.Currency = m.currency("currency", f.HomeCurrency)
 		c.Email = m.str("email", false)
 		if c.Email != "" && !checkEmail(c.Email) {

@@ -11,10 +11,12 @@ import (
 	"billbot/store"
 )
 
-// QBO is what the workflows need of QuickBooks Online. Every write is
-// idempotent by the key it is given: calling CreateDraft twice with one
-// invoice key yields one QBO invoice.
-type QBO interface {
+// Ledger is what the workflows need of the firm's books (QuickBooks
+// Online through internal/ledger/qbobooks, Xero through
+// internal/ledger/xerobooks). Every write is idempotent by the key it is
+// given: calling CreateDraft twice with one invoice key yields one invoice
+// in the ledger. The QBO in names below is the ledger's.
+type Ledger interface {
 	// MatchCustomers maps clients to QBO customers; clients that match no
 	// customer, several, or one in another currency come back as problems.
 	MatchCustomers(ctx context.Context, clients []billing.Client) (map[string]string, []billing.Problem, error)
@@ -142,12 +144,12 @@ type Connector interface {
 	Connected(ctx context.Context) bool
 }
 
-// qboReady reports whether QuickBooks can be called now.
-func (w *Workflow) qboReady(ctx context.Context) bool {
-	if w.qbo == nil {
+// ledgerReady reports whether QuickBooks can be called now.
+func (w *Workflow) ledgerReady(ctx context.Context) bool {
+	if w.ledger == nil {
 		return false
 	}
-	if c, ok := w.qbo.(Connector); ok {
+	if c, ok := w.ledger.(Connector); ok {
 		return c.Connected(ctx)
 	}
 	return true
