@@ -230,7 +230,7 @@ func TestConnectRotatesAndRefusesTheOldRefreshToken(t *testing.T) {
 	code := authorize(t, cfg, "st8")
 	box, _ := secrets.NewBox(secrets.NewKey())
 	mem := &memSecrets{m: map[string][]byte{}}
-	store := NewEncryptedTokenStore(mem, box, func(err error) bool { return errors.Is(err, errMemNotFound) })
+	store := NewEncryptedTokenStore(mem, box, WithNotFound(func(err error) bool { return errors.Is(err, errMemNotFound) }))
 	conn, err := Connect(ctx, cfg, code, srv.URL(), "", store)
 	if err != nil || conn.TenantID != srv.TenantID() {
 		t.Fatalf("connect: %+v, %v", conn, err)
@@ -279,7 +279,7 @@ func TestSecondProcessReloadsTheRotatedToken(t *testing.T) {
 	ctx := t.Context()
 	cfg := NewOAuthConfig("sandbox-client", "sandbox-secret", "https://billbot.example/cb", srv.IdentityURL())
 	box, _ := secrets.NewBox(secrets.NewKey())
-	store := NewEncryptedTokenStore(&memSecrets{m: map[string][]byte{}}, box, func(err error) bool { return errors.Is(err, errMemNotFound) })
+	store := NewEncryptedTokenStore(&memSecrets{m: map[string][]byte{}}, box, WithNotFound(func(err error) bool { return errors.Is(err, errMemNotFound) }))
 	if _, err := Connect(ctx, cfg, authorize(t, cfg, "s"), srv.URL(), srv.TenantID(), store); err != nil {
 		t.Fatal(err)
 	}
@@ -348,7 +348,7 @@ func (s *memSecrets) Secret(_ context.Context, name string) ([]byte, error) {
 func TestTokenIsSealedAtRest(t *testing.T) {
 	box, _ := secrets.NewBox(secrets.NewKey())
 	mem := &memSecrets{m: map[string][]byte{}}
-	st := NewEncryptedTokenStore(mem, box, func(err error) bool { return errors.Is(err, errMemNotFound) })
+	st := NewEncryptedTokenStore(mem, box, WithNotFound(func(err error) bool { return errors.Is(err, errMemNotFound) }))
 	if _, _, err := st.Load(t.Context()); !errors.Is(err, ErrNoToken) {
 		t.Fatalf("empty store: %v", err)
 	}
@@ -359,7 +359,7 @@ func TestTokenIsSealedAtRest(t *testing.T) {
 		t.Error("token stored in the clear")
 	}
 	other, _ := secrets.NewBox(secrets.NewKey())
-	if _, _, err := NewEncryptedTokenStore(mem, other, nil).Load(t.Context()); !errors.Is(err, secrets.ErrOpen) {
+	if _, _, err := NewEncryptedTokenStore(mem, other).Load(t.Context()); !errors.Is(err, secrets.ErrOpen) {
 		t.Errorf("another key opened the token: %v", err)
 	}
 }

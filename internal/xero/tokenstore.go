@@ -39,13 +39,33 @@ type EncryptedTokenStore struct {
 	mu       sync.Mutex
 }
 
-// NewEncryptedTokenStore builds the store; notFound tells how ss says "not
-// found" (errors.Is(err, store.ErrNotFound)); nil treats no error as such.
-func NewEncryptedTokenStore(ss SecretStore, box *secrets.Box, notFound func(error) bool) *EncryptedTokenStore {
-	if notFound == nil {
-		notFound = func(error) bool { return false }
+// ErrSecretNotFound is what a SecretStore's Secret returns (wrapped) for a
+// name it does not hold, unless the store is built WithNotFound.
+var ErrSecretNotFound = errors.New("xero: secret not found")
+
+// TokenStoreOption configures an EncryptedTokenStore.
+type TokenStoreOption func(*EncryptedTokenStore)
+
+// WithSecretName stores the token under name instead of DefaultTokenSecretName.
+func WithSecretName(name string) TokenStoreOption {
+	return func(s *EncryptedTokenStore) { s.name = name }
+}
+
+// WithNotFound tells the store how its SecretStore says "not found" (for
+// example errors.Is(err, store.ErrNotFound)).
+func WithNotFound(f func(error) bool) TokenStoreOption {
+	return func(s *EncryptedTokenStore) { s.notFound = f }
+}
+
+// NewEncryptedTokenStore builds the store, as qbo.NewEncryptedTokenStore
+// does for QuickBooks.
+func NewEncryptedTokenStore(ss SecretStore, box *secrets.Box, opts ...TokenStoreOption) *EncryptedTokenStore {
+	s := &EncryptedTokenStore{secrets: ss, box: box, name: DefaultTokenSecretName,
+		notFound: func(err error) bool { return errors.Is(err, ErrSecretNotFound) }}
+	for _, o := range opts {
+		o(s)
 	}
-	return &EncryptedTokenStore{secrets: ss, box: box, name: DefaultTokenSecretName, notFound: notFound}
+	return s
 }
 
 type storedToken struct {
@@ -134,7 +154,7 @@ func (s *EncryptedTokenStore) Update(ctx context.Context, fn func(tok *oauth2.To
 	if err != nil && !s.notFound(err) {
 		return fmt.Errorf("xero: load %s: %w", s.name, err)
 	}
-	if errors.Is(err, ErrNoToken) || s.notFound(err) {
+	if err != nil {
 		ct = nil
 	}
 	next, err := apply(ct)
