@@ -181,7 +181,7 @@ func (c *Client) retryPolicy(cl call, err error, attempt int) (time.Duration, bo
 		// Retry-After (docs/vendors.md §6.10) — unless the wait is longer
 		// than a person should wait (the day limit): then the caller hears.
 		wait := rl.RetryAfter
-		if wait <= 0 {
+		if !rl.told {
 			wait = c.rateLimitWait
 		}
 		if rl.Problem == ProblemDay || wait > c.maxWait {

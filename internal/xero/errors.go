@@ -95,6 +95,7 @@ type RateLimitError struct {
 	RetryAfter time.Duration
 	Problem    string // X-Rate-Limit-Problem
 	Local      bool
+	told       bool // the answer carried a Retry-After (0 means at once)
 }
 
 // Error implements error.
@@ -139,8 +140,8 @@ func checkResponse(resp *http.Response) error {
 	}
 	body := httpx.ErrorBody(resp.Body)
 	if resp.StatusCode == http.StatusTooManyRequests {
-		d, _ := retry.After(resp.Header.Get("Retry-After"), time.Now())
-		return &RateLimitError{RetryAfter: d, Problem: resp.Header.Get("X-Rate-Limit-Problem")}
+		d, told := retry.After(resp.Header.Get("Retry-After"), time.Now())
+		return &RateLimitError{RetryAfter: d, Problem: resp.Header.Get("X-Rate-Limit-Problem"), told: told}
 	}
 	e := &APIError{StatusCode: resp.StatusCode}
 	var eb errorBody

@@ -41,7 +41,7 @@ func newClient(t *testing.T, srv *xerosandbox.Server) *xero.Client {
 
 func setup(t *testing.T) *fixture {
 	t.Helper()
-	srv := xerosandbox.New(xerosandbox.Options{StaticToken: token})
+	srv := xerosandbox.New(xerosandbox.Options{StaticToken: token, PerWindow: -1}) // limits: tested in xerosandbox
 	t.Cleanup(srv.Close)
 	f := &fixture{srv: srv}
 	f.acme = billing.Client{Name: "Acme Corp", Currency: "USD", Email: "ap@acme.example", QBOCustomerID: srv.AddContact("Acme Corp", "ap@acme.example", "USD")}

@@ -78,9 +78,8 @@ func (s *Server) token(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		s.refreshes++
-		s.refresh[rt] = now.Add(s.opts.RefreshGrace)
-		if s.opts.RefreshGrace == 0 {
-			s.refresh[rt] = now
+		if dies.IsZero() { // the current token: it dies now, or after the grace
+			s.refresh[rt] = now.Add(s.opts.RefreshGrace)
 		}
 	default:
 		oauthError(w, http.StatusBadRequest, "unsupported_grant_type")

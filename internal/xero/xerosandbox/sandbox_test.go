@@ -160,3 +160,47 @@ func TestAuthoriseNeedsAccountCodes(t *testing.T) {
 		t.Errorf("authorising a line without an account: %d %v", resp.StatusCode, m)
 	}
 }
+
+// TestRefreshTokenRotation: every refresh rotates; the old refresh token
+// is refused at once, or within RefreshGrace still honoured
+// (developer.xero.com/faq/oauth2: 30 minutes after a lost answer).
+func TestRefreshTokenRotation(t *testing.T) {
+	for _, grace := range []time.Duration{0, 30 * time.Minute} {
+		s := start(t, Options{RefreshGrace: grace})
+		code := func() string {
+			nf := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+			resp, err := nf.Get(s.IdentityURL() + AuthorizePath + "?response_type=code&client_id=sandbox-client&redirect_uri=https://x/cb&scope=offline_access+accounting.transactions&state=s")
+			if err != nil {
+				t.Fatal(err)
+			}
+			resp.Body.Close()
+			u, _ := resp.Location()
+			return u.Query().Get("code")
+		}()
+		grant := func(form string) (int, map[string]any) {
+			req, _ := http.NewRequest(http.MethodPost, s.IdentityURL()+TokenPath, bytes.NewBufferString(form))
+			req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+			req.SetBasicAuth("sandbox-client", "sandbox-secret")
+			resp, err := http.DefaultClient.Do(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer resp.Body.Close()
+			var m map[string]any
+			json.NewDecoder(resp.Body).Decode(&m)
+			return resp.StatusCode, m
+		}
+		st, first := grant("grant_type=authorization_code&code=" + code + "&redirect_uri=https://x/cb")
+		if st != 200 || first["expires_in"] != float64(1800) {
+			t.Fatalf("code grant: %d %v", st, first)
+		}
+		st, second := grant("grant_type=refresh_token&refresh_token=" + first["refresh_token"].(string))
+		if st != 200 || second["refresh_token"] == first["refresh_token"] {
+			t.Fatalf("refresh: %d %v", st, second)
+		}
+		st, again := grant("grant_type=refresh_token&refresh_token=" + first["refresh_token"].(string))
+		if (grace == 0) != (st == http.StatusBadRequest && again["error"] == "invalid_grant") {
+			t.Errorf("grace %s: the old refresh token answered %d %v", grace, st, again)
+		}
+	}
+}
