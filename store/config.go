@@ -62,7 +62,7 @@ func (s *Store) saveClients(tx *gorm.DB, clients []billing.Client) error {
 			ON CONFLICT (name) DO UPDATE SET harvest_client_id = excluded.harvest_client_id,
 				qbo_customer_id = CASE WHEN excluded.qbo_customer_id <> '' THEN excluded.qbo_customer_id ELSE clients.qbo_customer_id END,
 				currency = excluded.currency, email = excluded.email`,
-			c.Name, c.HarvestClientID, c.QBOCustomerID, string(c.Currency), c.Email).Error
+			c.Name, c.HarvestClientID, c.LedgerCustomerID, string(c.Currency), c.Email).Error
 		if err != nil {
 			return fmt.Errorf("client %q: %w", c.Name, err)
 		}
@@ -216,7 +216,7 @@ func (s *Store) Clients(ctx context.Context) ([]billing.Client, error) {
 	for rows.Next() {
 		var c billing.Client
 		var cur string
-		if err := rows.Scan(&c.Name, &c.HarvestClientID, &c.QBOCustomerID, &cur, &c.Email); err != nil {
+		if err := rows.Scan(&c.Name, &c.HarvestClientID, &c.LedgerCustomerID, &cur, &c.Email); err != nil {
 			return nil, fmt.Errorf("store: scan client: %w", err)
 		}
 		c.Currency = money.Currency(cur)

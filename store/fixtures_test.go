@@ -20,7 +20,7 @@ const testYAML = "firm:\n  name: Example CPA\n"
 func testClients() []billing.Client {
 	return []billing.Client{
 		{Name: "Acme Corp", HarvestClientID: 5735776, Currency: "USD", Email: "ap@acme.example"},
-		{Name: "Globex", HarvestClientID: 42, QBOCustomerID: "77", Currency: "CAD"},
+		{Name: "Globex", HarvestClientID: 42, LedgerCustomerID: "77", Currency: "CAD"},
 	}
 }
 

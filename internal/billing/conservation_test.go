@@ -24,9 +24,9 @@ func randomInput(seed uint64, nEntries int) Input {
 	curs := []money.Currency{"USD", "USD", "USD", "EUR", "JPY"}
 	var clients []Client
 	for i := range 30 {
-		c := Client{Name: fmt.Sprintf("Client %02d", i), Currency: curs[pick(len(curs))], QBOCustomerID: fmt.Sprint(100 + i)}
+		c := Client{Name: fmt.Sprintf("Client %02d", i), Currency: curs[pick(len(curs))], LedgerCustomerID: fmt.Sprint(100 + i)}
 		if chance(0.1) {
-			c.QBOCustomerID = ""
+			c.LedgerCustomerID = ""
 		}
 		clients = append(clients, c)
 	}

@@ -21,11 +21,11 @@ func testFirm() Firm {
 
 func testClients() []Client {
 	return []Client{
-		{Name: "Acme Corp", HarvestClientID: 1, QBOCustomerID: "58", Currency: "USD"},
-		{Name: "Globex", HarvestClientID: 2, QBOCustomerID: "59", Currency: "USD"},
-		{Name: "Hooli", HarvestClientID: 3, QBOCustomerID: "60", Currency: "USD"},
+		{Name: "Acme Corp", HarvestClientID: 1, LedgerCustomerID: "58", Currency: "USD"},
+		{Name: "Globex", HarvestClientID: 2, LedgerCustomerID: "59", Currency: "USD"},
+		{Name: "Hooli", HarvestClientID: 3, LedgerCustomerID: "60", Currency: "USD"},
 		{Name: "Initech", HarvestClientID: 4, Currency: "USD"}, // no QBO customer yet
-		{Name: "Euro GmbH", HarvestClientID: 5, QBOCustomerID: "61", Currency: "EUR"},
+		{Name: "Euro GmbH", HarvestClientID: 5, LedgerCustomerID: "61", Currency: "EUR"},
 	}
 }
 

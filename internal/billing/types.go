@@ -53,12 +53,12 @@ type Firm struct {
 
 // Client is a customer of the firm.
 type Client struct {
-	Name            string
-	HarvestClientID int64
-	QBOCustomerID   string // empty until matched
-	Currency        money.Currency
-	Email           string
-	Mode            Mode // empty means ModeLive
+	Name             string
+	HarvestClientID  int64
+	LedgerCustomerID string // empty until matched
+	Currency         money.Currency
+	Email            string
+	Mode             Mode // empty means ModeLive
 }
 
 // RetainerTerms is a prepaid block of hours from an engagement letter.

@@ -112,8 +112,8 @@ func exportClient(c billing.Client, firmMode billing.Mode) *yaml.Node {
 	if c.HarvestClientID != 0 {
 		put(m, "harvest_client_id", integer(c.HarvestClientID))
 	}
-	if c.QBOCustomerID != "" {
-		put(m, "qbo_customer_id", quoted(c.QBOCustomerID))
+	if c.LedgerCustomerID != "" {
+		put(m, "qbo_customer_id", quoted(c.LedgerCustomerID))
 	}
 	putStr(m, "currency", string(c.Currency))
 	putStr(m, "email", c.Email)

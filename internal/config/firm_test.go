@@ -49,7 +49,7 @@ func TestContractExample(t *testing.T) {
 		EscalationDays:       []int{35},
 		Schedules:            Schedules{Sync: "*/15 * * * *", Draft: "0 6 * * *", Collections: "0 9 * * *", Approvals: "0 9 * * 1"},
 		Clients: []billing.Client{{
-			Name: "Acme Corp", HarvestClientID: 5735776, QBOCustomerID: "58", Currency: usd, Email: "ap@acme.example", Mode: billing.ModeLive,
+			Name: "Acme Corp", HarvestClientID: 5735776, LedgerCustomerID: "58", Currency: usd, Email: "ap@acme.example", Mode: billing.ModeLive,
 		}},
 		Engagements: []billing.Engagement{{
 			Key:              "acme-2026",

@@ -262,7 +262,7 @@ func (d *decoder) clients(f *Firm, top *fields) {
 			}
 			c.HarvestClientID = v
 		}
-		c.QBOCustomerID = m.str("qbo_customer_id", false)
+		c.LedgerCustomerID = m.str("qbo_customer_id", false)
 		c.Currency = m.currency("currency", f.HomeCurrency)
 		c.Email = m.str("email", false)
 		if c.Email != "" && !checkEmail(c.Email) {

@@ -1,5 +1,5 @@
 // Package xerobooks is billbot's Xero adapter: it implements the ledger
-// interface the use cases declare (workflow.QBO, named for the first ledger
+// interface the use cases declare (workflow.Ledger, named for the first ledger
 // billbot spoke to) over the Xero client of internal/xero — contacts as
 // customers, items by ItemCode, draft invoices with lines exact to the
 // cent, authorise-and-email as "send", void, and changes read back with
@@ -70,7 +70,7 @@ func New(client *xero.Client, home money.Currency, appURL string, opts ...Option
 	return b
 }
 
-var _ workflow.QBO = (*Books)(nil)
+var _ workflow.Ledger = (*Books)(nil)
 
 // TenantID is the Xero organisation the adapter writes to.
 func (b *Books) TenantID() string { return b.client.TenantID() }
@@ -95,8 +95,8 @@ func (e *MatchError) Error() string {
 	return msg
 }
 
-// MatchCustomers implements workflow.QBO against Xero's contacts: the
-// configured contact id (billing.Client.QBOCustomerID, the ledger's
+// MatchCustomers implements workflow.Ledger against Xero's contacts: the
+// configured contact id (billing.Client.LedgerCustomerID, the ledger's
 // customer id), else the one active contact whose Name equals the client's,
 // else the one equal ignoring case and spaces. A contact whose
 // DefaultCurrency is set and differs from the client's currency is a
@@ -141,13 +141,13 @@ func (b *Books) MatchCustomers(ctx context.Context, clients []billing.Client) (m
 }
 
 func matchContact(cl billing.Client, contacts []xero.Contact) (xero.Contact, error) {
-	if cl.QBOCustomerID != "" {
+	if cl.LedgerCustomerID != "" {
 		for _, c := range contacts {
-			if strings.EqualFold(c.ContactID, cl.QBOCustomerID) {
+			if strings.EqualFold(c.ContactID, cl.LedgerCustomerID) {
 				return c, nil
 			}
 		}
-		return xero.Contact{}, &MatchError{Name: "id " + cl.QBOCustomerID}
+		return xero.Contact{}, &MatchError{Name: "id " + cl.LedgerCustomerID}
 	}
 	pick := func(eq func(xero.Contact) bool) []xero.Contact {
 		var out []xero.Contact
@@ -192,7 +192,7 @@ func normalize(s string) string {
 	return b.String()
 }
 
-// Items implements workflow.QBO: each sold item's Name (and its Code, for
+// Items implements workflow.Ledger: each sold item's Name (and its Code, for
 // firms that name items by code) mapped to its ItemCode, which is what an
 // invoice line references.
 func (b *Books) Items(ctx context.Context) (map[string]string, error) {
@@ -215,7 +215,7 @@ func (b *Books) Items(ctx context.Context) (map[string]string, error) {
 	return out, nil
 }
 
-// CreateDraft implements workflow.QBO: a DRAFT invoice whose
+// CreateDraft implements workflow.Ledger: a DRAFT invoice whose
 // Idempotency-Key derives from the draft key, so a retry — or a re-run
 // after a crash — is answered with the invoice the first attempt created
 // (docs/vendors.md §6.9).
@@ -232,7 +232,7 @@ func (b *Books) CreateDraft(ctx context.Context, inv billing.Invoice, c billing.
 	return remoteOf(created, inv.Currency)
 }
 
-// ReplaceDraft implements workflow.QBO: the invoice's lines, dates and
+// ReplaceDraft implements workflow.Ledger: the invoice's lines, dates and
 // reference are replaced (Xero deletes the lines a POST leaves out). Xero
 // invoices have no customer memo, so memo is not written.
 func (b *Books) ReplaceDraft(ctx context.Context, id string, inv billing.Invoice, c billing.Client, items map[string]string, memo string) (workflow.Remote, error) {
@@ -256,7 +256,7 @@ func linesFingerprint(inv billing.Invoice) string {
 	return xero.IdempotencyKey(s.String())
 }
 
-// Send implements workflow.QBO: the invoice is approved (AUTHORISED) and
+// Send implements workflow.Ledger: the invoice is approved (AUTHORISED) and
 // Xero emails it to the contact (POST /Invoices/{id}/Email); sent again it
 // is emailed again, as a reminder. Xero emails the contact's own address
 // (and its contact persons marked for email): to is not an input of Xero's
@@ -283,7 +283,7 @@ func (b *Books) Send(ctx context.Context, id, to, requestKey string) (workflow.R
 	return r, nil
 }
 
-// Void implements workflow.QBO: Xero voids only AUTHORISED invoices; a
+// Void implements workflow.Ledger: Xero voids only AUTHORISED invoices; a
 // DRAFT or SUBMITTED one is deleted instead, which billbot reads as voided.
 func (b *Books) Void(ctx context.Context, id, requestKey string) (workflow.Remote, error) {
 	ctx = priority(ctx)
@@ -304,7 +304,7 @@ func (b *Books) Void(ctx context.Context, id, requestKey string) (workflow.Remot
 	return remoteOf(inv, "")
 }
 
-// Invoice implements workflow.QBO.
+// Invoice implements workflow.Ledger.
 func (b *Books) Invoice(ctx context.Context, id string) (workflow.Remote, error) {
 	inv, err := b.client.GetInvoice(priority(ctx), id)
 	if err != nil {
@@ -313,7 +313,7 @@ func (b *Books) Invoice(ctx context.Context, id string) (workflow.Remote, error)
 	return remoteOf(inv, "")
 }
 
-// ChangedInvoices implements workflow.QBO with If-Modified-Since: the
+// ChangedInvoices implements workflow.Ledger with If-Modified-Since: the
 // sales invoices created or changed at or after since.
 func (b *Books) ChangedInvoices(ctx context.Context, since time.Time) ([]workflow.Remote, error) {
 	invs, err := b.client.InvoicesModifiedSince(priority(ctx), since)
@@ -334,7 +334,7 @@ func (b *Books) ChangedInvoices(ctx context.Context, since time.Time) ([]workflo
 	return out, nil
 }
 
-// InvoiceURL implements workflow.QBO: Xero's page of the invoice
+// InvoiceURL implements workflow.Ledger: Xero's page of the invoice
 // (developer.xero.com/documentation/api-guides/deep-link-xero).
 func (b *Books) InvoiceURL(id string) string {
 	path := "/AccountsReceivable/View.aspx?InvoiceID=" + url.QueryEscape(id)
@@ -344,7 +344,7 @@ func (b *Books) InvoiceURL(id string) string {
 	return b.appURL + path
 }
 
-// DraftLines implements workflow.QBO: inv as billbot writes it to Xero,
+// DraftLines implements workflow.Ledger: inv as billbot writes it to Xero,
 // read back as Xero's answer is read.
 func (b *Books) DraftLines(inv billing.Invoice, c billing.Client, items map[string]string) ([]workflow.RemoteLine, error) {
 	x, err := b.invoiceOf(inv, c, items)

@@ -44,8 +44,8 @@ func setup(t *testing.T) *fixture {
 	srv := xerosandbox.New(xerosandbox.Options{StaticToken: token, PerWindow: -1}) // limits: tested in xerosandbox
 	t.Cleanup(srv.Close)
 	f := &fixture{srv: srv}
-	f.acme = billing.Client{Name: "Acme Corp", Currency: "USD", Email: "ap@acme.example", QBOCustomerID: srv.AddContact("Acme Corp", "ap@acme.example", "USD")}
-	f.euro = billing.Client{Name: "Zeta GmbH", Currency: "EUR", Email: "rechnung@zeta.example", QBOCustomerID: srv.AddContact("Zeta GmbH", "rechnung@zeta.example", "EUR")}
+	f.acme = billing.Client{Name: "Acme Corp", Currency: "USD", Email: "ap@acme.example", LedgerCustomerID: srv.AddContact("Acme Corp", "ap@acme.example", "USD")}
+	f.euro = billing.Client{Name: "Zeta GmbH", Currency: "EUR", Email: "rechnung@zeta.example", LedgerCustomerID: srv.AddContact("Zeta GmbH", "rechnung@zeta.example", "EUR")}
 	srv.AddItem("TAX", "Tax Preparation", "200")
 	srv.AddItem("BK", "Bookkeeping", "200")
 	srv.AddItem("RET", "Retainer", "200")
@@ -209,13 +209,13 @@ func TestMatchCustomers(t *testing.T) {
 		{Name: "Zeta GmbH", Currency: "USD"},
 		{Name: "twin co", Currency: "USD"}, // no exact name; two equal ignoring case and spaces
 		{Name: "Nobody", Currency: "USD"},
-		{Name: "By Id", Currency: "EUR", QBOCustomerID: f.euro.QBOCustomerID},
+		{Name: "By Id", Currency: "EUR", LedgerCustomerID: f.euro.LedgerCustomerID},
 	}
 	ids, problems, err := f.books.MatchCustomers(t.Context(), clients)
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := map[string]string{"acme corp": f.acme.QBOCustomerID, "By Id": f.euro.QBOCustomerID}
+	want := map[string]string{"acme corp": f.acme.LedgerCustomerID, "By Id": f.euro.LedgerCustomerID}
 	if d := cmp.Diff(want, ids); d != "" {
 		t.Errorf("ids (-want +got):\n%s", d)
 	}

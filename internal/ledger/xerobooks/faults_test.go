@@ -21,7 +21,7 @@ func TestFaultsMakeNoDuplicates(t *testing.T) {
 	srv := xerosandbox.New(xerosandbox.Options{StaticToken: token, RetryAfter: "0", PerWindow: -1, PerDay: -1,
 		Faults: xerosandbox.Faults{Seed: 7, Throttle: 0.08, ServerError: 0.06, Unavailable: 0.04, DropAfterCommit: 0.08}})
 	t.Cleanup(srv.Close)
-	acme := billing.Client{Name: "Acme", Currency: "USD", QBOCustomerID: srv.AddContact("Acme", "ap@acme.example", "")}
+	acme := billing.Client{Name: "Acme", Currency: "USD", LedgerCustomerID: srv.AddContact("Acme", "ap@acme.example", "")}
 	srv.AddItem("TAX", "Tax Preparation", "200")
 	hc := &http.Client{Transport: &oauth2.Transport{Source: oauth2.StaticTokenSource(&oauth2.Token{AccessToken: token})}, Timeout: 10 * time.Second}
 	c, err := xero.NewClient(srv.URL(), srv.TenantID(), hc, xero.WithRetry(12, time.Millisecond, time.Millisecond),

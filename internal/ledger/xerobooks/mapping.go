@@ -24,7 +24,7 @@ import (
 //   - A discount is a line of Quantity 1 at the (negative) discount amount
 //     on the sales account, with no item.
 func (b *Books) invoiceOf(inv billing.Invoice, c billing.Client, items map[string]string) (xero.Invoice, error) {
-	if c.QBOCustomerID == "" {
+	if c.LedgerCustomerID == "" {
 		return xero.Invoice{}, fmt.Errorf("xero: draft %s: no Xero contact id", inv.Key)
 	}
 	if len(inv.Lines) == 0 {
@@ -35,7 +35,7 @@ func (b *Books) invoiceOf(inv billing.Invoice, c billing.Client, items map[strin
 		cur = b.home
 	}
 	x := xero.Invoice{
-		Contact: &xero.Contact{ContactID: c.QBOCustomerID}, Date: inv.InvoiceDate.String(), DueDate: inv.DueDate.String(),
+		Contact: &xero.Contact{ContactID: c.LedgerCustomerID}, Date: inv.InvoiceDate.String(), DueDate: inv.DueDate.String(),
 		LineAmountTypes: xero.NoTax, CurrencyCode: string(cur), Reference: truncate(inv.Key, 255),
 	}
 	var sum money.Amount
