@@ -103,4 +103,3 @@ func (c *Client) SearchTimeEntries(ctx context.Context, from, to time.Time, page
 		}
 	}
 }
-
