@@ -400,4 +400,3 @@ func (s *Server) Lock(day billing.Date) {
 	defer s.mu.Unlock()
 	s.firm.Workspace.LockedAt = day
 }
-
