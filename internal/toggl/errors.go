@@ -96,7 +96,10 @@ func checkResponse(resp *http.Response, now time.Time) error {
 		}
 		return &RateLimitError{StatusCode: resp.StatusCode, RetryAfter: wait}
 	case http.StatusPaymentRequired:
-		if reset, ok := headerInt(resp.Header, HeaderQuotaResetsIn); ok {
+		// A 402 is the quota only when the quota says none is left; a
+		// premium feature's 402 is an APIError (ErrPremium).
+		rem, okRem := headerInt(resp.Header, HeaderQuotaRemaining)
+		if reset, ok := headerInt(resp.Header, HeaderQuotaResetsIn); ok && okRem && rem <= 0 {
 			_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, httpx.MaxErrorBody))
 			return &RateLimitError{StatusCode: resp.StatusCode, RetryAfter: time.Duration(max(reset, 1)) * time.Second}
 		}
