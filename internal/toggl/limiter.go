@@ -106,7 +106,12 @@ func (l *limiter) observe(h http.Header) {
 	l.done = append(l.done, now)
 	rem, okRem := headerInt(h, HeaderQuotaRemaining)
 	reset, okReset := headerInt(h, HeaderQuotaResetsIn)
-	if okRem && rem <= 0 && okReset {
+	// When the client's own count is full too, it already waits exactly as
+	// long as the server's window needs (its stamps are never earlier than
+	// the server's); the header, in whole seconds, matters when the count
+	// thinks there is room: another program spends the same quota.
+	ownFull := l.quota > 0 && len(l.done)+l.inFlight >= l.quota
+	if okRem && rem <= 0 && okReset && !ownFull {
 		if until := now.Add(time.Duration(reset) * time.Second); until.After(l.blocked) {
 			l.blocked = until
 		}

@@ -293,16 +293,7 @@ func (s *Server) search(w http.ResponseWriter, r *http.Request) {
 	if size <= 0 || size > MaxPageSize {
 		size = MaxPageSize
 	}
-	var live []*Entry
-	for i := range s.firm.Entries {
-		e := &s.firm.Entries[i]
-		if e.DeletedAt == nil && (billing.Period{Start: from, End: to}).Contains(billing.DateOf(e.Start.UTC())) {
-			live = append(live, e)
-		}
-	}
-	slices.SortFunc(live, func(a, b *Entry) int {
-		return cmp.Or(a.Start.Compare(b.Start), cmp.Compare(a.ID, b.ID))
-	})
+	live := s.sorted(from, to)
 	lo := 0
 	if b.FirstRowNumber > 0 {
 		lo = b.FirstRowNumber - 1
@@ -316,7 +307,7 @@ func (s *Server) search(w http.ResponseWriter, r *http.Request) {
 	}
 	lo = min(lo, len(live))
 	hi := min(lo+size, len(live))
-	rows := make([]map[string]any, 0, hi-lo)
+	rows := make([]searchRow, 0, hi-lo)
 	for i := lo; i < hi; i++ {
 		rows = append(rows, s.row(live[i], i+1))
 	}
@@ -348,7 +339,61 @@ func (s *Server) rate(e *Entry) money.Amount {
 	return s.firm.Workspace.DefaultRate
 }
 
-func (s *Server) row(e *Entry, n int) map[string]any {
+// searchRow is one row of the detailed search's answer
+// (engineering.toggl.com/docs/reports/detailed_reports).
+type searchRow struct {
+	UserID                int64        `json:"user_id"`
+	Username              string       `json:"username"`
+	ProjectID             *int64       `json:"project_id"`
+	TaskID                *int64       `json:"task_id"`
+	Billable              bool         `json:"billable"`
+	Description           string       `json:"description"`
+	TagIDs                []int64      `json:"tag_ids"`
+	BillableAmountInCents *int64       `json:"billable_amount_in_cents"`
+	HourlyRateInCents     *int64       `json:"hourly_rate_in_cents"`
+	Currency              string       `json:"currency"`
+	RowNumber             int          `json:"row_number"`
+	TimeEntries           []searchItem `json:"time_entries"`
+}
+
+type searchItem struct {
+	ID      int64   `json:"id"`
+	Seconds int64   `json:"seconds"`
+	Start   string  `json:"start"`
+	Stop    *string `json:"stop"`
+	At      string  `json:"at"`
+}
+
+type searchCache struct {
+	version  int
+	from, to billing.Date
+	live     []*Entry
+	valid    bool
+}
+
+// sorted returns the live entries started on from..to in start order,
+// from the cache when nothing changed since it was built.
+func (s *Server) sorted(from, to billing.Date) []*Entry {
+	c := &s.cache
+	if c.valid && c.version == s.version && c.from == from && c.to == to {
+		return c.live
+	}
+	var live []*Entry
+	p := billing.Period{Start: from, End: to}
+	for i := range s.firm.Entries {
+		e := &s.firm.Entries[i]
+		if e.DeletedAt == nil && p.Contains(billing.DateOf(e.Start.UTC())) {
+			live = append(live, e)
+		}
+	}
+	slices.SortFunc(live, func(a, b *Entry) int {
+		return cmp.Or(a.Start.Compare(b.Start), cmp.Compare(a.ID, b.ID))
+	})
+	*c = searchCache{version: s.version, from: from, to: to, live: live, valid: true}
+	return live
+}
+
+func (s *Server) row(e *Entry, n int) searchRow {
 	p := s.project(e.ProjectID)
 	cur := s.currency(p)
 	name := ""
@@ -367,11 +412,11 @@ func (s *Server) row(e *Entry, n int) map[string]any {
 			amount = &a
 		}
 	}
-	return map[string]any{"user_id": e.UserID, "username": name, "project_id": optional(e.ProjectID),
-		"task_id": optional(e.TaskID), "billable": e.Billable, "description": e.Description, "tag_ids": []int64{},
-		"billable_amount_in_cents": amount, "hourly_rate_in_cents": rateCents, "currency": cur, "row_number": n,
-		"time_entries": []map[string]any{{"id": e.ID, "seconds": e.Seconds, "start": e.Start.UTC().Format(time.RFC3339),
-			"stop": stop(*e), "at": e.At.UTC().Format(time.RFC3339)}}}
+	return searchRow{UserID: e.UserID, Username: name, ProjectID: optional(e.ProjectID), TaskID: optional(e.TaskID),
+		Billable: e.Billable, Description: e.Description, TagIDs: []int64{}, BillableAmountInCents: amount,
+		HourlyRateInCents: rateCents, Currency: string(cur), RowNumber: n,
+		TimeEntries: []searchItem{{ID: e.ID, Seconds: e.Seconds, Start: e.Start.UTC().Format(time.RFC3339),
+			Stop: stop(*e), At: e.At.UTC().Format(time.RFC3339)}}}
 }
 
 // cents is a minor-unit amount in hundredths of the currency's unit.

@@ -81,11 +81,18 @@ type Server struct {
 	mu     sync.Mutex
 	firm   Firm
 	nextID int64
-	tat    time.Time   // leaky bucket: when it is empty again (GCRA)
-	quota  []time.Time // arrivals within the quota window
+	tat    time.Time // leaky bucket: when it is empty again (GCRA)
+	// The quota window: it starts at the first request counted and resets
+	// QuotaWindow later.
+	quotaStart time.Time
+	quotaCount int
 	faults Faults
 	rng    *rand.Rand
 	stats  Stats
+	// version counts changes to the entries; the search keeps its sorted
+	// result for one (version, range) so paging is not quadratic.
+	version int
+	cache   searchCache
 }
 
 // New returns a sandbox that is not yet listening.
@@ -150,7 +157,7 @@ func (s *Server) SetLimits(interval time.Duration, quota int, window time.Durati
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.opts.Interval, s.opts.Quota, s.opts.QuotaWindow = interval, quota, window
-	s.tat, s.quota = time.Time{}, nil
+	s.tat, s.quotaStart, s.quotaCount = time.Time{}, time.Time{}, 0
 }
 
 // Stats returns the counters.
@@ -232,16 +239,19 @@ func (s *Server) admit() (int, map[string]string) {
 			"X-Toggl-Quota-Resets-In": strconv.FormatInt(ceilSeconds(reset), 10),
 		}
 	}
-	// The hourly quota: "Toggl employs a sliding window … When you reach
-	// your limit, the server responds with an HTTP 402 status code"
+	// The hourly quota: "The count begins when the initial request is made
+	// and remains valid for 60 minutes. After 60 minutes, the count resets.
+	// When you reach your limit, the server responds with an HTTP 402"
 	// (support.toggl.com/en/articles/11484112-api-webhook-limits).
 	if s.opts.Quota > 0 {
-		s.pruneQuota(now)
-		if len(s.quota) >= s.opts.Quota {
+		if s.quotaCount > 0 && !now.Before(s.quotaStart.Add(s.opts.QuotaWindow)) {
+			s.quotaCount = 0
+		}
+		if s.quotaCount >= s.opts.Quota {
 			s.stats.OverQuota++
 			return http.StatusPaymentRequired, map[string]string{
 				"X-Toggl-Quota-Remaining": "0",
-				"X-Toggl-Quota-Resets-In": strconv.FormatInt(ceilSeconds(s.quota[0].Add(s.opts.QuotaWindow).Sub(now)), 10),
+				"X-Toggl-Quota-Resets-In": strconv.FormatInt(ceilSeconds(s.quotaStart.Add(s.opts.QuotaWindow).Sub(now)), 10),
 			}
 		}
 	}
@@ -260,31 +270,25 @@ func (s *Server) admit() (int, map[string]string) {
 		s.tat = tat.Add(s.opts.Interval)
 	}
 	if s.opts.Quota > 0 {
-		s.quota = append(s.quota, now)
+		if s.quotaCount == 0 {
+			s.quotaStart = now
+		}
+		s.quotaCount++
 	}
 	return 0, nil
-}
-
-func (s *Server) pruneQuota(now time.Time) {
-	cut := now.Add(-s.opts.QuotaWindow)
-	i := 0
-	for i < len(s.quota) && !s.quota[i].After(cut) {
-		i++
-	}
-	s.quota = s.quota[i:]
 }
 
 // quotaHeaders are sent on every admitted answer ("the response header
 // will show the amount of requests left", support.toggl.com FAQs about
 // API limits). Called with s.mu held.
 func (s *Server) quotaHeaders() map[string]string {
-	if s.opts.Quota <= 0 || len(s.quota) == 0 {
+	if s.opts.Quota <= 0 || s.quotaCount == 0 {
 		return nil
 	}
 	now := s.opts.Now()
 	return map[string]string{
-		"X-Toggl-Quota-Remaining": strconv.Itoa(s.opts.Quota - len(s.quota)),
-		"X-Toggl-Quota-Resets-In": strconv.FormatInt(ceilSeconds(s.quota[0].Add(s.opts.QuotaWindow).Sub(now)), 10),
+		"X-Toggl-Quota-Remaining": strconv.Itoa(s.opts.Quota - s.quotaCount),
+		"X-Toggl-Quota-Resets-In": strconv.FormatInt(ceilSeconds(s.quotaStart.Add(s.opts.QuotaWindow).Sub(now)), 10),
 	}
 }
 
@@ -306,6 +310,7 @@ func writeJSON(w http.ResponseWriter, code int, body []byte) {
 func (s *Server) Seed(f Firm) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	s.version++
 	now := s.opts.Now()
 	f.Entries = append([]Entry(nil), f.Entries...)
 	for i := range f.Entries {
@@ -336,6 +341,7 @@ func (s *Server) Firm() Firm {
 func (s *Server) Add(e Entry) Entry {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	s.version++
 	if e.ID == 0 {
 		e.ID = s.nextID
 	}
@@ -351,6 +357,7 @@ func (s *Server) Add(e Entry) Entry {
 func (s *Server) Update(e Entry) bool {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	s.version++
 	for i := range s.firm.Entries {
 		if s.firm.Entries[i].ID == e.ID && s.firm.Entries[i].DeletedAt == nil {
 			e.At = s.opts.Now()
@@ -368,6 +375,7 @@ func (s *Server) Update(e Entry) bool {
 func (s *Server) Delete(id int64) bool {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	s.version++
 	for i := range s.firm.Entries {
 		if e := &s.firm.Entries[i]; e.ID == id && e.DeletedAt == nil {
 			now := s.opts.Now()
