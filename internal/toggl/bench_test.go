@@ -27,7 +27,7 @@ func (s *countingStore) RemoveMissing(context.Context, string, billing.Period, [
 	return toggl.RemoveStats{}, nil
 }
 
-func (s *countingStore) Cursor(context.Context, string) (string, error) { return "", nil }
+func (s *countingStore) Cursor(context.Context, string) (string, error)  { return "", nil }
 func (s *countingStore) SetCursor(context.Context, string, string) error { return nil }
 
 // floor is the least time Toggl's limits allow for n requests: request i

@@ -86,9 +86,9 @@ type Server struct {
 	// QuotaWindow later.
 	quotaStart time.Time
 	quotaCount int
-	faults Faults
-	rng    *rand.Rand
-	stats  Stats
+	faults     Faults
+	rng        *rand.Rand
+	stats      Stats
 	// version counts changes to the entries; the search keeps its sorted
 	// result for one (version, range) so paging is not quadratic.
 	version int
