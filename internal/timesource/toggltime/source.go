@@ -12,6 +12,7 @@ import (
 	"billbot/internal/billing"
 	"billbot/internal/money"
 	"billbot/internal/toggl"
+	"billbot/internal/toggl/togglcsv"
 	"billbot/internal/workflow"
 	"billbot/store"
 )
@@ -19,8 +20,8 @@ import (
 // Source names of the entries Toggl gives billbot: the API's, and the
 // detailed report CSV's (internal/toggl/togglcsv).
 const (
-	SourceName    = toggl.Source // "toggl"
-	SourceNameCSV = "toggl-csv"
+	SourceName    = toggl.Source    // "toggl"
+	SourceNameCSV = togglcsv.Source // "toggl-csv"
 )
 
 // Approval modes (Options.Approval): what makes a Toggl entry approved.
