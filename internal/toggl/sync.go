@@ -362,7 +362,7 @@ func RateOf(cents int64, cur money.Currency) money.Amount {
 func (c *catalog) entry(r SearchRow, it SearchItem, cfg SyncerConfig) billing.TimeEntry {
 	e := billing.TimeEntry{
 		Source:     Source,
-		ExternalID: strconv.FormatInt(it.ID, 10),
+		ExternalID: FormatID(it.ID),
 		UserID:     r.UserID,
 		User:       r.Username,
 		SpentDate:  billing.DateOf(it.Start),
@@ -418,3 +418,6 @@ func (c *catalog) entry(r SearchRow, it SearchItem, cfg SyncerConfig) billing.Ti
 	}
 	return e
 }
+
+// FormatID is the ExternalID billbot gives Toggl's time entry id.
+func FormatID(id int64) string { return strconv.FormatInt(id, 10) }
