@@ -15,24 +15,25 @@ import (
 // and its Fix, which a manager can act on.
 func (x *engine) describe(a *probAcc) (msg, fix string) {
 	k := a.key
+	src := x.in.Firm.SourceName()
 	e := x.engagement(k.eng)
 	switch k.code {
 	case ExOrphaned:
 		if k.projectID != 0 {
-			return fmt.Sprintf("%s on Harvest project %q (id %d) of client %q %s no engagement letter, %s.",
-					a.count(), a.project, k.projectID, k.client, a.v("matches", "match"), a.span()),
-				fmt.Sprintf("Add an engagement with harvest_project_id %d to the firm configuration, or move the time in Harvest to a project that has one.", k.projectID)
+			return fmt.Sprintf("%s on %s project %q (id %d) of client %q %s no engagement letter, %s.",
+					a.count(), src, a.project, k.projectID, k.client, a.v("matches", "match"), a.span()),
+				fmt.Sprintf("Add an engagement with %s %d to the firm configuration, or move the time in %s to a project that has one.", x.in.Firm.projectKey(), k.projectID, src)
 		}
 		if k.tag == "ambiguous" {
 			return fmt.Sprintf("%s of client %q from a CSV import %s within several engagements' dates, %s; a CSV row carries no project id to choose by.",
 					a.count(), k.client, a.v("falls", "fall"), a.span()),
-				fmt.Sprintf("Sync these entries through the Harvest API (it carries project ids), or make the dates of %q's engagements not overlap.", k.client)
+				fmt.Sprintf("Sync these entries through the %s API (it carries project ids), or make the dates of %q's engagements not overlap.", src, k.client)
 		}
 		return fmt.Sprintf("%s of client %q %s no engagement covering their dates, %s.", a.count(), k.client, a.v("matches", "match"), a.span()),
-			fmt.Sprintf("Add an engagement for %q covering those dates, or correct the client name in Harvest.", k.client)
+			fmt.Sprintf("Add an engagement for %q covering those dates, or correct the client name in %s.", k.client, src)
 	case ExOutsideDates:
 		return fmt.Sprintf("%s of engagement %s %s spent outside its dates (%s), %s.", a.count(), k.eng, a.v("was", "were"), letterDates(e), a.span()),
-			fmt.Sprintf("Extend starts_on/ends_on of %s, add a new engagement letter for that period, or move the time in Harvest.", k.eng)
+			fmt.Sprintf("Extend starts_on/ends_on of %s, add a new engagement letter for that period, or move the time in %s.", k.eng, src)
 	case ExClientUnmapped:
 		why := "has no QuickBooks customer"
 		if x.clients[k.client] == nil {
@@ -46,16 +47,16 @@ func (x *engine) describe(a *probAcc) (msg, fix string) {
 			cur = string(c.Currency)
 		}
 		return fmt.Sprintf("%s of engagement %s %s in %s but client %q is billed in %s, %s.", a.count(), k.eng, a.v("is", "are"), a.currency, k.client, cur, a.span()),
-			fmt.Sprintf("Correct the currency of the Harvest project or of client %q in the firm configuration.", k.client)
+			fmt.Sprintf("Correct the currency of the %s project or of client %q in the firm configuration.", src, k.client)
 	case ExNoRate:
 		// RateFor's order: person, staff level, task, "*".
 		return fmt.Sprintf("Engagement %s has no rate for task %q: no person rate, staff level rate, task rate or %q default applies; %s held.", k.eng, k.task, DefaultRateKey, a.count()),
-			fmt.Sprintf("Add a rate to %s: for the person (person_rates, by Harvest user id or name), for their staff level (level_rates), or for the task %q or %q (rates).", k.eng, k.task, DefaultRateKey)
+			fmt.Sprintf("Add a rate to %s: for the person (person_rates, by %s user id or name), for their staff level (level_rates), or for the task %q or %q (rates).", k.eng, src, k.task, DefaultRateKey)
 	case ExRateMismatch:
 		cur := x.curOf(k.client)
-		return fmt.Sprintf("Engagement %s task %q: Harvest rate %s differs from the engagement letter's %s on %s; billed at %s.",
-				k.eng, k.task, k.rate.Format(cur), a.letterRate.Format(cur), a.count(), a.letterRate.Format(cur)),
-			fmt.Sprintf("Nothing to do if the letter is right (the invoice notes say the rate was adjusted); otherwise correct the task rate in Harvest or the rates of %s.", k.eng)
+		return fmt.Sprintf("Engagement %s task %q: %s rate %s differs from the engagement letter's %s on %s; billed at %s.",
+				k.eng, k.task, src, k.rate.Format(cur), a.letterRate.Format(cur), a.count(), a.letterRate.Format(cur)),
+			fmt.Sprintf("Nothing to do if the letter is right (the invoice notes say the rate was adjusted); otherwise correct the task rate in %s or the rates of %s.", src, k.eng)
 	case ExItemUnmapped:
 		return fmt.Sprintf("Engagement %s %q has no QuickBooks item: %s; %s held.", k.eng, k.task, a.detail, a.count()),
 			fmt.Sprintf("Map %q to a QuickBooks item in task_items of %s, create the item in QuickBooks, or set the firm's default_item.", k.task, k.eng)
@@ -63,14 +64,14 @@ func (x *engine) describe(a *probAcc) (msg, fix string) {
 		days := x.in.Firm.UnapprovedAlertDays
 		if k.eng == "" {
 			return fmt.Sprintf("%s of client %q (no engagement) %s waited more than %d days for approval, oldest %s.", a.count(), k.client, a.v("has", "have"), days, a.first),
-				"Ask the project manager to approve these timesheets in Harvest, and add an engagement for the client."
+				"Ask the project manager to approve these timesheets in " + src + ", and add an engagement for the client."
 		}
 		who := "the engagement manager"
 		if e != nil && e.Manager != "" {
 			who = "<@" + e.Manager + ">"
 		}
 		return fmt.Sprintf("%s of engagement %s %s waited more than %d days for approval, oldest %s.", a.count(), k.eng, a.v("has", "have"), days, a.first),
-			fmt.Sprintf("Ask %s to approve these timesheets in Harvest; approved time is billed with its cycle.", who)
+			fmt.Sprintf("Ask %s to approve these timesheets in %s; approved time is billed with its cycle.", who, src)
 	case ExLateApproval:
 		return fmt.Sprintf("%s of engagement %s %s approved after the cycle closed, %s; %s the next cycle's invoice.", a.count(), k.eng, a.v("was", "were"), a.span(), a.v("it will join", "they will join")),
 			"Nothing to do to bill them with the next cycle; a partner can ask for a supplemental invoice to bill them now."
@@ -86,7 +87,7 @@ func (x *engine) describe(a *probAcc) (msg, fix string) {
 			fmt.Sprintf("Ask the partner for a new engagement letter or a replenishment block for %s; the held time bills once prepaid hours are available.", k.eng)
 	case ExAmountRange:
 		return fmt.Sprintf("Engagement %s: %s would bill more than %s on one line or one invoice (%d minor units), %s.", k.eng, a.count(), money.MaxAmount.Format(x.in.Firm.HomeCurrency), money.MaxAmount, a.span()),
-			"Correct the hours or the rate in Harvest (or the engagement letter's rate); the time is held until the amount is sane."
+			"Correct the hours or the rate in " + src + " (or the engagement letter's rate); the time is held until the amount is sane."
 	case ExRetainerThreshold:
 		next := "the next block"
 		if e != nil && e.Retainer != nil {
@@ -172,12 +173,30 @@ func CustomerCurrency(client string, why error) Problem {
 }
 
 // ChangedAfterBilling is the exception of time entries changed or deleted
-// in Harvest after billbot billed them.
-func ChangedAfterBilling(entryIDs []int64) Problem {
+// in the firm's time source (source, as Firm.SourceName) after billbot
+// billed them.
+func ChangedAfterBilling(source string, entryIDs []int64) Problem {
 	return Problem{
 		Code:     ExChangedAfterBill,
-		Message:  fmt.Sprintf("%d time entries were changed or deleted in Harvest after billbot billed them.", len(entryIDs)),
+		Message:  fmt.Sprintf("%d time entries were changed or deleted in %s after billbot billed them.", len(entryIDs), source),
 		EntryIDs: entryIDs,
 		Fix:      "Compare the entries with their invoice; correct the invoice in QBO (or issue a credit) if the change stands, then resolve.",
 	}
+}
+
+// SourceName is the firm's time source as people know it; Harvest when
+// unset.
+func (f Firm) SourceName() string {
+	if f.TimeSource == "" {
+		return "Harvest"
+	}
+	return f.TimeSource
+}
+
+// projectKey is the firm file's key of an engagement's project.
+func (f Firm) projectKey() string {
+	if f.ProjectKey == "" {
+		return "harvest_project_id"
+	}
+	return f.ProjectKey
 }

@@ -36,8 +36,8 @@ func TestExceptionTexts(t *testing.T) {
 			msg: []string{`"Acme Corp"`, "two customers match"}, fix: []string{"qbo_customer_id"}},
 		{name: "customer currency", p: CustomerCurrency("Acme Corp", errors.New("customer is in CAD")), code: ExCurrencyMismatch,
 			msg: []string{"customer is in CAD"}, fix: []string{"qbo_customer_id"}},
-		{name: "changed after billing", p: ChangedAfterBilling([]int64{4, 7}), code: ExChangedAfterBill,
-			msg: []string{"2 time entries"}, fix: []string{"credit"}},
+		{name: "changed after billing", p: ChangedAfterBilling("Toggl Track", []int64{4, 7}), code: ExChangedAfterBill,
+			msg: []string{"2 time entries", "in Toggl Track after billbot billed them"}, fix: []string{"credit"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			if tc.p.Code != tc.code {
@@ -54,5 +54,34 @@ func TestExceptionTexts(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestDescribeNamesTheTimeSource: an orphaned entry's message and fix
+// name the firm's time source and the key its file uses.
+func TestDescribeNamesTheTimeSource(t *testing.T) {
+	for _, tc := range []struct {
+		source, key string
+		want        []string
+	}{
+		{"", "", []string{"on Harvest project", "harvest_project_id 999", "move the time in Harvest"}},
+		{"Toggl Track", "source_project_id", []string{"on Toggl Track project", "source_project_id 999", "move the time in Toggl Track"}},
+	} {
+		f := testFirm()
+		f.TimeSource, f.ProjectKey = tc.source, tc.key
+		entries := []TimeEntry{{ID: 1, Source: "x", ExternalID: "1", ProjectID: 999, Project: "Side work", Client: "Acme Corp", Task: "Tax",
+			SpentDate: MustDate("2026-10-05"), Hours: 10000, Currency: "USD", Billable: true, Approved: true}}
+		a := Assess(Input{Firm: f, Clients: testClients(), Engagements: testEngagements(), Entries: entries, Today: MustDate("2026-11-02")})
+		var text string
+		for _, p := range a.Problems {
+			if p.Code == ExOrphaned {
+				text = p.Message + " " + p.Fix
+			}
+		}
+		for _, w := range tc.want {
+			if !strings.Contains(text, w) {
+				t.Errorf("source %q: %q lacks %q", tc.source, text, w)
+			}
+		}
 	}
 }

@@ -47,8 +47,14 @@ type Firm struct {
 	// GoLive is the firm's cut-over day: time spent before it is never
 	// billed, held or flagged. Zero: no cut-over.
 	GoLive Date
-	Mode   Mode    // the default of Client.Mode; empty means ModeLive
-	Staff  []Staff // the time source's people with their level, for level rates
+	Mode   Mode // the default of Client.Mode; empty means ModeLive
+	// TimeSource names where the firm's time is kept, for the texts people
+	// read ("Harvest", "Toggl Track", "QuickBooks Time"); empty: Harvest.
+	// ProjectKey is the firm file's key of an engagement's project there
+	// (harvest_project_id, source_project_id); empty: harvest_project_id.
+	TimeSource string
+	ProjectKey string
+	Staff      []Staff // the time source's people with their level, for level rates
 }
 
 // Client is a customer of the firm.

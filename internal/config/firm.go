@@ -151,6 +151,8 @@ func (f *Firm) Billing() (billing.Firm, []billing.Client, []billing.Engagement) 
 		GoLive:              f.GoLive,
 		Mode:                f.Mode,
 		Staff:               slices.Clone(f.Staff),
+		TimeSource:          f.TimeSource.Label(),
+		ProjectKey:          f.TimeSource.ProjectKey(),
 	}
 	clients := slices.Clone(f.Clients)
 	engs := make([]billing.Engagement, len(f.Engagements))

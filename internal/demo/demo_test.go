@@ -4,11 +4,13 @@ import (
 	"bytes"
 	"flag"
 	"image/png"
+	"maps"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
+	"billbot/internal/config"
 	"billbot/store"
 )
 
@@ -93,3 +95,43 @@ func golden(t *testing.T, name, got string) {
 		t.Errorf("transcript differs from %s (go test ./internal/demo -update, then review the diff):\n%s", path, got)
 	}
 }
+
+// TestDemoOnEachSource: the same story on every time source bills the same
+// invoices, holds the same exceptions and reconciles, through one code
+// path (timeworld's sandboxes and each source's adapter).
+func TestDemoOnEachSource(t *testing.T) {
+	want, err := Run(t.Context(), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, source := range demoSources[1:] {
+		t.Run(string(source), func(t *testing.T) {
+			var out bytes.Buffer
+			got, err := Run(t.Context(), Options{Out: &out, Source: source})
+			if err != nil {
+				t.Fatalf("demo: %v\n%s", err, out.String())
+			}
+			if !got.Reconciled {
+				t.Fatalf("not reconciled: %v", got.ReconcileErrors)
+			}
+			if got.Entries != want.Entries || got.HoursBilled != want.HoursBilled || got.Invoices != want.Invoices ||
+				!maps.Equal(got.Totals, want.Totals) || !maps.Equal(got.Outstanding, want.Outstanding) ||
+				!maps.Equal(got.ByState, want.ByState) || !maps.Equal(got.OpenExceptions, want.OpenExceptions) {
+				t.Errorf("on %s: %+v\non Harvest: %+v", source, got, want)
+			}
+			text := out.String()
+			for _, s := range []string{"the sync job pulls October's time from " + source.Label(), "going live: billbot setup reads " + source.Label(), "time entries in " + source.Label()} {
+				if !strings.Contains(text, s) {
+					t.Errorf("transcript lacks %q", s)
+				}
+			}
+			if strings.Contains(text, "Harvest") {
+				t.Errorf("the %s story names Harvest:\n%s", source, text)
+			}
+		})
+	}
+}
+
+// demoSources are the time sources the demo tells its story on, Harvest
+// first.
+var demoSources = []config.TimeSource{config.SourceHarvest, config.SourceToggl}

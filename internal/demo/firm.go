@@ -79,6 +79,12 @@ var tasks = []struct {
 	{"Audit Support", "195.00", "Professional Services"},
 }
 
+// seasonal are the associates of the late and the unapproved entry.
+var seasonal = []struct {
+	ID          int64
+	First, Last string
+}{{7100, "Theo", "Grant"}, {7101, "Nina", "Park"}}
+
 var staff = []struct{ First, Last string }{
 	{"Avery", "Hartwell"}, {"Jordan", "Moss"}, {"Lena", "Chen"}, {"Tobi", "Okafor"}, {"Marco", "Reyes"},
 	{"Sam", "Patel"}, {"Grace", "Kim"}, {"Noah", "Fischer"}, {"Ivy", "Larsen"}, {"Omar", "Haddad"},
@@ -146,6 +152,13 @@ clients:
 	}
 	for i, s := range staff {
 		h.Users = append(h.Users, harvestsandbox.User{ID: int64(7000 + i), FirstName: s.First, LastName: s.Last, Rate: money.MustParse("195.00", "USD")})
+	}
+	// Two seasonal associates log the entry approved late and the one left
+	// unapproved; nothing else of theirs is in the cycle, so every time
+	// source's approvals — Harvest's per entry, Toggl's per timesheet,
+	// QuickBooks Time's per person up to a day — say the same of them.
+	for _, s := range seasonal {
+		h.Users = append(h.Users, harvestsandbox.User{ID: s.ID, FirstName: s.First, LastName: s.Last, Rate: money.MustParse("195.00", "USD")})
 	}
 	for _, it := range []string{"Tax Preparation", "Bookkeeping", "Advisory", "Payroll Services", "Professional Services", "Retainer", "Fixed Fee"} {
 		f.Items = append(f.Items, qbosandbox.Item{Name: it})
@@ -264,9 +277,9 @@ func (f *Firm) addEntries(rng *rand.Rand, cid, pid int64, client string, cur mon
 	}
 	switch client {
 	case UnapprovedClient:
-		f.UnapprovedEntryID = f.entry(rng, cid, pid, 9001, 7006, f.Month.End.AddDays(-8), money.MustHours("1.5"), f.letterRate(client, cur, 1), "Reconcile September bank feeds", false)
+		f.UnapprovedEntryID = f.entry(rng, cid, pid, 9001, seasonal[1].ID, f.Month.End.AddDays(-8), money.MustHours("1.5"), f.letterRate(client, cur, 1), "Reconcile September bank feeds", false)
 	case LateClient:
-		f.LateEntryID = f.entry(rng, cid, pid, 9000, 7007, f.Month.End.AddDays(-1), money.MustHours("2.25"), f.letterRate(client, cur, 0), "Amended return review", false)
+		f.LateEntryID = f.entry(rng, cid, pid, 9000, seasonal[0].ID, f.Month.End.AddDays(-1), money.MustHours("2.25"), f.letterRate(client, cur, 0), "Amended return review", false)
 	}
 }
 

@@ -540,7 +540,7 @@ func (s *story) resolveChapter(ctx context.Context, at time.Time, inv store.Invo
 	if _, err := s.clickIn(ctx, manager, chat.ActionResolveDispute, "detail_dispute", BillingChannel, "", inv.ID); err != nil {
 		return err
 	}
-	note := "Walked the client through the Harvest entries; they agree and will pay in full."
+	note := "Walked the client through the " + e.firm.Source.Label() + " entries; they agree and will pay in full."
 	if err := s.submit(ctx, manager, chat.CallbackResolve, inv.ID, map[string]map[string]slacksandbox.Input{
 		slackui.BlockOutcome:     {slackui.InputAction: {Type: "static_select", Value: string(store.OutcomeWithdrawn)}},
 		slackui.BlockOutcomeNote: {slackui.InputAction: {Type: "plain_text_input", Value: note}},

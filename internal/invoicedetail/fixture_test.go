@@ -27,7 +27,7 @@ func sample(n int) invoicedetail.Detail {
 		l := &lines[i%2]
 		e := invoicedetail.Entry{
 			Date: billing.MustDate("2026-10-01").AddDays(i % 31), Staff: fmt.Sprintf("Staff %d", i%7), Task: l.Description,
-			Hours: money.MustHours("0.25"), Rate: l.UnitPrice, Notes: fmt.Sprintf("note %d =SUM(A1)", i), HarvestID: fmt.Sprint(900000 + i),
+			Hours: money.MustHours("0.25"), Rate: l.UnitPrice, Notes: fmt.Sprintf("note %d =SUM(A1)", i), SourceID: fmt.Sprint(900000 + i),
 		}
 		l.Entries = append(l.Entries, e)
 		l.Qty += e.Hours

@@ -58,13 +58,16 @@ func (l Line) WrittenDown() bool { return l.Amount < l.Original }
 
 // Entry is one time entry billed on a line.
 type Entry struct {
-	Date      billing.Date
-	Staff     string
-	Task      string
-	Hours     money.Hours
-	Rate      money.Amount
-	Notes     string
-	HarvestID string // the source's id (Harvest time entry id)
+	Date     billing.Date
+	Staff    string
+	Task     string
+	Hours    money.Hours
+	Rate     money.Amount
+	Notes    string
+	SourceID string // the time entry's id at its source
+	// Source is the time source as people know it ("Harvest", "Toggl
+	// Track"); empty: Harvest.
+	Source string
 }
 
 // Edit is one edit of the invoice: who, when, why, and the total before
@@ -137,3 +140,22 @@ func (d Detail) timeText(t time.Time) string {
 // FormatTime formats an instant in the firm's time zone, as the page and
 // the text show times.
 func (d Detail) FormatTime(t time.Time) string { return d.timeText(t) }
+
+// SourceName is e.Source, Harvest when unset.
+func (e Entry) SourceName() string {
+	if e.Source == "" {
+		return "Harvest"
+	}
+	return e.Source
+}
+
+// SourceName is the time source of the invoice's entries as people know
+// it: the first entry's; Harvest when there is none.
+func (d Detail) SourceName() string {
+	for _, l := range d.Lines {
+		for _, e := range l.Entries {
+			return e.SourceName()
+		}
+	}
+	return Entry{}.SourceName()
+}

@@ -48,7 +48,7 @@ func get(t *testing.T, u string) (*http.Response, string) {
 func TestDetailPage(t *testing.T) {
 	d := sample(6)
 	d.Lines[0].Entries[1].Notes = `<script>alert(1)</script>" onmouseover="x`
-	d.Lines[0].Entries[1].HarvestID = `9"><b>`
+	d.Lines[0].Entries[1].SourceID = `9"><b>`
 	_, s := serve(t, d, func() time.Time { return t0 })
 	link, exp := s.Link("1042")
 	if want := t0.Add(invoicedetail.LinkTTL); !exp.Equal(want) {

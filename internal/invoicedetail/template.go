@@ -39,7 +39,7 @@ var pageTmpl = template.Must(template.New("page").Funcs(pageFuncs).Parse(`<!DOCT
 <p class="meta">{{.State}}{{if not .Period.Start.IsZero}} · {{.Period.Start}} to {{.Period.End}}{{end}}{{if not .DueDate.IsZero}} · due {{.DueDate}}{{end}} · <a href="{{.CSVLink}}" id="csv">Download CSV</a></p>
 {{range .Disputes}}{{if .Open}}<p class="disputed" id="dispute">Disputed since {{$.FormatTime .OpenedAt}} by {{.OpenedBy}}: {{.Reason}}</p>{{end}}{{end}}
 <table id="lines">
-<thead><tr><th>Line / date</th><th>Staff</th><th>Task</th><th>Notes</th><th>Harvest id</th><th class="n">Hours</th><th class="n">Rate</th><th class="n">Amount</th></tr></thead>
+<thead><tr><th>Line / date</th><th>Staff</th><th>Task</th><th>Notes</th><th>{{.SourceName}} id</th><th class="n">Hours</th><th class="n">Rate</th><th class="n">Amount</th></tr></thead>
 <tbody>
 {{.Rows}}</tbody>
 <tfoot>

@@ -32,7 +32,7 @@ func WriteText(w io.Writer, d Detail) error {
 			fmt.Fprintf(tw, "   written down from %s: %s\t\t\t\n", l.Original.Display(cur), oneLine(l.WriteDownReason))
 		}
 		for _, e := range l.Entries {
-			fmt.Fprintf(tw, "   %s %s, %s\t%s h\t@ %s\tHarvest %s  %s\n", e.Date, oneLine(e.Staff), oneLine(e.Task), e.Hours, e.Rate.Display(cur), e.HarvestID, oneLine(e.Notes))
+			fmt.Fprintf(tw, "   %s %s, %s\t%s h\t@ %s\t%s %s  %s\n", e.Date, oneLine(e.Staff), oneLine(e.Task), e.Hours, e.Rate.Display(cur), e.SourceName(), e.SourceID, oneLine(e.Notes))
 		}
 	}
 	fmt.Fprintln(tw)
@@ -92,7 +92,7 @@ func WriteCSV(w io.Writer, d Detail) error {
 			continue
 		}
 		for _, e := range l.Entries {
-			_ = cw.Write(safe(append(append([]string(nil), base...), e.Date.String(), e.Staff, e.Task, e.Hours.String(), e.Rate.Format(cur), e.Notes, e.HarvestID)))
+			_ = cw.Write(safe(append(append([]string(nil), base...), e.Date.String(), e.Staff, e.Task, e.Hours.String(), e.Rate.Format(cur), e.Notes, e.SourceID)))
 		}
 	}
 	cw.Flush()

@@ -49,7 +49,7 @@ func InvoiceDetailReply(d invoicedetail.Detail, link string, loc *time.Location)
 			if n := oneLine(e.Notes); n != "" {
 				b.WriteString(" — " + esc(clipPlain(n, 120)))
 			}
-			b.WriteString(" (Harvest " + esc(e.HarvestID) + ")")
+			b.WriteString(" (" + e.SourceName() + " " + esc(e.SourceID) + ")")
 		}
 		blocks = append(blocks, section("detail_line_"+strconv.Itoa(l.No), clipMrkdwn(b.String(), MaxTextLen)))
 	}

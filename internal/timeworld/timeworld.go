@@ -57,6 +57,8 @@ func New(source config.TimeSource, firm harvestsandbox.GeneratedFirm, opts Optio
 	switch source.Effective() {
 	case config.SourceHarvest:
 		return newHarvestWorld(firm, opts)
+	case config.SourceToggl:
+		return newTogglWorld(firm, opts)
 	}
 	return nil, fmt.Errorf("timeworld: no sandbox for time source %q", source)
 }

@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"time"
 
+	"billbot/internal/billing"
 	"billbot/internal/invoicedetail"
 	"billbot/internal/money"
 	"billbot/store"
@@ -80,7 +81,7 @@ func (w *Workflow) detailOf(ctx context.Context, inv store.Invoice) (invoicedeta
 	}
 	byID := make(map[int64]invoicedetail.Entry, len(entries))
 	for _, e := range entries {
-		byID[e.ID] = invoicedetail.Entry{Date: e.SpentDate, Staff: e.User, Task: e.Task, Hours: e.Hours, Rate: e.Rate, Notes: e.Notes, HarvestID: e.ExternalID}
+		byID[e.ID] = invoicedetail.Entry{Date: e.SpentDate, Staff: e.User, Task: e.Task, Hours: e.Hours, Rate: e.Rate, Notes: e.Notes, SourceID: e.ExternalID, Source: billing.SourceLabel(e.Source)}
 	}
 	writeDowns := map[int]store.WriteDown{}
 	for _, wd := range inv.WriteDowns {
@@ -95,7 +96,11 @@ func (w *Workflow) detailOf(ctx context.Context, inv store.Invoice) (invoicedeta
 			dl.Original, dl.WriteDownReason = wd.Original, wd.Reason
 		}
 		for _, id := range l.EntryIDs {
-			dl.Entries = append(dl.Entries, byID[id])
+			e := byID[id]
+			if e.Rate == 0 && l.Kind == billing.LineHourly {
+				e.Rate = l.UnitPrice // the source gives no rate: the letter's was billed
+			}
+			dl.Entries = append(dl.Entries, e)
 		}
 		slices.SortStableFunc(dl.Entries, func(a, b invoicedetail.Entry) int { return a.Date.Compare(b.Date) })
 		d.Lines = append(d.Lines, dl)

@@ -84,7 +84,7 @@ func TestInvoiceDetailAndPrivateNote(t *testing.T) {
 				t.Errorf("line %+v", dl)
 			}
 			for _, en := range dl.Entries {
-				if en.HarvestID == "" || en.Staff == "" || en.Hours == 0 || en.Rate == 0 {
+				if en.SourceID == "" || en.Staff == "" || en.Hours == 0 || en.Rate == 0 {
 					t.Errorf("entry %+v", en)
 				}
 			}

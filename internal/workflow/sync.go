@@ -93,11 +93,11 @@ func (w *Workflow) Sync(ctx context.Context, src TimeSource, opts SyncOptions) (
 	today := firm.Today(w.now())
 	rep.Source, err = src.Pull(ctx, PullOptions{Since: opts.Since, Window: openWindow(firm.Engagements, today), Progress: opts.Progress})
 	if err != nil {
-		return rep, fmt.Errorf("harvest sync: %w", err)
+		return rep, fmt.Errorf("%s sync: %w", firm.Rules.SourceName(), err)
 	}
 	changed := append(append([]int64(nil), rep.Source.ChangedAfterBilling...), rep.Source.Flagged...)
 	if len(changed) > 0 {
-		_, _, err := w.store.OpenException(ctx, billing.ChangedAfterBilling(changed), w.now())
+		_, _, err := w.store.OpenException(ctx, billing.ChangedAfterBilling(firm.Rules.SourceName(), changed), w.now())
 		if err != nil {
 			return rep, err
 		}
