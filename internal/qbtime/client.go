@@ -15,6 +15,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"net/http"
 	"net/url"
@@ -195,8 +196,14 @@ func (c *Client) once(req *http.Request, v any) error {
 	if err := checkResponse(resp, c.now(), c.window); err != nil {
 		return err
 	}
-	if err := json.NewDecoder(resp.Body).Decode(v); err != nil {
-		return &transportError{err: fmt.Errorf("decode %s: %w", req.URL.Path, err)}
+	// The whole body is read before decoding, so the connection goes back
+	// to the pool instead of being closed with unread bytes.
+	body, err := io.ReadAll(resp.Body)
+	if err != nil {
+		return &transportError{err: fmt.Errorf("read %s: %w", req.URL.Path, err)}
+	}
+	if err := json.Unmarshal(body, v); err != nil {
+		return fmt.Errorf("qbtime: GET %s: decode: %w", req.URL.Path, err)
 	}
 	return nil
 }
