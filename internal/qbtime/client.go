@@ -23,6 +23,8 @@ import (
 	"sync/atomic"
 	"time"
 
+	"golang.org/x/oauth2"
+
 	"billbot/internal/httpx"
 	"billbot/internal/retry"
 )
@@ -45,6 +47,7 @@ const maxThrottled = 20
 type Client struct {
 	base      *url.URL
 	token     string
+	tokens    oauth2.TokenSource
 	http      *http.Client
 	userAgent string
 	logger    *slog.Logger
@@ -72,7 +75,8 @@ type Stats struct {
 
 // NewClient returns a client for baseURL (usually DefaultBaseURL; empty
 // means it) authenticated by an OAuth2 access token (a token made in the
-// QuickBooks Time API add-on, or one from the OAuth flow). It does no I/O.
+// QuickBooks Time API add-on, or one from the OAuth flow) or, with
+// WithTokenSource, by tokens the source refreshes. It does no I/O.
 func NewClient(baseURL, accessToken string, opts ...Option) (*Client, error) {
 	if baseURL == "" {
 		baseURL = DefaultBaseURL
@@ -98,8 +102,8 @@ func NewClient(baseURL, accessToken string, opts ...Option) (*Client, error) {
 	for _, o := range opts {
 		o(c)
 	}
-	if c.token == "" {
-		return nil, errors.New("qbtime: no access token")
+	if c.token == "" && c.tokens == nil {
+		return nil, errors.New("qbtime: no access token and no OAuth2 token source")
 	}
 	c.limiter = newWindowLimiter(c.limit, c.window, c.now, c.sleep)
 	return c, nil
@@ -185,7 +189,15 @@ func (c *Client) once(req *http.Request, v any) error {
 	// The access token goes in the Authorization header of every call
 	// (tsheetsteam.github.io/api_docs/ "Using an Access Token"); never in
 	// the URL, so URLs in errors and logs hold no secret.
-	req.Header.Set("Authorization", "Bearer "+c.token)
+	tok := c.token
+	if c.tokens != nil {
+		t, err := c.tokens.Token()
+		if err != nil {
+			return fmt.Errorf("qbtime: get OAuth2 token: %w", err)
+		}
+		tok = t.AccessToken
+	}
+	req.Header.Set("Authorization", "Bearer "+tok)
 	c.requests.Add(1)
 	resp, err := c.http.Do(req)
 	if err != nil {

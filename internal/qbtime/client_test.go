@@ -9,6 +9,8 @@ import (
 	"testing"
 	"time"
 
+	"golang.org/x/oauth2"
+
 	"billbot/internal/billing"
 	"billbot/internal/qbtime"
 	"billbot/internal/qbtime/qbtimesandbox"
@@ -294,4 +296,28 @@ func TestModifiedSince(t *testing.T) {
 	if len(got) != 2 || got[0].ID != ts.ID || got[0].Notes != "changed" || got[1].ID != running.ID || !got[1].OnTheClock || got[1].End != "" {
 		t.Errorf("modified since: %+v, want the changed and the running timesheet", got)
 	}
+}
+
+// TestTokenSource: with a token source the client sends its current
+// token, so a refreshed token is used from the next request on.
+func TestTokenSource(t *testing.T) {
+	srv, _, _ := setup(t, qbtimesandbox.Options{}, small(3))
+	src := &switchingSource{tok: "stale"}
+	c, err := qbtime.NewClient(srv.URL(), "", qbtime.WithTokenSource(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.CurrentUser(t.Context()); !errors.Is(err, qbtime.ErrUnauthorized) {
+		t.Fatalf("stale token: %v, want 401", err)
+	}
+	src.tok = srv.Token()
+	if _, err := c.CurrentUser(t.Context()); err != nil {
+		t.Fatalf("refreshed token: %v", err)
+	}
+}
+
+type switchingSource struct{ tok string }
+
+func (s *switchingSource) Token() (*oauth2.Token, error) {
+	return &oauth2.Token{AccessToken: s.tok}, nil
 }

@@ -5,6 +5,8 @@ import (
 	"log/slog"
 	"net/http"
 	"time"
+
+	"golang.org/x/oauth2"
 )
 
 // Option configures a Client.
@@ -75,4 +77,13 @@ func WithRetry(maxRetries int, base, max time.Duration) Option {
 			c.backoffMax = max
 		}
 	}
+}
+
+// WithTokenSource authenticates with access tokens from ts instead of a
+// fixed one: QuickBooks Time's OAuth 2.0 access tokens expire after
+// expires_in seconds and are renewed with the refresh token
+// (tsheetsteam.github.io/api_docs/ "Refreshing an Access Token"), which an
+// oauth2.TokenSource does.
+func WithTokenSource(ts oauth2.TokenSource) Option {
+	return func(c *Client) { c.tokens = ts }
 }
