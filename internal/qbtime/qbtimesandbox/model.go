@@ -71,6 +71,7 @@ func (s *Server) Seed(f Firm) {
 	s.jobcodes, s.jobOrder, s.children = map[int64]*Jobcode{}, nil, map[int64][]int64{}
 	s.timesheets, s.live, s.index, s.deleted = nil, nil, map[int64]int{}, nil
 	s.queries = map[string][]int32{}
+	s.rendered = map[[2]int64][]byte{}
 	s.nextID = 1000
 	for _, u := range f.Users {
 		u := u
@@ -184,6 +185,7 @@ func (s *Server) SetApprovedTo(userID int64, date billing.Date) error {
 		u.SubmittedTo = date
 	}
 	u.LastModified = s.stamp()
+	delete(s.rendered, [2]int64{0, userID})
 	return nil
 }
 

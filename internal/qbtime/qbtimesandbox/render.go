@@ -68,6 +68,13 @@ type wireUser struct {
 }
 
 func (s *Server) writeUser(b *bytes.Buffer, u *User) {
+	key := [2]int64{0, u.ID}
+	if out, ok := s.rendered[key]; ok {
+		b.Write(out)
+		return
+	}
+	start := b.Len()
+	defer func() { s.rendered[key] = bytes.Clone(b.Bytes()[start:]) }()
 	w := wireUser{
 		ID: u.ID, FirstName: u.FirstName, LastName: u.LastName, Active: u.Active,
 		Username: u.Username, Email: u.Email, HireDate: "0000-00-00", TermDate: "0000-00-00",
@@ -100,6 +107,13 @@ type wireJobcode struct {
 }
 
 func (s *Server) writeJobcode(b *bytes.Buffer, j *Jobcode) {
+	key := [2]int64{1, j.ID}
+	if out, ok := s.rendered[key]; ok {
+		b.Write(out)
+		return
+	}
+	start := b.Len()
+	defer func() { s.rendered[key] = bytes.Clone(b.Bytes()[start:]) }()
 	writeKeyed(b, j.ID, wireJobcode{
 		ID: j.ID, ParentID: j.ParentID, Billable: j.Billable, Active: j.Active, Type: j.Type,
 		HasChildren: len(s.children[j.ID]) > 0, BillableRate: number(j.BillableRate),

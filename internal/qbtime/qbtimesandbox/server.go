@@ -95,6 +95,7 @@ type Server struct {
 	index      map[int64]int
 	deleted    []Deleted
 	queries    map[string][]int32
+	rendered   map[[2]int64][]byte // users (0, id) and jobcodes (1, id) as JSON
 	nextID     int64
 	hits       []time.Time
 	rng        *rand.Rand
