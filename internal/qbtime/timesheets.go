@@ -120,7 +120,7 @@ func (t Timesheet) Billing(jobs Jobcodes, user User, cur money.Currency) (billin
 	}, nil
 }
 
-// lastModified is the later of two instants.
+// later is the later of two instants.
 func later(a, b time.Time) time.Time {
 	if b.After(a) {
 		return b
