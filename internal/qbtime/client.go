@@ -19,6 +19,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/url"
+	"reflect"
 	"strings"
 	"sync/atomic"
 	"time"
@@ -214,7 +215,15 @@ func (c *Client) once(req *http.Request, v any) error {
 	if err != nil {
 		return &transportError{err: fmt.Errorf("read %s: %w", req.URL.Path, err)}
 	}
-	if err := json.Unmarshal(body, v); err != nil {
+	err = json.Unmarshal(body, v)
+	var ute *json.UnmarshalTypeError
+	if errors.As(err, &ute) && ute.Value == "array" {
+		// An empty id-keyed object sent as [] (see byID): rewrite and
+		// decode again, from scratch.
+		reflect.ValueOf(v).Elem().SetZero()
+		err = json.Unmarshal(emptyListsAsObjects(body), v)
+	}
+	if err != nil {
 		return fmt.Errorf("qbtime: GET %s: decode: %w", req.URL.Path, err)
 	}
 	return nil

@@ -1,11 +1,11 @@
 package qbtime
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
 	"net/url"
+	"regexp"
 	"sort"
 	"strconv"
 	"strings"
@@ -118,32 +118,17 @@ type DeletedTimesheet struct {
 }
 
 // byID is one of the API's id-keyed objects ({"135288482": {...}}). An
-// empty set may come as [] instead of {}; both decode.
+// empty one may come as [] instead of {}; the client rewrites those before
+// decoding (emptyListsAsObjects).
 type byID[T any] map[string]T
 
-func (m *byID[T]) UnmarshalJSON(b []byte) error {
-	b = bytes.TrimSpace(b)
-	if len(b) > 0 && b[0] == '[' {
-		var list []T
-		if err := json.Unmarshal(b, &list); err != nil {
-			return err
-		}
-		if len(list) > 0 {
-			return fmt.Errorf("qbtime: want an object keyed by id, got a list of %d", len(list))
-		}
-		*m = byID[T]{}
-		return nil
-	}
-	if string(b) == "null" {
-		*m = nil
-		return nil
-	}
-	var raw map[string]T
-	if err := json.Unmarshal(b, &raw); err != nil {
-		return err
-	}
-	*m = raw
-	return nil
+// idKeyed are the keys whose values are id-keyed objects.
+var idKeyed = regexp.MustCompile(`"(timesheets|timesheets_deleted|users|jobcodes|customfields|files|supplemental_data)"(\s*):(\s*)\[\s*\]`)
+
+// emptyListsAsObjects turns `"users": []` and the like into `"users": {}`.
+// Inside a JSON string a quote is escaped, so no string value matches.
+func emptyListsAsObjects(body []byte) []byte {
+	return idKeyed.ReplaceAll(body, []byte(`"$1"$2:$3{}`))
 }
 
 // sorted returns the values ordered by their numeric keys.
