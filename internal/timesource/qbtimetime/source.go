@@ -43,7 +43,7 @@ func New(ctx context.Context, wf *workflow.Workflow, client *qbtime.Client) (*So
 	if deps.Firm != nil {
 		home = deps.Firm.Rules.HomeCurrency
 		for _, c := range deps.Firm.Clients {
-			currency[c.HarvestClientID] = c.Currency
+			currency[c.SourceClientID] = c.Currency
 		}
 	}
 	return &Source{syncer: qbtime.NewSyncer(client, Store{deps.Store}, qbtime.SyncerConfig{
