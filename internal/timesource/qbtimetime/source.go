@@ -1,0 +1,93 @@
+// Package qbtimetime is billbot's QuickBooks Time adapter: it implements
+// the time source the use cases declare (workflow.TimeSource) over the
+// QuickBooks Time client and syncer of internal/qbtime, writing timesheets
+// to the store in billbot's terms, and setup's Catalog over the same
+// client.
+//
+// The jobcode tree maps onto billbot's terms as qbtime.Jobcodes.Place
+// says: a top-level jobcode is the client (ClientID, and the firm file's
+// harvest_client_id), its child the project an engagement names
+// (ProjectID, harvest_project_id), anything deeper the task, named by its
+// path below the project ("Fieldwork / Travel").
+package qbtimetime
+
+import (
+	"context"
+	"time"
+
+	"billbot/internal/billing"
+	"billbot/internal/money"
+	"billbot/internal/qbtime"
+	"billbot/internal/workflow"
+	"billbot/store"
+)
+
+// Source pulls QuickBooks Time timesheets into the store.
+type Source struct {
+	syncer *qbtime.Syncer
+}
+
+var _ workflow.TimeSource = (*Source)(nil)
+
+// New returns the QuickBooks Time source of wf: entries go to wf's store,
+// each customer's in its currency from the firm configuration (a client
+// whose harvest_client_id is the customer jobcode id), others in the home
+// currency (USD before a configuration is stored).
+func New(ctx context.Context, wf *workflow.Workflow, client *qbtime.Client) (*Source, error) {
+	deps, err := wf.SourceDeps(ctx)
+	if err != nil {
+		return nil, err
+	}
+	currency := map[int64]money.Currency{}
+	home := money.Currency("USD")
+	if deps.Firm != nil {
+		home = deps.Firm.Rules.HomeCurrency
+		for _, c := range deps.Firm.Clients {
+			currency[c.SourceClientID] = c.Currency
+		}
+	}
+	return &Source{syncer: qbtime.NewSyncer(client, Store{deps.Store}, qbtime.SyncerConfig{
+		CurrencyOf: func(id int64) money.Currency {
+			if c, ok := currency[id]; ok && c != "" {
+				return c
+			}
+			return home
+		},
+		Now:    deps.Now,
+		Logger: deps.Logger,
+	})}, nil
+}
+
+// Pull implements workflow.TimeSource with one incremental QuickBooks Time
+// sync (qbtime.Syncer.Run).
+func (s *Source) Pull(ctx context.Context, opts workflow.PullOptions) (workflow.SourceReport, error) {
+	rep, err := s.syncer.Run(ctx, qbtime.SyncOptions{Since: opts.Since, Window: opts.Window, Progress: opts.Progress})
+	return workflow.SourceReport(rep), err
+}
+
+// Store adapts the store to the QuickBooks Time syncer.
+type Store struct{ S *store.Store }
+
+var _ qbtime.Store = Store{}
+
+// UpsertEntries implements qbtime.Store.
+func (h Store) UpsertEntries(ctx context.Context, entries []billing.TimeEntry, now time.Time) (qbtime.UpsertStats, error) {
+	st, err := h.S.UpsertEntries(ctx, entries, now)
+	return qbtime.UpsertStats{Inserted: st.Inserted, Updated: st.Updated, Unchanged: st.Unchanged, ChangedAfterBilling: st.ChangedAfterBilling}, err
+}
+
+// RemoveMissing implements qbtime.Store.
+func (h Store) RemoveMissing(ctx context.Context, source string, window billing.Period, seen []string, now time.Time) (qbtime.RemoveStats, error) {
+	st, err := h.S.RemoveMissing(ctx, source, window, seen, now)
+	return qbtime.RemoveStats{Removed: st.Removed, Flagged: st.Flagged}, err
+}
+
+// Cursor implements qbtime.Store.
+func (h Store) Cursor(ctx context.Context, name string) (string, error) {
+	return h.S.Cursor(ctx, name)
+}
+
+// SetCursor implements qbtime.Store.
+func (h Store) SetCursor(ctx context.Context, name, value string) error {
+	return h.S.SetCursor(ctx, name, value)
+}
