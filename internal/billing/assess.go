@@ -176,6 +176,31 @@ type engine struct {
 	roster    *Roster
 	gated     bool                   // a cut-over or a client mode may leave entries out
 	byKey     map[string]*Engagement // for messages; built on first use
+	// kept holds what lines, retainers and fees need of each entry
+	// collected for a line; engagement states index it.
+	kept []kept
+}
+
+// kept is what a run keeps of an entry it collected for a line: enough for
+// the line (hours, rate, day, id) and for the problems that may still take
+// it off its line. The rest of the entry is read once, while classifying.
+type kept struct {
+	id    int64
+	hours money.Hours
+	rate  money.Amount
+	spent int32 // Date packed by packDate: ordered like the dates
+}
+
+func packDate(d Date) int32 { return int32(d.Year)<<9 | int32(d.Month)<<5 | int32(d.Day) }
+
+func (k *kept) day() Date {
+	return Date{Year: int(k.spent >> 9), Month: time.Month(k.spent >> 5 & 15), Day: int(k.spent & 31)}
+}
+
+// keep records t as collected for a line and returns its index in x.kept.
+func (x *engine) keep(t *TimeEntry) int32 {
+	x.kept = append(x.kept, kept{id: t.ID, hours: t.Hours, rate: t.Rate, spent: packDate(t.SpentDate)})
+	return int32(len(x.kept) - 1)
 }
 
 func newEngine(in *Input, mode runMode, only map[int64]bool) *engine {
@@ -240,8 +265,14 @@ func (x *engine) run() Result {
 		if x.only != nil && !x.only[t.ID] {
 			continue
 		}
-		x.classify(int32(i), t)
+		x.probs.at = position{a: int64(i)}
+		x.classify(t)
 	}
+	return x.result()
+}
+
+// result settles what needs every entry seen and returns the run's result.
+func (x *engine) result() Result {
 	x.finish()
 	var r Result
 	r.Invoices = x.draftInvoices()
