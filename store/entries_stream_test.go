@@ -172,4 +172,3 @@ func TestCountCycleInvoices(t *testing.T) {
 		}
 	})
 }
-
