@@ -44,7 +44,13 @@ func (s *Store) EachBillable(ctx context.Context, awaitingBefore billing.Date, f
 		q, args = selectBillable+` FROM time_entries t WHERE t.deleted_at IS NULL AND `+alertCond, []any{date(awaitingBefore)}
 	}
 	q += ` AND NOT EXISTS (SELECT 1 FROM allocations a WHERE a.entry_id = t.id AND a.active)`
-	if _, err := s.eachBillable(ctx, newInterner(), q, args, fn); err != nil {
+	read := s.eachBillable
+	if s.dialect == DialectPostgres {
+		read = func(ctx context.Context, in interner, q string, args []any, fn func(*billing.TimeEntry) error) (int, error) {
+			return s.eachBillablePG(ctx, in, dollarParams(q), args, fn)
+		}
+	}
+	if _, err := read(ctx, newInterner(), q, args, fn); err != nil {
 		return fmt.Errorf("store: billable entries: %w", err)
 	}
 	return nil

@@ -178,7 +178,7 @@ type engine struct {
 	byKey     map[string]*Engagement // for messages; built on first use
 	// kept holds what lines, retainers and fees need of each entry
 	// collected for a line; engagement states index it.
-	kept []kept
+	kept keptEntries
 }
 
 // kept is what a run keeps of an entry it collected for a line: enough for
@@ -199,9 +199,30 @@ func (k *kept) day() Date {
 
 // keep records t as collected for a line and returns its index in x.kept.
 func (x *engine) keep(t *TimeEntry) int32 {
-	x.kept = append(x.kept, kept{id: t.ID, hours: t.Hours, rate: t.Rate, spent: packDate(t.SpentDate)})
-	return int32(len(x.kept) - 1)
+	return x.kept.add(kept{id: t.ID, hours: t.Hours, rate: t.Rate, spent: packDate(t.SpentDate)})
 }
+
+// keptEntries stores kept entries in blocks of keptBlock: growing never
+// copies what is stored, so a million entries cost 32 MB, not the
+// 96 MB a doubling slice peaks at while it grows.
+type keptEntries struct {
+	blocks [][]kept
+	n      int32
+}
+
+const keptBlock = 1 << 12
+
+func (s *keptEntries) add(k kept) int32 {
+	if s.n%keptBlock == 0 {
+		s.blocks = append(s.blocks, make([]kept, 0, keptBlock))
+	}
+	b := &s.blocks[len(s.blocks)-1]
+	*b = append(*b, k)
+	s.n++
+	return s.n - 1
+}
+
+func (s *keptEntries) at(i int32) *kept { return &s.blocks[i/keptBlock][i%keptBlock] }
 
 func newEngine(in *Input, mode runMode, only map[int64]bool) *engine {
 	x := &engine{
