@@ -90,7 +90,7 @@ func (s *problemSet) add(k probKey, holds bool, t *TimeEntry) *probAcc {
 // addKept records a collected entry under k. Only problems found while
 // classifying (orphans, currency mismatches) name a project or currency,
 // so a kept entry carries neither.
-func (s *problemSet) addKept(k probKey, holds bool, e *kept) *probAcc {
+func (s *problemSet) addKept(k probKey, holds bool, e kept) *probAcc {
 	a := s.get(k, holds)
 	a.addEntry(e.id, e.hours, e.day())
 	return a
