@@ -176,6 +176,65 @@ type engine struct {
 	roster    *Roster
 	gated     bool                   // a cut-over or a client mode may leave entries out
 	byKey     map[string]*Engagement // for messages; built on first use
+	// kept holds what lines, retainers and fees need of each entry
+	// collected for a line; engagement states index it.
+	kept keptEntries
+	at   int32 // index in Input.Entries of the entry being classified (Assess)
+}
+
+// kept is what a run keeps of an entry it collected for a line: enough for
+// the line (hours, rate, day, id) and for the problems that may still take
+// it off its line. The rest of the entry is read once, while classifying.
+type kept struct {
+	id    int64
+	hours money.Hours
+	rate  money.Amount
+	spent int32 // Date packed by packDate: ordered like the dates
+}
+
+func packDate(d Date) int32 { return int32(d.Year)<<9 | int32(d.Month)<<5 | int32(d.Day) }
+
+func (k kept) day() Date {
+	return Date{Year: int(k.spent >> 9), Month: time.Month(k.spent >> 5 & 15), Day: int(k.spent & 31)}
+}
+
+// keep records t as collected for a line and returns its index in x.kept.
+func (x *engine) keep(t *TimeEntry) int32 {
+	if x.kept.src != nil {
+		return x.at
+	}
+	return x.kept.add(kept{id: t.ID, hours: t.Hours, rate: t.Rate, spent: packDate(t.SpentDate)})
+}
+
+// keptEntries stores kept entries in blocks of keptBlock: growing never
+// copies what is stored, so a million entries cost 32 MB, not the
+// 96 MB a doubling slice peaks at while it grows. Assess, whose caller
+// holds every entry already, reads them from src (indexed like it)
+// instead of copying them.
+type keptEntries struct {
+	src    []TimeEntry
+	blocks [][]kept
+	n      int32
+}
+
+const keptBlock = 1 << 12
+
+func (s *keptEntries) add(k kept) int32 {
+	if s.n%keptBlock == 0 {
+		s.blocks = append(s.blocks, make([]kept, 0, keptBlock))
+	}
+	b := &s.blocks[len(s.blocks)-1]
+	*b = append(*b, k)
+	s.n++
+	return s.n - 1
+}
+
+func (s *keptEntries) at(i int32) kept {
+	if s.src != nil {
+		t := &s.src[i]
+		return kept{id: t.ID, hours: t.Hours, rate: t.Rate, spent: packDate(t.SpentDate)}
+	}
+	return s.blocks[i/keptBlock][i%keptBlock]
 }
 
 func newEngine(in *Input, mode runMode, only map[int64]bool) *engine {
@@ -235,13 +294,20 @@ func newEngine(in *Input, mode runMode, only map[int64]bool) *engine {
 }
 
 func (x *engine) run() Result {
+	x.kept.src = x.in.Entries
 	for i := range x.in.Entries {
 		t := &x.in.Entries[i]
 		if x.only != nil && !x.only[t.ID] {
 			continue
 		}
-		x.classify(int32(i), t)
+		x.probs.at, x.at = position{a: int64(i)}, int32(i)
+		x.classify(t)
 	}
+	return x.result()
+}
+
+// result settles what needs every entry seen and returns the run's result.
+func (x *engine) result() Result {
 	x.finish()
 	var r Result
 	r.Invoices = x.draftInvoices()

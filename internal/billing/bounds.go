@@ -32,7 +32,7 @@ func (x *engine) amountsInRange(es *engState, base money.Amount) (total money.Am
 			}
 			var qty money.Hours
 			for _, i := range idx {
-				if qty, err = money.AddHours(qty, x.in.Entries[i].Hours); err != nil {
+				if qty, err = money.AddHours(qty, x.kept.at(i).hours); err != nil {
 					break
 				}
 			}

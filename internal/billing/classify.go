@@ -2,7 +2,7 @@ package billing
 
 // classify routes one entry: ignored, alerted, held by a problem, pending,
 // or collected for a line.
-func (x *engine) classify(i int32, t *TimeEntry) {
+func (x *engine) classify(t *TimeEntry) {
 	ei, status := int32(-1), unmatched
 	if x.gated {
 		ei, status = x.index.match(t)
@@ -64,6 +64,7 @@ func (x *engine) classify(i int32, t *TimeEntry) {
 		return
 	}
 	late := x.mode != modeAssess && t.SpentDate.Before(es.cycle.Start)
+	i := x.keep(t)
 	switch {
 	case ts == nil && (late || x.mode == modeSupplemental):
 		es.fixedLate = append(es.fixedLate, i)

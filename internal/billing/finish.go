@@ -20,15 +20,15 @@ func (x *engine) finish() {
 // nothing. Time on fixed-fee engagements is reported as absorbed.
 func (x *engine) settleAssess(es *engState) {
 	for _, i := range es.fixedOnTime {
-		t := &x.in.Entries[i]
-		x.probs.add(probKey{code: ExFixedFeeTime, eng: es.eng.Key, client: es.eng.Client}, false, t)
-		x.pending = append(x.pending, t.ID)
+		k := x.kept.at(i)
+		x.probs.addKept(probKey{code: ExFixedFeeTime, eng: es.eng.Key, client: es.eng.Client}, false, k)
+		x.pending = append(x.pending, k.id)
 	}
 	for _, i := range es.fixedLate {
-		x.pending = append(x.pending, x.in.Entries[i].ID)
+		x.pending = append(x.pending, x.kept.at(i).id)
 	}
 	for _, i := range es.collected() {
-		x.pending = append(x.pending, x.in.Entries[i].ID)
+		x.pending = append(x.pending, x.kept.at(i).id)
 	}
 	es.fixedOnTime, es.fixedLate = nil, nil
 	for _, ts := range es.tasks {
@@ -70,7 +70,7 @@ func (x *engine) settleFixedFee(es *engState) {
 	es.feeItem = item
 	for _, list := range [][]int32{es.fixedOnTime, es.fixedLate} {
 		for _, i := range list {
-			x.probs.add(probKey{code: ExFixedFeeTime, eng: e.Key, client: e.Client}, false, &x.in.Entries[i])
+			x.probs.addKept(probKey{code: ExFixedFeeTime, eng: e.Key, client: e.Client}, false, x.kept.at(i))
 		}
 	}
 }

@@ -39,7 +39,7 @@ func (x *engine) engagementLines(es *engState) []Line {
 		var h money.Hours
 		for _, list := range [][]int32{es.fixedOnTime, es.fixedLate} {
 			for _, i := range list {
-				h += x.in.Entries[i].Hours
+				h += x.kept.at(i).hours
 			}
 		}
 		es.notes = append(es.notes, fmt.Sprintf("Fixed fee %s: %s h of time (%s) covered by the fee, not billed by the hour.", e.Key, h, plural(n, "entry", "entries")))
@@ -111,10 +111,10 @@ func (x *engine) hourlyLine(es *engState, ts *taskState, idx []int32, late bool)
 	var qty money.Hours
 	adjusted := map[money.Amount]int{} // Harvest rate → entries billed at the letter's instead
 	for _, i := range idx {
-		t := &x.in.Entries[i]
-		qty += t.Hours
-		if t.Rate != 0 && t.Rate != ts.rate {
-			adjusted[t.Rate]++
+		t := x.kept.at(i)
+		qty += t.hours
+		if t.rate != 0 && t.rate != ts.rate {
+			adjusted[t.rate]++
 		}
 	}
 	first, last := x.span(idx)
@@ -156,7 +156,7 @@ func (x *engine) ids(idx []int32) []int64 {
 	}
 	out := make([]int64, len(idx))
 	for k, i := range idx {
-		out[k] = x.in.Entries[i].ID
+		out[k] = x.kept.at(i).id
 	}
 	slices.Sort(out)
 	return out
@@ -165,7 +165,7 @@ func (x *engine) ids(idx []int32) []int64 {
 // span returns the first and last spent dates of idx.
 func (x *engine) span(idx []int32) (first, last Date) {
 	for k, i := range idx {
-		d := x.in.Entries[i].SpentDate
+		d := x.kept.at(i).day()
 		if k == 0 || d.Before(first) {
 			first = d
 		}

@@ -36,12 +36,29 @@ type probAcc struct {
 	detail   string         // extra text decided by the caller
 	// letterRate is the engagement letter's rate, for rate mismatches.
 	letterRate money.Amount
+	// projectAt and currencyAt are the input positions of the entries
+	// project and currency were taken from: the first that had one.
+	projectAt, currencyAt position
 }
 
 // problemSet collects problems during a run.
 type problemSet struct {
 	m     map[probKey]*probAcc
 	order []*probAcc
+	// at is the input position of the entry being classified.
+	at position
+}
+
+// position orders entries as a run's input does: Assess by index in
+// Input.Entries; a Stream as Assess would over its entries sorted by
+// (SpentDate, ID), then its later ones by ID. Whatever the order entries
+// arrive in, what a problem takes from "the first entry" is the same.
+type position struct {
+	tier, a, b int64
+}
+
+func (p position) less(q position) bool {
+	return cmp.Or(cmp.Compare(p.tier, q.tier), cmp.Compare(p.a, q.a), cmp.Compare(p.b, q.b)) < 0
 }
 
 func newProblemSet() *problemSet { return &problemSet{m: make(map[probKey]*probAcc)} }
@@ -57,24 +74,37 @@ func (s *problemSet) get(k probKey, holds bool) *probAcc {
 	return a
 }
 
-// add records entry t under k.
+// add records entry t, the one being classified, under k.
 func (s *problemSet) add(k probKey, holds bool, t *TimeEntry) *probAcc {
 	a := s.get(k, holds)
-	a.ids = append(a.ids, t.ID)
-	a.hours += t.Hours
-	if a.first.IsZero() || t.SpentDate.Before(a.first) {
-		a.first = t.SpentDate
+	a.addEntry(t.ID, t.Hours, t.SpentDate)
+	if t.Project != "" && (a.project == "" || s.at.less(a.projectAt)) {
+		a.project, a.projectAt = t.Project, s.at
 	}
-	if t.SpentDate.After(a.last) {
-		a.last = t.SpentDate
-	}
-	if a.project == "" {
-		a.project = t.Project
-	}
-	if a.currency == "" {
-		a.currency = t.Currency
+	if t.Currency != "" && (a.currency == "" || s.at.less(a.currencyAt)) {
+		a.currency, a.currencyAt = t.Currency, s.at
 	}
 	return a
+}
+
+// addKept records a collected entry under k. Only problems found while
+// classifying (orphans, currency mismatches) name a project or currency,
+// so a kept entry carries neither.
+func (s *problemSet) addKept(k probKey, holds bool, e kept) *probAcc {
+	a := s.get(k, holds)
+	a.addEntry(e.id, e.hours, e.day())
+	return a
+}
+
+func (a *probAcc) addEntry(id int64, h money.Hours, d Date) {
+	a.ids = append(a.ids, id)
+	a.hours += h
+	if a.first.IsZero() || d.Before(a.first) {
+		a.first = d
+	}
+	if d.After(a.last) {
+		a.last = d
+	}
 }
 
 // noteEngagement records that eng is concerned by a per-client problem.
@@ -108,6 +138,7 @@ func (s *problemSet) problems(describe func(*probAcc) (msg, fix string)) []Probl
 			strings.Compare(a.Client, b.Client),
 			strings.Compare(a.Engagement, b.Engagement),
 			strings.Compare(a.Message, b.Message),
+			slices.Compare(a.EntryIDs, b.EntryIDs),
 		)
 	})
 	return out

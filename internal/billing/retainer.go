@@ -49,18 +49,18 @@ func (x *engine) consumeRetainer(es *engState) {
 		return
 	}
 	es.retainerItem = item
-	entries := x.in.Entries
+	entries := &x.kept
 	slices.SortFunc(idx, func(a, b int32) int {
-		return cmp.Or(entries[a].SpentDate.Compare(entries[b].SpentDate), cmp.Compare(entries[a].ID, entries[b].ID))
+		return cmp.Or(cmp.Compare(entries.at(a).spent, entries.at(b).spent), cmp.Compare(entries.at(a).id, entries.at(b).id))
 	})
 	u := x.usage(e)
 	used, cut := u.UsedHours, len(idx)
 	for k, i := range idx {
-		if used+entries[i].Hours > u.BlockHours {
+		if used+entries.at(i).hours > u.BlockHours {
 			cut = k
 			break
 		}
-		used += entries[i].Hours
+		used += entries.at(i).hours
 	}
 	if cut < len(idx) {
 		a := x.probs.get(probKey{code: ExRetainerExhausted, eng: e.Key, client: e.Client}, true)
@@ -82,7 +82,7 @@ func (x *engine) consumeRetainer(es *engState) {
 	}
 	a := x.probs.get(probKey{code: ExRetainerThreshold, eng: e.Key, client: e.Client}, false)
 	for _, i := range idx[:cut] {
-		x.probs.add(a.key, false, &entries[i])
+		x.probs.addKept(a.key, false, entries.at(i))
 	}
 	a.detail = fmt.Sprintf("%s %% of its prepaid hours (%s of %s h)", money.Ratio(int64(used), b), used, u.BlockHours)
 	if x.mode != modeAssess && e.Retainer != nil {
@@ -109,7 +109,7 @@ func (x *engine) hold(es *engState, idx []int32, a *probAcc) {
 	held := make(map[int32]bool, len(idx))
 	for _, i := range idx {
 		held[i] = true
-		x.probs.add(a.key, true, &x.in.Entries[i])
+		x.probs.addKept(a.key, true, x.kept.at(i))
 	}
 	drop := func(s []int32) []int32 { return slices.DeleteFunc(s, func(i int32) bool { return held[i] }) }
 	for _, ts := range es.tasks {

@@ -14,6 +14,9 @@ type Size struct {
 	Managers int // engagement managers, spread over the clients
 	Invoices int // a multiple of Clients: one invoice per client per month
 	Entries  int // time entries, spread over the clients and months
+	// QBOCustomers gives every client a QuickBooks customer id, so that a
+	// draft bills its time instead of holding it as unmapped.
+	QBOCustomers bool
 }
 
 // Full is the size of the acceptance target: 100,000 invoices (fifty
@@ -65,6 +68,9 @@ clients:
 	for i := 1; i <= s.Clients; i++ {
 		fmt.Fprintf(&b, "  - name: %s\n    harvest_client_id: %d\n    currency: %s\n    email: ap%d@client.example\n",
 			ClientName(i), 1000+i, clientCurrency(i), i)
+		if s.QBOCustomers {
+			fmt.Fprintf(&b, "    qbo_customer_id: \"%d\"\n", 5000+i)
+		}
 	}
 	b.WriteString("engagements:\n")
 	for i := 1; i <= s.Clients; i++ {

@@ -125,27 +125,9 @@ func (w *Workflow) Draft(ctx context.Context, opts DraftOptions) (DraftReport, e
 // countDrafted counts the regular invoices (not voided, supplemental or
 // replenishment) stored for cycles ending on one of ends.
 func (w *Workflow) countDrafted(ctx context.Context, ends []billing.Date) (int, error) {
-	states := make([]store.InvoiceState, 0, len(store.InvoiceStates))
-	for _, st := range store.InvoiceStates {
-		if st != store.StateVoided {
-			states = append(states, st)
-		}
-	}
-	invs, err := w.store.Invoices(ctx, store.InvoiceFilter{States: states})
+	n, err := w.store.CountCycleInvoices(ctx, ends)
 	if err != nil {
-		return 0, fmt.Errorf("list drafted invoices: %w", err)
-	}
-	n := 0
-	for _, inv := range invs {
-		if inv.Supplemental || inv.Replenish {
-			continue
-		}
-		for _, end := range ends {
-			if inv.Period.End == end {
-				n++
-				break
-			}
-		}
+		return 0, fmt.Errorf("count drafted invoices: %w", err)
 	}
 	return n, nil
 }
@@ -206,24 +188,42 @@ func (w *Workflow) assess(ctx context.Context, firm *Firm, items map[string]stri
 }
 
 // assessWith runs the billing engine over every unallocated entry and the
-// entries extra (held by exceptions that are being re-assessed).
+// entries extra (held by exceptions that are being re-assessed). The
+// entries stream from a database cursor into a billing.Stream, which keeps
+// a few bytes of each entry going on a line and nothing of the others, so
+// memory follows what the run bills, not the rows it reads; only the
+// entries the engine can act on are read (store.EachBillable).
 func (w *Workflow) assessWith(ctx context.Context, firm *Firm, items map[string]string, today, end billing.Date, extra []int64) (billing.Result, error) {
-	entries, err := w.store.UnallocatedEntries(ctx)
-	if err != nil {
-		return billing.Result{}, fmt.Errorf("load entries: %w", err)
-	}
-	if len(extra) > 0 {
-		more, err := w.store.Entries(ctx, extra)
-		if err != nil {
-			return billing.Result{}, fmt.Errorf("load held entries: %w", err)
-		}
-		entries = append(entries, more...)
-	}
-	in, err := w.billingInput(ctx, firm, items, entries, today, end)
+	in, err := w.billingInput(ctx, firm, items, nil, today, end)
 	if err != nil {
 		return billing.Result{}, err
 	}
-	return billing.Assess(in), nil
+	s := billing.NewStream(in)
+	if err := w.store.EachBillable(ctx, alertBefore(firm.Rules, today), func(t *billing.TimeEntry) error {
+		s.Add(t)
+		return nil
+	}); err != nil {
+		return billing.Result{}, fmt.Errorf("load entries: %w", err)
+	}
+	if len(extra) > 0 {
+		if err := w.store.EachEntry(ctx, extra, func(t *billing.TimeEntry) error {
+			s.AddLater(t)
+			return nil
+		}); err != nil {
+			return billing.Result{}, fmt.Errorf("load held entries: %w", err)
+		}
+	}
+	return s.Result(), nil
+}
+
+// alertBefore is the day before which billable time still awaiting
+// approval raises the unapproved alert (billing's alertUnapproved: more
+// than UnapprovedAlertDays before today); zero when the alert is off.
+func alertBefore(f billing.Firm, today billing.Date) billing.Date {
+	if f.UnapprovedAlertDays <= 0 || today.IsZero() {
+		return billing.Date{}
+	}
+	return today.AddDays(-f.UnapprovedAlertDays)
 }
 
 // billingInput is the engine's input over entries: the firm's rules, the
