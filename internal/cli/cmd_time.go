@@ -18,6 +18,8 @@ import (
 	"billbot/internal/billing"
 	"billbot/internal/config"
 	"billbot/internal/harvest/csvimport"
+	"billbot/internal/qbtime/qbtimecsv"
+	"billbot/internal/toggl/togglcsv"
 	"billbot/internal/workflow"
 )
 
@@ -46,7 +48,13 @@ func syncCommand(source config.TimeSource, name string) command {
 				opts.Since = day.Time(time.UTC)
 			}
 			if !quiet && isTerminal(c.stderr) {
-				opts.Progress = func(done, total int) { fmt.Fprintf(c.stderr, "\rsynced %d of %d entries", done, total) }
+				opts.Progress = func(done, total int) {
+					if total > 0 {
+						fmt.Fprintf(c.stderr, "\rsynced %d of %d entries", done, total)
+					} else {
+						fmt.Fprintf(c.stderr, "\rsynced %d entries", done) // the source announces no total
+					}
+				}
 			}
 			st, err := c.migrated(ctx)
 			if err != nil {
@@ -138,6 +146,27 @@ an export to track approvals as they happen.
 An export without an "Approved?" column (timesheet approval off in
 Harvest) is refused unless --assume-approved.`,
 	open: func(r io.Reader, opts csvimport.Options) (entryReader, error) { return csvimport.NewReader(r, opts) },
+}
+
+// togglCSV is Toggl Track's detailed report export.
+var togglCSV = csvFormat{
+	source: config.SourceToggl,
+	name:   "toggl-csv",
+	help: `The export of Toggl Track's detailed report (Reports → Detailed →
+Export → CSV). Rows are approved when the export says so; an export
+without an approval column is refused unless --assume-approved.`,
+	open: func(r io.Reader, opts csvimport.Options) (entryReader, error) { return togglcsv.NewReader(r, opts) },
+}
+
+// quickBooksTimeCSV is QuickBooks Time's timesheet details export.
+var quickBooksTimeCSV = csvFormat{
+	source: config.SourceQuickBooksTime,
+	name:   "quickbooks-time-csv",
+	help: `The export of QuickBooks Time's timesheet details report (Reports →
+Timesheet Details → Export → CSV). Rows are approved when the export says
+so; an export without an approval column is refused unless
+--assume-approved.`,
+	open: func(r io.Reader, opts csvimport.Options) (entryReader, error) { return qbtimecsv.NewReader(r, opts) },
 }
 
 // importCSVCommand is `import FORMAT FILE`: one export read as a stream

@@ -41,7 +41,7 @@ func TestE2EServeCycle(t *testing.T) {
 
 // e2eSources are the time sources the end-to-end cycle runs with: one
 // firm, one story, one code path.
-var e2eSources = []config.TimeSource{config.SourceHarvest}
+var e2eSources = config.TimeSources
 
 func e2eServeCycle(t *testing.T, source config.TimeSource) {
 	w := newE2EWorldOn(t, source)

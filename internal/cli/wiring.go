@@ -22,7 +22,11 @@ import (
 func extraCommands() []command {
 	return append([]command{
 		syncCommand(config.SourceHarvest, "harvest"),
+		syncCommand(config.SourceToggl, "toggl"),
+		syncCommand(config.SourceQuickBooksTime, "quickbooks-time"),
 		importCSVCommand(harvestCSV),
+		importCSVCommand(togglCSV),
+		importCSVCommand(quickBooksTimeCSV),
 		jobsListCommand(),
 		jobsRunCommand(),
 		demoCommand(),

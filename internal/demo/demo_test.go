@@ -134,4 +134,4 @@ func TestDemoOnEachSource(t *testing.T) {
 
 // demoSources are the time sources the demo tells its story on, Harvest
 // first.
-var demoSources = []config.TimeSource{config.SourceHarvest, config.SourceToggl}
+var demoSources = config.TimeSources

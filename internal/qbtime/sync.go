@@ -164,6 +164,9 @@ type syncRun struct {
 	rep   *SyncReport
 	users map[int64]User
 	jobs  Jobcodes
+	// moved are the users whose approved_to moved since the last run:
+	// time of theirs approved now was approved between the two runs.
+	moved map[int64]bool
 }
 
 func (s *Syncer) run(ctx context.Context, opts SyncOptions, rep *SyncReport) error {
@@ -174,6 +177,9 @@ func (s *Syncer) run(ctx context.Context, opts SyncOptions, rep *SyncReport) err
 	r := &syncRun{Syncer: s, opts: opts, rep: rep, users: map[int64]User{}, jobs: Jobcodes{}}
 	for _, u := range users {
 		r.users[u.ID] = u
+	}
+	if r.moved, err = r.movedApprovals(ctx); err != nil {
+		return err
 	}
 	since, latest, err := s.since(ctx, opts.Since)
 	if err != nil {
@@ -239,6 +245,15 @@ func (r *syncRun) pull(ctx context.Context, q TimesheetListOptions, latest *time
 			if err != nil {
 				return err
 			}
+			if te.Approved && !r.moved[t.UserID] {
+				// Approved before this run saw it — before billbot's first
+				// sync, or already at the last one: QuickBooks Time keeps
+				// no approval time, and the timesheet's last change is the
+				// latest it can have been approved without billbot seeing
+				// it. Time approved since the last run keeps a zero
+				// ApprovedAt: the store stamps now, which is when it was.
+				te.ApprovedAt = t.LastModified
+			}
 			batch = append(batch, te)
 			*latest = later(*latest, t.LastModified)
 		}
@@ -296,6 +311,26 @@ func (r *syncRun) fillJobcodes(ctx context.Context, ts []Timesheet) error {
 		}
 	}
 	return errors.New("jobcode tree deeper than 64 levels")
+}
+
+// movedApprovals lists the users whose approved_to differs from the one
+// the approvals cursor holds; none on the first run.
+func (r *syncRun) movedApprovals(ctx context.Context) (map[int64]bool, error) {
+	raw, err := r.store.Cursor(ctx, ApprovalCursorName)
+	if err != nil || raw == "" {
+		return nil, err
+	}
+	old := map[string]string{}
+	if err := json.Unmarshal([]byte(raw), &old); err != nil {
+		return nil, fmt.Errorf("quickbooks time sync: approvals cursor: %w", err)
+	}
+	moved := map[int64]bool{}
+	for id, u := range r.users {
+		if was, ok := old[strconv.FormatInt(id, 10)]; ok && was != u.ApprovedThrough().String() {
+			moved[id] = true
+		}
+	}
+	return moved, nil
 }
 
 // approvals re-reads the timesheets of each user whose approved_to moved

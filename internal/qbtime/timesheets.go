@@ -85,7 +85,7 @@ func HoursOf(seconds int64) money.Hours {
 //     approved_to (tsheetsteam.github.io/api_docs/ "The User Object";
 //     "Running Payroll": use entries "where the user's time has been
 //     approved"). QuickBooks Time records no approval time, so ApprovedAt
-//     is left zero and the store stamps when billbot first saw it.
+//     is left zero here; the syncer sets it (see syncRun.pull).
 func (t Timesheet) Billing(jobs Jobcodes, user User, cur money.Currency) (billing.TimeEntry, error) {
 	date, err := billing.ParseDate(t.Date)
 	if err != nil {

@@ -59,6 +59,8 @@ func New(source config.TimeSource, firm harvestsandbox.GeneratedFirm, opts Optio
 		return newHarvestWorld(firm, opts)
 	case config.SourceToggl:
 		return newTogglWorld(firm, opts)
+	case config.SourceQuickBooksTime:
+		return newQBTimeWorld(firm, opts)
 	}
 	return nil, fmt.Errorf("timeworld: no sandbox for time source %q", source)
 }
