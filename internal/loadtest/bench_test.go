@@ -206,6 +206,14 @@ func mustLocation(tb testing.TB, name string) *time.Location {
 // when b ends.
 func seeded(ctx context.Context, b *testing.B, s Size) (*store.Store, *pgx.Conn, billing.Date) {
 	b.Helper()
+	_, st, conn, asOf := seededDSN(ctx, b, s)
+	return st, conn, asOf
+}
+
+// seededDSN is seeded that also returns the database URL (its schema in
+// search_path), for a billbot process of its own.
+func seededDSN(ctx context.Context, b *testing.B, s Size) (string, *store.Store, *pgx.Conn, billing.Date) {
+	b.Helper()
 	dsn := storetest.PostgresURL(b)
 	st, err := store.Open(ctx, dsn, "", nil)
 	if err != nil {
@@ -226,5 +234,5 @@ func seeded(ctx context.Context, b *testing.B, s Size) (*store.Store, *pgx.Conn,
 		b.Fatal(err)
 	}
 	b.Logf("seeded %d clients, %d invoices and %d time entries in %s", s.Clients, s.Invoices, s.Entries, time.Since(start).Round(time.Millisecond))
-	return st, conn, asOf
+	return dsn, st, conn, asOf
 }
