@@ -66,7 +66,7 @@ func (h *Handler) agingReply(ctx context.Context, client, manager string) (chat.
 	r := render(slackui.AgingReply(AgingView(a, client, manager)))
 	if len(a.Totals) > 0 {
 		title := "AR aging — " + agingChartScope(client, manager) + ", as of " + asOf.String()
-		r = h.withChart(ctx, r, "ar-aging-"+asOf.String()+".png", title, a.Totals, func() ([]byte, error) {
+		r = h.withChartAfter(r, "ar-aging-"+asOf.String()+".png", title, a.Totals, func() ([]byte, error) {
 			return chart.AgingPNG(title, a.Totals)
 		})
 	}

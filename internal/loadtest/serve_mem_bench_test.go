@@ -14,6 +14,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -108,6 +109,19 @@ func buildFloor(b *testing.B) string {
 // (MB, from its /metrics), and its CPU time over the idle wall time.
 func serveRSS(ctx context.Context, b *testing.B, bin, dsn, slackURL string) (rss, peak, heap, other, cpuShare float64) {
 	b.Helper()
+	var m map[string]float64
+	rss, peak, cpuShare = idleRSSWith(b, serveCommand(ctx, b, bin, dsn, slackURL), func(client *http.Client, base string) {
+		m = scrape(b, client, base+"/metrics")
+	})
+	heap = m["go_memstats_heap_inuse_bytes"] / 1e6
+	other = (m["go_memstats_sys_bytes"] - m["go_memstats_heap_sys_bytes"]) / 1e6
+	return rss, peak, heap, other, cpuShare
+}
+
+// serveCommand is `billbot serve` over dsn with Slack's Web API at
+// slackURL, HTTP request URLs signed with signingSecret, and the rest of
+// its settings at their defaults.
+func serveCommand(ctx context.Context, b *testing.B, bin, dsn, slackURL string) *exec.Cmd {
 	key := make([]byte, 32)
 	_, _ = rand.Read(key)
 	cmd := exec.CommandContext(ctx, bin, "serve")
@@ -120,13 +134,7 @@ func serveRSS(ctx context.Context, b *testing.B, bin, dsn, slackURL string) (rss
 		"SLACK_API_URL="+slackURL,
 		"LOG_LEVEL=warn",
 	)
-	var m map[string]float64
-	rss, peak, cpuShare = idleRSSWith(b, cmd, func(client *http.Client, base string) {
-		m = scrape(b, client, base+"/metrics")
-	})
-	heap = m["go_memstats_heap_inuse_bytes"] / 1e6
-	other = (m["go_memstats_sys_bytes"] - m["go_memstats_heap_sys_bytes"]) / 1e6
-	return rss, peak, heap, other, cpuShare
+	return cmd
 }
 
 // idleRSS is idleRSSWith for the VmRSS alone.
@@ -142,17 +150,34 @@ func idleRSS(b *testing.B, cmd *exec.Cmd, after func(*http.Client, string)) (rss
 // HTTP client and the process's base URL, and stops it.
 func idleRSSWith(b *testing.B, cmd *exec.Cmd, after func(*http.Client, string)) (rss, peak, cpuShare float64) {
 	b.Helper()
+	base, stop := startChild(b, cmd)
+	defer stop()
+	cpu0 := procCPU(b, cmd.Process.Pid)
+	time.Sleep(serveIdle)
+	cpuShare = float64(procCPU(b, cmd.Process.Pid)-cpu0) / float64(serveIdle)
+	rss, peak = procMemory(b, cmd.Process.Pid)
+	if after != nil {
+		after(&http.Client{Timeout: 5 * time.Second}, base)
+	}
+	return rss, peak, cpuShare
+}
+
+// startChild starts cmd listening on a free LISTEN_ADDR and waits until
+// its /readyz answers 200. It returns the process's base URL and the
+// function that stops it (SIGINT, then SIGKILL after 20 s).
+func startChild(b *testing.B, cmd *exec.Cmd) (base string, stop func()) {
+	b.Helper()
 	addr := freeAddr(b)
 	if cmd.Env == nil {
 		cmd.Env = os.Environ()
 	}
 	cmd.Env = append(cmd.Env, "LISTEN_ADDR="+addr)
-	var logs bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &logs, &logs
+	logs := &lockedBuffer{}
+	cmd.Stdout, cmd.Stderr = logs, logs
 	if err := cmd.Start(); err != nil {
 		b.Fatal(err)
 	}
-	defer func() {
+	stop = func() {
 		_ = cmd.Process.Signal(os.Interrupt)
 		done := make(chan error, 1)
 		go func() { done <- cmd.Wait() }()
@@ -162,35 +187,53 @@ func idleRSSWith(b *testing.B, cmd *exec.Cmd, after func(*http.Client, string)) 
 			_ = cmd.Process.Kill()
 			<-done
 		}
-	}()
+	}
 	client := &http.Client{Timeout: 5 * time.Second}
-	base := "http://" + addr
+	base = "http://" + addr
 	deadline := time.Now().Add(2 * time.Minute)
 	for {
 		resp, err := client.Get(base + "/readyz")
 		if err == nil {
 			resp.Body.Close()
 			if resp.StatusCode == http.StatusOK {
-				break
+				return base, stop
 			}
 		}
 		if time.Now().After(deadline) {
+			stop()
 			b.Fatalf("%s not ready after 2 minutes: %v\n%s", cmd.Path, err, logs.String())
 		}
 		time.Sleep(50 * time.Millisecond)
 	}
-	cpu0 := procCPU(b, cmd.Process.Pid)
-	time.Sleep(serveIdle)
-	cpuShare = float64(procCPU(b, cmd.Process.Pid)-cpu0) / float64(serveIdle)
-	status, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", cmd.Process.Pid))
+}
+
+// procMemory reads process pid's VmRSS and VmHWM (MB).
+func procMemory(b *testing.B, pid int) (rss, peak float64) {
+	b.Helper()
+	status, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
 	if err != nil {
 		b.Fatal(err)
 	}
-	rss, peak = statusMB(b, status, "VmRSS:"), statusMB(b, status, "VmHWM:")
-	if after != nil {
-		after(client, base)
-	}
-	return rss, peak, cpuShare
+	return statusMB(b, status, "VmRSS:"), statusMB(b, status, "VmHWM:")
+}
+
+// lockedBuffer collects a child's output, written from its pipes'
+// goroutines.
+type lockedBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (l *lockedBuffer) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+
+func (l *lockedBuffer) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.String()
 }
 
 // statusMB reads one "Name:   N kB" line of /proc/PID/status, in MB.
