@@ -98,12 +98,12 @@ func (h *Handler) HandleCommand(ctx context.Context, c chat.Command) (chat.Reply
 	case AR:
 		switch strings.ToLower(sub) {
 		case "aging", "ageing":
-			reply, err = h.aging(ctx, rd, c.UserID, rest)
+			reply, err = h.aging(ctx, firm, rd, c.UserID, rest)
 			if err == nil {
 				reply, err = h.withDisputed(ctx, reply, c.UserID, "")
 			}
 		case "client":
-			reply, err = h.arClient(ctx, rd, rest)
+			reply, err = h.arClient(ctx, firm, rd, rest)
 		case "help", "":
 			reply = render(slackui.HelpReply(AR))
 		default:
