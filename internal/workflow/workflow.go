@@ -191,10 +191,11 @@ func (w *Workflow) LoadFirm(ctx context.Context) (*Firm, error) {
 		}
 		c.firm, c.version = f, version
 	}
-	// Callers may change the clients' QBO ids (matching); the rest is read
-	// only, so the copy is shallow but for the clients.
+	// The firm is shared, read only, by every caller until the
+	// configuration changes: copying its clients on every call (1,500 of
+	// them, several calls a slash command) cost more than the answer. The
+	// one writer, prepareQBO, clones the clients before matching them.
 	f := *c.firm
-	f.Clients = append([]billing.Client(nil), c.firm.Clients...)
 	return &f, nil
 }
 
