@@ -170,10 +170,26 @@ func (f *Firm) IsApprover(user string, partners []string) bool {
 	return false
 }
 
+// firmKey is the context key of a request's firm (see WithFirm).
+type firmKey struct{}
+
+// WithFirm returns ctx carrying firm, as LoadFirm returned it: LoadFirm
+// under the returned context answers with firm without asking the store
+// again, so one request reads the configuration once and sees one
+// configuration throughout.
+func WithFirm(ctx context.Context, firm *Firm) context.Context {
+	return context.WithValue(ctx, firmKey{}, firm)
+}
+
 // LoadFirm reads the imported configuration and the clients' QBO mapping.
 // It parses the YAML only when the configuration or the mapping changed
 // (the store's configuration version): every click and job reads the firm.
+// Under a context from WithFirm it returns that firm.
 func (w *Workflow) LoadFirm(ctx context.Context) (*Firm, error) {
+	if f, ok := ctx.Value(firmKey{}).(*Firm); ok && f != nil {
+		c := *f
+		return &c, nil
+	}
 	version, err := w.store.ConfigVersion(ctx)
 	if errors.Is(err, store.ErrNotFound) {
 		return nil, ErrNoConfig
