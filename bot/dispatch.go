@@ -141,21 +141,44 @@ func (d *dispatcher) command(ctx context.Context, sc slack.SlashCommand, inline 
 		if !isEmpty(r) {
 			d.respond(work, target, r)
 		}
+		d.followUp(work, target, r)
 	})
 	if !inline {
 		return a
 	}
 	timer := time.NewTimer(max(d.ackBudget-time.Since(began), 0))
 	defer timer.Stop()
+	var r chat.Reply
 	select {
-	case r := <-done:
-		a.payload = inlineBody(r)
+	case r = <-done:
 	case <-timer.C:
-		if !claim() {
-			a.payload = inlineBody(<-done)
+		if claim() {
+			return a
 		}
+		r = <-done
+	}
+	a.payload = inlineBody(r)
+	if r.Then != nil {
+		a.after = func() { d.background(ctx, func(work context.Context) { d.followUp(work, target, r) }) }
 	}
 	return a
+}
+
+// followUp runs the work a delivered reply left for later (chat.Reply.Then)
+// and sends what it returns to the same target.
+func (d *dispatcher) followUp(ctx context.Context, to ResponseTarget, r chat.Reply) {
+	if r.Then == nil {
+		return
+	}
+	next, err := safeReply(func() (chat.Reply, error) { return r.Then(ctx), nil })
+	if err != nil {
+		d.logger.Error("slack follow-up failed", "user_id", to.UserID, "err", err)
+		return
+	}
+	if !isEmpty(next) {
+		d.respond(ctx, to, next)
+	}
+	d.followUp(ctx, to, next)
 }
 
 // interaction routes an interactivity payload by type.

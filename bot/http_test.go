@@ -228,6 +228,63 @@ func TestHTTPSlowCommandAcksThenPostsToResponseURL(t *testing.T) {
 	}
 }
 
+// TestHTTPCommandFollowUpAfterTheAck: a reply's Then runs only once the
+// reply is acked inline, and what it returns follows on response_url.
+func TestHTTPCommandFollowUpAfterTheAck(t *testing.T) {
+	t.Parallel()
+	e := newHTTPEnv(t, time.Minute)
+	acked := make(chan struct{})
+	e.cmds.fn = func(context.Context, chat.Command) (chat.Reply, error) {
+		return chat.Reply{Text: "AR for all clients", Then: func(ctx context.Context) chat.Reply {
+			select {
+			case <-acked:
+				return chat.Reply{Text: "the chart"}
+			case <-time.After(10 * time.Second):
+				return chat.Reply{Text: "the ack waited for the follow-up"}
+			}
+		}}, nil
+	}
+	ru := e.slack.NewResponseURL()
+	status, body := e.do(e.signer.SlashCommand(e.url("/slack/commands"), commandForm("/ar", "aging", ru)))
+	close(acked)
+	if status != http.StatusOK || !strings.Contains(body, "AR for all clients") {
+		t.Fatalf("ack = %d %q, want the reply inline", status, body)
+	}
+	e.h.Wait()
+	posts := e.slack.ResponsePosts(ru)
+	if len(posts) != 1 || posts[0].Text != "the chart" || posts[0].ResponseType != "ephemeral" {
+		t.Errorf("response_url posts = %+v, want the follow-up alone, ephemeral", posts)
+	}
+}
+
+// TestHTTPSlowCommandFollowUpAfterItsReply: a reply that missed the ack
+// goes to response_url first, its follow-up second.
+func TestHTTPSlowCommandFollowUpAfterItsReply(t *testing.T) {
+	t.Parallel()
+	e := newHTTPEnv(t, 10*time.Millisecond)
+	release := make(chan struct{})
+	e.cmds.fn = func(context.Context, chat.Command) (chat.Reply, error) {
+		<-release
+		return chat.Reply{Text: "AR for all clients", Then: func(context.Context) chat.Reply {
+			return chat.Reply{Text: "the chart"}
+		}}, nil
+	}
+	ru := e.slack.NewResponseURL()
+	status, body := e.do(e.signer.SlashCommand(e.url("/slack/commands"), commandForm("/ar", "aging", ru)))
+	if status != http.StatusOK || body != "" {
+		t.Fatalf("ack = %d %q, want 200 with an empty body", status, body)
+	}
+	close(release)
+	e.h.Wait()
+	var texts []string
+	for _, p := range e.slack.ResponsePosts(ru) {
+		texts = append(texts, p.Text)
+	}
+	if diff := cmp.Diff([]string{"AR for all clients", "the chart"}, texts); diff != "" {
+		t.Errorf("response_url posts (-want +got):\n%s", diff)
+	}
+}
+
 func TestHTTPCommandErrors(t *testing.T) {
 	t.Parallel()
 	cases := []struct {

@@ -86,6 +86,7 @@ func TestRepeatedAgingIsComputedOnce(t *testing.T) {
 		for i := range n {
 			wg.Go(func() {
 				replies[i], errs[i] = f.h.HandleCommand(t.Context(), chat.Command{TeamID: "T1", ChannelID: "C1", UserID: viewer, Command: commands.AR, Text: "aging"})
+				replies[i] = shown(t.Context(), replies[i])
 			})
 		}
 		wg.Wait()

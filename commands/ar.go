@@ -16,7 +16,7 @@ import (
 // with escaping on: <@U012ABC> or <@U012ABC|name>.
 var mentionRe = regexp.MustCompile(`^<@([UW][A-Z0-9]+)(\|[^>]*)?>$`)
 
-func (h *Handler) aging(ctx context.Context, rd workflow.Reader, user, arg string) (chat.Reply, error) {
+func (h *Handler) aging(ctx context.Context, firm *workflow.Firm, rd workflow.Reader, user, arg string) (chat.Reply, error) {
 	var client, manager string
 	if !rd.All {
 		// A manager's own engagements, unless they name one of their
@@ -39,10 +39,10 @@ func (h *Handler) aging(ctx context.Context, rd workflow.Reader, user, arg strin
 			client, manager = name, ""
 		}
 	}
-	return h.agingReply(ctx, client, manager)
+	return h.agingReply(ctx, firm, client, manager)
 }
 
-func (h *Handler) arClient(ctx context.Context, rd workflow.Reader, arg string) (chat.Reply, error) {
+func (h *Handler) arClient(ctx context.Context, firm *workflow.Firm, rd workflow.Reader, arg string) (chat.Reply, error) {
 	if arg == "" {
 		return render(slackui.UsageError(AR, "Name the client, like `/ar client Acme Corp`.")), nil
 	}
@@ -50,14 +50,12 @@ func (h *Handler) arClient(ctx context.Context, rd workflow.Reader, arg string) 
 	if !ok || err != nil {
 		return reply, err
 	}
-	return h.agingReply(ctx, name, "")
+	return h.agingReply(ctx, firm, name, "")
 }
 
-func (h *Handler) agingReply(ctx context.Context, client, manager string) (chat.Reply, error) {
-	firm, err := h.wf.LoadFirm(ctx)
-	if err != nil {
-		return chat.Reply{}, err
-	}
+// agingReply answers with the aging of client or manager (both empty: the
+// firm) as of today in firm, the configuration the request was read with.
+func (h *Handler) agingReply(ctx context.Context, firm *workflow.Firm, client, manager string) (chat.Reply, error) {
 	asOf := firm.Today(h.now())
 	a, err := h.wf.Aging(ctx, asOf, client, manager)
 	if err != nil {
@@ -66,7 +64,7 @@ func (h *Handler) agingReply(ctx context.Context, client, manager string) (chat.
 	r := render(slackui.AgingReply(AgingView(a, client, manager)))
 	if len(a.Totals) > 0 {
 		title := "AR aging — " + agingChartScope(client, manager) + ", as of " + asOf.String()
-		r = h.withChart(ctx, r, "ar-aging-"+asOf.String()+".png", title, a.Totals, func() ([]byte, error) {
+		r = h.withChartAfter(r, "ar-aging-"+asOf.String()+".png", title, a.Totals, func() ([]byte, error) {
 			return chart.AgingPNG(title, a.Totals)
 		})
 	}

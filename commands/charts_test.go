@@ -115,6 +115,54 @@ func TestAgingChart(t *testing.T) {
 	})
 }
 
+// TestAgingChartFollowsTheReply: /ar aging does not wait for a new chart.
+// The reply carries the text at once and leaves the chart for after the
+// ack; the follow-up is the chart alone, uploaded then. Asked again about
+// the same figures, the reply shows the uploaded chart at once and leaves
+// nothing for later.
+func TestAgingChartFollowsTheReply(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		f := newFixture(t, s, true)
+		sb := withSandboxCharts(t, f)
+		f.sent("Acme Corp", managerA, "2026-09-30", "1000.00")
+		cmd := chat.Command{TeamID: "T1", ChannelID: "C1", UserID: viewer, Command: commands.AR, Text: "aging"}
+
+		r, err := f.h.HandleCommand(t.Context(), cmd)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if ids := imageFileIDs(t, r); len(ids) != 0 || r.Then == nil {
+			t.Fatalf("first reply: images %v, follow-up %v; want the text alone and the chart to follow", ids, r.Then != nil)
+		}
+		if n := len(sb.Files()); n != 0 {
+			t.Fatalf("%d files uploaded before the reply went", n)
+		}
+		text := blocks(r)
+		next := r.Then(t.Context())
+		ids := imageFileIDs(t, next)
+		if len(ids) != 1 || len(next.Blocks) != 1 || next.Then != nil || !strings.HasPrefix(next.Text, "AR aging — all clients, as of ") {
+			t.Fatalf("follow-up %q: %d blocks, images %v, further follow-up %v", next.Text, len(next.Blocks), ids, next.Then != nil)
+		}
+		checkChart(t, sb, ids[0])
+
+		again, err := f.h.HandleCommand(t.Context(), cmd)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := imageFileIDs(t, again); len(got) != 1 || got[0] != ids[0] || again.Then != nil {
+			t.Errorf("second reply: images %v (want [%s] at once), follow-up %v", got, ids[0], again.Then != nil)
+		}
+		if n := len(sb.Files()); n != 1 {
+			t.Errorf("%d files uploaded, want 1", n)
+		}
+		// The text part is the same either way.
+		again.Blocks = again.Blocks[:len(again.Blocks)-1]
+		if blocks(again) != text {
+			t.Errorf("the text part changed:\n%s\nvs\n%s", blocks(again), text)
+		}
+	})
+}
+
 // failingUploader refuses every upload.
 type failingUploader struct{ calls int }
 

@@ -70,6 +70,10 @@ func (h *Handler) HandleCommand(ctx context.Context, c chat.Command) (chat.Reply
 		return chat.Reply{Text: slackui.NoAccessText}, nil
 	}
 	var reply chat.Reply
+	// What only reads (/ar, /billing status) asks the workflows under this
+	// firm: one read of the configuration a command. /billing run may
+	// change the clients' QuickBooks mapping, and reads it afresh.
+	read := workflow.WithFirm(ctx, firm)
 	switch c.Command {
 	case Billing:
 		switch strings.ToLower(sub) {
@@ -78,9 +82,9 @@ func (h *Handler) HandleCommand(ctx context.Context, c chat.Command) (chat.Reply
 		case "run":
 			reply, err = h.run(ctx, c.UserID, rest)
 		case "status":
-			reply, err = h.status(ctx, rd, rest)
-			if client, ok := statusClient(ctx, h, rest); err == nil && ok {
-				reply, err = h.withDisputed(ctx, reply, c.UserID, client)
+			reply, err = h.status(read, rd, rest)
+			if client, ok := statusClient(read, h, rest); err == nil && ok {
+				reply, err = h.withDisputed(read, reply, c.UserID, client)
 			}
 		case "shadow":
 			reply, err = h.shadow(ctx, rd, rest)
@@ -98,12 +102,12 @@ func (h *Handler) HandleCommand(ctx context.Context, c chat.Command) (chat.Reply
 	case AR:
 		switch strings.ToLower(sub) {
 		case "aging", "ageing":
-			reply, err = h.aging(ctx, rd, c.UserID, rest)
+			reply, err = h.aging(read, firm, rd, c.UserID, rest)
 			if err == nil {
-				reply, err = h.withDisputed(ctx, reply, c.UserID, "")
+				reply, err = h.withDisputed(read, reply, c.UserID, "")
 			}
 		case "client":
-			reply, err = h.arClient(ctx, rd, rest)
+			reply, err = h.arClient(read, firm, rd, rest)
 		case "help", "":
 			reply = render(slackui.HelpReply(AR))
 		default:

@@ -1,6 +1,7 @@
 package commands_test
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"slices"
@@ -121,6 +122,19 @@ func (f *fixture) do(user, command, text string) chat.Reply {
 	if err != nil {
 		f.t.Fatalf("%s %s: %v", command, text, err)
 	}
+	return shown(f.t.Context(), r)
+}
+
+// shown is what the user sees of r: its blocks, then those of the
+// follow-ups it leaves for after the ack (chat.Reply.Then, run here in
+// turn, as bot runs them), as one reply without follow-ups.
+func shown(ctx context.Context, r chat.Reply) chat.Reply {
+	for then := r.Then; then != nil; {
+		next := then(ctx)
+		r.Blocks = append(r.Blocks, next.Blocks...)
+		then = next.Then
+	}
+	r.Then = nil
 	return r
 }
 

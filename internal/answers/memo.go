@@ -43,6 +43,20 @@ func (m *Memo[K, V]) Len() int {
 	return m.lru.Len()
 }
 
+// Get returns k's value when the Memo holds it, counting a hit; a nil
+// Memo holds nothing.
+func (m *Memo[K, V]) Get(k K) (V, bool) {
+	if m == nil {
+		var zero V
+		return zero, false
+	}
+	v, ok := m.lru.Get(k)
+	if ok {
+		m.hits.Add(1)
+	}
+	return v, ok
+}
+
 // Do returns k's value, computing it with compute when missing. Callers
 // asking for the same missing key at once share one computation (run with
 // the first caller's context). A nil Memo computes every time.

@@ -5,7 +5,11 @@
 // Socket Mode payloads into these; commands and interactions consume them.
 package chat
 
-import "github.com/slack-go/slack"
+import (
+	"context"
+
+	"github.com/slack-go/slack"
+)
 
 // Action ids of buttons and inputs. Draft buttons use the names the operator
 // contract promises; each button's value is the invoice id.
@@ -47,6 +51,11 @@ type Reply struct {
 	InChannel bool
 	// ReplaceOriginal replaces the message a button was clicked on.
 	ReplaceOriginal bool
+	// Then, when set, is work the reply does not wait for: it runs once
+	// the reply is delivered (after Slack's ack), and what it returns, if
+	// not empty, follows as another message to the same response_url (a
+	// slash command's allows five; docs/vendors.md §1.2).
+	Then func(ctx context.Context) Reply
 }
 
 // Action is one click on a button (a block_actions payload).

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"runtime/debug"
 	"time"
 
 	"golang.org/x/sync/errgroup"
@@ -133,6 +134,12 @@ func (c *cli) serve(ctx context.Context) error {
 		return err
 	}
 	g.Go(func() error { return watcher.Run(gctx, configPoll, 30*time.Second) })
+	// Start-up is over: the firm configuration was parsed (for a firm of
+	// 1,500 clients about 16 MB of YAML nodes and decoded values, garbage
+	// once the firm is built) and the schema checked. The runtime keeps
+	// freed pages for reuse and returns them to the system only slowly; hand
+	// them back now, once, so that an idle serve holds what it uses.
+	debug.FreeOSMemory()
 	log.Info("billbot serving", "addr", c.env.ListenAddr, "database", st.Dialect())
 	err = g.Wait()
 	if httpBot != nil {

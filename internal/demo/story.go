@@ -68,16 +68,25 @@ func (s *story) slashShort(ctx context.Context, user, command, text string, maxL
 		return fmt.Errorf("%s %s: HTTP %d", command, text, status)
 	}
 	s.say("%s types: %s %s", who(user), command, text)
-	var msg struct {
+	// The reply (inline in the ack, or posted to response_url when it
+	// missed it), then what followed it there (a chart drawn after the ack).
+	type message struct {
 		Text   string          `json:"text"`
 		Blocks json.RawMessage `json:"blocks"`
 	}
+	var msgs []message
 	if len(body) > 0 {
+		var msg message
 		_ = json.Unmarshal(body, &msg)
-	} else if posts := s.e.slack.ResponsePosts(respURL); len(posts) > 0 {
-		msg.Text, msg.Blocks = posts[len(posts)-1].Text, posts[len(posts)-1].Blocks
+		msgs = append(msgs, msg)
 	}
-	reply := Render(msg.Text, msg.Blocks, "   │ ")
+	for _, p := range s.e.slack.ResponsePosts(respURL) {
+		msgs = append(msgs, message{p.Text, p.Blocks})
+	}
+	reply := ""
+	for _, msg := range msgs {
+		reply += Render(msg.Text, msg.Blocks, "   │ ")
+	}
 	if lines := strings.SplitAfter(reply, "\n"); maxLines > 0 && len(lines) > maxLines+1 {
 		reply = strings.Join(lines[:maxLines], "") + fmt.Sprintf("   │ … (%d more lines)\n", len(lines)-1-maxLines)
 	}

@@ -34,7 +34,9 @@ const (
 // requests at 50 a second. It reports the ack latency (p50-ack-ms,
 // p99-ack-ms), then /ar aging's handler time against the bare SQL it needs
 // (aging-ms, sql-ms, and their ratio aging/sql, medians of interleaved
-// runs). Everything runs once whatever b.N (scripts/bench passes
+// runs), and, for /ar aging about clients whose chart is new, the reply's
+// time and the chart's drawing and upload that follow it
+// (client-reply-ms, client-chart-ms; see chartAfterReply). Everything runs once whatever b.N (scripts/bench passes
 // -benchtime 1x). It skips without TEST_DATABASE_URL, and fails under CI.
 func BenchmarkSlashCommands(b *testing.B) {
 	ctx := context.Background()
@@ -77,6 +79,9 @@ func BenchmarkSlashCommands(b *testing.B) {
 
 	split := breakdown(ctx, b, app, asOf)
 	aging, sql := agingVersusSQL(ctx, b, app, conn, asOf)
+	reply, drawn := chartAfterReply(ctx, b, app)
+	b.ReportMetric(Millis(reply), "client-reply-ms")
+	b.ReportMetric(Millis(drawn), "client-chart-ms")
 	b.ReportMetric(float64(deferred), "deferred-acks")
 	b.ReportMetric(Millis(split.firm), "firm-ms")
 	b.ReportMetric(Millis(split.aging), "wf-aging-ms")
@@ -160,6 +165,36 @@ func agingVersusSQL(ctx context.Context, b *testing.B, app *App, conn *pgx.Conn,
 	return Percentile(agings, 50), Percentile(sqls, 50)
 }
 
+// chartAfterReply times /ar aging for clients not asked about before (so
+// each has a new chart), one at a time: the handler's reply, which no
+// longer waits for the chart, and the chart's drawing and upload after it
+// (the reply's Then), medians. Their sum is what the reply waited for when
+// the chart was drawn before it.
+func chartAfterReply(ctx context.Context, b *testing.B, app *App) (reply, chart time.Duration) {
+	b.Helper()
+	var replies, charts []time.Duration
+	for i := 0; len(replies) < benchReps && i < Full.Clients; i++ {
+		cmd := chat.Command{Command: "/ar", Text: "aging " + ClientName(Full.Clients-i), UserID: "U0PARTNER0", ChannelID: "C0BILLING", TeamID: "T0LOADTEST"}
+		t0 := time.Now()
+		r, err := app.Commands.HandleCommand(ctx, cmd)
+		took := time.Since(t0)
+		if err != nil || len(r.Blocks) == 0 {
+			b.Fatalf("/ar aging %s: %v (%q)", ClientName(Full.Clients-i), err, r.Text)
+		}
+		if r.Then == nil {
+			continue // the load asked about this client: its chart is shown at once
+		}
+		replies = append(replies, took)
+		t0 = time.Now()
+		next := r.Then(ctx)
+		charts = append(charts, time.Since(t0))
+		if len(next.Blocks) != 1 {
+			b.Fatalf("chart of %s: %d blocks", ClientName(Full.Clients-i), len(next.Blocks))
+		}
+	}
+	return Percentile(replies, 50), Percentile(charts, 50)
+}
+
 // split is where /ar aging and /billing status spend their time: loading
 // the firm configuration, and the workflows' own queries and computing.
 type split struct{ firm, aging, status time.Duration }
@@ -206,6 +241,14 @@ func mustLocation(tb testing.TB, name string) *time.Location {
 // when b ends.
 func seeded(ctx context.Context, b *testing.B, s Size) (*store.Store, *pgx.Conn, billing.Date) {
 	b.Helper()
+	_, st, conn, asOf := seededDSN(ctx, b, s)
+	return st, conn, asOf
+}
+
+// seededDSN is seeded that also returns the database URL (its schema in
+// search_path), for a billbot process of its own.
+func seededDSN(ctx context.Context, b *testing.B, s Size) (string, *store.Store, *pgx.Conn, billing.Date) {
+	b.Helper()
 	dsn := storetest.PostgresURL(b)
 	st, err := store.Open(ctx, dsn, "", nil)
 	if err != nil {
@@ -226,5 +269,5 @@ func seeded(ctx context.Context, b *testing.B, s Size) (*store.Store, *pgx.Conn,
 		b.Fatal(err)
 	}
 	b.Logf("seeded %d clients, %d invoices and %d time entries in %s", s.Clients, s.Invoices, s.Entries, time.Since(start).Round(time.Millisecond))
-	return st, conn, asOf
+	return dsn, st, conn, asOf
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"sort"
 
 	"billbot/internal/billing"
@@ -164,6 +165,7 @@ func (w *Workflow) prepareQBO(ctx context.Context, firm *Firm, mode billing.Mode
 	if err != nil {
 		return nil, nil, fmt.Errorf("match clients to QBO customers: %w", err)
 	}
+	firm.Clients = slices.Clone(firm.Clients) // LoadFirm's are shared
 	for i := range firm.Clients {
 		c := &firm.Clients[i]
 		if id := ids[c.Name]; id != "" && id != c.LedgerCustomerID {

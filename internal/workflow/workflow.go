@@ -170,10 +170,26 @@ func (f *Firm) IsApprover(user string, partners []string) bool {
 	return false
 }
 
+// firmKey is the context key of a request's firm (see WithFirm).
+type firmKey struct{}
+
+// WithFirm returns ctx carrying firm, as LoadFirm returned it: LoadFirm
+// under the returned context answers with firm without asking the store
+// again, so one request reads the configuration once and sees one
+// configuration throughout.
+func WithFirm(ctx context.Context, firm *Firm) context.Context {
+	return context.WithValue(ctx, firmKey{}, firm)
+}
+
 // LoadFirm reads the imported configuration and the clients' QBO mapping.
 // It parses the YAML only when the configuration or the mapping changed
 // (the store's configuration version): every click and job reads the firm.
+// Under a context from WithFirm it returns that firm.
 func (w *Workflow) LoadFirm(ctx context.Context) (*Firm, error) {
+	if f, ok := ctx.Value(firmKey{}).(*Firm); ok && f != nil {
+		c := *f
+		return &c, nil
+	}
 	version, err := w.store.ConfigVersion(ctx)
 	if errors.Is(err, store.ErrNotFound) {
 		return nil, ErrNoConfig
@@ -191,10 +207,11 @@ func (w *Workflow) LoadFirm(ctx context.Context) (*Firm, error) {
 		}
 		c.firm, c.version = f, version
 	}
-	// Callers may change the clients' QBO ids (matching); the rest is read
-	// only, so the copy is shallow but for the clients.
+	// The firm is shared, read only, by every caller until the
+	// configuration changes: copying its clients on every call (1,500 of
+	// them, several calls a slash command) cost more than the answer. The
+	// one writer, prepareQBO, clones the clients before matching them.
 	f := *c.firm
-	f.Clients = append([]billing.Client(nil), c.firm.Clients...)
 	return &f, nil
 }
 
