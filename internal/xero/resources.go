@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
+	"strings"
 	"time"
 )
 
@@ -167,4 +168,40 @@ func (c *Client) CreateCreditNote(ctx context.Context, cn CreditNote, key string
 		return CreditNote{}, fmt.Errorf("xero: create credit note answered %d, want 1", len(env.CreditNotes))
 	}
 	return env.CreditNotes[0], nil
+}
+
+// IssuedInvoices lists the sales invoices (Type ACCREC) of the given
+// contacts dated from through to (YYYY-MM-DD, both included) whose status
+// is AUTHORISED or PAID — those the firm issued — every page. It filters
+// with the ContactIDs and Statuses parameters and a where clause on Date
+// (developer.xero.com/documentation/api/accounting/invoices#get-invoices,
+// "Optimised use of the where filter"). An empty contactIDs lists every
+// contact's.
+func (c *Client) IssuedInvoices(ctx context.Context, contactIDs []string, from, to string) ([]Invoice, error) {
+	f, err := time.Parse(time.DateOnly, from)
+	if err != nil {
+		return nil, fmt.Errorf("xero: issued invoices from %q: %w", from, err)
+	}
+	t, err := time.Parse(time.DateOnly, to)
+	if err != nil {
+		return nil, fmt.Errorf("xero: issued invoices to %q: %w", to, err)
+	}
+	where := fmt.Sprintf(`Type=="%s" AND Date>=DateTime(%d,%02d,%02d) AND Date<=DateTime(%d,%02d,%02d)`,
+		TypeACCREC, f.Year(), f.Month(), f.Day(), t.Year(), t.Month(), t.Day())
+	var all []Invoice
+	for page := 1; ; page++ {
+		q := url.Values{"page": {strconv.Itoa(page)}, "unitdp": {"4"}, "where": {where},
+			"Statuses": {StatusAuthorised + "," + StatusPaid}}
+		if len(contactIDs) > 0 {
+			q.Set("ContactIDs", strings.Join(contactIDs, ","))
+		}
+		var env invoices
+		if err := c.get(ctx, "Invoices", q, time.Time{}, &env); err != nil {
+			return nil, err
+		}
+		all = append(all, env.Invoices...)
+		if len(env.Invoices) < pageSize {
+			return all, nil
+		}
+	}
 }
