@@ -70,7 +70,8 @@ func (f Firm) OnLedger(ledger config.Ledger) Firm {
 func ledgerWords(l config.Ledger) *strings.Replacer {
 	if l.Effective() == config.LedgerXero {
 		return strings.NewReplacer("QuickBooks Online", "Xero", "QuickBooks'", "Xero's", "QuickBooks", "Xero",
-			"QBO's", "Xero's", "QBO", "Xero", "Intuit's", "Xero's", "TotalAmt", "Total")
+			"QBO's", "Xero's", "QBO", "Xero", "Intuit's", "Xero's", "TotalAmt", "Total",
+			"signed CloudEvents webhook", "signed webhook")
 	}
 	return strings.NewReplacer()
 }
