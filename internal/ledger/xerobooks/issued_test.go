@@ -1,6 +1,7 @@
 package xerobooks
 
 import (
+	"fmt"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -75,5 +76,43 @@ func TestIssuedInvoices(t *testing.T) {
 	all, err := f.books.IssuedInvoices(ctx, nil, billing.MustDate("2026-11-30"), billing.MustDate("2026-11-30"), f.items)
 	if err != nil || len(all) != 2 {
 		t.Errorf("every contact's on 2026-11-30: %d, %v; want acme's and zeta's", len(all), err)
+	}
+}
+
+// TestIssuedInvoicesManyContacts: a firm of more contacts than one call
+// names is read 50 contacts a call, and every contact's invoice is found.
+func TestIssuedInvoicesManyContacts(t *testing.T) {
+	f := setup(t)
+	ctx := t.Context()
+	ids := []string{f.acme.LedgerCustomerID}
+	for i := range 60 {
+		ids = append(ids, f.srv.AddContact(fmt.Sprintf("Client %02d", i), fmt.Sprintf("ap%02d@example.com", i), "USD"))
+	}
+	var want []string
+	for _, id := range []string{ids[0], ids[60]} {
+		c := billing.Client{Name: "x", Currency: "USD", LedgerCustomerID: id}
+		r, err := f.books.CreateDraft(ctx, invoice("k-"+id, "USD", line(billing.LineHourly, "Bookkeeping", "1", "95.00", "USD")), c, f.items)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := f.books.Send(ctx, r.ID, "", "s-"+id); err != nil {
+			t.Fatal(err)
+		}
+		want = append(want, r.ID)
+	}
+	before := f.srv.Calls()["GET Invoices"]
+	got, err := f.books.IssuedInvoices(ctx, ids, billing.MustDate("2026-11-01"), billing.MustDate("2026-11-30"), f.items)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var gotIDs []string
+	for _, g := range got {
+		gotIDs = append(gotIDs, g.Invoice.ID)
+	}
+	if d := cmp.Diff(want, gotIDs); d != "" {
+		t.Errorf("issued (-want +got):\n%s", d)
+	}
+	if n := f.srv.Calls()["GET Invoices"] - before; n != 2 {
+		t.Errorf("%d calls for 61 contacts, want 2 (50 a call)", n)
 	}
 }
