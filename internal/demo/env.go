@@ -81,7 +81,7 @@ func newEnv(ctx context.Context, dir string, firm Firm, clock *clock.Fake, logge
 	}
 	e.slack = slacksandbox.New(slacksandbox.Options{Token: slackToken, Now: clock.Now})
 	if firm.Ledger.Effective() == config.LedgerXero {
-		xb, err := newXeroBooks(firm, clock, logger)
+		xb, err := newXeroBooks(ctx, e.store, firm, clock, logger)
 		if xb != nil && xb.srv != nil {
 			e.books = xb
 		}

@@ -2,9 +2,11 @@ package demo
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"net/http"
+	"net/url"
 	"strings"
 	"time"
 
@@ -28,7 +30,8 @@ import (
 
 // Demo Xero credentials: the sandbox's, never real ones.
 const (
-	xeroToken      = "demo-xero-token"
+	xeroClientID   = "demo-xero-client"
+	xeroSecret     = "demo-xero-secret"
 	xeroWebhookKey = "demo-xero-webhook-key"
 	xeroTenant     = "d3m0c0de-0000-4000-8000-00000000a001"
 )
@@ -176,9 +179,9 @@ type xeroBooks struct {
 	books *xerobooks.Books
 }
 
-func newXeroBooks(firm Firm, clock *clock.Fake, logger *slog.Logger) (*xeroBooks, error) {
+func newXeroBooks(ctx context.Context, st *store.Store, firm Firm, clock *clock.Fake, logger *slog.Logger) (*xeroBooks, error) {
 	b := &xeroBooks{srv: xerosandbox.New(xerosandbox.Options{TenantID: xeroTenant, TenantName: "Hartwell & Moss CPAs", BaseCurrency: "USD",
-		Currencies: []string{"CAD", "EUR", "GBP"}, StaticToken: xeroToken, WebhookKey: xeroWebhookKey, Now: clock.Now,
+		Currencies: []string{"CAD", "EUR", "GBP"}, ClientID: xeroClientID, ClientSecret: xeroSecret, WebhookKey: xeroWebhookKey, Now: clock.Now,
 		// The story moves its clock by days and waits for nothing: the
 		// sandbox's limits are tested in xerosandbox, the client's below.
 		PerWindow: -1})}
@@ -188,9 +191,27 @@ func newXeroBooks(firm Firm, clock *clock.Fake, logger *slog.Logger) (*xeroBooks
 	for _, it := range firm.Items {
 		b.srv.AddItem(itemCode(it.Name), it.Name, xerobooks.DefaultSalesAccount)
 	}
-	hc := &http.Client{Transport: &oauth2.Transport{Source: oauth2.StaticTokenSource(&oauth2.Token{AccessToken: xeroToken}), Base: b.srv.Client().Transport}, Timeout: time.Minute}
-	var err error
-	b.xc, err = xero.NewClient(b.srv.URL(), b.srv.TenantID(), hc, xero.WithLogger(logger), xero.WithSleep(clock.Sleep),
+	// Xero: the firm connects through the sandbox's authorization-code
+	// flow; the token is stored encrypted under a fresh key and its
+	// refresh token rotates on every refresh, as Xero's does.
+	box, err := secrets.NewBox(secrets.NewKey())
+	if err != nil {
+		return b, err
+	}
+	ts := xero.NewEncryptedTokenStore(st, box, xero.WithNotFound(func(err error) bool { return errors.Is(err, store.ErrNotFound) }))
+	cfg := xero.NewOAuthConfig(xeroClientID, xeroSecret, "http://127.0.0.1/oauth/xero/callback", b.srv.IdentityURL())
+	code, err := consent(ctx, cfg)
+	if err != nil {
+		return b, err
+	}
+	if _, err := xero.Connect(ctx, cfg, code, b.srv.URL(), xeroTenant, ts); err != nil {
+		return b, fmt.Errorf("connect Xero: %w", err)
+	}
+	hc, tenant, err := xero.NewHTTPClient(context.WithoutCancel(ctx), cfg, ts, time.Minute, logger)
+	if err != nil {
+		return b, err
+	}
+	b.xc, err = xero.NewClient(b.srv.URL(), tenant, hc, xero.WithLogger(logger), xero.WithSleep(clock.Sleep),
 		// Xero's 60 calls a minute, 5 at once, scaled to a second like QBO's.
 		xero.WithLimits(xero.Limits{MaxConcurrent: 5, PerMinute: 60, PerDay: 5000, BackgroundPerMinute: 60, Per: time.Second, Day: 24 * time.Hour}))
 	if err != nil {
@@ -198,6 +219,26 @@ func newXeroBooks(firm Firm, clock *clock.Fake, logger *slog.Logger) (*xeroBooks
 	}
 	b.books = xerobooks.New(b.xc, "USD", "")
 	return b, nil
+}
+
+// consent is the person approving billbot on Xero's consent page: it
+// follows the authorize URL to the redirect and returns its code.
+func consent(ctx context.Context, cfg *oauth2.Config) (string, error) {
+	noFollow := &http.Client{Timeout: 10 * time.Second, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, xero.AuthorizeURL(cfg, "demo"), nil)
+	if err != nil {
+		return "", err
+	}
+	resp, err := noFollow.Do(req)
+	if err != nil {
+		return "", fmt.Errorf("xero consent: %w", err)
+	}
+	resp.Body.Close()
+	loc, err := url.Parse(resp.Header.Get("Location"))
+	if err != nil || loc.Query().Get("code") == "" {
+		return "", fmt.Errorf("xero consent: HTTP %d redirected to %q, with no code", resp.StatusCode, resp.Header.Get("Location"))
+	}
+	return loc.Query().Get("code"), nil
 }
 
 // itemCode is the demo's Xero ItemCode for an item name: its initials
