@@ -137,7 +137,7 @@ func TestDemoOnXero(t *testing.T) {
 	text := texts[config.LedgerXero]
 	for _, want := range []string{
 		"billbot setup reads Harvest, Xero and Slack", "one shadow cycle", "differs (rate, amount)",
-		"payments arrive in Xero; Xero's webhook tells billbot", "reminders sent through Xero", "✓ reconciled",
+		"payments arrive in Xero; Xero's webhook tells billbot", "the signed webhook (HTTP 200)", "reminders sent through Xero", "✓ reconciled",
 		"every invoice equals Xero's Total",
 	} {
 		if !strings.Contains(text, want) {
