@@ -33,16 +33,22 @@ type Options struct {
 	// Source is the firm's time source; empty: Harvest. Every source tells
 	// the same story and bills the same invoices.
 	Source config.TimeSource
+	// Ledger is the firm's ledger; empty: QuickBooks Online. Xero tells
+	// the same story and bills the same invoices.
+	Ledger config.Ledger
 }
 
 // Summary is the demo's closing figures; they reconcile with each other.
 type Summary struct {
-	Source          config.TimeSource
-	Entries         int
-	HoursBilled     money.Hours
-	Invoices        int
-	ByState         map[store.InvoiceState]int
-	Totals          map[money.Currency]money.Amount // invoiced
+	Source      config.TimeSource
+	Ledger      config.Ledger
+	Entries     int
+	HoursBilled money.Hours
+	Invoices    int
+	ByState     map[store.InvoiceState]int
+	Totals      map[money.Currency]money.Amount // invoiced
+	// ByClient is each client's invoices' total, every invoice not voided.
+	ByClient        map[string]money.Amount
 	Outstanding     map[money.Currency]money.Amount
 	Collected       map[money.Currency]money.Amount
 	OpenExceptions  map[billing.ExceptionCode]int
@@ -78,7 +84,7 @@ func Run(ctx context.Context, opts Options) (Summary, error) {
 	} else if err := os.MkdirAll(dir, 0o755); err != nil {
 		return sum, err
 	}
-	firm := NewFirm(october(), opts.Seed).OnSource(opts.Source)
+	firm := NewFirm(october(), opts.Seed).OnSource(opts.Source).OnLedger(opts.Ledger)
 	// The story's clock: it starts the evening before the sync and moves by
 	// days; every wait of billbot's passes at once.
 	clock := clock.NewFake(time.Date(2026, 11, 1, 20, 0, 0, 0, time.UTC))
@@ -90,8 +96,8 @@ func Run(ctx context.Context, opts Options) (Summary, error) {
 		return sum, fmt.Errorf("demo setup: %w", err)
 	}
 	fmt.Fprintf(opts.Out, "billbot demo — Hartwell & Moss CPAs: %d clients, %d staff, October 2026 billed in November.\n", len(clientNames), len(staff))
-	fmt.Fprintf(opts.Out, "%s, QuickBooks Online and Slack are billbot's in-repo sandboxes; the database is the embedded SQLite.\n", firm.Source.Label())
-	if err := prologue(ctx, opts.Out, dir, opts.Seed, opts.Source, opts.Logger); err != nil {
+	fmt.Fprint(opts.Out, e.words.Replace(fmt.Sprintf("%s, QuickBooks Online and Slack are billbot's in-repo sandboxes; the database is the embedded SQLite.\n", firm.Source.Label())))
+	if err := prologue(ctx, opts.Out, dir, opts.Seed, opts.Source, opts.Ledger, opts.Logger); err != nil {
 		return sum, err
 	}
 	st := &story{e: e, out: opts.Out, chartDir: opts.ChartDir}
@@ -102,7 +108,7 @@ func Run(ctx context.Context, opts Options) (Summary, error) {
 	if err != nil {
 		return sum, err
 	}
-	printSummary(opts.Out, sum)
+	printSummary(opts.Out, sum, e.words)
 	if opts.Dir != "" {
 		fmt.Fprintf(opts.Out, "\nThe database is kept in %s: try BILLBOT_DATA_DIR=%s billbot exceptions, or billbot ar aging.\n", dir, dir)
 	}
@@ -120,12 +126,13 @@ func october() billing.Period {
 // summarize computes the closing figures from the store and the sandboxes,
 // and checks that they reconcile: every approved billable entry is on
 // exactly one invoice line or one open exception, every invoice's total is
-// QuickBooks' TotalAmt, and invoiced = collected + outstanding.
+// the ledger's (QuickBooks' TotalAmt, Xero's Total), and invoiced =
+// collected + outstanding.
 func summarize(ctx context.Context, e *env) (Summary, error) {
-	sum := Summary{Source: e.firm.Source,
+	sum := Summary{Source: e.firm.Source, Ledger: e.firm.Ledger.Effective(),
 		ByState: map[store.InvoiceState]int{}, Totals: map[money.Currency]money.Amount{},
 		Outstanding: map[money.Currency]money.Amount{}, Collected: map[money.Currency]money.Amount{},
-		OpenExceptions: map[billing.ExceptionCode]int{},
+		ByClient: map[string]money.Amount{}, OpenExceptions: map[billing.ExceptionCode]int{},
 	}
 	invs, err := e.store.Invoices(ctx, store.InvoiceFilter{})
 	if err != nil {
@@ -138,6 +145,7 @@ func summarize(ctx context.Context, e *env) (Summary, error) {
 		if inv.State == store.StateVoided {
 			continue
 		}
+		sum.ByClient[inv.Client] += inv.Total
 		for _, l := range inv.Lines {
 			for _, id := range l.EntryIDs {
 				onLine[id]++
@@ -201,7 +209,7 @@ func summarize(ctx context.Context, e *env) (Summary, error) {
 		}
 	}
 	sum.Entries = len(e.firm.Harvest.Entries)
-	for rid, n := range e.qbo.InvoicesByRequestID() {
+	for rid, n := range e.books.byKey() {
 		if n > 1 {
 			sum.DuplicateQBO += n - 1
 			sum.ReconcileErrors = append(sum.ReconcileErrors, "requestid "+rid+" created several invoices")
@@ -224,7 +232,9 @@ func summarize(ctx context.Context, e *env) (Summary, error) {
 	return sum, nil
 }
 
-func printSummary(w io.Writer, s Summary) {
+func printSummary(out io.Writer, s Summary, words *strings.Replacer) {
+	w := &strings.Builder{}
+	defer func() { fmt.Fprint(out, words.Replace(w.String())) }()
 	fmt.Fprintln(w, "\n━━ Closing table")
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
 	fmt.Fprintf(tw, "time entries in %s\t%d\n", s.Source.Label(), s.Entries)
@@ -244,8 +254,9 @@ func printSummary(w io.Writer, s Summary) {
 	}
 	sort.Strings(codes)
 	fmt.Fprintf(tw, "open exceptions\t%s (%d entries held)\n", strings.Join(codes, ", "), s.HeldEntries)
-	fmt.Fprintf(tw, "QBO total mismatches\t%d\n", s.QBOMismatches)
-	fmt.Fprintf(tw, "duplicate QBO invoices\t%d\n", s.DuplicateQBO)
+	// Named before the table is aligned.
+	fmt.Fprintf(tw, words.Replace("QBO total mismatches")+"\t%d\n", s.QBOMismatches)
+	fmt.Fprintf(tw, words.Replace("duplicate QBO invoices")+"\t%d\n", s.DuplicateQBO)
 	tw.Flush()
 	fmt.Fprintln(w)
 	tw = tabwriter.NewWriter(w, 0, 4, 2, ' ', tabwriter.AlignRight)

@@ -10,6 +10,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/google/go-cmp/cmp"
+
 	"billbot/internal/config"
 	"billbot/store"
 )
@@ -93,6 +95,58 @@ func golden(t *testing.T, name, got string) {
 	}
 	if string(want) != got {
 		t.Errorf("transcript differs from %s (go test ./internal/demo -update, then review the diff):\n%s", path, got)
+	}
+}
+
+// TestDemoOnXero: the same firm keeping its books in Xero tells the same
+// story — setup and shadow read Xero, payments arrive through Xero's
+// signed webhook — reconciles (every invoice's total is Xero's Total), and
+// bills each client what the QuickBooks run bills it.
+func TestDemoOnXero(t *testing.T) {
+	runs := map[config.Ledger]Summary{}
+	texts := map[config.Ledger]string{}
+	for _, l := range []config.Ledger{config.LedgerQuickBooks, config.LedgerXero} {
+		var out bytes.Buffer
+		sum, err := Run(t.Context(), Options{Out: &out, Ledger: l})
+		if err != nil {
+			t.Fatalf("demo on %s: %v\n%s", l, err, out.String())
+		}
+		if !sum.Reconciled || sum.QBOMismatches != 0 || sum.DuplicateQBO != 0 {
+			t.Fatalf("on %s: reconciled %v, mismatches %d, duplicates %d: %v", l, sum.Reconciled, sum.QBOMismatches, sum.DuplicateQBO, sum.ReconcileErrors)
+		}
+		runs[l], texts[l] = sum, out.String()
+	}
+	q, x := runs[config.LedgerQuickBooks], runs[config.LedgerXero]
+	if x.Ledger != config.LedgerXero {
+		t.Errorf("summary's ledger %q", x.Ledger)
+	}
+	if len(x.ByClient) == 0 {
+		t.Fatal("no invoices on Xero")
+	}
+	if d := cmp.Diff(q.ByClient, x.ByClient); d != "" {
+		t.Errorf("invoice totals by client, QuickBooks (-) vs Xero (+):\n%s", d)
+	}
+	if d := cmp.Diff(q.ByState, x.ByState); d != "" {
+		t.Errorf("invoices by state, QuickBooks (-) vs Xero (+):\n%s", d)
+	}
+	if d := cmp.Diff(q.Totals, x.Totals); d != "" {
+		t.Errorf("invoiced, QuickBooks (-) vs Xero (+):\n%s", d)
+	}
+	if d := cmp.Diff(q.Collected, x.Collected); d != "" {
+		t.Errorf("collected, QuickBooks (-) vs Xero (+):\n%s", d)
+	}
+	text := texts[config.LedgerXero]
+	for _, want := range []string{
+		"billbot setup reads Harvest, Xero and Slack", "one shadow cycle", "differs (rate, amount)",
+		"payments arrive in Xero; Xero's webhook tells billbot", "the signed webhook (HTTP 200)", "reminders sent through Xero", "✓ reconciled",
+		"every invoice equals Xero's Total",
+	} {
+		if !strings.Contains(text, want) {
+			t.Errorf("Xero transcript lacks %q", want)
+		}
+	}
+	if strings.Contains(text, "QuickBooks") && t.Failed() {
+		t.Logf("\n%s", text)
 	}
 }
 

@@ -7,19 +7,15 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"time"
 
 	"github.com/slack-go/slack"
-	"golang.org/x/oauth2"
 
 	"billbot/bot"
 	"billbot/internal/app"
 	"billbot/internal/clock"
 	"billbot/internal/config"
-	"billbot/internal/ledger/qbobooks"
-	"billbot/internal/qbo"
-	"billbot/internal/qbo/qbosandbox"
-	"billbot/internal/secrets"
 	"billbot/internal/slacksandbox"
 	"billbot/internal/timeworld"
 	"billbot/internal/workflow"
@@ -36,28 +32,29 @@ const (
 	qboVerifier   = "demo-webhook-verifier"
 )
 
-// env is everything the demo runs: the sandboxes, billbot's store and
+// env is everything the demo runs: the sandboxes (the ledger's as the
+// firm's configuration says), billbot's store and
 // workflows, and billbot's HTTP endpoints on a loopback test server.
 type env struct {
 	clock  *clock.Fake
 	loc    *time.Location
 	store  *store.Store
 	time   timeworld.World
-	qbo    *qbosandbox.Server
+	books  books // the firm's ledger: QuickBooks or Xero
 	slack  *slacksandbox.Server
 	wf     *workflow.Workflow
 	bot    *bot.HTTP
 	srv    *httptest.Server
 	signer slacksandbox.Signer
 	syncer workflow.TimeSource
-	qc     *qbo.Client   // billbot's QuickBooks client
 	api    *slack.Client // billbot's Slack client
 	firm   Firm
-	hooks  chan struct{} // one value per webhook delivery handled
+	hooks  chan struct{}     // one value per webhook delivery handled
+	words  *strings.Replacer // names the ledger in the story's sentences
 }
 
 func newEnv(ctx context.Context, dir string, firm Firm, clock *clock.Fake, logger *slog.Logger) (*env, error) {
-	e := &env{clock: clock, firm: firm, hooks: make(chan struct{}, 16)}
+	e := &env{clock: clock, firm: firm, hooks: make(chan struct{}, 16), words: ledgerWords(firm.Ledger)}
 	loc, err := time.LoadLocation("America/New_York")
 	if err != nil {
 		return nil, err
@@ -82,43 +79,29 @@ func newEnv(ctx context.Context, dir string, firm Firm, clock *clock.Fake, logge
 	if e.time, err = timeworld.New(firm.Source, firm.Harvest, timeworld.Options{Now: clock.Now, Sleep: clock.Sleep, Logger: logger}); err != nil {
 		return nil, err
 	}
-	e.qbo = qbosandbox.New(qbosandbox.Options{RealmID: qboRealm, ClientID: qboClientID, ClientSecret: qboSecret, HomeCurrency: "USD", CompanyName: "Hartwell & Moss CPAs", Now: clock.Now})
-	for _, c := range firm.Customers {
-		e.qbo.SeedCustomer(c)
-	}
-	for _, it := range firm.Items {
-		e.qbo.SeedItem(it)
-	}
 	e.slack = slacksandbox.New(slacksandbox.Options{Token: slackToken, Now: clock.Now})
-
-	// QuickBooks: tokens from the sandbox's OAuth server, stored encrypted
-	// under a fresh key, refreshed (and rotated) by the persisting source.
-	box, err := secrets.NewBox(secrets.NewKey())
-	if err != nil {
-		return nil, err
-	}
-	ts := qbo.NewEncryptedTokenStore(e.store, box)
-	access, refresh := e.qbo.MintTokens()
-	if err := ts.Save(ctx, &oauth2.Token{AccessToken: access, RefreshToken: refresh, TokenType: "bearer", Expiry: time.Now().Add(time.Hour)}, qboRealm); err != nil {
-		return nil, err
-	}
-	oauthCfg := qbo.NewOAuthConfig(qboClientID, qboSecret, "http://127.0.0.1/oauth/qbo/callback", e.qbo.AuthURL(), e.qbo.TokenURL())
-	hc, realm, err := qbo.NewHTTPClient(context.WithoutCancel(ctx), oauthCfg, ts, time.Minute, logger)
-	if err != nil {
-		return nil, err
-	}
-	qc, err := qbo.NewClient(e.qbo.URL(), realm, hc, qbo.WithLogger(logger), qbo.WithSleep(clock.Sleep),
-		// QBO's 500 requests and 40 batches a minute, scaled to a second: the
-		// sandbox runs in-process and the story moves its clock by days.
-		qbo.WithLimits(qbo.Limits{MaxConcurrent: 10, Requests: 500, BatchRequests: 40, Per: time.Second}))
-	if err != nil {
-		return nil, err
+	if firm.Ledger.Effective() == config.LedgerXero {
+		xb, err := newXeroBooks(ctx, e.store, firm, clock, logger)
+		if xb != nil && xb.srv != nil {
+			e.books = xb
+		}
+		if err != nil {
+			return nil, err
+		}
+	} else {
+		qb, err := newQBOBooks(ctx, e.store, firm, clock, logger)
+		if qb != nil && qb.srv != nil {
+			e.books = qb
+		}
+		if err != nil {
+			return nil, err
+		}
 	}
 	api := slacksandbox.SlackClient(e.slack, slackToken)
-	e.qc, e.api = qc, api
+	e.api = api
 	messenger := bot.NewMessenger(api, bot.MessengerConfig{Now: clock.Now, Sleep: clock.Sleep, Logger: logger})
 	billbot := app.Assemble(app.Parts{
-		Store: e.store, Ledger: qbobooks.New(qc, "USD", ""), Slack: messenger,
+		Store: e.store, Ledger: e.books.ledger(), Slack: messenger,
 		Now: clock.Now, Logger: logger,
 	})
 	e.wf = billbot.Workflow
@@ -145,13 +128,7 @@ func newEnv(ctx context.Context, dir string, firm Firm, clock *clock.Fake, logge
 	}
 	mux := http.NewServeMux()
 	mux.Handle("/slack/", e.bot.Handler())
-	mux.Handle("POST /webhooks/qbo", qbo.WebhookHandler(qboVerifier, qboRealm, func(ctx context.Context, d qbo.Delivery) error {
-		var ids []string
-		for _, ev := range d.Events {
-			if ev.Entity == "Invoice" {
-				ids = append(ids, ev.ID)
-			}
-		}
+	mux.Handle(e.books.webhook(func(ctx context.Context, ids []string) {
 		if _, _, err := e.wf.RefreshPayments(ctx); err != nil {
 			logger.Warn("webhook refresh", "error", err)
 		}
@@ -159,7 +136,6 @@ func newEnv(ctx context.Context, dir string, firm Firm, clock *clock.Fake, logge
 			logger.Warn("webhook refresh", "error", err)
 		}
 		e.hooks <- struct{}{}
-		return nil
 	}, logger))
 	e.srv = httptest.NewServer(mux)
 	e.signer = slacksandbox.Signer{Secret: signingSecret, Now: clock.Now}
@@ -176,8 +152,8 @@ func (e *env) close() {
 	if e.time != nil {
 		e.time.Close()
 	}
-	if e.qbo != nil {
-		e.qbo.Close()
+	if e.books != nil {
+		e.books.close()
 	}
 	if e.slack != nil {
 		e.slack.Close()

@@ -96,7 +96,9 @@ var staff = []struct{ First, Last string }{
 type Firm struct {
 	ConfigYAML []byte
 	// Source is where the firm keeps its time (OnSource); empty: Harvest.
-	Source    config.TimeSource
+	Source config.TimeSource
+	// Ledger is where the firm keeps its books (OnLedger); empty: QuickBooks.
+	Ledger    config.Ledger
 	Harvest   harvestsandbox.GeneratedFirm
 	Customers []qbosandbox.Customer
 	Items     []qbosandbox.Item

@@ -14,9 +14,7 @@ import (
 	"billbot/internal/clock"
 	"billbot/internal/config"
 	"billbot/internal/harvest/harvestsandbox"
-	"billbot/internal/ledger/qbobooks"
 	"billbot/internal/money"
-	"billbot/internal/qbo"
 	"billbot/internal/setup"
 	"billbot/internal/shadow"
 	"billbot/internal/slacksandbox"
@@ -44,8 +42,8 @@ const (
 // firm cuts over to October. It runs in a world of its own (its own
 // database and sandboxes), so the cycle the rest of the demo bills starts
 // as it always has.
-func prologue(ctx context.Context, out io.Writer, dir string, seed uint64, source config.TimeSource, logger *slog.Logger) error {
-	firm := NewFirm(billing.Period{Start: shadowStart, End: shadowEnd}, seed).OnSource(source)
+func prologue(ctx context.Context, out io.Writer, dir string, seed uint64, source config.TimeSource, ledger config.Ledger, logger *slog.Logger) error {
+	firm := NewFirm(billing.Period{Start: shadowStart, End: shadowEnd}, seed).OnSource(source).OnLedger(ledger)
 	directory := addPeople(&firm)
 	clk := clock.NewFake(time.Date(2026, 10, 1, 13, 0, 0, 0, time.UTC))
 	e, err := newEnv(ctx, filepath.Join(dir, "go-live"), firm, clk, logger)
@@ -62,7 +60,8 @@ func prologue(ctx context.Context, out io.Writer, dir string, seed uint64, sourc
 
 	s.section(clk.Now(), "going live: billbot setup reads "+firm.Source.Label()+", QuickBooks and Slack")
 	sources := e.time.Setup()
-	sources.Books, sources.Directory = e.qc, setup.NewSlackDirectory(e.api, setup.SlackTier3PerWindow, setup.SlackTier3Window)
+	sources.Directory = setup.NewSlackDirectory(e.api, setup.SlackTier3PerWindow, setup.SlackTier3Window)
+	e.books.setupSources(&sources)
 	in, _, err := setup.Gather(ctx, sources)
 	if err != nil {
 		return fmt.Errorf("setup: %w", err)
@@ -121,7 +120,8 @@ func prologue(ctx context.Context, out io.Writer, dir string, seed uint64, sourc
 	return nil
 }
 
-// shadowLineText is one line of the shadow comparison that is not the same.
+// shadowLineText is one line of the shadow comparison that is not the
+// same, in QuickBooks' words (say puts the ledger's).
 func shadowLineText(client string, l shadow.LineResult) string {
 	switch {
 	case l.Status == shadow.OnlyBillbot:
@@ -169,7 +169,7 @@ func plantHandInvoices(ctx context.Context, e *env) error {
 	if err := importFirm(ctx, e, shadowFile(e.firm.ConfigYAML)); err != nil {
 		return err
 	}
-	books := qbobooks.New(e.qc, "USD", "")
+	books := e.books.ledger()
 	items, err := books.Items(ctx)
 	if err != nil {
 		return err
@@ -203,13 +203,9 @@ func plantHandInvoices(ctx context.Context, e *env) error {
 		for _, l := range inv.Lines {
 			inv.Total += l.Amount
 		}
-		q, err := qbo.InvoiceFromDraft(inv, ids[inv.Client], items, "", "")
-		if err != nil {
+		c := billing.Client{Name: inv.Client, Currency: inv.Currency, LedgerCustomerID: ids[inv.Client]}
+		if err := e.books.plant(ctx, inv, c, items, fmt.Sprintf("S-%04d", 2001+n), goLiveDay); err != nil {
 			return fmt.Errorf("hand invoice of %s: %w", inv.Client, err)
-		}
-		q.DocNumber, q.PrivateNote, q.TxnDate = fmt.Sprintf("S-%04d", 2001+n), "", goLiveDay.String()
-		if _, err := e.qbo.SeedInvoice(q); err != nil {
-			return err
 		}
 	}
 	return nil

@@ -35,10 +35,12 @@ type story struct {
 }
 
 func (s *story) section(when time.Time, title string) {
-	fmt.Fprintf(s.out, "\n━━ %s — %s\n", when.In(s.e.loc).Format("Mon Jan 2, 15:04 MST"), title)
+	fmt.Fprintf(s.out, "\n━━ %s — %s\n", when.In(s.e.loc).Format("Mon Jan 2, 15:04 MST"), s.e.words.Replace(title))
 }
 
-func (s *story) say(format string, args ...any) { fmt.Fprintf(s.out, "   "+format+"\n", args...) }
+func (s *story) say(format string, args ...any) {
+	fmt.Fprint(s.out, s.e.words.Replace(fmt.Sprintf("   "+format+"\n", args...)))
+}
 
 func who(id string) string {
 	if n, ok := Names[id]; ok {
@@ -305,16 +307,8 @@ func (s *story) run(ctx context.Context) error {
 	return s.collect(ctx, start)
 }
 
-// sends counts the invoice sends QuickBooks received.
-func (s *story) sends() int {
-	n := 0
-	for ep, c := range s.e.qbo.Calls() {
-		if strings.HasSuffix(ep, "/send") {
-			n += c
-		}
-	}
-	return n
-}
+// sends counts the invoice sends the ledger received.
+func (s *story) sends() int { return s.e.books.sends() }
 
 // edit opens the edit modal on inv and saves it with one line written down.
 func (s *story) edit(ctx context.Context, inv store.Invoice) error {
@@ -411,12 +405,12 @@ func (s *story) collect(ctx context.Context, start time.Time) error {
 		if i%7 == 1 {
 			amount = inv.Balance / 2 // a partial payment
 		}
-		if _, err := e.qbo.Pay(inv.LedgerID, amount); err != nil {
+		if err := e.books.pay(inv.LedgerID, amount); err != nil {
 			return err
 		}
 		paid++
 	}
-	status, err := e.qbo.DeliverWebhook(ctx, e.srv.URL+"/webhooks/qbo", qboVerifier, "cloudevents")
+	status, err := e.books.deliver(ctx, e.srv.URL)
 	if err != nil {
 		return err
 	}

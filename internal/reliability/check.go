@@ -8,7 +8,6 @@ import (
 
 	"billbot/bot"
 	"billbot/internal/billing"
-	"billbot/internal/money"
 	"billbot/store"
 )
 
@@ -17,12 +16,14 @@ import (
 const draftEventType = "billbot_invoice"
 
 // Check verifies the world's invariants and returns every violation:
-//   - QuickBooks holds one invoice per requestid, and as many invoices as
-//     billbot recorded;
+//   - the ledger (QuickBooks or Xero) holds one invoice per request key
+//     (requestid, Idempotency-Key), and as many invoices as billbot
+//     recorded;
 //   - each invoice's draft message was posted once (one tagged message per
 //     invoice key in its channel, the one billbot recorded), and the
 //     billing channel holds nothing else;
-//   - billbot's total equals QuickBooks' TotalAmt to the cent;
+//   - billbot's total equals the ledger's (QuickBooks' TotalAmt, Xero's
+//     Total) to the cent;
 //   - conservation: every eligible entry billbot stores is on exactly one
 //     line of a live invoice, held by one open exception, or waiting
 //     unallocated for the next draft — and none spent on or before
@@ -33,10 +34,11 @@ func Check(ctx context.Context, w *World, closedThrough billing.Date) ([]string,
 	if err != nil {
 		return nil, err
 	}
-	// QuickBooks: no duplicates.
-	for rid, n := range w.QBO.InvoicesByRequestID() {
+	// The ledger: no duplicates.
+	name := w.Ledger.Kind()
+	for rid, n := range w.Ledger.InvoicesByKey() {
 		if n != 1 {
-			bad = append(bad, fmt.Sprintf("QBO requestid %s created %d invoices", rid, n))
+			bad = append(bad, fmt.Sprintf("%s request key %s created %d invoices", name, rid, n))
 		}
 	}
 	withQBO := 0
@@ -45,8 +47,8 @@ func Check(ctx context.Context, w *World, closedThrough billing.Date) ([]string,
 			withQBO++
 		}
 	}
-	if n := w.QBO.InvoiceCount(); n != withQBO {
-		bad = append(bad, fmt.Sprintf("QBO holds %d invoices, billbot recorded %d", n, withQBO))
+	if n := w.Ledger.InvoiceCount(); n != withQBO {
+		bad = append(bad, fmt.Sprintf("%s holds %d invoices, billbot recorded %d", name, n, withQBO))
 	}
 	bad = append(bad, checkCents(w, invs)...)
 	bad = append(bad, checkSlack(w, invs)...)
@@ -54,30 +56,25 @@ func Check(ctx context.Context, w *World, closedThrough billing.Date) ([]string,
 	return append(bad, more...), err
 }
 
-// checkCents compares each invoice with QuickBooks' own record.
+// checkCents compares each invoice with the ledger's own record.
 func checkCents(w *World, invs []store.Invoice) []string {
 	var bad []string
+	name := w.Ledger.Kind()
 	for _, inv := range invs {
 		if inv.LedgerID == "" || inv.State == store.StateVoided {
 			continue
 		}
-		raw, ok := w.QBO.Invoice(inv.LedgerID)
-		if !ok {
-			bad = append(bad, fmt.Sprintf("%s: QBO invoice %s missing", inv.Key, inv.LedgerID))
+		total, ok, err := w.Ledger.InvoiceTotal(inv.LedgerID, inv.Currency)
+		switch {
+		case !ok:
+			bad = append(bad, fmt.Sprintf("%s: %s invoice %s missing", inv.Key, name, inv.LedgerID))
 			continue
-		}
-		var doc struct{ TotalAmt json.Number }
-		if err := json.Unmarshal(raw, &doc); err != nil {
-			bad = append(bad, fmt.Sprintf("%s: QBO invoice unreadable: %v", inv.Key, err))
-			continue
-		}
-		total, err := money.Parse(doc.TotalAmt.String(), inv.Currency)
-		if err != nil {
-			bad = append(bad, fmt.Sprintf("%s: QBO TotalAmt %q: %v", inv.Key, doc.TotalAmt, err))
+		case err != nil:
+			bad = append(bad, fmt.Sprintf("%s: %s invoice %s: %v", inv.Key, name, inv.LedgerID, err))
 			continue
 		}
 		if total != inv.Total || inv.LedgerTotal != inv.Total {
-			bad = append(bad, fmt.Sprintf("%s: billbot %s, QBO TotalAmt %s (recorded %s)", inv.Key, inv.Total.Format(inv.Currency), total.Format(inv.Currency), inv.LedgerTotal.Format(inv.Currency)))
+			bad = append(bad, fmt.Sprintf("%s: billbot %s, %s total %s (recorded %s)", inv.Key, inv.Total.Format(inv.Currency), name, total.Format(inv.Currency), inv.LedgerTotal.Format(inv.Currency)))
 		}
 	}
 	return bad

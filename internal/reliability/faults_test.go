@@ -9,7 +9,7 @@ import (
 // faultRates are the injected failure rates: one call in five fails at
 // each vendor.
 //   - Harvest: 20 % of requests answered 500, 502 or 503.
-//   - QuickBooks: 20 % of API calls — 4 % throttled (429, Retry-After 1),
+//   - the ledger (QuickBooks, or Xero at the same shares): 20 % of API calls — 4 % throttled (429, Retry-After 1),
 //     4 % 500, 4 % 503 (HTML body), 3 % held until the client gives up
 //     (timeout), 5 % executed but answered by a dropped connection.
 //   - Slack: 20 % of Web API calls answered 503 or 429 (Retry-After 1).
@@ -26,17 +26,19 @@ var faultRates = Faults{
 // collect) with one vendor call in five failing, re-running every step
 // that returns an error as the scheduler's next tick would, and expects
 // exactly the result of the same cycle without faults: the same invoice
-// keys, totals, lines and sent set, and no duplicates anywhere.
+// keys, totals, lines and sent set, and no duplicates anywhere — on
+// QuickBooks and on Xero (the same shares of its calls failing).
 func TestFaultsChangeNothing(t *testing.T) {
 	spec := FirmSpec{Clients: 24, Staff: 10, Seed: 11}
-	for _, dialect := range dialects {
-		t.Run(dialect, func(t *testing.T) {
+	for _, lc := range ledgerCases() {
+		t.Run(lc.String(), func(t *testing.T) {
 			steps := []string{"sync", "draft", "approve", "collect"}
-			base := runCycle(t, &Operator{World: newWorld(t, freshStore(t, dialect), spec, Faults{})}, steps...)
+			calm := newWorldOn(t, freshStore(t, lc.dialect), spec, Faults{}, lc.ledger)
+			base := runCycle(t, &Operator{World: calm}, steps...)
 			for _, seed := range []uint64{1, 2, 3} {
 				faults := faultRates
 				faults.Seed += seed
-				w := newWorld(t, freshStore(t, dialect), spec, faults)
+				w := newWorldOn(t, freshStore(t, lc.dialect), spec, faults, lc.ledger)
 				op := &Operator{World: w, MaxAttempts: 200}
 				got := runCycle(t, op, steps...)
 				diffOutcome(t, base, got)
@@ -46,8 +48,12 @@ func TestFaultsChangeNothing(t *testing.T) {
 						slackFaults++
 					}
 				}
-				t.Logf("seed %d: %d step re-runs; Harvest %d faults in %d requests; Slack %d faults in %d calls; QBO %d API calls",
-					faults.Seed, op.Retries, w.Harvest.Stats().Faults, w.Harvest.Stats().Requests, slackFaults, len(calls), w.QBO.TotalCalls())
+				t.Logf("seed %d: %d step re-runs; Harvest %d faults in %d requests; Slack %d faults in %d calls; %s %d API calls",
+					faults.Seed, op.Retries, w.Harvest.Stats().Faults, w.Harvest.Stats().Requests, slackFaults, len(calls), lc.ledger, w.Ledger.TotalCalls())
+				// One ledger call in five failed and was tried again.
+				if got, calmCalls := w.Ledger.TotalCalls(), calm.Ledger.TotalCalls(); got <= calmCalls {
+					t.Errorf("%s answered %d calls with faults, %d without: no fault was injected", lc.ledger, got, calmCalls)
+				}
 			}
 			sent := 0
 			for _, inv := range base.Invoices {

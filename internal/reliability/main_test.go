@@ -9,6 +9,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"billbot/internal/billing"
+	"billbot/internal/config"
 	"billbot/store"
 	"billbot/store/storetest"
 )
@@ -46,11 +47,40 @@ var (
 	octoberDraw = time.Date(2026, 11, 2, 6, 0, 0, 0, newYork)
 )
 
-// newWorld builds a world for t over st with October's time in Harvest.
+// ledgerCase is a ledger and a database a scenario runs on.
+type ledgerCase struct {
+	ledger  config.Ledger
+	dialect string
+}
+
+func (c ledgerCase) String() string { return string(c.ledger) + "/" + c.dialect }
+
+// ledgerCases are the ledger-bound scenarios' runs: QuickBooks on every
+// dialect, Xero on SQLite — the ledger's sandbox and adapter are what
+// differ, not the database, and the suite already takes minutes.
+func ledgerCases() []ledgerCase {
+	var out []ledgerCase
+	for _, d := range dialects {
+		out = append(out, ledgerCase{config.LedgerQuickBooks, d})
+	}
+	for _, l := range Ledgers[1:] {
+		out = append(out, ledgerCase{l, store.DialectSQLite})
+	}
+	return out
+}
+
+// newWorld builds a world for t over st with October's time in Harvest
+// and its books in QuickBooks.
 func newWorld(t *testing.T, st *store.Store, spec FirmSpec, faults Faults) *World {
 	t.Helper()
+	return newWorldOn(t, st, spec, faults, config.LedgerQuickBooks)
+}
+
+// newWorldOn is newWorld with the books in ledger.
+func newWorldOn(t *testing.T, st *store.Store, spec FirmSpec, faults Faults, ledger config.Ledger) *World {
+	t.Helper()
 	firm := NewFirm(spec)
-	w, err := NewWorld(t.Context(), st, firm, NewClock(octoberDraw), faults)
+	w, err := NewWorldOn(t.Context(), st, firm, NewClock(octoberDraw), faults, ledger)
 	if err != nil {
 		t.Fatal(err)
 	}

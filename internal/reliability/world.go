@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"strings"
 	"time"
 
 	"github.com/slack-go/slack"
@@ -16,7 +17,6 @@ import (
 	"billbot/internal/config"
 	"billbot/internal/harvest"
 	"billbot/internal/harvest/harvestsandbox"
-	"billbot/internal/ledger/qbobooks"
 	"billbot/internal/notify"
 	"billbot/internal/qbo"
 	"billbot/internal/qbo/qbosandbox"
@@ -40,8 +40,10 @@ const (
 type Faults struct {
 	Seed    uint64
 	Harvest float64 // share of Harvest requests answered 5xx
-	QBO     qbosandbox.Faults
-	Slack   float64 // share of Slack Web API calls answered 503 or 429
+	// QBO are the ledger's fault rates: QuickBooks', or the same shares of
+	// Xero's calls on a world whose ledger is Xero.
+	QBO   qbosandbox.Faults
+	Slack float64 // share of Slack Web API calls answered 503 or 429
 }
 
 // World is everything outside billbot's process that survives a restart:
@@ -50,10 +52,13 @@ type World struct {
 	Clock   *Clock
 	Store   *store.Store
 	Harvest *harvestsandbox.Server
-	QBO     *qbosandbox.Server
-	Slack   *slacksandbox.Server
-	Firm    *Firm
-	Logger  *slog.Logger
+	// Ledger is the firm's ledger sandbox; QBO is the same server when the
+	// ledger is QuickBooks, nil otherwise.
+	Ledger LedgerSandbox
+	QBO    *qbosandbox.Server
+	Slack  *slacksandbox.Server
+	Firm   *Firm
+	Logger *slog.Logger
 	// PlainSlack hands billbot a Messenger without notify.PostFinder:
 	// drafts are posted without metadata and never searched for, as
 	// before posts were tagged.
@@ -62,14 +67,20 @@ type World struct {
 	// tokens are sealed with (base64, made up for this world).
 	EncryptionKey string
 
+	ledger config.Ledger
 	tokens *qbo.EncryptedTokenStore
 }
 
-// NewWorld seeds the sandboxes with firm, imports the configuration known
-// on the clock's date into st (a migrated store), and stores QuickBooks
-// tokens as the connect flow would.
+// NewWorld is NewWorldOn QuickBooks.
 func NewWorld(ctx context.Context, st *store.Store, firm *Firm, clock *Clock, faults Faults) (*World, error) {
-	w := &World{Clock: clock, Firm: firm, Logger: slog.New(slog.DiscardHandler)}
+	return NewWorldOn(ctx, st, firm, clock, faults, config.LedgerQuickBooks)
+}
+
+// NewWorldOn seeds the sandboxes with firm, its books in ledger, imports
+// the configuration known on the clock's date into st (a migrated store),
+// and stores QuickBooks tokens as the connect flow would.
+func NewWorldOn(ctx context.Context, st *store.Store, firm *Firm, clock *Clock, faults Faults, ledger config.Ledger) (*World, error) {
+	w := &World{Clock: clock, Firm: firm, Logger: slog.New(slog.DiscardHandler), ledger: ledger.Effective()}
 	w.Store = st.WithClock(clock.Now)
 	w.Harvest = harvestsandbox.New(harvestsandbox.Options{
 		AccountID: HarvestAcct, Token: HarvestToken, Now: clock.Now, Sleep: clock.Sleep, Limit: -1,
@@ -77,20 +88,25 @@ func NewWorld(ctx context.Context, st *store.Store, firm *Firm, clock *Clock, fa
 	})
 	w.Harvest.Seed(firm.Harvest)
 	w.Harvest.Start()
-	qf := faults.QBO
-	qf.Seed = faults.Seed
-	w.QBO = qbosandbox.New(qbosandbox.Options{
-		RealmID: QBORealm, ClientID: QBOClientID, ClientSecret: QBOSecret, HomeCurrency: "USD", Now: clock.Now,
-		// Throttling comes from the injected faults only; QBO's per-minute
-		// windows run on real time, which a simulated year does not have.
-		MaxConcurrent: -1, PerWindow: -1, BatchPerWindow: -1,
-		RetryAfter: "1", TimeoutHold: 20 * time.Millisecond, Faults: qf,
-	})
-	for _, c := range firm.Customers {
-		w.QBO.SeedCustomer(c)
-	}
-	for _, it := range firm.Items {
-		w.QBO.SeedItem(it)
+	if w.ledger == config.LedgerXero {
+		w.Ledger = newXeroLedger(firm, clock, faults)
+	} else {
+		qf := faults.QBO
+		qf.Seed = faults.Seed
+		w.QBO = qbosandbox.New(qbosandbox.Options{
+			RealmID: QBORealm, ClientID: QBOClientID, ClientSecret: QBOSecret, HomeCurrency: "USD", Now: clock.Now,
+			// Throttling comes from the injected faults only; QBO's per-minute
+			// windows run on real time, which a simulated year does not have.
+			MaxConcurrent: -1, PerWindow: -1, BatchPerWindow: -1,
+			RetryAfter: "1", TimeoutHold: 20 * time.Millisecond, Faults: qf,
+		})
+		for _, c := range firm.Customers {
+			w.QBO.SeedCustomer(c)
+		}
+		for _, it := range firm.Items {
+			w.QBO.SeedItem(it)
+		}
+		w.Ledger = qboLedger{srv: w.QBO}
 	}
 	w.Slack = slacksandbox.New(slacksandbox.Options{Token: SlackToken, Now: clock.Now, FaultRate: faults.Slack, FaultSeed: faults.Seed})
 
@@ -103,6 +119,9 @@ func NewWorld(ctx context.Context, st *store.Store, firm *Firm, clock *Clock, fa
 	if err != nil {
 		w.Close()
 		return nil, err
+	}
+	if w.QBO == nil {
+		return w, nil
 	}
 	w.tokens = qbo.NewEncryptedTokenStore(w.Store, box)
 	access, refresh := w.QBO.MintTokens()
@@ -123,6 +142,12 @@ func (w *World) Today() billing.Date {
 // 'billbot config import' does.
 func (w *World) ImportConfig(ctx context.Context) error {
 	raw := w.Firm.ConfigYAML(w.Today())
+	if w.ledger == config.LedgerXero {
+		if !strings.Contains(string(raw), "\n  home_currency: ") {
+			return fmt.Errorf("simulated firm configuration: no firm.home_currency to put firm.ledger before")
+		}
+		raw = []byte(strings.Replace(string(raw), "\n  home_currency: ", "\n  ledger: xero\n  home_currency: ", 1))
+	}
 	parsed, err := config.ParseFirm("simulated firm", raw)
 	if err != nil {
 		return fmt.Errorf("simulated firm configuration: %w", err)
@@ -134,7 +159,7 @@ func (w *World) ImportConfig(ctx context.Context) error {
 // Close stops the sandboxes (the store belongs to the caller).
 func (w *World) Close() {
 	w.Harvest.Close()
-	w.QBO.Close()
+	w.Ledger.close()
 	w.Slack.Close()
 }
 
@@ -152,13 +177,7 @@ var _ notify.PostFinder = (*bot.Messenger)(nil)
 // Boot starts a billbot process. failPoint, when set, is called at each of
 // workflow.FailPoints.
 func (w *World) Boot(ctx context.Context, failPoint func(string)) (*Billbot, error) {
-	oauthCfg := qbo.NewOAuthConfig(QBOClientID, QBOSecret, "http://127.0.0.1/oauth/qbo/callback", w.QBO.AuthURL(), w.QBO.TokenURL())
-	hc, realm, err := qbo.NewHTTPClient(context.WithoutCancel(ctx), oauthCfg, w.tokens, 10*time.Second, w.Logger)
-	if err != nil {
-		return nil, err
-	}
-	qc, err := qbo.NewClient(w.QBO.URL(), realm, hc, qbo.WithLogger(w.Logger), qbo.WithSleep(w.Clock.Sleep),
-		qbo.WithLimits(qbo.Limits{MaxConcurrent: 10, Requests: 100000, BatchRequests: 10000, Per: time.Second}))
+	ledger, err := w.Ledger.books(ctx, w)
 	if err != nil {
 		return nil, err
 	}
@@ -169,7 +188,7 @@ func (w *World) Boot(ctx context.Context, failPoint func(string)) (*Billbot, err
 		msgr = plainMessenger{m}
 	}
 	wf := app.Assemble(app.Parts{
-		Store: w.Store, Ledger: qbobooks.New(qc, "USD", ""), Slack: msgr,
+		Store: w.Store, Ledger: ledger, Slack: msgr,
 		Now: w.Clock.Now, Logger: w.Logger, FailPoint: failPoint,
 	}).Workflow
 	hcl, err := harvest.NewClient(w.Harvest.URL(), HarvestAcct, HarvestToken, harvest.WithLogger(w.Logger), harvest.WithSleep(w.Clock.Sleep), harvest.WithClock(w.Clock.Now))

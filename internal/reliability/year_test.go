@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"billbot/internal/billing"
+	"billbot/internal/config"
 	"billbot/internal/harvest/harvestsandbox"
 	"billbot/internal/money"
 	"billbot/internal/workflow"
@@ -31,9 +32,16 @@ type yearStats struct {
 // rates on July 1, engagements that end, late approvals billed on
 // supplemental invoices, edits with write-downs, holds released the next
 // month, and full and partial payments. After every cycle the invariants
-// hold: conservation, one QBO invoice and one Slack message per invoice,
-// and billbot's total equal to QBO's TotalAmt for every invoice.
+// hold: conservation, one ledger invoice and one Slack message per
+// invoice, and billbot's total equal to the ledger's for every invoice —
+// with the books in QuickBooks and in Xero.
 func TestYear(t *testing.T) {
+	for _, l := range Ledgers {
+		t.Run(string(l), func(t *testing.T) { testYear(t, l) })
+	}
+}
+
+func testYear(t *testing.T, ledger config.Ledger) {
 	months, spec := 3, shortFirm
 	if *long {
 		months, spec = 12, yearFirm
@@ -41,7 +49,7 @@ func TestYear(t *testing.T) {
 	began := time.Now()
 	ctx := t.Context()
 	firm := NewFirm(spec)
-	w, err := NewWorld(ctx, freshStore(t, store.DialectSQLite), firm, NewClock(time.Date(2025, 12, 31, 12, 0, 0, 0, newYork)), Faults{})
+	w, err := NewWorldOn(ctx, freshStore(t, store.DialectSQLite), firm, NewClock(time.Date(2025, 12, 31, 12, 0, 0, 0, newYork)), Faults{}, ledger)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -222,7 +230,7 @@ func pay(ctx context.Context, w *World, month billing.Period, st *yearStats) err
 			amount = inv.Balance / 2
 			st.Partial++
 		}
-		if _, err := w.QBO.Pay(inv.LedgerID, amount); err != nil {
+		if err := w.Ledger.Pay(inv.LedgerID, amount); err != nil {
 			return err
 		}
 		st.Payments++

@@ -33,6 +33,22 @@ type Books interface {
 	QueryTerms(ctx context.Context, where string) ([]qbo.Term, error)
 }
 
+// Ledger is what setup reads from a ledger other than QuickBooks (Xero):
+// its adapter lists the customers, items and payment terms in setup's
+// terms in one Read.
+type Ledger interface {
+	ReadLedger(ctx context.Context) (LedgerListing, error)
+}
+
+// LedgerListing is what a Ledger read.
+type LedgerListing struct {
+	Customers []Customer
+	Items     []Item
+	Terms     []Term
+	// Requests is how many calls the read made to the ledger.
+	Requests int
+}
+
 // Catalog is what setup reads from a time source other than Harvest
 // (Toggl Track, QuickBooks Time): its adapter lists everything in setup's
 // terms in one Read.
@@ -69,9 +85,12 @@ type Sources struct {
 	Harvest Harvest
 	// Catalog, when set, is the firm's time source instead of Harvest;
 	// Source names it.
-	Catalog   Catalog
-	Source    config.TimeSource
-	Books     Books
+	Catalog Catalog
+	Source  config.TimeSource
+	Books   Books
+	// Ledger, when set, is the firm's ledger instead of QuickBooks (Books
+	// is then not read).
+	Ledger    Ledger
 	Directory Directory
 	// PerProject reads assignments project by project (two calls each)
 	// instead of the account-wide lists (a few pages of 2,000). The lists
@@ -96,6 +115,8 @@ type Calls struct {
 	SlackLookups int
 	// SourceRequests counts a Catalog's calls (a source other than Harvest).
 	SourceRequests int
+	// LedgerRequests counts a Ledger's calls (a ledger other than QuickBooks).
+	LedgerRequests int
 }
 
 // Gather reads everything setup needs: Harvest's lists one after the
@@ -103,10 +124,12 @@ type Calls struct {
 // billable project with PerProject), the QBO queries, the Slack lookups
 // and the time before go_live in parallel.
 func Gather(ctx context.Context, s Sources) (Input, Calls, error) {
-	in := Input{BooksRead: s.Books != nil, SlackRead: s.Directory != nil}
+	in := Input{BooksRead: s.Books != nil || s.Ledger != nil, SlackRead: s.Directory != nil}
 	var calls Calls
 	g, ctx := errgroup.WithContext(ctx)
-	if s.Books != nil {
+	if s.Ledger != nil {
+		g.Go(func() error { return gatherLedger(ctx, s.Ledger, &in, &calls) })
+	} else if s.Books != nil {
 		g.Go(func() error { return gatherBooks(ctx, s.Books, &in, &calls) })
 	}
 	if s.Catalog != nil {
@@ -270,6 +293,17 @@ func assignments(ctx context.Context, h Harvest, p *Project) error {
 	for _, ua := range uas {
 		addUser(p, ua)
 	}
+	return nil
+}
+
+// gatherLedger fills in the ledger's lists from l.
+func gatherLedger(ctx context.Context, l Ledger, in *Input, calls *Calls) error {
+	got, err := l.ReadLedger(ctx)
+	if err != nil {
+		return fmt.Errorf("setup: %w", err)
+	}
+	in.Customers, in.Items, in.Terms = got.Customers, got.Items, got.Terms
+	calls.LedgerRequests = got.Requests
 	return nil
 }
 

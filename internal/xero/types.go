@@ -116,8 +116,32 @@ type Contact struct {
 	ContactStatus   string `json:"ContactStatus,omitempty"` // ACTIVE, ARCHIVED
 	IsCustomer      bool   `json:"IsCustomer,omitempty"`
 	DefaultCurrency string `json:"DefaultCurrency,omitempty"`
-	UpdatedDateUTC  string `json:"UpdatedDateUTC,omitempty"`
+	// PaymentTerms are the contact's own due-date terms, when set.
+	PaymentTerms   *PaymentTerms `json:"PaymentTerms,omitempty"`
+	UpdatedDateUTC string        `json:"UpdatedDateUTC,omitempty"`
 }
+
+// PaymentTerms are a contact's (or the organisation's) default due dates
+// for bills and for sales invoices
+// (developer.xero.com/documentation/api/accounting/types#payment-terms).
+type PaymentTerms struct {
+	Bills *PaymentTerm `json:"Bills,omitempty"`
+	Sales *PaymentTerm `json:"Sales,omitempty"`
+}
+
+// PaymentTerm is one due-date rule: Day with Type.
+type PaymentTerm struct {
+	Day  int    `json:"Day"`
+	Type string `json:"Type"` // TermDaysAfterBillDate, ...
+}
+
+// Payment term types (developer.xero.com/documentation/api/accounting/types#payment-terms).
+const (
+	TermDaysAfterBillDate  = "DAYSAFTERBILLDATE"  // due Day days after the invoice date
+	TermDaysAfterBillMonth = "DAYSAFTERBILLMONTH" // Day days after the end of the invoice month
+	TermOfCurrentMonth     = "OFCURRENTMONTH"     // on Day of the invoice month
+	TermOfFollowingMonth   = "OFFOLLOWINGMONTH"   // on Day of the following month
+)
 
 // Item is a product or service; invoices reference it by Code (ItemCode).
 type Item struct {

@@ -476,8 +476,8 @@ func (s *Server) getInvoice(id string) result {
 }
 
 // listInvoices is GET /Invoices: If-Modified-Since (UTC, to the second)
-// keeps invoices changed at or after it; page=N returns 100 per page with
-// line items (developer.xero.com/documentation/api/accounting/invoices).
+// keeps invoices changed at or after it; ContactIDs, Statuses and where
+// narrow the list (filter.go); page=N returns 100 per page with line items (developer.xero.com/documentation/api/accounting/invoices).
 func (s *Server) listInvoices(r *http.Request) result {
 	var since time.Time
 	if h := r.Header.Get("If-Modified-Since"); h != "" {
@@ -489,13 +489,17 @@ func (s *Server) listInvoices(r *http.Request) result {
 		}
 		since = t.UTC()
 	}
+	filter, err := parseFilter(r.URL.Query())
+	if err != nil {
+		return badBody(err)
+	}
 	page, _ := strconv.Atoi(r.URL.Query().Get("page"))
 	unitdp4 := r.URL.Query().Get("unitdp") == "4"
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	var keep []*invoice
 	for _, inv := range s.invoices {
-		if since.IsZero() || !inv.updated.Before(since) {
+		if (since.IsZero() || !inv.updated.Before(since)) && filter.keeps(inv) {
 			keep = append(keep, inv)
 		}
 	}
@@ -669,6 +673,9 @@ func (s *Server) listContacts(r *http.Request) result {
 			"IsCustomer": true, "UpdatedDateUTC": msDate(c.updated)}
 		if c.currency != "" {
 			m["DefaultCurrency"] = c.currency
+		}
+		if c.termType != "" {
+			m["PaymentTerms"] = map[string]any{"Sales": map[string]any{"Day": c.termDay, "Type": c.termType}}
 		}
 		out = append(out, m)
 	}

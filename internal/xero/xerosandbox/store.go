@@ -8,6 +8,8 @@ import (
 
 type contact struct {
 	id, name, email, currency string
+	termDay                   int
+	termType                  string // "" none
 	updated                   time.Time
 }
 
@@ -86,6 +88,20 @@ func (s *Server) AddItem(code, name, accountCode string) string {
 	it := &item{id: s.nextID(), code: code, name: name, account: accountCode}
 	s.items = append(s.items, it)
 	return it.id
+}
+
+// SetSalesTerms gives contact id sales payment terms: due day days
+// after (or on day of, by typ) the invoice date, as Xero's PaymentTerms.Sales
+// (developer.xero.com/documentation/api/accounting/types#payment-terms).
+func (s *Server) SetSalesTerms(id string, day int, typ string) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	c := s.contactByID(id)
+	if c == nil {
+		return fmt.Errorf("no contact %s", id)
+	}
+	c.termDay, c.termType = day, typ
+	return nil
 }
 
 func (s *Server) contactByID(id string) *contact {
