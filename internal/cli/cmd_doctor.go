@@ -16,7 +16,7 @@ import (
 func doctorCommand() command {
 	return command{
 		name:    "doctor",
-		summary: "Check every setting, the database, and the reachability and credentials of Slack, Harvest and QuickBooks; one line per check.",
+		summary: "Check every setting, the database, and the reachability and credentials of Slack, the time sources (Harvest, Toggl Track, QuickBooks Time) and QuickBooks; one line per check.",
 		run: func(ctx context.Context, c *cli, fs *flag.FlagSet) error {
 			if fs.NArg() > 0 {
 				return usagef("doctor takes no arguments")
@@ -100,6 +100,7 @@ func doctorCommand() command {
 			} else {
 				skip("harvest", "HARVEST_ACCOUNT_ID not set")
 			}
+			c.doctorTimeSources(ctx, report, skip)
 
 			if c.env.QBOClientID != "" {
 				c.doctorQBO(ctx, st, report, func(name, msg string) { fmt.Fprintf(c.stdout, "warn  %-10s %s\n", name, msg) })
