@@ -2,6 +2,8 @@ package store
 
 import (
 	"context"
+	"crypto/md5"
+	"database/sql"
 	"errors"
 	"fmt"
 	"iter"
@@ -43,9 +45,13 @@ const (
 // stored. progress, when not nil, is called with the number of entries
 // read so far every few thousand entries and once at the end.
 //
-// On PostgreSQL the entries are copied (COPY FROM STDIN) into a temporary
-// staging table, then merged in batches by one INSERT … ON CONFLICT DO
-// UPDATE … WHERE (changed) each, so an unchanged row is never rewritten.
+// On PostgreSQL the source's stored rows are read once as digests (see
+// entryDigest) and a row found among them unchanged goes no further; the
+// others are copied (COPY FROM STDIN) into a temporary staging table, then
+// merged in batches by one INSERT … ON CONFLICT DO UPDATE … WHERE
+// (changed) each, so an unchanged row is never rewritten. A writer that
+// changes a row between the digests' read and the commit keeps its
+// change, as if the import had come first.
 // On SQLite they are upserted in batches as UpsertEntries does.
 func (s *Store) ImportEntries(ctx context.Context, entries iter.Seq2[billing.TimeEntry, error], now time.Time, progress func(n int)) (ImportStats, error) {
 	now = now.UTC().Truncate(time.Microsecond)
@@ -282,8 +288,21 @@ func (s *Store) importPostgres(ctx context.Context, entries iter.Seq2[billing.Ti
 		}
 		direct = !has
 	}
+	// A re-import sends on only the rows it does not find unchanged among
+	// the source's stored ones (see entryDigest): an unchanged row costs
+	// the server nothing but its digest.
+	var stored map[[md5.Size]byte]struct{}
+	if gotFirst && firstErr == nil && first.Source != "" && !direct {
+		if stored, err = importDigests(ctx, tx, first.Source); err != nil {
+			return ImportStats{}, fmt.Errorf("store: import entries: read digests: %w", err)
+		}
+	}
 	pending := gotFirst
-	var yielded error
+	var (
+		yielded error
+		staged  int64 // rows sent to the server
+		buf     []byte
+	)
 	cols := importStagingCols
 	table := pgx.Identifier{"import_entries"}
 	if direct {
@@ -297,29 +316,40 @@ func (s *Store) importPostgres(ctx context.Context, entries iter.Seq2[billing.Ti
 			err error
 			ok  bool
 		)
-		if pending {
-			e, err, ok, pending = first, firstErr, true, false
-		} else {
-			e, err, ok = next()
+		for {
+			if pending {
+				e, err, ok, pending = first, firstErr, true, false
+			} else {
+				e, err, ok = next()
+			}
+			if !ok {
+				return nil, nil
+			}
+			if err == nil {
+				err = checkImported(e)
+			}
+			if err == nil && direct && e.Source != first.Source {
+				err = fmt.Errorf("store: import entries: entry %q is of source %q, the import's is %q", e.ExternalID, e.Source, first.Source)
+			}
+			if err != nil {
+				yielded = err
+				return nil, err
+			}
+			n++
+			if progress != nil && n%importProgress == 0 {
+				progress(int(n))
+			}
+			sources[e.Source] = true
+			if stored == nil || e.Source != first.Source {
+				break
+			}
+			var d [md5.Size]byte
+			d, buf = entryDigest(e, buf)
+			if _, same := stored[d]; !same {
+				break
+			}
 		}
-		if !ok {
-			return nil, nil
-		}
-		if err == nil {
-			err = checkImported(e)
-		}
-		if err == nil && direct && e.Source != first.Source {
-			err = fmt.Errorf("store: import entries: entry %q is of source %q, the import's is %q", e.ExternalID, e.Source, first.Source)
-		}
-		if err != nil {
-			yielded = err
-			return nil, err
-		}
-		n++
-		if progress != nil && n%importProgress == 0 {
-			progress(int(n))
-		}
-		sources[e.Source] = true
+		staged++
 		var approvedAt any
 		if e.Approved && !e.ApprovedAt.IsZero() {
 			approvedAt = e.ApprovedAt.UTC().Truncate(time.Microsecond)
@@ -335,7 +365,7 @@ func (s *Store) importPostgres(ctx context.Context, entries iter.Seq2[billing.Ti
 			row[19], row[20] = now, now
 			return row, nil
 		}
-		row[0], row[1], row[2], row[3], row[4], row[5], row[6] = n, e.Source, e.ExternalID, e.ProjectID, e.Project, e.ClientID, e.Client
+		row[0], row[1], row[2], row[3], row[4], row[5], row[6] = staged, e.Source, e.ExternalID, e.ProjectID, e.Project, e.ClientID, e.Client
 		row[7], row[8], row[9], row[10], row[11], row[12] = e.Task, e.User, e.SpentDate.Time(time.UTC), int64(e.Hours), int64(e.Rate), string(e.Currency)
 		row[13], row[14], row[15], row[16], row[17], row[18], row[19] = e.Notes, e.Billable, e.Running, e.Approved, approvedAt, e.BilledElsewhere, e.UserID
 		return row, nil
@@ -361,10 +391,10 @@ func (s *Store) importPostgres(ctx context.Context, entries iter.Seq2[billing.Ti
 	}
 	merged := int64(0)
 	if direct {
-		st.Inserted, merged = int(n), n // nothing to merge
+		st.Inserted, merged = int(n), staged // nothing to merge
 	}
 	types := pgtype.NewMap()
-	for lo := merged; lo < n; lo += importMergeBatch {
+	for lo := merged; lo < staged; lo += importMergeBatch {
 		var (
 			ins, upd int
 			cl       []string
@@ -390,4 +420,27 @@ func (s *Store) importPostgres(ctx context.Context, entries iter.Seq2[billing.Ti
 		return ImportStats{}, fmt.Errorf("store: import entries: commit: %w", err)
 	}
 	return ImportStats{UpsertStats: st, Clients: sortedKeys(clients)}, nil
+}
+
+// importDigests reads the digests of source's live rows (see entryDigest).
+func importDigests(ctx context.Context, tx *sql.Tx, source string) (map[[md5.Size]byte]struct{}, error) {
+	rows, err := tx.QueryContext(ctx, "SELECT "+digestSQL+" FROM time_entries WHERE source = $1 AND deleted_at IS NULL", source)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := map[[md5.Size]byte]struct{}{}
+	for rows.Next() {
+		var raw sql.RawBytes
+		if err := rows.Scan(&raw); err != nil {
+			return nil, err
+		}
+		var d [md5.Size]byte
+		if len(raw) != len(d) {
+			return nil, fmt.Errorf("digest of %d bytes", len(raw))
+		}
+		copy(d[:], raw)
+		out[d] = struct{}{}
+	}
+	return out, rows.Err()
 }
