@@ -59,17 +59,10 @@ func collectEntries(rows *sql.Rows, err error) ([]billing.TimeEntry, error) {
 	defer rows.Close()
 	var (
 		out   []billing.TimeEntry
-		names = map[string]string{}
+		names = names{}
 		raw   [6]sql.RawBytes
 	)
-	name := func(b []byte) string {
-		if n, ok := names[string(b)]; ok {
-			return n
-		}
-		n := string(b)
-		names[n] = n
-		return n
-	}
+	name := names.of
 	for rows.Next() {
 		var (
 			e           billing.TimeEntry
@@ -136,9 +129,17 @@ func (s *Store) UnallocatedEntriesOf(ctx context.Context, clients []string) ([]b
 	}
 	// Sorted here rather than by the server, whose sort of this many
 	// wide rows would spill to disk.
-	out, err := collectEntries(s.q(ctx).Raw(selectEntry+` FROM time_entries t
-		WHERE t.deleted_at IS NULL AND t.client IN ?
-		AND NOT EXISTS (SELECT 1 FROM allocations a WHERE a.entry_id = t.id AND a.active)`, clients).Rows())
+	var (
+		out []billing.TimeEntry
+		err error
+	)
+	if s.dialect == DialectPostgres {
+		out, err = s.unallocatedEntriesOfPG(ctx, clients)
+	} else {
+		out, err = collectEntries(s.q(ctx).Raw(selectEntry+` FROM time_entries t
+			WHERE t.deleted_at IS NULL AND t.client IN ?
+			AND NOT EXISTS (SELECT 1 FROM allocations a WHERE a.entry_id = t.id AND a.active)`, clients).Rows())
+	}
 	if err != nil {
 		return nil, fmt.Errorf("store: unallocated entries: %w", err)
 	}
