@@ -3,104 +3,84 @@ package store
 import (
 	"crypto/md5"
 	"strconv"
-	"strings"
 
 	"billbot/internal/billing"
 )
 
-// An entry digest is the MD5 of the stored fields an import compares
-// (importChanged's columns, with the key), written as text both in SQL
-// and in Go: a re-import on PostgreSQL reads the digests of the source's
-// live rows once and sends on only the rows whose digest it does not
-// find, so an unchanged row never reaches the server. Text fields carry
-// their length in bytes, so that no two different rows write the same
-// text. MD5 serves as a checksum here, not against an adversary: the file
-// is the operator's own.
-type digestCol struct {
-	name string
-	kind byte // 't' text, 'i' bigint, 'b' boolean, 'd' date
-}
+// An entry digest is a hash of the stored fields an import compares
+// (importChanged's columns, with the key): a re-import on PostgreSQL reads
+// the source's live rows once, keeps only their digests, and sends on only
+// the rows whose digest it does not find, so an unchanged row never
+// reaches the server. Both sides are hashed here, in Go, from the same
+// text: each field as decimal digits, 0/1, or its length in bytes and its
+// bytes, so that no two different rows write the same text. The hash is a
+// checksum, not a defence against an adversary: the file is the
+// operator's own.
 
-var digestCols = []digestCol{
-	{"source", 't'}, {"external_id", 't'}, {"project_id", 'i'}, {"project", 't'}, {"harvest_client_id", 'i'},
-	{"client", 't'}, {"task", 't'}, {"user_name", 't'}, {"spent_date", 'd'}, {"hours", 'i'}, {"rate", 'i'},
-	{"currency", 't'}, {"notes", 't'}, {"billable", 'b'}, {"running", 'b'}, {"approved", 'b'},
-	{"billed_elsewhere", 'b'}, {"user_id", 'i'},
-}
+// digestCols are the columns digestRow reads, in entryDigest's order.
+const digestCols = `source, external_id, project_id, project, harvest_client_id, client, task, user_name,
+	spent_date, hours, rate, currency, notes, billable, running, approved, billed_elsewhere, user_id`
 
 // digestEpoch is day 0 of a digest's spent_date.
 var digestEpoch = billing.Date{Year: 2000, Month: 1, Day: 1}
 
-// digestSQL is the digest of a row of time_entries, as 16 bytes.
-var digestSQL = func() string {
-	parts := make([]string, len(digestCols))
-	for i, c := range digestCols {
-		switch c.kind {
-		case 't':
-			parts[i] = "octet_length(" + c.name + ")::text || ':' || " + c.name
-		case 'i':
-			parts[i] = c.name + "::text"
-		case 'b':
-			parts[i] = "CASE WHEN " + c.name + " THEN '1' ELSE '0' END"
-		case 'd':
-			parts[i] = "(" + c.name + " - DATE '" + digestEpoch.String() + "')::text"
-		}
-	}
-	return "decode(md5(" + strings.Join(parts, " || ';' || ") + "), 'hex')"
-}()
+type digest = [md5.Size]byte
 
-// entryDigest is digestSQL of e as stored; buf is scratch space, returned
-// grown for the next call.
-func entryDigest(e billing.TimeEntry, buf []byte) ([md5.Size]byte, []byte) {
-	b := buf[:0]
-	text := func(s string) {
-		b = strconv.AppendInt(b, int64(len(s)), 10)
-		b = append(b, ':')
-		b = append(b, s...)
+// digester writes the text of a digest.
+type digester struct{ b []byte }
+
+func (d *digester) text(s []byte) {
+	d.b = strconv.AppendInt(d.b, int64(len(s)), 10)
+	d.b = append(d.b, ':')
+	d.b = append(d.b, s...)
+	d.b = append(d.b, ';')
+}
+
+func (d *digester) str(s string) {
+	d.b = strconv.AppendInt(d.b, int64(len(s)), 10)
+	d.b = append(d.b, ':')
+	d.b = append(d.b, s...)
+	d.b = append(d.b, ';')
+}
+
+func (d *digester) int(v int64) {
+	d.b = strconv.AppendInt(d.b, v, 10)
+	d.b = append(d.b, ';')
+}
+
+func (d *digester) flag(v bool) {
+	if v {
+		d.b = append(d.b, '1', ';')
+	} else {
+		d.b = append(d.b, '0', ';')
 	}
-	flag := func(v bool) {
-		if v {
-			b = append(b, '1')
-		} else {
-			b = append(b, '0')
-		}
-	}
-	sep := func() { b = append(b, ';') }
-	// In digestCols' order.
-	text(e.Source)
-	sep()
-	text(e.ExternalID)
-	sep()
-	b = strconv.AppendInt(b, e.ProjectID, 10)
-	sep()
-	text(e.Project)
-	sep()
-	b = strconv.AppendInt(b, e.ClientID, 10)
-	sep()
-	text(e.Client)
-	sep()
-	text(e.Task)
-	sep()
-	text(e.User)
-	sep()
-	b = strconv.AppendInt(b, int64(digestEpoch.DaysUntil(e.SpentDate)), 10)
-	sep()
-	b = strconv.AppendInt(b, int64(e.Hours), 10)
-	sep()
-	b = strconv.AppendInt(b, int64(e.Rate), 10)
-	sep()
-	text(string(e.Currency))
-	sep()
-	text(e.Notes)
-	sep()
-	flag(e.Billable)
-	sep()
-	flag(e.Running)
-	sep()
-	flag(e.Approved)
-	sep()
-	flag(e.BilledElsewhere)
-	sep()
-	b = strconv.AppendInt(b, e.UserID, 10)
-	return md5.Sum(b), b
+}
+
+func (d *digester) sum() digest {
+	s := md5.Sum(d.b)
+	d.b = d.b[:0]
+	return s
+}
+
+// entryDigest is the digest of e as it would be stored.
+func (d *digester) entry(e billing.TimeEntry) digest {
+	d.str(e.Source)
+	d.str(e.ExternalID)
+	d.int(e.ProjectID)
+	d.str(e.Project)
+	d.int(e.ClientID)
+	d.str(e.Client)
+	d.str(e.Task)
+	d.str(e.User)
+	d.int(int64(digestEpoch.DaysUntil(e.SpentDate)))
+	d.int(int64(e.Hours))
+	d.int(int64(e.Rate))
+	d.str(string(e.Currency))
+	d.str(e.Notes)
+	d.flag(e.Billable)
+	d.flag(e.Running)
+	d.flag(e.Approved)
+	d.flag(e.BilledElsewhere)
+	d.int(e.UserID)
+	return d.sum()
 }

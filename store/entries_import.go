@@ -2,11 +2,11 @@ package store
 
 import (
 	"context"
-	"crypto/md5"
 	"database/sql"
 	"errors"
 	"fmt"
 	"iter"
+	"math"
 	"slices"
 	"sort"
 	"strings"
@@ -46,7 +46,7 @@ const (
 // read so far every few thousand entries and once at the end.
 //
 // On PostgreSQL the source's stored rows are read once as digests (see
-// entryDigest) and a row found among them unchanged goes no further; the
+// digester) and a row found among them unchanged goes no further; the
 // others are copied (COPY FROM STDIN) into a temporary staging table, then
 // merged in batches by one INSERT … ON CONFLICT DO UPDATE … WHERE
 // (changed) each, so an unchanged row is never rewritten. A writer that
@@ -291,9 +291,9 @@ func (s *Store) importPostgres(ctx context.Context, entries iter.Seq2[billing.Ti
 	// A re-import sends on only the rows it does not find unchanged among
 	// the source's stored ones (see entryDigest): an unchanged row costs
 	// the server nothing but its digest.
-	var stored map[[md5.Size]byte]struct{}
+	var stored map[digest]struct{}
 	if gotFirst && firstErr == nil && first.Source != "" && !direct {
-		if stored, err = importDigests(ctx, tx, first.Source); err != nil {
+		if stored, err = importDigests(ctx, conn, first.Source); err != nil {
 			return ImportStats{}, fmt.Errorf("store: import entries: read digests: %w", err)
 		}
 	}
@@ -301,7 +301,7 @@ func (s *Store) importPostgres(ctx context.Context, entries iter.Seq2[billing.Ti
 	var (
 		yielded error
 		staged  int64 // rows sent to the server
-		buf     []byte
+		dg      digester
 	)
 	cols := importStagingCols
 	table := pgx.Identifier{"import_entries"}
@@ -343,9 +343,7 @@ func (s *Store) importPostgres(ctx context.Context, entries iter.Seq2[billing.Ti
 			if stored == nil || e.Source != first.Source {
 				break
 			}
-			var d [md5.Size]byte
-			d, buf = entryDigest(e, buf)
-			if _, same := stored[d]; !same {
+			if _, same := stored[dg.entry(e)]; !same {
 				break
 			}
 		}
@@ -422,25 +420,58 @@ func (s *Store) importPostgres(ctx context.Context, entries iter.Seq2[billing.Ti
 	return ImportStats{UpsertStats: st, Clients: sortedKeys(clients)}, nil
 }
 
-// importDigests reads the digests of source's live rows (see entryDigest).
-func importDigests(ctx context.Context, tx *sql.Tx, source string) (map[[md5.Size]byte]struct{}, error) {
-	rows, err := tx.QueryContext(ctx, "SELECT "+digestSQL+" FROM time_entries WHERE source = $1 AND deleted_at IS NULL", source)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	out := map[[md5.Size]byte]struct{}{}
-	for rows.Next() {
-		var raw sql.RawBytes
-		if err := rows.Scan(&raw); err != nil {
-			return nil, err
+// importDigests reads the digests of source's live rows (see digester),
+// on the transaction's connection.
+func importDigests(ctx context.Context, conn *sql.Conn, source string) (map[digest]struct{}, error) {
+	out := map[digest]struct{}{}
+	err := conn.Raw(func(dc any) error {
+		c, ok := dc.(*stdlib.Conn)
+		if !ok {
+			return fmt.Errorf("driver connection is a %T, not pgx", dc)
 		}
-		var d [md5.Size]byte
-		if len(raw) != len(d) {
-			return nil, fmt.Errorf("digest of %d bytes", len(raw))
+		rows, err := c.Conn().Query(ctx, "SELECT "+digestCols+" FROM time_entries WHERE source = $1 AND deleted_at IS NULL", source)
+		if err != nil {
+			return err
 		}
-		copy(d[:], raw)
-		out[d] = struct{}{}
-	}
-	return out, rows.Err()
+		defer rows.Close()
+		var d digester
+		for rows.Next() {
+			var (
+				projectID, clientID, hours, rate, userID     int64
+				spent                                        pgtype.Date
+				billable, running, approved, billedElsewhere bool
+			)
+			// The text columns (nil here) are hashed as their raw bytes.
+			if err := rows.Scan(nil, nil, &projectID, nil, &clientID, nil, nil, nil, &spent, &hours, &rate, nil, nil,
+				&billable, &running, &approved, &billedElsewhere, &userID); err != nil {
+				return err
+			}
+			raw := rows.RawValues()
+			days := int64(math.MinInt64) // ±infinity: never an imported entry's
+			if spent.Valid && spent.InfinityModifier == pgtype.Finite {
+				days = int64(digestEpoch.DaysUntil(billing.DateOf(spent.Time.UTC())))
+			}
+			d.text(raw[0])
+			d.text(raw[1])
+			d.int(projectID)
+			d.text(raw[3])
+			d.int(clientID)
+			d.text(raw[5])
+			d.text(raw[6])
+			d.text(raw[7])
+			d.int(days)
+			d.int(hours)
+			d.int(rate)
+			d.text(raw[11])
+			d.text(raw[12])
+			d.flag(billable)
+			d.flag(running)
+			d.flag(approved)
+			d.flag(billedElsewhere)
+			d.int(userID)
+			out[d.sum()] = struct{}{}
+		}
+		return rows.Err()
+	})
+	return out, err
 }
