@@ -39,7 +39,8 @@ const (
 
 // ImportEntries writes a stream of entries in one transaction, with the
 // rules of UpsertEntries (ApprovedAt, undeleting, unchanged rows left
-// alone), holding one batch in memory at a time. Keys (Source, ExternalID)
+// alone), holding one batch in memory at a time (on PostgreSQL, also the
+// digest of each stored row of the source: some 40 bytes a row). Keys (Source, ExternalID)
 // must be unique within the stream. An error yielded by entries — a bad row
 // found late in a file — rolls everything back: nothing of the stream is
 // stored. progress, when not nil, is called with the number of entries
@@ -52,6 +53,7 @@ const (
 // (changed) each, so an unchanged row is never rewritten. A writer that
 // changes a row between the digests' read and the commit keeps its
 // change, as if the import had come first.
+//
 // On SQLite they are upserted in batches as UpsertEntries does.
 func (s *Store) ImportEntries(ctx context.Context, entries iter.Seq2[billing.TimeEntry, error], now time.Time, progress func(n int)) (ImportStats, error) {
 	now = now.UTC().Truncate(time.Microsecond)
