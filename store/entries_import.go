@@ -312,7 +312,7 @@ func (s *Store) importPostgres(ctx context.Context, entries iter.Seq2[billing.Ti
 		table = pgx.Identifier{"time_entries"}
 	}
 	row := make([]any, len(cols))
-	src := pgx.CopyFromFunc(func() ([]any, error) {
+	src := func() ([]any, error) {
 		var (
 			e   billing.TimeEntry
 			err error
@@ -360,16 +360,16 @@ func (s *Store) importPostgres(ctx context.Context, entries iter.Seq2[billing.Ti
 			}
 			clients[e.Client] = true
 			row[0], row[1], row[2], row[3], row[4], row[5], row[6] = e.Source, e.ExternalID, e.ProjectID, e.Project, e.ClientID, e.Client, e.Task
-			row[7], row[8], row[9], row[10], row[11], row[12] = e.User, e.SpentDate.Time(time.UTC), int64(e.Hours), int64(e.Rate), string(e.Currency), e.Notes
+			row[7], row[8], row[9], row[10], row[11], row[12] = e.User, e.SpentDate, int64(e.Hours), int64(e.Rate), string(e.Currency), e.Notes
 			row[13], row[14], row[15], row[16], row[17], row[18] = e.Billable, e.Running, e.Approved, approvedAt, e.BilledElsewhere, e.UserID
 			row[19], row[20] = now, now
 			return row, nil
 		}
 		row[0], row[1], row[2], row[3], row[4], row[5], row[6] = staged, e.Source, e.ExternalID, e.ProjectID, e.Project, e.ClientID, e.Client
-		row[7], row[8], row[9], row[10], row[11], row[12] = e.Task, e.User, e.SpentDate.Time(time.UTC), int64(e.Hours), int64(e.Rate), string(e.Currency)
+		row[7], row[8], row[9], row[10], row[11], row[12] = e.Task, e.User, e.SpentDate, int64(e.Hours), int64(e.Rate), string(e.Currency)
 		row[13], row[14], row[15], row[16], row[17], row[18], row[19] = e.Notes, e.Billable, e.Running, e.Approved, approvedAt, e.BilledElsewhere, e.UserID
 		return row, nil
-	})
+	}
 	// The COPY runs on the transaction's connection, through pgx:
 	// database/sql has no COPY.
 	err = conn.Raw(func(dc any) error {
@@ -377,7 +377,12 @@ func (s *Store) importPostgres(ctx context.Context, entries iter.Seq2[billing.Ti
 		if !ok {
 			return fmt.Errorf("driver connection is a %T, not pgx", dc)
 		}
-		_, err := c.Conn().CopyFrom(ctx, table, cols, src)
+		quoted := make([]string, len(cols))
+		for i, c := range cols {
+			quoted[i] = pgx.Identifier{c}.Sanitize()
+		}
+		_, err := c.Conn().PgConn().CopyFrom(ctx, &copyRows{next: src},
+			"COPY "+table.Sanitize()+" ("+strings.Join(quoted, ", ")+") FROM STDIN (FORMAT binary)")
 		return err
 	})
 	if progress != nil {
