@@ -430,12 +430,19 @@ func (s *Store) importPostgres(ctx context.Context, entries iter.Seq2[billing.Ti
 // importDigests reads the digests of source's live rows (see digester),
 // on the transaction's connection.
 func importDigests(ctx context.Context, conn *sql.Conn, source string) (map[digest]struct{}, error) {
-	out := map[digest]struct{}{}
+	var out map[digest]struct{}
 	err := conn.Raw(func(dc any) error {
 		c, ok := dc.(*stdlib.Conn)
 		if !ok {
 			return fmt.Errorf("driver connection is a %T, not pgx", dc)
 		}
+		// The planner's row count of the table sizes the set, which then
+		// need not grow row by row.
+		var estimate float64
+		if err := c.Conn().QueryRow(ctx, "SELECT reltuples FROM pg_class WHERE oid = 'time_entries'::regclass").Scan(&estimate); err != nil {
+			return err
+		}
+		out = make(map[digest]struct{}, int(min(max(estimate, 0), 20_000_000)))
 		rows, err := c.Conn().Query(ctx, "SELECT "+digestCols+" FROM time_entries WHERE source = $1 AND deleted_at IS NULL", source)
 		if err != nil {
 			return err
