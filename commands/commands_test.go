@@ -142,7 +142,7 @@ func (f *fixture) sent(client, manager, end, total string) store.Invoice {
 		f.t.Fatal(err)
 	}
 	out, err := storetest.Move(ctx, f.store, saved.ID, store.StateSent, "test", func(i *store.Invoice) {
-		i.QBOTotal, i.Balance, i.SentAt, i.DocNumber = amount, amount, e.AddDays(1).Time(time.UTC), "10"+end[6:7]
+		i.LedgerTotal, i.Balance, i.SentAt, i.DocNumber = amount, amount, e.AddDays(1).Time(time.UTC), "10"+end[6:7]
 	})
 	if err != nil {
 		f.t.Fatal(err)

@@ -166,7 +166,7 @@ func newFixture(t *testing.T) *fixture {
 	// Answers remembered as `serve` does, so every test also checks that
 	// no change is answered stale.
 	f.ledger = answers.NewLedger(f.store.LedgerVersion, 0)
-	f.wf = workflow.New(workflow.Deps{Store: f.store, QBO: f.qbo, Notifier: notify.New(f.slack, nil), Now: now}).WithAnswers(f.ledger)
+	f.wf = workflow.New(workflow.Deps{Store: f.store, Ledger: f.qbo, Notifier: notify.New(f.slack, nil), Now: now}).WithAnswers(f.ledger)
 	f.h = interactions.New(f.wf, f.views, nil)
 	return f
 }

@@ -62,7 +62,7 @@ func (s *Store) saveClients(tx *gorm.DB, clients []billing.Client) error {
 			ON CONFLICT (name) DO UPDATE SET harvest_client_id = excluded.harvest_client_id,
 				qbo_customer_id = CASE WHEN excluded.qbo_customer_id <> '' THEN excluded.qbo_customer_id ELSE clients.qbo_customer_id END,
 				currency = excluded.currency, email = excluded.email`,
-			c.Name, c.HarvestClientID, c.QBOCustomerID, string(c.Currency), c.Email).Error
+			c.Name, c.SourceClientID, c.LedgerCustomerID, string(c.Currency), c.Email).Error
 		if err != nil {
 			return fmt.Errorf("client %q: %w", c.Name, err)
 		}
@@ -148,7 +148,7 @@ func (s *Store) saveEngagements(tx *gorm.DB, engs []billing.Engagement, now time
 				discount_percent = excluded.discount_percent, fixed_fee = excluded.fixed_fee, retainer_hours = excluded.retainer_hours,
 				retainer_amount = excluded.retainer_amount, task_items_json = excluded.task_items_json,
 				retainer_used_hours = excluded.retainer_used_hours`,
-			e.Key, clientID, e.HarvestProjectID, string(e.Kind), date(e.StartsOn), date(e.EndsOn), e.Partner, e.Manager,
+			e.Key, clientID, e.SourceProjectID, string(e.Kind), date(e.StartsOn), date(e.EndsOn), e.Partner, e.Manager,
 			string(e.Cycle), e.TermsDays, rates, int64(e.DiscountPercent), int64(e.FixedFee), rh, ra, items, used).Error
 		if err != nil {
 			return fmt.Errorf("engagement %q: %w", e.Key, err)
@@ -216,7 +216,7 @@ func (s *Store) Clients(ctx context.Context) ([]billing.Client, error) {
 	for rows.Next() {
 		var c billing.Client
 		var cur string
-		if err := rows.Scan(&c.Name, &c.HarvestClientID, &c.QBOCustomerID, &cur, &c.Email); err != nil {
+		if err := rows.Scan(&c.Name, &c.SourceClientID, &c.LedgerCustomerID, &cur, &c.Email); err != nil {
 			return nil, fmt.Errorf("store: scan client: %w", err)
 		}
 		c.Currency = money.Currency(cur)
@@ -249,7 +249,7 @@ func (s *Store) Engagements(ctx context.Context) ([]billing.Engagement, error) {
 			retHours, retAmount *int64
 			retUsed             int64
 		)
-		if err := rows.Scan(&e.Key, &e.Client, &e.HarvestProjectID, &kind, &starts, &ends, &e.Partner, &e.Manager,
+		if err := rows.Scan(&e.Key, &e.Client, &e.SourceProjectID, &kind, &starts, &ends, &e.Partner, &e.Manager,
 			&cycle, &e.TermsDays, &rates, &discount, &fixedFee, &retHours, &retAmount, &items, &retUsed); err != nil {
 			return nil, fmt.Errorf("store: scan engagement: %w", err)
 		}

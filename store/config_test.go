@@ -49,7 +49,7 @@ func TestSaveConfigRoundTrip(t *testing.T) {
 			t.Fatal(err)
 		}
 		clients, _ = s.Clients(ctx)
-		if len(clients) != 1 || clients[0].QBOCustomerID != "58" {
+		if len(clients) != 1 || clients[0].LedgerCustomerID != "58" {
 			t.Errorf("clients after re-import = %+v", clients)
 		}
 		if engs, _ = s.Engagements(ctx); len(engs) != 1 {

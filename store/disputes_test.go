@@ -19,7 +19,7 @@ func sentInvoice(t *testing.T, s *store.Store, key, doc string, ids ...int64) st
 		t.Fatal(err)
 	}
 	inv, err = storetest.Move(ctx, s, inv.ID, store.StateSent, "U0PARTNER1", func(i *store.Invoice) {
-		i.DocNumber, i.QBOID = doc, "q"+doc
+		i.DocNumber, i.LedgerID = doc, "q"+doc
 	})
 	if err != nil {
 		t.Fatal(err)

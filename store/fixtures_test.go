@@ -19,22 +19,22 @@ const testYAML = "firm:\n  name: Example CPA\n"
 
 func testClients() []billing.Client {
 	return []billing.Client{
-		{Name: "Acme Corp", HarvestClientID: 5735776, Currency: "USD", Email: "ap@acme.example"},
-		{Name: "Globex", HarvestClientID: 42, QBOCustomerID: "77", Currency: "CAD"},
+		{Name: "Acme Corp", SourceClientID: 5735776, Currency: "USD", Email: "ap@acme.example"},
+		{Name: "Globex", SourceClientID: 42, LedgerCustomerID: "77", Currency: "CAD"},
 	}
 }
 
 func testEngagements() []billing.Engagement {
 	return []billing.Engagement{
 		{
-			Key: "acme-2026", Client: "Acme Corp", HarvestProjectID: 14308069, Kind: billing.Hourly,
+			Key: "acme-2026", Client: "Acme Corp", SourceProjectID: 14308069, Kind: billing.Hourly,
 			StartsOn: billing.MustDate("2026-01-01"), EndsOn: billing.MustDate("2026-12-31"),
 			Partner: "U0PARTNER1", Manager: "U0MANAGER1", Cycle: billing.Monthly, TermsDays: 30,
 			Rates:     map[string]money.Amount{"*": 19500, "Bookkeeping": 9500},
 			TaskItems: map[string]string{"Tax Prep": "Tax Preparation"},
 		},
 		{
-			Key: "globex-retainer", Client: "Globex", HarvestProjectID: 99, Kind: billing.Retainer,
+			Key: "globex-retainer", Client: "Globex", SourceProjectID: 99, Kind: billing.Retainer,
 			StartsOn: billing.MustDate("2026-01-01"), Partner: "U0PARTNER2", Manager: "U0MANAGER2",
 			Cycle: billing.Monthly, TermsDays: 15, DiscountPercent: money.Percent(5 * money.PercentScale),
 			Retainer: &billing.RetainerTerms{Hours: money.MustHours("40"), Amount: 780000},

@@ -32,7 +32,7 @@ func scanInvoice(rows *sql.Rows) (Invoice, error) {
 	)
 	err := rows.Scan(&inv.ID, &inv.Key, &state, &inv.Client, &cur, &pStart, &pEnd, &invDate, &due,
 		&engs, &partners, &managers, &notes, &subtotal, &discount, &credit, &total, &hrs,
-		&inv.Supplemental, &inv.Replenish, &inv.QBOID, &inv.SyncToken, &inv.DocNumber, &qboTotal, &balance, &inv.EmailStatus,
+		&inv.Supplemental, &inv.Replenish, &inv.LedgerID, &inv.SyncToken, &inv.DocNumber, &qboTotal, &balance, &inv.EmailStatus,
 		&sent, &viewed, &paid, &reminded, &inv.SlackChannel, &inv.SlackTS, &inv.HoldReason, &inv.ActedBy, &acted,
 		&created, &updated, &inv.Version)
 	if err != nil {
@@ -53,7 +53,7 @@ func scanInvoice(rows *sql.Rows) (Invoice, error) {
 		}
 	}
 	inv.Subtotal, inv.Discount, inv.Credit, inv.Total = money.Amount(subtotal), money.Amount(discount), money.Amount(credit), money.Amount(total)
-	inv.Hours, inv.QBOTotal, inv.Balance = money.Hours(hrs), money.Amount(qboTotal), money.Amount(balance)
+	inv.Hours, inv.LedgerTotal, inv.Balance = money.Hours(hrs), money.Amount(qboTotal), money.Amount(balance)
 	inv.SentAt, inv.ViewedAt, inv.PaidAt, inv.LastRemindedAt, inv.ActedAt = sent.T, viewed.T, paid.T, reminded.T, acted.T
 	inv.CreatedAt, inv.UpdatedAt = created.T, updated.T
 	return inv, nil

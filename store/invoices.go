@@ -61,16 +61,16 @@ type Invoice struct {
 	// WriteDowns lists the lines an edit lowered below their drafted amount.
 	WriteDowns []WriteDown
 
-	QBOID, SyncToken, DocNumber string
-	QBOTotal, Balance           money.Amount
-	EmailStatus                 string
-	SentAt, ViewedAt            time.Time
-	PaidAt, LastRemindedAt      time.Time
-	SlackChannel, SlackTS       string
-	HoldReason, ActedBy         string
-	ActedAt                     time.Time
-	CreatedAt, UpdatedAt        time.Time
-	Version                     int64
+	LedgerID, SyncToken, DocNumber string
+	LedgerTotal, Balance           money.Amount
+	EmailStatus                    string
+	SentAt, ViewedAt               time.Time
+	PaidAt, LastRemindedAt         time.Time
+	SlackChannel, SlackTS          string
+	HoldReason, ActedBy            string
+	ActedAt                        time.Time
+	CreatedAt, UpdatedAt           time.Time
+	Version                        int64
 }
 
 // WriteDown is an invoice line billed below the amount first drafted.

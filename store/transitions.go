@@ -91,7 +91,7 @@ func (s *Store) writeInvoice(tx *gorm.DB, inv Invoice, now time.Time, guard stri
 		return 0, err
 	}
 	args := []any{string(inv.State), date(inv.InvoiceDate), date(inv.DueDate), notes,
-		inv.QBOID, inv.SyncToken, inv.DocNumber, int64(inv.QBOTotal), int64(inv.Balance), inv.EmailStatus,
+		inv.LedgerID, inv.SyncToken, inv.DocNumber, int64(inv.LedgerTotal), int64(inv.Balance), inv.EmailStatus,
 		s.ts(inv.SentAt), s.ts(inv.ViewedAt), s.ts(inv.PaidAt), s.ts(inv.LastRemindedAt),
 		inv.SlackChannel, inv.SlackTS, inv.HoldReason, inv.ActedBy, s.ts(inv.ActedAt), s.ts(now), inv.ID}
 	res := tx.Exec(`UPDATE invoices SET state = ?, invoice_date = ?, due_date = ?, notes_json = ?,

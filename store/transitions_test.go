@@ -141,14 +141,14 @@ func TestUpdateInvoiceIsOptimistic(t *testing.T) {
 		}
 		sent := t0.Add(time.Hour)
 		got, err := s.UpdateInvoice(ctx, inv.ID, "billbot", "invoice.qbo_created", func(v *store.Invoice) error {
-			v.QBOID, v.SyncToken, v.DocNumber, v.QBOTotal, v.Balance = "130", "0", "1038", inv.Total, inv.Total
+			v.LedgerID, v.SyncToken, v.DocNumber, v.LedgerTotal, v.Balance = "130", "0", "1038", inv.Total, inv.Total
 			v.SentAt, v.State, v.Total = sent, store.StatePaid, 1 // state and totals are not UpdateInvoice's
 			return nil
 		})
 		if err != nil {
 			t.Fatal(err)
 		}
-		if got.QBOID != "130" || !got.SentAt.Equal(sent) || got.State != store.StateDraft || got.Total != inv.Total || got.Version != 2 {
+		if got.LedgerID != "130" || !got.SentAt.Equal(sent) || got.State != store.StateDraft || got.Total != inv.Total || got.Version != 2 {
 			t.Errorf("updated = %+v", got)
 		}
 		byQBO, err := s.InvoiceByQBOID(ctx, "130")

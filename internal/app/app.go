@@ -31,7 +31,7 @@ type Parts struct {
 	Store *store.Store
 	// QBO is QuickBooks; nil when not configured (see Deployment.LazyQBO for a company
 	// connected while billbot runs).
-	QBO workflow.QBO
+	Ledger workflow.Ledger
 	// Slack posts and DMs (through internal/notify); nil when no bot token is set.
 	Slack notify.Messenger
 	// Harvest returns the Harvest client for one sync run; nil when Harvest
@@ -82,7 +82,7 @@ func Assemble(p Parts) *Billbot {
 	if p.Logger == nil {
 		p.Logger = slog.New(slog.DiscardHandler)
 	}
-	deps := workflow.Deps{Store: p.Store, QBO: p.QBO, Now: p.Now, Logger: p.Logger, Location: p.Location, FailPoint: p.FailPoint}
+	deps := workflow.Deps{Store: p.Store, Ledger: p.Ledger, Now: p.Now, Logger: p.Logger, Location: p.Location, FailPoint: p.FailPoint}
 	if p.Slack != nil {
 		deps.Notifier = notify.New(p.Slack, p.Logger)
 	}

@@ -77,7 +77,7 @@ func (d *Deployment) Billbot(ctx context.Context, st *store.Store) (*Billbot, er
 		if _, err := d.QBOTokenStore(ctx, st); err != nil {
 			return nil, err // a bad key or bootstrap setting is said at once
 		}
-		p.QBO = d.LazyQBO(st)
+		p.Ledger = d.LazyQBO(st)
 	}
 	if m := d.Messenger(); m != nil {
 		p.Slack = m

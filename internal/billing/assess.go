@@ -213,7 +213,7 @@ func newEngine(in *Input, mode runMode, only map[int64]bool) *engine {
 		es := &x.engs[i]
 		es.eng = e
 		es.client = x.clients[e.Client]
-		es.mapped = es.client != nil && es.client.QBOCustomerID != ""
+		es.mapped = es.client != nil && es.client.LedgerCustomerID != ""
 		es.drafting = true
 		es.skip = x.modes.of(es.client) != x.runMode
 		es.from = BillFrom(&in.Firm, e)

@@ -132,7 +132,7 @@ func TestAssessRules(t *testing.T) {
 		{
 			name: "fixed fee of an unmapped client is held too",
 			input: func(in *Input) {
-				in.Clients[0].QBOCustomerID = ""
+				in.Clients[0].LedgerCustomerID = ""
 			},
 			entries:  []TimeEntry{te(1, 101, "Tax Prep", "2026-10-02", "1")},
 			problems: []probSum{{ExClientUnmapped, "", "Acme Corp", []int64{1}, true}},

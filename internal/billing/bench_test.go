@@ -28,9 +28,9 @@ func benchInput(nEng, nEntries int) Input {
 	kinds := []Kind{Hourly, Hourly, Hourly, FixedFee, Retainer, Mixed}
 	for i := range nEng {
 		name := fmt.Sprintf("Client %04d", i)
-		in.Clients = append(in.Clients, Client{Name: name, QBOCustomerID: fmt.Sprint(i + 1), Currency: "USD"})
+		in.Clients = append(in.Clients, Client{Name: name, LedgerCustomerID: fmt.Sprint(i + 1), Currency: "USD"})
 		e := Engagement{
-			Key: fmt.Sprintf("eng-%04d", i), Client: name, HarvestProjectID: int64(10000 + i), Kind: kinds[i%len(kinds)],
+			Key: fmt.Sprintf("eng-%04d", i), Client: name, SourceProjectID: int64(10000 + i), Kind: kinds[i%len(kinds)],
 			StartsOn: MustDate("2026-01-01"), Cycle: Monthly, TermsDays: 30, Partner: "UP1", Manager: fmt.Sprintf("UM%d", i%20),
 			Rates:     map[string]money.Amount{"*": 19500, "Bookkeeping": 9500},
 			TaskItems: map[string]string{"Tax Prep": "Tax Preparation"},

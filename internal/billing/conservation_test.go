@@ -24,9 +24,9 @@ func randomInput(seed uint64, nEntries int) Input {
 	curs := []money.Currency{"USD", "USD", "USD", "EUR", "JPY"}
 	var clients []Client
 	for i := range 30 {
-		c := Client{Name: fmt.Sprintf("Client %02d", i), Currency: curs[pick(len(curs))], QBOCustomerID: fmt.Sprint(100 + i)}
+		c := Client{Name: fmt.Sprintf("Client %02d", i), Currency: curs[pick(len(curs))], LedgerCustomerID: fmt.Sprint(100 + i)}
 		if chance(0.1) {
-			c.QBOCustomerID = ""
+			c.LedgerCustomerID = ""
 		}
 		clients = append(clients, c)
 	}
@@ -42,7 +42,7 @@ func randomInput(seed uint64, nEntries int) Input {
 			cl = clients[slices.IndexFunc(clients, func(c Client) bool { return c.Name == prev.Client })]
 		}
 		e := Engagement{
-			Key: fmt.Sprintf("eng-%02d", i), Client: cl.Name, HarvestProjectID: int64(1000 + i),
+			Key: fmt.Sprintf("eng-%02d", i), Client: cl.Name, SourceProjectID: int64(1000 + i),
 			Kind: kinds[pick(len(kinds))], Cycle: cycles[pick(len(cycles))], TermsDays: []int{0, 15, 30}[pick(3)],
 			StartsOn: base.AddDays(pick(200) - 100), Partner: fmt.Sprintf("UP%d", pick(4)), Manager: fmt.Sprintf("UM%d", pick(4)),
 			Rates: map[string]money.Amount{}, TaskItems: map[string]string{},
@@ -51,7 +51,7 @@ func randomInput(seed uint64, nEntries int) Input {
 			e.EndsOn = e.StartsOn.AddDays(60 + pick(300))
 		}
 		if chance(0.1) && len(engs) > 0 {
-			e.HarvestProjectID = engs[pick(len(engs))].HarvestProjectID
+			e.SourceProjectID = engs[pick(len(engs))].SourceProjectID
 		}
 		unit := cl.Currency.MinorPerMajor()
 		if chance(0.85) {
@@ -100,7 +100,7 @@ func randomInput(seed uint64, nEntries int) Input {
 		cl := clients[slices.IndexFunc(clients, func(c Client) bool { return c.Name == e.Client })]
 		spent := periodEnd.AddDays(20 - pick(120))
 		t := TimeEntry{
-			ID: int64(i + 1), Source: "harvest", ProjectID: e.HarvestProjectID, Client: cl.Name,
+			ID: int64(i + 1), Source: "harvest", ProjectID: e.SourceProjectID, Client: cl.Name,
 			Task: tasks[pick(len(tasks))], SpentDate: spent, Hours: money.Hours(int64(1+pick(800)) * 100),
 			Currency: cl.Currency, Billable: chance(0.93), Running: chance(0.02), Approved: chance(0.88),
 			BilledElsewhere: chance(0.02),

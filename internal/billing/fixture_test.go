@@ -21,11 +21,11 @@ func testFirm() Firm {
 
 func testClients() []Client {
 	return []Client{
-		{Name: "Acme Corp", HarvestClientID: 1, QBOCustomerID: "58", Currency: "USD"},
-		{Name: "Globex", HarvestClientID: 2, QBOCustomerID: "59", Currency: "USD"},
-		{Name: "Hooli", HarvestClientID: 3, QBOCustomerID: "60", Currency: "USD"},
-		{Name: "Initech", HarvestClientID: 4, Currency: "USD"}, // no QBO customer yet
-		{Name: "Euro GmbH", HarvestClientID: 5, QBOCustomerID: "61", Currency: "EUR"},
+		{Name: "Acme Corp", SourceClientID: 1, LedgerCustomerID: "58", Currency: "USD"},
+		{Name: "Globex", SourceClientID: 2, LedgerCustomerID: "59", Currency: "USD"},
+		{Name: "Hooli", SourceClientID: 3, LedgerCustomerID: "60", Currency: "USD"},
+		{Name: "Initech", SourceClientID: 4, Currency: "USD"}, // no QBO customer yet
+		{Name: "Euro GmbH", SourceClientID: 5, LedgerCustomerID: "61", Currency: "EUR"},
 	}
 }
 
@@ -41,20 +41,20 @@ func testEngagements() []Engagement {
 		return e
 	}
 	return []Engagement{
-		year(Engagement{Key: "acme-2026", Client: "Acme Corp", HarvestProjectID: 100, Kind: Hourly, Partner: "UP1", Manager: "UM1",
+		year(Engagement{Key: "acme-2026", Client: "Acme Corp", SourceProjectID: 100, Kind: Hourly, Partner: "UP1", Manager: "UM1",
 			Rates:     map[string]money.Amount{"*": usd("195.00"), "Bookkeeping": usd("95.00")},
 			TaskItems: map[string]string{"Tax Prep": "Tax Preparation"}}),
-		year(Engagement{Key: "acme-ff", Client: "Acme Corp", HarvestProjectID: 101, Kind: FixedFee, Partner: "UP2", Manager: "UM1",
+		year(Engagement{Key: "acme-ff", Client: "Acme Corp", SourceProjectID: 101, Kind: FixedFee, Partner: "UP2", Manager: "UM1",
 			TermsDays: 15, FixedFee: usd("1500.00")}),
-		year(Engagement{Key: "globex-ret", Client: "Globex", HarvestProjectID: 200, Kind: Retainer, Partner: "UP1", Manager: "UM2",
+		year(Engagement{Key: "globex-ret", Client: "Globex", SourceProjectID: 200, Kind: Retainer, Partner: "UP1", Manager: "UM2",
 			Rates: map[string]money.Amount{"*": usd("195.00")}, Retainer: &RetainerTerms{Hours: hrs("40"), Amount: usd("7800.00")}}),
-		year(Engagement{Key: "hooli", Client: "Hooli", HarvestProjectID: 300, Kind: Hourly, Partner: "UP3", Manager: "UM3",
+		year(Engagement{Key: "hooli", Client: "Hooli", SourceProjectID: 300, Kind: Hourly, Partner: "UP3", Manager: "UM3",
 			Rates: map[string]money.Amount{"*": usd("187.50")}, DiscountPercent: money.Percent(10 * money.PercentScale)}),
-		year(Engagement{Key: "hooli-mixed", Client: "Hooli", HarvestProjectID: 301, Kind: Mixed, Partner: "UP3", Manager: "UM3",
+		year(Engagement{Key: "hooli-mixed", Client: "Hooli", SourceProjectID: 301, Kind: Mixed, Partner: "UP3", Manager: "UM3",
 			Cycle: Weekly, FixedFee: usd("500.00"), Rates: map[string]money.Amount{"Audit": usd("210.00")}}),
-		year(Engagement{Key: "initech", Client: "Initech", HarvestProjectID: 400, Kind: Hourly,
+		year(Engagement{Key: "initech", Client: "Initech", SourceProjectID: 400, Kind: Hourly,
 			Rates: map[string]money.Amount{"*": usd("150.00")}}),
-		year(Engagement{Key: "euro", Client: "Euro GmbH", HarvestProjectID: 500, Kind: Hourly, Partner: "UP1",
+		year(Engagement{Key: "euro", Client: "Euro GmbH", SourceProjectID: 500, Kind: Hourly, Partner: "UP1",
 			Rates: map[string]money.Amount{"*": money.MustParse("160.00", "EUR")}}),
 	}
 }

@@ -35,10 +35,10 @@ func (m Mode) Effective() Mode {
 // the engagement's level rate, their Slack id (or email, until resolved)
 // reaches them.
 type Staff struct {
-	HarvestUserID int64
-	Name          string // as Harvest shows it
-	Level         string // free text, matched to Engagement.LevelRates keys
-	Slack         string // Slack user id or email address; empty when none
+	SourceUserID int64
+	Name         string // as Harvest shows it
+	Level        string // free text, matched to Engagement.LevelRates keys
+	Slack        string // Slack user id or email address; empty when none
 }
 
 // BillFrom returns the first day whose time engagement e bills: the later of
@@ -63,8 +63,8 @@ func NewRoster(staff []Staff) *Roster {
 	r := &Roster{byID: make(map[int64]*Staff, len(staff)), byName: make(map[string]*Staff, len(staff))}
 	for i := range staff {
 		s := &staff[i]
-		if _, dup := r.byID[s.HarvestUserID]; !dup && s.HarvestUserID != 0 {
-			r.byID[s.HarvestUserID] = s
+		if _, dup := r.byID[s.SourceUserID]; !dup && s.SourceUserID != 0 {
+			r.byID[s.SourceUserID] = s
 		}
 		if k := clientKey(s.Name); k != "" {
 			if _, dup := r.byName[k]; !dup {
@@ -170,8 +170,8 @@ func newClientModes(in *Input) clientModes {
 		if m.byID == nil {
 			m.byID, m.byName = map[int64]Mode{}, map[string]Mode{}
 		}
-		if c.HarvestClientID != 0 {
-			m.byID[c.HarvestClientID] = mode
+		if c.SourceClientID != 0 {
+			m.byID[c.SourceClientID] = mode
 		}
 		m.byName[clientKey(c.Name)] = mode
 	}

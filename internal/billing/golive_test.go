@@ -35,9 +35,9 @@ func TestBillFrom(t *testing.T) {
 func TestRateForPrecedence(t *testing.T) {
 	t.Parallel()
 	roster := NewRoster([]Staff{
-		{HarvestUserID: 1, Name: "Jane Doe", Level: "senior"},
-		{HarvestUserID: 2, Name: "Raj Patel", Level: "partner"},
-		{HarvestUserID: 3, Name: "Kim Lee", Level: "staff"},
+		{SourceUserID: 1, Name: "Jane Doe", Level: "senior"},
+		{SourceUserID: 2, Name: "Raj Patel", Level: "partner"},
+		{SourceUserID: 3, Name: "Kim Lee", Level: "staff"},
 	})
 	e := &Engagement{
 		Rates:       map[string]money.Amount{"*": usd("100"), "Audit": usd("120")},
@@ -206,7 +206,7 @@ func TestGoLiveRules(t *testing.T) {
 		{
 			name: "person and level rates split a task's lines; the rate check uses them",
 			input: all(offAllBut("Acme Corp"), func(in *Input) {
-				in.Firm.Staff = []Staff{{HarvestUserID: 7, Name: "Jane Doe", Level: "senior"}, {HarvestUserID: 8, Name: "Raj Patel", Level: "partner"}}
+				in.Firm.Staff = []Staff{{SourceUserID: 7, Name: "Jane Doe", Level: "senior"}, {SourceUserID: 8, Name: "Raj Patel", Level: "partner"}}
 			}, engagement("acme-2026", func(e *Engagement) {
 				e.PersonRates = map[string]money.Amount{"Jane Doe": usd("250.00")}
 				e.LevelRates = map[string]money.Amount{"partner": usd("350.00")}
@@ -283,14 +283,14 @@ func goLiveVariant(in *Input, seed uint64) {
 	}
 	modes := []Mode{"", ModeLive, ModeShadow, ModeOff}
 	for i := range in.Clients {
-		in.Clients[i].HarvestClientID = int64(500 + i)
+		in.Clients[i].SourceClientID = int64(500 + i)
 		if chance(0.4) {
 			in.Clients[i].Mode = modes[pick(len(modes))]
 		}
 	}
 	levels := []string{"staff", "senior", "manager", "partner"}
 	for i := range 12 {
-		in.Firm.Staff = append(in.Firm.Staff, Staff{HarvestUserID: int64(70 + i), Name: fmt.Sprintf("Person %d", i), Level: levels[pick(len(levels))]})
+		in.Firm.Staff = append(in.Firm.Staff, Staff{SourceUserID: int64(70 + i), Name: fmt.Sprintf("Person %d", i), Level: levels[pick(len(levels))]})
 	}
 	for i := range in.Engagements {
 		e := &in.Engagements[i]
@@ -323,7 +323,7 @@ func goLiveVariant(in *Input, seed uint64) {
 		}
 		for _, c := range in.Clients {
 			if c.Name == t.Client {
-				t.ClientID = c.HarvestClientID
+				t.ClientID = c.SourceClientID
 			}
 		}
 	}

@@ -32,8 +32,8 @@ func newEngIndex(engs []Engagement) *engIndex {
 	}
 	for i := range engs {
 		e := &engs[i]
-		if e.HarvestProjectID != 0 {
-			x.byProject[e.HarvestProjectID] = append(x.byProject[e.HarvestProjectID], int32(i))
+		if e.SourceProjectID != 0 {
+			x.byProject[e.SourceProjectID] = append(x.byProject[e.SourceProjectID], int32(i))
 		}
 		k := clientKey(e.Client)
 		x.byClient[k] = append(x.byClient[k], int32(i))

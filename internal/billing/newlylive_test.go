@@ -13,7 +13,7 @@ import (
 func TestClosedCycleTime(t *testing.T) {
 	t.Parallel()
 	d := MustDate
-	eng := Engagement{Key: "acme", Client: "Acme", HarvestProjectID: 7, Cycle: Monthly, StartsOn: d("2026-01-01")}
+	eng := Engagement{Key: "acme", Client: "Acme", SourceProjectID: 7, Cycle: Monthly, StartsOn: d("2026-01-01")}
 	today := d("2026-10-15") // last closed cycle: September
 	ok := TimeEntry{ProjectID: 7, Client: "Acme", SpentDate: d("2026-09-10"), Hours: money.MustHours("2"), Billable: true, Approved: true}
 	with := func(edit func(*TimeEntry)) TimeEntry { e := ok; edit(&e); return e }

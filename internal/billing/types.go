@@ -53,12 +53,12 @@ type Firm struct {
 
 // Client is a customer of the firm.
 type Client struct {
-	Name            string
-	HarvestClientID int64
-	QBOCustomerID   string // empty until matched
-	Currency        money.Currency
-	Email           string
-	Mode            Mode // empty means ModeLive
+	Name             string
+	SourceClientID   int64
+	LedgerCustomerID string // empty until matched
+	Currency         money.Currency
+	Email            string
+	Mode             Mode // empty means ModeLive
 }
 
 // RetainerTerms is a prepaid block of hours from an engagement letter.
@@ -74,16 +74,16 @@ type RetainerTerms struct {
 // Engagement is one engagement letter: who is billed, how, at which rates,
 // between which dates.
 type Engagement struct {
-	Key              string
-	Client           string // Client.Name
-	HarvestProjectID int64
-	Kind             Kind
-	StartsOn         Date
-	EndsOn           Date // zero: open-ended
-	Partner          string
-	Manager          string
-	Cycle            CycleKind
-	TermsDays        int
+	Key             string
+	Client          string // Client.Name
+	SourceProjectID int64
+	Kind            Kind
+	StartsOn        Date
+	EndsOn          Date // zero: open-ended
+	Partner         string
+	Manager         string
+	Cycle           CycleKind
+	TermsDays       int
 	// BillFrom is the engagement's own cut-over day: time spent before the
 	// later of it and Firm.GoLive is never billed, held or flagged.
 	BillFrom Date

@@ -62,7 +62,7 @@ func (c *cli) serve(ctx context.Context) error {
 			return &server.NotReadyError{Reason: "database unreachable", Err: err}
 		}
 		if qboTokens != nil {
-			return c.qboReady(ctx, qboTokens)
+			return c.ledgerReady(ctx, qboTokens)
 		}
 		return nil
 	}}
@@ -154,12 +154,12 @@ func slackLimits(st *store.Store) bot.Limits {
 	return bot.Limits{MaxInFlight: 2 * st.MaxConns(), Ready: st.Available, Busy: store.IsBusy}
 }
 
-// qboReady fails readiness when QuickBooks is connected but its token cannot
+// ledgerReady fails readiness when QuickBooks is connected but its token cannot
 // be used: it does not decrypt, its refresh token has expired, or Intuit
 // refused it (as this process's token sources last saw). It reads the
 // store only: no call to Intuit per probe. Not connected yet is ready (the
 // connect flow is served here).
-func (c *cli) qboReady(ctx context.Context, ts *qbo.EncryptedTokenStore) error {
+func (c *cli) ledgerReady(ctx context.Context, ts *qbo.EncryptedTokenStore) error {
 	err := qbo.CheckToken(ctx, ts, &c.app.QBOHealth, c.now())
 	switch {
 	case err == nil, errors.Is(err, qbo.ErrNoToken):

@@ -149,8 +149,8 @@ func e2eGoLive(t *testing.T, databaseURL string) {
 			t.Errorf("invoice %s drafted for %s, which is in shadow mode", inv.Key, inv.Client)
 			continue
 		}
-		if got := inv.Total.Format(inv.Currency); got != want || inv.QBOID == "" {
-			t.Errorf("%s: total %s (QBO id %q), want %s in QuickBooks", inv.Client, got, inv.QBOID, want)
+		if got := inv.Total.Format(inv.Currency); got != want || inv.LedgerID == "" {
+			t.Errorf("%s: total %s (QBO id %q), want %s in QuickBooks", inv.Client, got, inv.LedgerID, want)
 		}
 		if inv.SlackChannel != slacksandbox.DMChannel(partners[inv.Client]) {
 			t.Errorf("%s's draft was posted to %q, want its partner's DM", inv.Client, inv.SlackChannel)

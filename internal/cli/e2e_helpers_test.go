@@ -606,9 +606,9 @@ func (w *e2eWorld) qboCalls(endpoint string) int {
 // exactly, in the invoice's currency.
 func (w *e2eWorld) qboAmounts(inv store.Invoice) (total, balance money.Amount) {
 	w.t.Helper()
-	raw, ok := w.qbo.Invoice(inv.QBOID)
+	raw, ok := w.qbo.Invoice(inv.LedgerID)
 	if !ok {
-		w.t.Fatalf("QBO has no invoice %q for %s", inv.QBOID, inv.Client)
+		w.t.Fatalf("QBO has no invoice %q for %s", inv.LedgerID, inv.Client)
 	}
 	var doc struct {
 		TotalAmt json.Number
@@ -617,15 +617,15 @@ func (w *e2eWorld) qboAmounts(inv store.Invoice) (total, balance money.Amount) {
 	dec := json.NewDecoder(bytes.NewReader(raw))
 	dec.UseNumber()
 	if err := dec.Decode(&doc); err != nil {
-		w.t.Fatalf("QBO invoice %s: %v", inv.QBOID, err)
+		w.t.Fatalf("QBO invoice %s: %v", inv.LedgerID, err)
 	}
 	total, err := money.Parse(doc.TotalAmt.String(), inv.Currency)
 	if err != nil {
-		w.t.Fatalf("QBO invoice %s TotalAmt %q: %v", inv.QBOID, doc.TotalAmt, err)
+		w.t.Fatalf("QBO invoice %s TotalAmt %q: %v", inv.LedgerID, doc.TotalAmt, err)
 	}
 	balance, err = money.Parse(doc.Balance.String(), inv.Currency)
 	if err != nil {
-		w.t.Fatalf("QBO invoice %s Balance %q: %v", inv.QBOID, doc.Balance, err)
+		w.t.Fatalf("QBO invoice %s Balance %q: %v", inv.LedgerID, doc.Balance, err)
 	}
 	return total, balance
 }

@@ -63,9 +63,9 @@ func TestE2EServeCycle(t *testing.T) {
 	t.Logf("jobs run draft: %s", w.cli("jobs", "run", "draft"))
 	for _, c := range e2eClients {
 		inv := w.invoice(c)
-		if inv.State != store.StatePending || inv.QBOID == "" || inv.SlackChannel != e2eChannel || inv.SlackTS == "" {
+		if inv.State != store.StatePending || inv.LedgerID == "" || inv.SlackChannel != e2eChannel || inv.SlackTS == "" {
 			t.Fatalf("%s after draft: state %s, QBO %q, Slack %s/%s; want pending, in QBO and posted to %s",
-				c, inv.State, inv.QBOID, inv.SlackChannel, inv.SlackTS, e2eChannel)
+				c, inv.State, inv.LedgerID, inv.SlackChannel, inv.SlackTS, e2eChannel)
 		}
 		if got := w.message(inv); got.Versions != 1 {
 			t.Fatalf("%s draft message has %d versions, want 1", c, got.Versions)
@@ -146,7 +146,7 @@ func TestE2EServeCycle(t *testing.T) {
 	t.Run("payment webhook", func(t *testing.T) {
 		inv := w.invoice(e2eApproveClient)
 		total, _ := w.qboAmounts(inv)
-		if _, err := w.qbo.Pay(inv.QBOID, total); err != nil {
+		if _, err := w.qbo.Pay(inv.LedgerID, total); err != nil {
 			t.Fatal(err)
 		}
 		body, err := w.qbo.WebhookPayload(qbosandbox.FormatCloudEvents)
@@ -434,9 +434,9 @@ func e2eConservation(t *testing.T, w *e2eWorld) {
 			t.Errorf("%s invoice is %s at the end of the cycle, want sent or paid", inv.Client, inv.State)
 		}
 		total, _ := w.qboAmounts(inv)
-		if total != inv.Total || inv.QBOTotal != inv.Total {
+		if total != inv.Total || inv.LedgerTotal != inv.Total {
 			t.Errorf("%s: billbot total %s, stored QBO total %s, QBO TotalAmt %s", inv.Client,
-				inv.Total.Format(inv.Currency), inv.QBOTotal.Format(inv.Currency), total.Format(inv.Currency))
+				inv.Total.Format(inv.Currency), inv.LedgerTotal.Format(inv.Currency), total.Format(inv.Currency))
 		}
 		for i, l := range inv.Lines {
 			for _, id := range l.EntryIDs {

@@ -86,7 +86,7 @@ func (d *decoder) engagement(f *Firm, m *fields, keys map[string]string) (billin
 		m.errorf("harvest_project_id", "%d is not a Harvest project id (a positive number)", pid)
 		pidOK = false
 	}
-	e.HarvestProjectID = pid
+	e.SourceProjectID = pid
 
 	e.Kind = oneOf(m, "kind", true, kinds, "", "hourly, fixed_fee, retainer or mixed")
 

@@ -109,11 +109,11 @@ func exportFirm(f *Firm) *yaml.Node {
 func exportClient(c billing.Client, firmMode billing.Mode) *yaml.Node {
 	m := mapping(false)
 	put(m, "name", str(c.Name))
-	if c.HarvestClientID != 0 {
-		put(m, "harvest_client_id", integer(c.HarvestClientID))
+	if c.SourceClientID != 0 {
+		put(m, "harvest_client_id", integer(c.SourceClientID))
 	}
-	if c.QBOCustomerID != "" {
-		put(m, "qbo_customer_id", quoted(c.QBOCustomerID))
+	if c.LedgerCustomerID != "" {
+		put(m, "qbo_customer_id", quoted(c.LedgerCustomerID))
 	}
 	putStr(m, "currency", string(c.Currency))
 	putStr(m, "email", c.Email)
@@ -127,7 +127,7 @@ func exportEngagement(e billing.Engagement, cur money.Currency) *yaml.Node {
 	m := mapping(false)
 	put(m, "key", str(e.Key))
 	put(m, "client", str(e.Client))
-	put(m, "harvest_project_id", integer(e.HarvestProjectID))
+	put(m, "harvest_project_id", integer(e.SourceProjectID))
 	putStr(m, "kind", string(e.Kind))
 	if !e.StartsOn.IsZero() {
 		put(m, "starts_on", date(e.StartsOn))

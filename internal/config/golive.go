@@ -54,7 +54,7 @@ func (d *decoder) staff(f *Firm, m *fields) {
 		case ok:
 			once(s, ids, id, path, "harvest_user_id", fmt.Sprintf("Harvest user id %d", id))
 		}
-		st.HarvestUserID = id
+		st.SourceUserID = id
 		if st.Name != "" {
 			once(s, names, strings.ToLower(st.Name), path, "name", fmt.Sprintf("staff name %q", st.Name))
 		}
@@ -134,7 +134,7 @@ func exportStaff(staff []billing.Staff) *yaml.Node {
 	seq := &yaml.Node{Kind: yaml.SequenceNode}
 	for _, s := range staff {
 		m := mapping(false)
-		put(m, "harvest_user_id", integer(s.HarvestUserID))
+		put(m, "harvest_user_id", integer(s.SourceUserID))
 		put(m, "name", str(s.Name))
 		putStr(m, "level", s.Level)
 		putStr(m, "slack", s.Slack)

@@ -24,9 +24,9 @@ func TestGoLiveKeys(t *testing.T) {
 		t.Errorf("GoLive, Mode = %s, %q", f.GoLive, f.Mode)
 	}
 	wantStaff := []billing.Staff{
-		{HarvestUserID: 1782959, Name: "Jane Doe", Level: "senior", Slack: "U0JANE"},
-		{HarvestUserID: 1782960, Name: "Raj Patel", Level: "partner", Slack: "raj@firm.example"},
-		{HarvestUserID: 1782961, Name: "Temp Person"},
+		{SourceUserID: 1782959, Name: "Jane Doe", Level: "senior", Slack: "U0JANE"},
+		{SourceUserID: 1782960, Name: "Raj Patel", Level: "partner", Slack: "raj@firm.example"},
+		{SourceUserID: 1782961, Name: "Temp Person"},
 	}
 	if diff := cmp.Diff(wantStaff, f.Staff); diff != "" {
 		t.Errorf("Staff (-want +got):\n%s", diff)

@@ -260,9 +260,9 @@ func (d *decoder) clients(f *Firm, top *fields) {
 			if v <= 0 {
 				m.errorf("harvest_client_id", "%d is not a Harvest client id (a positive number)", v)
 			}
-			c.HarvestClientID = v
+			c.SourceClientID = v
 		}
-		c.QBOCustomerID = m.str("qbo_customer_id", false)
+		c.LedgerCustomerID = m.str("qbo_customer_id", false)
 		c.Currency = m.currency("currency", f.HomeCurrency)
 		c.Email = m.str("email", false)
 		if c.Email != "" && !checkEmail(c.Email) {

@@ -138,9 +138,9 @@ func summarize(ctx context.Context, e *env) (Summary, error) {
 				onLine[id]++
 			}
 		}
-		if inv.QBOTotal != inv.Total {
+		if inv.LedgerTotal != inv.Total {
 			sum.QBOMismatches++
-			sum.ReconcileErrors = append(sum.ReconcileErrors, fmt.Sprintf("%s: billbot %s, QBO %s", inv.Key, inv.Total.Format(inv.Currency), inv.QBOTotal.Format(inv.Currency)))
+			sum.ReconcileErrors = append(sum.ReconcileErrors, fmt.Sprintf("%s: billbot %s, QBO %s", inv.Key, inv.Total.Format(inv.Currency), inv.LedgerTotal.Format(inv.Currency)))
 		}
 		if inv.State == store.StateSent || inv.State == store.StatePaid {
 			sum.HoursBilled += inv.Hours

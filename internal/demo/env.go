@@ -123,7 +123,7 @@ func newEnv(ctx context.Context, dir string, firm Firm, clock *clock.Fake, logge
 	e.qc, e.api = qc, api
 	messenger := bot.NewMessenger(api, bot.MessengerConfig{Now: clock.Now, Sleep: clock.Sleep, Logger: logger})
 	billbot := app.Assemble(app.Parts{
-		Store: e.store, QBO: qbobooks.New(qc, "USD", ""), Slack: messenger,
+		Store: e.store, Ledger: qbobooks.New(qc, "USD", ""), Slack: messenger,
 		Now: clock.Now, Logger: logger,
 	})
 	e.wf = billbot.Workflow

@@ -351,7 +351,7 @@ func (s *story) edit(ctx context.Context, inv store.Invoice) error {
 		return err
 	}
 	s.say("%s edits %s: %s %s h → %s h (write-down: efficiency). Total %s → %s; QBO's total %s.",
-		who(partner), inv.Client, l.Description, l.Qty, newHours, inv.Total.Display(inv.Currency), after.Total.Display(after.Currency), after.QBOTotal.Display(after.Currency))
+		who(partner), inv.Client, l.Description, l.Qty, newHours, inv.Total.Display(inv.Currency), after.Total.Display(after.Currency), after.LedgerTotal.Display(after.Currency))
 	s.showMessage(after)
 	return nil
 }
@@ -403,7 +403,7 @@ func (s *story) collect(ctx context.Context, start time.Time) error {
 		if i%7 == 1 {
 			amount = inv.Balance / 2 // a partial payment
 		}
-		if _, err := e.qbo.Pay(inv.QBOID, amount); err != nil {
+		if _, err := e.qbo.Pay(inv.LedgerID, amount); err != nil {
 			return err
 		}
 		paid++

@@ -41,7 +41,7 @@ func Check(ctx context.Context, w *World, closedThrough billing.Date) ([]string,
 	}
 	withQBO := 0
 	for _, inv := range invs {
-		if inv.QBOID != "" {
+		if inv.LedgerID != "" {
 			withQBO++
 		}
 	}
@@ -58,12 +58,12 @@ func Check(ctx context.Context, w *World, closedThrough billing.Date) ([]string,
 func checkCents(w *World, invs []store.Invoice) []string {
 	var bad []string
 	for _, inv := range invs {
-		if inv.QBOID == "" || inv.State == store.StateVoided {
+		if inv.LedgerID == "" || inv.State == store.StateVoided {
 			continue
 		}
-		raw, ok := w.QBO.Invoice(inv.QBOID)
+		raw, ok := w.QBO.Invoice(inv.LedgerID)
 		if !ok {
-			bad = append(bad, fmt.Sprintf("%s: QBO invoice %s missing", inv.Key, inv.QBOID))
+			bad = append(bad, fmt.Sprintf("%s: QBO invoice %s missing", inv.Key, inv.LedgerID))
 			continue
 		}
 		var doc struct{ TotalAmt json.Number }
@@ -76,8 +76,8 @@ func checkCents(w *World, invs []store.Invoice) []string {
 			bad = append(bad, fmt.Sprintf("%s: QBO TotalAmt %q: %v", inv.Key, doc.TotalAmt, err))
 			continue
 		}
-		if total != inv.Total || inv.QBOTotal != inv.Total {
-			bad = append(bad, fmt.Sprintf("%s: billbot %s, QBO TotalAmt %s (recorded %s)", inv.Key, inv.Total.Format(inv.Currency), total.Format(inv.Currency), inv.QBOTotal.Format(inv.Currency)))
+		if total != inv.Total || inv.LedgerTotal != inv.Total {
+			bad = append(bad, fmt.Sprintf("%s: billbot %s, QBO TotalAmt %s (recorded %s)", inv.Key, inv.Total.Format(inv.Currency), total.Format(inv.Currency), inv.LedgerTotal.Format(inv.Currency)))
 		}
 	}
 	return bad

@@ -22,7 +22,7 @@ type InvoiceOutcome struct {
 	State        store.InvoiceState
 	Currency     money.Currency
 	Total        money.Amount
-	QBOTotal     money.Amount
+	LedgerTotal  money.Amount
 	Balance      money.Amount
 	Sent         bool
 	Supplemental bool
@@ -62,7 +62,7 @@ func Snapshot(ctx context.Context, st *store.Store) (Outcome, error) {
 	}
 	for _, inv := range invs {
 		io := InvoiceOutcome{
-			Client: inv.Client, State: inv.State, Currency: inv.Currency, Total: inv.Total, QBOTotal: inv.QBOTotal,
+			Client: inv.Client, State: inv.State, Currency: inv.Currency, Total: inv.Total, LedgerTotal: inv.LedgerTotal,
 			Balance: inv.Balance, Sent: !inv.SentAt.IsZero(), Supplemental: inv.Supplemental,
 		}
 		for _, l := range inv.Lines {

@@ -169,7 +169,7 @@ func (w *World) Boot(ctx context.Context, failPoint func(string)) (*Billbot, err
 		msgr = plainMessenger{m}
 	}
 	wf := app.Assemble(app.Parts{
-		Store: w.Store, QBO: qbobooks.New(qc, "USD", ""), Slack: msgr,
+		Store: w.Store, Ledger: qbobooks.New(qc, "USD", ""), Slack: msgr,
 		Now: w.Clock.Now, Logger: w.Logger, FailPoint: failPoint,
 	}).Workflow
 	hcl, err := harvest.NewClient(w.Harvest.URL(), HarvestAcct, HarvestToken, harvest.WithLogger(w.Logger), harvest.WithSleep(w.Clock.Sleep), harvest.WithClock(w.Clock.Now))

@@ -222,7 +222,7 @@ func pay(ctx context.Context, w *World, month billing.Period, st *yearStats) err
 			amount = inv.Balance / 2
 			st.Partial++
 		}
-		if _, err := w.QBO.Pay(inv.QBOID, amount); err != nil {
+		if _, err := w.QBO.Pay(inv.LedgerID, amount); err != nil {
 			return err
 		}
 		st.Payments++

@@ -34,7 +34,7 @@ func (w *Workflow) Advance(ctx context.Context) error {
 		return err
 	}
 	var errs []error
-	if at := atApproval(firm); at || w.qboReady(ctx) {
+	if at := atApproval(firm); at || w.ledgerReady(ctx) {
 		drafts, err := w.store.Invoices(ctx, store.InvoiceFilter{States: []store.InvoiceState{store.StateDraft}})
 		if err != nil {
 			return fmt.Errorf("list drafts: %w", err)
@@ -44,16 +44,16 @@ func (w *Workflow) Advance(ctx context.Context) error {
 			drafts, rerrs = w.readyForApproval(ctx, drafts)
 			errs = append(errs, rerrs...)
 		}
-		if len(drafts) > 0 && !w.qboReady(ctx) {
+		if len(drafts) > 0 && !w.ledgerReady(ctx) {
 			drafts = nil // a create begun in QBO finishes once it is connected
 		}
 		var items map[string]string
 		if len(drafts) > 0 {
-			if items, err = w.qbo.Items(ctx); err != nil {
+			if items, err = w.ledger.Items(ctx); err != nil {
 				return fmt.Errorf("list QBO items: %w", err)
 			}
 		}
-		if bc, ok := w.qbo.(BatchCreator); ok {
+		if bc, ok := w.ledger.(BatchCreator); ok {
 			errs = append(errs, w.createInBatches(ctx, firm, bc, drafts, items)...)
 		} else {
 			for _, inv := range drafts {
@@ -102,7 +102,7 @@ func (w *Workflow) createInQBO(ctx context.Context, firm *Firm, inv store.Invoic
 		return err
 	}
 	w.failPoint("qbo:before_create")
-	remote, err := w.qbo.CreateDraft(ctx, inv.Billing(), client, items)
+	remote, err := w.ledger.CreateDraft(ctx, inv.Billing(), client, items)
 	if err != nil {
 		return fmt.Errorf("create invoice %s in QBO: %w", inv.Key, err)
 	}
@@ -114,8 +114,8 @@ func (w *Workflow) createInQBO(ctx context.Context, firm *Firm, inv store.Invoic
 // and moves it on from draft.
 func (w *Workflow) recordCreated(ctx context.Context, inv store.Invoice, remote Remote) error {
 	inv, err := w.store.UpdateInvoice(ctx, inv.ID, "billbot", "qbo_created", func(i *store.Invoice) error {
-		i.QBOID, i.SyncToken, i.DocNumber = remote.ID, remote.SyncToken, remote.DocNumber
-		i.QBOTotal, i.Balance, i.EmailStatus = remote.Total, remote.Balance, remote.EmailStatus
+		i.LedgerID, i.SyncToken, i.DocNumber = remote.ID, remote.SyncToken, remote.DocNumber
+		i.LedgerTotal, i.Balance, i.EmailStatus = remote.Total, remote.Balance, remote.EmailStatus
 		return nil
 	})
 	if err != nil {
@@ -127,11 +127,11 @@ func (w *Workflow) recordCreated(ctx context.Context, inv store.Invoice, remote 
 // checkTotal moves inv from one of from to pending when QBO's total equals
 // billbot's, else to flagged with an exception naming both totals.
 func (w *Workflow) checkTotal(ctx context.Context, inv store.Invoice, from []store.InvoiceState) error {
-	if inv.QBOTotal == inv.Total {
+	if inv.LedgerTotal == inv.Total {
 		_, err := w.store.Transition(ctx, inv.ID, from, store.StatePending, "billbot", "created in QBO; total matches", nil)
 		return ignoreConflict(err)
 	}
-	note := billing.TotalMismatchNote(inv.Currency, inv.QBOTotal, inv.Total)
+	note := billing.TotalMismatchNote(inv.Currency, inv.LedgerTotal, inv.Total)
 	if _, err := w.store.Transition(ctx, inv.ID, from, store.StateFlagged, "billbot", note, nil); ignoreConflict(err) != nil {
 		return err
 	}

@@ -7,6 +7,6 @@ import "billbot/internal/answers"
 // of the same question between two invoice changes costs one computation
 // (package answers). Without it every call computes.
 func (w *Workflow) WithAnswers(l *answers.Ledger) *Workflow {
-	w.ledger = l
+	w.answers = l
 	return w
 }

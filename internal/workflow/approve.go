@@ -60,7 +60,7 @@ func (w *Workflow) ApproveVersion(ctx context.Context, invoiceID int64, user, ve
 			}
 			return inv, userErrorf("The %s invoice changed after the message you clicked was shown; nothing was sent. The message now shows the current version: review it and approve again.", inv.Client)
 		}
-		if inv.State == store.StatePending && inv.QBOID == "" {
+		if inv.State == store.StatePending && inv.LedgerID == "" {
 			// Not in QBO yet (firm.ledger_write: at_approval): create it now.
 			if inv, read, err = w.createOnApproval(ctx, firm, inv); err != nil {
 				return inv, err
@@ -102,7 +102,7 @@ func (w *Workflow) send(ctx context.Context, firm *Firm, inv store.Invoice, read
 	if zero && firm.File.ZeroTotal.Effective() == config.ZeroTotalSkip {
 		return w.closeZero(ctx, inv, time.Time{}, "", "", "0.00 invoice recorded, not emailed (firm.zero_total: skip)")
 	}
-	if !w.qboReady(ctx) {
+	if !w.ledgerReady(ctx) {
 		return inv, errors.New("QuickBooks is not connected: the invoice is approved and will be sent once it is")
 	}
 	client, _ := firm.Client(inv.Client)
@@ -116,7 +116,7 @@ func (w *Workflow) send(ctx context.Context, firm *Firm, inv store.Invoice, read
 	var err error
 	if read != nil {
 		remote = *read
-	} else if remote, err = w.qbo.Invoice(ctx, inv.QBOID); err != nil {
+	} else if remote, err = w.ledger.Invoice(ctx, inv.LedgerID); err != nil {
 		return inv, fmt.Errorf("read invoice %s back from QBO before sending: %w", inv.Key, err)
 	}
 	if remote.EmailStatus == EmailSent {
@@ -132,7 +132,7 @@ func (w *Workflow) send(ctx context.Context, firm *Firm, inv store.Invoice, read
 				return cur, changedInQBO(cur)
 			}
 		}
-		remote, err = w.qbo.Send(ctx, inv.QBOID, client.Email, "send:"+inv.Key)
+		remote, err = w.ledger.Send(ctx, inv.LedgerID, client.Email, "send:"+inv.Key)
 		if err != nil {
 			return inv, fmt.Errorf("send invoice %s through QBO: %w", inv.Key, err)
 		}
@@ -249,7 +249,7 @@ func (w *Workflow) Release(ctx context.Context, invoiceID int64, user string) (s
 	}
 	now := w.now()
 	to := store.StatePending
-	if inv.QBOTotal != inv.Total && inv.QBOID != "" { // not in QBO yet (at_approval): nothing to compare
+	if inv.LedgerTotal != inv.Total && inv.LedgerID != "" { // not in QBO yet (at_approval): nothing to compare
 		to = store.StateFlagged
 	}
 	inv, err = w.store.Transition(ctx, invoiceID, []store.InvoiceState{store.StateHeld}, to, user, "released", func(i *store.Invoice) {
@@ -268,10 +268,10 @@ func (w *Workflow) Release(ctx context.Context, invoiceID int64, user string) (s
 // QuickBooks holds other lines or another total than the partner was shown,
 // nothing is approved and the refreshed message asks again.
 func (w *Workflow) checkQBOCopy(ctx context.Context, firm *Firm, inv store.Invoice) (store.Invoice, *Remote, error) {
-	if inv.QBOID == "" || !w.qboReady(ctx) {
+	if inv.LedgerID == "" || !w.ledgerReady(ctx) {
 		return inv, nil, nil
 	}
-	remote, err := w.qbo.Invoice(ctx, inv.QBOID)
+	remote, err := w.ledger.Invoice(ctx, inv.LedgerID)
 	if err != nil {
 		return inv, nil, fmt.Errorf("read invoice %s back from QBO before approval: %w", inv.Key, err)
 	}

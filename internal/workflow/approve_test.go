@@ -24,14 +24,14 @@ func TestDraftApproveSend(t *testing.T) {
 		if inv.State != store.StatePending {
 			t.Fatalf("Acme state = %s, want pending", inv.State)
 		}
-		if want := money.MustParse("2450.00", "USD"); inv.Total != want || inv.QBOTotal != want {
-			t.Errorf("total %s, QBO total %s; want %s", inv.Total.Format("USD"), inv.QBOTotal.Format("USD"), want.Format("USD"))
+		if want := money.MustParse("2450.00", "USD"); inv.Total != want || inv.LedgerTotal != want {
+			t.Errorf("total %s, QBO total %s; want %s", inv.Total.Format("USD"), inv.LedgerTotal.Format("USD"), want.Format("USD"))
 		}
 		if b := invs[birch]; b.Total != money.MustParse("1080.00", "USD") || b.Discount != money.MustParse("-120.00", "USD") {
 			t.Errorf("Birch total %s discount %s, want 1080.00 and -120.00", b.Total.Format("USD"), b.Discount.Format("USD"))
 		}
-		if inv.SlackChannel != billingChannel || inv.SlackTS == "" || inv.QBOID == "" {
-			t.Fatalf("posted to %q ts %q, QBO id %q", inv.SlackChannel, inv.SlackTS, inv.QBOID)
+		if inv.SlackChannel != billingChannel || inv.SlackTS == "" || inv.LedgerID == "" {
+			t.Fatalf("posted to %q ts %q, QBO id %q", inv.SlackChannel, inv.SlackTS, inv.LedgerID)
 		}
 		if n := len(e.slack.Messages(billingChannel)); n != 2 {
 			t.Errorf("%d messages in the billing channel, want 2", n)
@@ -199,13 +199,13 @@ func TestEditInvoiceWriteDown(t *testing.T) {
 		}
 		// 6 h × 150 = 900.00, less 10 % = 810.00.
 		want := money.MustParse("810.00", "USD")
-		if got.Total != want || got.QBOTotal != want || got.State != store.StatePending {
-			t.Errorf("after edit: total %s, QBO %s, state %s", got.Total.Format("USD"), got.QBOTotal.Format("USD"), got.State)
+		if got.Total != want || got.LedgerTotal != want || got.State != store.StatePending {
+			t.Errorf("after edit: total %s, QBO %s, state %s", got.Total.Format("USD"), got.LedgerTotal.Format("USD"), got.State)
 		}
 		if len(got.WriteDowns) != 1 || !strings.HasPrefix(got.WriteDowns[0].Reason, "efficiency") {
 			t.Errorf("write-downs = %+v", got.WriteDowns)
 		}
-		raw, ok := e.qbo.Invoice(got.QBOID)
+		raw, ok := e.qbo.Invoice(got.LedgerID)
 		if !ok {
 			t.Fatal("QBO invoice gone")
 		}
@@ -234,8 +234,8 @@ func TestTotalMismatchFlags(t *testing.T) {
 		l := inv.Lines[hourly]
 		// QBO answers the update with a TotalAmt one dollar off billbot's
 		// (a tax or rounding rule of the company, say).
-		books := &mismatchQBO{QBO: e.wfQBO(), extra: 100}
-		wf := workflow.New(workflow.Deps{Store: e.store, QBO: books, Notifier: notify.New(e.messenger(), nil), Now: e.clock.Now})
+		books := &mismatchQBO{Ledger: e.wfQBO(), extra: 100}
+		wf := workflow.New(workflow.Deps{Store: e.store, Ledger: books, Notifier: notify.New(e.messenger(), nil), Now: e.clock.Now})
 		got, err := wf.EditInvoice(t.Context(), inv.ID, partnerA, workflow.Edit{Lines: []workflow.LineEdit{{Index: hourly, Hours: l.Qty, Rate: l.UnitPrice, Description: "Advisory, revised"}}})
 		if err != nil {
 			t.Fatal(err)
@@ -257,7 +257,7 @@ func TestDraftFlagsMismatchOnCreate(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, s *store.Store) {
 		e := newEnv(t, s)
 		e.october()
-		wf := workflow.New(workflow.Deps{Store: e.store, QBO: &mismatchQBO{QBO: e.wfQBO(), extra: 1}, Notifier: notify.New(e.messenger(), nil), Now: e.clock.Now})
+		wf := workflow.New(workflow.Deps{Store: e.store, Ledger: &mismatchQBO{Ledger: e.wfQBO(), extra: 1}, Notifier: notify.New(e.messenger(), nil), Now: e.clock.Now})
 		if _, err := wf.Draft(t.Context(), workflow.DraftOptions{PeriodEnd: billing.MustDate("2026-10-31")}); err != nil {
 			t.Fatal(err)
 		}

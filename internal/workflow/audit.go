@@ -50,7 +50,7 @@ func (w *Workflow) AuditTrail(ctx context.Context, q AuditQuery) ([]AuditLine, e
 var quietFields = []string{"UpdatedAt", "Version", "ActedAt", "ActedBy", "Lines", "WriteDowns", "CreatedAt"}
 
 // amountFields hold minor units of the record's Currency.
-var amountFields = []string{"Subtotal", "Discount", "Credit", "Total", "QBOTotal", "Balance", "Amount"}
+var amountFields = []string{"Subtotal", "Discount", "Credit", "Total", "LedgerTotal", "Balance", "Amount"}
 
 // DescribeChange lists the top-level fields that differ between two JSON
 // records as "Field: before → after", amounts in their currency. A record

@@ -130,7 +130,7 @@ func (w *Workflow) sendBatch(ctx context.Context, firm *Firm, bc BatchCreator, b
 	w.failPoint("qbo:after_create")
 	var errs []error
 	for _, m := range members {
-		if m.State != store.StateDraft || m.QBOID != "" {
+		if m.State != store.StateDraft || m.LedgerID != "" {
 			continue // recorded by the run that crashed
 		}
 		if ferr := failed[m.Key]; ferr != nil {

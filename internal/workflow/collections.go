@@ -37,7 +37,7 @@ func (w *Workflow) Collect(ctx context.Context) (CollectReport, error) {
 	if err != nil {
 		return rep, err
 	}
-	if w.qboReady(ctx) {
+	if w.ledgerReady(ctx) {
 		if rep.Resent, err = w.SendApproved(ctx); err != nil {
 			w.logger.Warn("retry sends", "error", err)
 		}
@@ -139,7 +139,7 @@ func (w *Workflow) RefreshPayments(ctx context.Context) (refreshed, paid int, er
 		}
 	}
 	started := w.now()
-	changed, err := w.qbo.ChangedInvoices(ctx, since)
+	changed, err := w.ledger.ChangedInvoices(ctx, since)
 	if err != nil {
 		return 0, 0, fmt.Errorf("QBO changes since %s: %w", since.Format(time.RFC3339), err)
 	}
@@ -153,7 +153,7 @@ func (w *Workflow) RefreshPayments(ctx context.Context) (refreshed, paid int, er
 // RefreshInvoices re-reads the named QBO invoices (from a webhook) and
 // records what changed.
 func (w *Workflow) RefreshInvoices(ctx context.Context, qboIDs []string) (refreshed, paid int, err error) {
-	if !w.qboReady(ctx) {
+	if !w.ledgerReady(ctx) {
 		return 0, 0, nil
 	}
 	remotes, err := w.readInvoices(ctx, qboIDs)
@@ -255,7 +255,7 @@ func (w *Workflow) voided(ctx context.Context, inv store.Invoice) error {
 // Aging computes AR aging and DSO as of a day, for all clients, one client or
 // one manager's engagements (remembered: see WithAnswers).
 func (w *Workflow) Aging(ctx context.Context, asOf billing.Date, client, manager string) (billing.Aging, error) {
-	return answers.Get(ctx, w.ledger, "aging\x00"+client+"\x00"+manager, asOf, func(ctx context.Context) (billing.Aging, error) {
+	return answers.Get(ctx, w.answers, "aging\x00"+client+"\x00"+manager, asOf, func(ctx context.Context) (billing.Aging, error) {
 		return w.aging(ctx, asOf, client, manager)
 	})
 }

@@ -17,7 +17,7 @@ import (
 // failingReminders fails the first fail QBO reminder sends before they
 // reach QBO.
 type failingReminders struct {
-	workflow.QBO
+	workflow.Ledger
 	mu   sync.Mutex
 	fail int
 }
@@ -32,7 +32,7 @@ func (f *failingReminders) Send(ctx context.Context, qboID, to, key string) (wor
 	if failing {
 		return workflow.Remote{}, errors.New("connection reset by peer")
 	}
-	return f.QBO.Send(ctx, qboID, to, key)
+	return f.Ledger.Send(ctx, qboID, to, key)
 }
 
 // crashAt is a fail point that panics once at the first point with prefix,
@@ -83,7 +83,7 @@ func sentAcme(t *testing.T, e *env) store.Invoice {
 func TestReminderRetriedAfterFailedSend(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, s *store.Store) {
 		e := newEnv(t, s)
-		e.wf = workflow.New(workflow.Deps{Store: e.store, QBO: &failingReminders{QBO: e.books, fail: 1}, Notifier: notify.New(e.msgr, nil), Now: e.clock.Now})
+		e.wf = workflow.New(workflow.Deps{Store: e.store, Ledger: &failingReminders{Ledger: e.books, fail: 1}, Notifier: notify.New(e.msgr, nil), Now: e.clock.Now})
 		inv := sentAcme(t, e)
 		sent := e.clock.Now()
 		steps := []struct {
@@ -98,7 +98,7 @@ func TestReminderRetriedAfterFailedSend(t *testing.T) {
 			if (err != nil) != st.fails || rep.Reminders != st.reminders {
 				t.Errorf("day %d: %d reminders, error %v; want %d, failing %v", st.day, rep.Reminders, err, st.reminders, st.fails)
 			}
-			if n := e.qbo.Emailed(inv.QBOID); n != st.emails {
+			if n := e.qbo.Emailed(inv.LedgerID); n != st.emails {
 				t.Errorf("day %d: invoice emailed %d times, want %d (the first send and one reminder)", st.day, n, st.emails)
 			}
 		}
@@ -116,13 +116,13 @@ func TestReminderCrashAfterSend(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, s *store.Store) {
 		e := newEnv(t, s)
 		c := &crashAt{prefix: "collect:before_confirm:reminder:"}
-		e.wf = workflow.New(workflow.Deps{Store: e.store, QBO: e.books, Notifier: notify.New(e.msgr, nil), Now: e.clock.Now, FailPoint: c.point})
+		e.wf = workflow.New(workflow.Deps{Store: e.store, Ledger: e.books, Notifier: notify.New(e.msgr, nil), Now: e.clock.Now, FailPoint: c.point})
 		inv := sentAcme(t, e)
 		e.clock.Set(e.clock.Now().Add(25 * 24 * time.Hour))
 		if _, _, crashed := collect(t, e.wf); !crashed {
 			t.Fatal("no crash at the fail point")
 		}
-		if n := e.qbo.Emailed(inv.QBOID); n != 2 {
+		if n := e.qbo.Emailed(inv.LedgerID); n != 2 {
 			t.Fatalf("emailed %d times after the crash, want 2", n)
 		}
 		e.clock.Set(e.clock.Now().Add(time.Minute))
@@ -133,7 +133,7 @@ func TestReminderCrashAfterSend(t *testing.T) {
 		if rep, err, _ := collect(t, e.wf); err != nil || rep.Reminders != 1 {
 			t.Errorf("run after the lease: %+v, %v; want the reminder retried", rep, err)
 		}
-		if n := e.qbo.Emailed(inv.QBOID); n != 2 {
+		if n := e.qbo.Emailed(inv.LedgerID); n != 2 {
 			t.Errorf("emailed %d times, want 2: the retry must be replayed by QBO, not sent", n)
 		}
 		e.clock.Set(e.clock.Now().Add(24 * time.Hour))
@@ -176,7 +176,7 @@ func TestEscalationCrashAfterDM(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, s *store.Store) {
 		e := newEnv(t, s)
 		c := &crashAt{prefix: "collect:before_confirm:escalation:"}
-		e.wf = workflow.New(workflow.Deps{Store: e.store, QBO: e.books, Notifier: notify.New(e.msgr, nil), Now: e.clock.Now, FailPoint: c.point})
+		e.wf = workflow.New(workflow.Deps{Store: e.store, Ledger: e.books, Notifier: notify.New(e.msgr, nil), Now: e.clock.Now, FailPoint: c.point})
 		inv := sentAcme(t, e)
 		manager := inv.Managers[0]
 		e.clock.Set(e.clock.Now().Add(35 * 24 * time.Hour))

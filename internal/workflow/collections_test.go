@@ -22,13 +22,13 @@ import (
 
 // sendLog records the QBO sends (first sends and reminders) by QBO id.
 type sendLog struct {
-	workflow.QBO
+	workflow.Ledger
 	mu    sync.Mutex
 	byQBO map[string][]string // qbo id → request keys
 }
 
 func (l *sendLog) Send(ctx context.Context, qboID, to, key string) (workflow.Remote, error) {
-	r, err := l.QBO.Send(ctx, qboID, to, key)
+	r, err := l.Ledger.Send(ctx, qboID, to, key)
 	if err == nil {
 		l.mu.Lock()
 		l.byQBO[qboID] = append(l.byQBO[qboID], key)
@@ -64,8 +64,8 @@ func TestCollectionsOverNinetyDays(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, s *store.Store) {
 		e := newEnv(t, s)
 		ctx := t.Context()
-		log := &sendLog{QBO: e.books, byQBO: map[string][]string{}}
-		e.wf = workflow.New(workflow.Deps{Store: e.store, QBO: log, Notifier: notify.New(e.msgr, nil), Now: e.clock.Now})
+		log := &sendLog{Ledger: e.books, byQBO: map[string][]string{}}
+		e.wf = workflow.New(workflow.Deps{Store: e.store, Ledger: log, Notifier: notify.New(e.msgr, nil), Now: e.clock.Now})
 
 		// Acme has a September and an October invoice: its escalations name
 		// both balances.
@@ -100,11 +100,11 @@ func TestCollectionsOverNinetyDays(t *testing.T) {
 			e.clock.Set(sent.Add(time.Duration(day) * 24 * time.Hour))
 			switch day {
 			case 3: // Elm's invoice is voided in QBO's web app.
-				if _, err := e.books.Void(ctx, invs[elm].QBOID, "void:test"); err != nil {
+				if _, err := e.books.Void(ctx, invs[elm].LedgerID, "void:test"); err != nil {
 					t.Fatal(err)
 				}
 			case 10: // Birch pays in full.
-				if _, err := e.qbo.Pay(invs[birch].QBOID, invs[birch].Total); err != nil {
+				if _, err := e.qbo.Pay(invs[birch].LedgerID, invs[birch].Total); err != nil {
 					t.Fatal(err)
 				}
 			case 20: // Cedar disputes its invoice; cleared on day 60.
@@ -156,10 +156,10 @@ func TestCollectionsOverNinetyDays(t *testing.T) {
 			inv  store.Invoice
 			want int
 		}{{acmeSep, 1}, {invs[acme], 1}, {invs[birch], 0}, {invs[cedar], 1}, {invs[dune], 0}, {invs[elm], 0}, {invs[fern], 1}} {
-			if c.inv.QBOID == "" && c.want == 0 {
+			if c.inv.LedgerID == "" && c.want == 0 {
 				continue
 			}
-			if got := log.reminders(c.inv.QBOID); got != c.want {
+			if got := log.reminders(c.inv.LedgerID); got != c.want {
 				t.Errorf("%s: %d reminders, want %d", c.inv.Key, got, c.want)
 			}
 		}

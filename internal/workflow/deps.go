@@ -14,7 +14,7 @@ import (
 // QBO is what the workflows need of QuickBooks Online. Every write is
 // idempotent by the key it is given: calling CreateDraft twice with one
 // invoice key yields one QBO invoice.
-type QBO interface {
+type Ledger interface {
 	// MatchCustomers maps clients to QBO customers; clients that match no
 	// customer, several, or one in another currency come back as problems.
 	MatchCustomers(ctx context.Context, clients []billing.Client) (map[string]string, []billing.Problem, error)
@@ -142,12 +142,12 @@ type Connector interface {
 	Connected(ctx context.Context) bool
 }
 
-// qboReady reports whether QuickBooks can be called now.
-func (w *Workflow) qboReady(ctx context.Context) bool {
-	if w.qbo == nil {
+// ledgerReady reports whether QuickBooks can be called now.
+func (w *Workflow) ledgerReady(ctx context.Context) bool {
+	if w.ledger == nil {
 		return false
 	}
-	if c, ok := w.qbo.(Connector); ok {
+	if c, ok := w.ledger.(Connector); ok {
 		return c.Connected(ctx)
 	}
 	return true

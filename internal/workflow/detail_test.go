@@ -36,7 +36,7 @@ func TestInvoiceDetailAndPrivateNote(t *testing.T) {
 		checkNote := func(when string) {
 			t.Helper()
 			cur := e.invoice(inv.ID)
-			raw, ok := e.qbo.Invoice(cur.QBOID)
+			raw, ok := e.qbo.Invoice(cur.LedgerID)
 			if !ok {
 				t.Fatal("QBO invoice missing")
 			}

@@ -175,17 +175,17 @@ func closedCycleEnds(engs []billing.Engagement, today billing.Date) []billing.Da
 // of that run and raise nothing. Without QBO the stored mapping stands and
 // items go unchecked.
 func (w *Workflow) prepareQBO(ctx context.Context, firm *Firm, mode billing.Mode, dryRun bool) (map[string]string, []billing.Problem, error) {
-	if !w.qboReady(ctx) {
+	if !w.ledgerReady(ctx) {
 		return nil, nil, nil
 	}
-	ids, problems, err := w.qbo.MatchCustomers(ctx, ClientsIn(mode, firm.Rules, firm.Clients))
+	ids, problems, err := w.ledger.MatchCustomers(ctx, ClientsIn(mode, firm.Rules, firm.Clients))
 	if err != nil {
 		return nil, nil, fmt.Errorf("match clients to QBO customers: %w", err)
 	}
 	for i := range firm.Clients {
 		c := &firm.Clients[i]
-		if id := ids[c.Name]; id != "" && id != c.QBOCustomerID {
-			c.QBOCustomerID = id
+		if id := ids[c.Name]; id != "" && id != c.LedgerCustomerID {
+			c.LedgerCustomerID = id
 			if !dryRun {
 				if err := w.store.SetClientQBOCustomer(ctx, c.Name, id); err != nil {
 					return nil, nil, err
@@ -193,7 +193,7 @@ func (w *Workflow) prepareQBO(ctx context.Context, firm *Firm, mode billing.Mode
 			}
 		}
 	}
-	items, err := w.qbo.Items(ctx)
+	items, err := w.ledger.Items(ctx)
 	if err != nil {
 		return nil, nil, fmt.Errorf("list QBO items: %w", err)
 	}

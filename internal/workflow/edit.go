@@ -69,13 +69,13 @@ func (w *Workflow) EditInvoice(ctx context.Context, invoiceID int64, user string
 	if e.WriteDownNote != "" {
 		reason += ": " + e.WriteDownNote
 	}
-	if w.qboReady(ctx) && inv.QBOID != "" {
+	if w.ledgerReady(ctx) && inv.LedgerID != "" {
 		client, _ := firm.Client(inv.Client)
-		items, err := w.qbo.Items(ctx)
+		items, err := w.ledger.Items(ctx)
 		if err != nil {
 			return inv, fmt.Errorf("list QBO items: %w", err)
 		}
-		remote, err := w.qbo.ReplaceDraft(ctx, inv.QBOID, edited, client, items, e.Memo)
+		remote, err := w.ledger.ReplaceDraft(ctx, inv.LedgerID, edited, client, items, e.Memo)
 		if err != nil {
 			return inv, fmt.Errorf("update invoice %s in QBO: %w", inv.Key, err)
 		}
@@ -83,7 +83,7 @@ func (w *Workflow) EditInvoice(ctx context.Context, invoiceID int64, user string
 			return inv, err
 		}
 		inv, err = w.store.UpdateInvoice(ctx, invoiceID, user, "qbo_updated", func(i *store.Invoice) error {
-			i.SyncToken, i.QBOTotal, i.Balance, i.DueDate = remote.SyncToken, remote.Total, remote.Balance, edited.DueDate
+			i.SyncToken, i.LedgerTotal, i.Balance, i.DueDate = remote.SyncToken, remote.Total, remote.Balance, edited.DueDate
 			return nil
 		})
 		if err != nil {
@@ -93,7 +93,7 @@ func (w *Workflow) EditInvoice(ctx context.Context, invoiceID int64, user string
 		return inv, err
 	}
 	to := store.StatePending
-	if inv.QBOTotal != inv.Total && inv.QBOID != "" {
+	if inv.LedgerTotal != inv.Total && inv.LedgerID != "" {
 		to = store.StateFlagged
 	}
 	if inv.State != to {

@@ -52,9 +52,9 @@ func TestEditInvoiceDiscount(t *testing.T) {
 				}
 			}
 			want := got.Subtotal - money.PercentOf(got.Subtotal, *percent(tc.off))
-			if text != tc.text || got.Total != want || got.QBOTotal != got.Total || got.State != store.StatePending {
+			if text != tc.text || got.Total != want || got.LedgerTotal != got.Total || got.State != store.StatePending {
 				t.Errorf("%s: discount line %q, total %s (QBO %s), state %s; want %q, %s, pending",
-					tc.name, text, got.Total.Format("USD"), got.QBOTotal.Format("USD"), got.State, tc.text, want.Format("USD"))
+					tc.name, text, got.Total.Format("USD"), got.LedgerTotal.Format("USD"), got.State, tc.text, want.Format("USD"))
 			}
 		}
 		// Held: released first.

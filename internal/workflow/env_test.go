@@ -186,28 +186,28 @@ type env struct {
 	qbo   *qbosandbox.Server
 	slack *slacksandbox.Server
 	wf    *workflow.Workflow
-	books workflow.QBO
+	books workflow.Ledger
 	msgr  *bot.Messenger
 }
 
-func (e *env) wfQBO() workflow.QBO       { return e.books }
+func (e *env) wfQBO() workflow.Ledger    { return e.books }
 func (e *env) messenger() *bot.Messenger { return e.msgr }
 
 // mismatchQBO is QBO whose TotalAmt differs from billbot's by extra minor
 // units on every create and update.
 type mismatchQBO struct {
-	workflow.QBO
+	workflow.Ledger
 	extra money.Amount
 }
 
 func (m *mismatchQBO) CreateDraft(ctx context.Context, inv billing.Invoice, c billing.Client, items map[string]string) (workflow.Remote, error) {
-	r, err := m.QBO.CreateDraft(ctx, inv, c, items)
+	r, err := m.Ledger.CreateDraft(ctx, inv, c, items)
 	r.Total += m.extra
 	return r, err
 }
 
 func (m *mismatchQBO) ReplaceDraft(ctx context.Context, id string, inv billing.Invoice, c billing.Client, items map[string]string, memo string) (workflow.Remote, error) {
-	r, err := m.QBO.ReplaceDraft(ctx, id, inv, c, items, memo)
+	r, err := m.Ledger.ReplaceDraft(ctx, id, inv, c, items, memo)
 	r.Total += m.extra
 	return r, err
 }
@@ -274,7 +274,7 @@ func newEnvYAML(t *testing.T, s *store.Store, yaml string) *env {
 	e.msgr = bot.NewMessenger(api, bot.MessengerConfig{Now: e.clock.Now, Sleep: e.clock.Sleep})
 	e.books = qbobooks.New(qc, "USD", "https://app.sandbox.qbo.intuit.com")
 	e.wf = workflow.New(workflow.Deps{
-		Store: e.store, QBO: e.books, Notifier: notify.New(e.msgr, nil),
+		Store: e.store, Ledger: e.books, Notifier: notify.New(e.msgr, nil),
 		Now: e.clock.Now, Logger: slog.New(slog.DiscardHandler),
 	})
 	return e

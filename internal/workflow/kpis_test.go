@@ -57,7 +57,7 @@ func TestMonthlyKPIs(t *testing.T) {
 		e := newEnv(t, s)
 		e.october()
 		e.draft()
-		replica := workflow.New(workflow.Deps{Store: e.store, QBO: e.books, Notifier: notify.New(e.msgr, nil), Now: e.clock.Now})
+		replica := workflow.New(workflow.Deps{Store: e.store, Ledger: e.books, Notifier: notify.New(e.msgr, nil), Now: e.clock.Now})
 		sent := 0
 		for day := 2; day <= 46; day++ { // 2026-11-02 … 2026-12-16
 			e.clock.Set(time.Date(2026, 11, day, 9, 0, 0, 0, e.loc))

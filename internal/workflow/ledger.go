@@ -29,7 +29,7 @@ func (w *Workflow) readyForApproval(ctx context.Context, drafts []store.Invoice)
 			errs = append(errs, err)
 			continue
 		}
-		if batchKey != "" || inv.QBOID != "" {
+		if batchKey != "" || inv.LedgerID != "" {
 			begun = append(begun, inv)
 			continue
 		}
@@ -49,7 +49,7 @@ func (w *Workflow) readyForApproval(ctx context.Context, drafts []store.Invoice)
 // the cent: otherwise the invoice is flagged and nothing is approved. It
 // returns the invoice with QBO's identifiers and QBO's copy as created.
 func (w *Workflow) createOnApproval(ctx context.Context, firm *Firm, inv store.Invoice) (store.Invoice, *Remote, error) {
-	if !w.qboReady(ctx) {
+	if !w.ledgerReady(ctx) {
 		return inv, nil, userErrorf("QuickBooks is not connected, so the %s invoice cannot be created there; nothing was approved. Approve it again once QuickBooks is connected.", inv.Client)
 	}
 	client, items, err := w.clientAndItems(ctx, firm, inv)
@@ -57,20 +57,20 @@ func (w *Workflow) createOnApproval(ctx context.Context, firm *Firm, inv store.I
 		return inv, nil, err
 	}
 	w.failPoint("qbo:before_create")
-	remote, err := w.qbo.CreateDraft(ctx, inv.Billing(), client, items)
+	remote, err := w.ledger.CreateDraft(ctx, inv.Billing(), client, items)
 	if err != nil {
 		return inv, nil, fmt.Errorf("create invoice %s in QBO on approval: %w", inv.Key, err)
 	}
 	w.failPoint("qbo:after_create")
 	inv, err = w.store.UpdateInvoice(ctx, inv.ID, "billbot", "qbo_created", func(i *store.Invoice) error {
-		i.QBOID, i.SyncToken, i.DocNumber = remote.ID, remote.SyncToken, remote.DocNumber
-		i.QBOTotal, i.Balance, i.EmailStatus = remote.Total, remote.Balance, remote.EmailStatus
+		i.LedgerID, i.SyncToken, i.DocNumber = remote.ID, remote.SyncToken, remote.DocNumber
+		i.LedgerTotal, i.Balance, i.EmailStatus = remote.Total, remote.Balance, remote.EmailStatus
 		return nil
 	})
 	if err != nil {
 		return inv, nil, fmt.Errorf("record QBO invoice of %s: %w", inv.Key, err)
 	}
-	if inv.QBOTotal != inv.Total {
+	if inv.LedgerTotal != inv.Total {
 		if err := w.checkTotal(ctx, inv, []store.InvoiceState{store.StatePending}); err != nil {
 			return inv, nil, err
 		}
@@ -81,7 +81,7 @@ func (w *Workflow) createOnApproval(ctx context.Context, firm *Firm, inv store.I
 		if err := w.refreshMessage(ctx, firm, cur); err != nil {
 			w.logger.Warn("refresh draft message", "invoice_id", cur.ID, "error", err)
 		}
-		return cur, nil, userErrorf("QBO's total for the %s invoice (%s) differs from billbot's (%s); nothing was sent. The invoice is flagged: edit it first.", cur.Client, cur.QBOTotal.Display(cur.Currency), cur.Total.Display(cur.Currency))
+		return cur, nil, userErrorf("QBO's total for the %s invoice (%s) differs from billbot's (%s); nothing was sent. The invoice is flagged: edit it first.", cur.Client, cur.LedgerTotal.Display(cur.Currency), cur.Total.Display(cur.Currency))
 	}
 	return inv, &remote, nil
 }
@@ -93,7 +93,7 @@ func (w *Workflow) clientAndItems(ctx context.Context, firm *Firm, inv store.Inv
 	if err != nil {
 		return client, nil, err
 	}
-	items, err := w.qbo.Items(ctx)
+	items, err := w.ledger.Items(ctx)
 	if err != nil {
 		return client, nil, fmt.Errorf("list QBO items: %w", err)
 	}

@@ -38,8 +38,8 @@ func TestAtApprovalDraftsOutsideQBO(t *testing.T) {
 		if n := e.qboWrites(); n != 0 || e.qbo.InvoiceCount() != 0 {
 			t.Fatalf("drafting wrote to QBO: %d writes, %d invoices; want none", n, e.qbo.InvoiceCount())
 		}
-		if inv.State != store.StatePending || inv.QBOID != "" || inv.DocNumber != "" || inv.SlackTS == "" {
-			t.Fatalf("draft: state %s, QBO id %q, number %q, posted %q; want pending, no QBO, posted", inv.State, inv.QBOID, inv.DocNumber, inv.SlackTS)
+		if inv.State != store.StatePending || inv.LedgerID != "" || inv.DocNumber != "" || inv.SlackTS == "" {
+			t.Fatalf("draft: state %s, QBO id %q, number %q, posted %q; want pending, no QBO, posted", inv.State, inv.LedgerID, inv.DocNumber, inv.SlackTS)
 		}
 		msg, ok := e.slack.Message(inv.SlackChannel, inv.SlackTS)
 		if !ok {
@@ -50,11 +50,11 @@ func TestAtApprovalDraftsOutsideQBO(t *testing.T) {
 		}
 
 		got := e.approve(inv.ID, partnerA)
-		if got.State != store.StateSent || got.QBOID == "" || got.QBOTotal != got.Total {
-			t.Fatalf("after approve: state %s, QBO id %q, QBO total %d, total %d", got.State, got.QBOID, got.QBOTotal, got.Total)
+		if got.State != store.StateSent || got.LedgerID == "" || got.LedgerTotal != got.Total {
+			t.Fatalf("after approve: state %s, QBO id %q, QBO total %d, total %d", got.State, got.LedgerID, got.LedgerTotal, got.Total)
 		}
-		if e.qbo.InvoiceCount() != 1 || e.sends() != 1 || len(e.qbo.Emails(got.QBOID)) != 1 {
-			t.Errorf("QBO invoices %d, sends %d, emails %d; want 1, 1, 1", e.qbo.InvoiceCount(), e.sends(), len(e.qbo.Emails(got.QBOID)))
+		if e.qbo.InvoiceCount() != 1 || e.sends() != 1 || len(e.qbo.Emails(got.LedgerID)) != 1 {
+			t.Errorf("QBO invoices %d, sends %d, emails %d; want 1, 1, 1", e.qbo.InvoiceCount(), e.sends(), len(e.qbo.Emails(got.LedgerID)))
 		}
 		msg, _ = e.slack.Message(inv.SlackChannel, inv.SlackTS)
 		if msg.Versions != 2 || !strings.Contains(blockText(msg.Blocks), "Approved by <@"+partnerA+">") {
@@ -103,7 +103,7 @@ func TestAtApprovalCrashAfterCreateCreatesOnce(t *testing.T) {
 		e.october()
 		inv := e.draft()[acme]
 		crashing := workflow.New(workflow.Deps{
-			Store: e.store, QBO: e.books, Notifier: notify.New(e.msgr, nil), Now: e.clock.Now, Logger: slog.New(slog.DiscardHandler),
+			Store: e.store, Ledger: e.books, Notifier: notify.New(e.msgr, nil), Now: e.clock.Now, Logger: slog.New(slog.DiscardHandler),
 			FailPoint: func(p string) {
 				if p == "qbo:after_create" {
 					panic(approveCrash{p})
@@ -118,14 +118,14 @@ func TestAtApprovalCrashAfterCreateCreatesOnce(t *testing.T) {
 			}()
 			crashing.Approve(t.Context(), inv.ID, partnerA)
 		}()
-		if got := e.invoice(inv.ID); got.State != store.StatePending || got.QBOID != "" || e.qbo.InvoiceCount() != 1 {
-			t.Fatalf("after the crash: state %s, QBO id %q, QBO invoices %d; want pending, unrecorded, 1", got.State, got.QBOID, e.qbo.InvoiceCount())
+		if got := e.invoice(inv.ID); got.State != store.StatePending || got.LedgerID != "" || e.qbo.InvoiceCount() != 1 {
+			t.Fatalf("after the crash: state %s, QBO id %q, QBO invoices %d; want pending, unrecorded, 1", got.State, got.LedgerID, e.qbo.InvoiceCount())
 		}
 		got := e.approve(inv.ID, partnerA)
 		if got.State != store.StateSent || e.qbo.InvoiceCount() != 1 {
 			t.Fatalf("after the retry: state %s, QBO invoices %d; want sent, 1", got.State, e.qbo.InvoiceCount())
 		}
-		if n := len(e.qbo.Emails(got.QBOID)); n != 1 || e.sends() != 1 {
+		if n := len(e.qbo.Emails(got.LedgerID)); n != 1 || e.sends() != 1 {
 			t.Errorf("emails %d, sends %d; want 1, 1", n, e.sends())
 		}
 	})
@@ -138,7 +138,7 @@ func TestAtApprovalMismatchFlags(t *testing.T) {
 		e := newEnvYAML(t, s, atApprovalYAML)
 		e.october()
 		inv := e.draft()[acme]
-		wf := workflow.New(workflow.Deps{Store: e.store, QBO: &mismatchQBO{QBO: e.wfQBO(), extra: 1}, Notifier: notify.New(e.messenger(), nil), Now: e.clock.Now})
+		wf := workflow.New(workflow.Deps{Store: e.store, Ledger: &mismatchQBO{Ledger: e.wfQBO(), extra: 1}, Notifier: notify.New(e.messenger(), nil), Now: e.clock.Now})
 		if _, err := wf.Approve(t.Context(), inv.ID, partnerA); !isUserError(err) {
 			t.Fatalf("approve with a cent mismatch: %v, want a user error", err)
 		}
@@ -161,7 +161,7 @@ func TestAtApprovalFinishesABegunBatch(t *testing.T) {
 		e := newEnv(t, s)
 		e.october()
 		crashing := workflow.New(workflow.Deps{
-			Store: e.store, QBO: e.books, Notifier: notify.New(e.msgr, nil), Now: e.clock.Now, Logger: slog.New(slog.DiscardHandler),
+			Store: e.store, Ledger: e.books, Notifier: notify.New(e.msgr, nil), Now: e.clock.Now, Logger: slog.New(slog.DiscardHandler),
 			FailPoint: func(p string) {
 				if p == "qbo:after_create" {
 					panic(approveCrash{p})
@@ -192,8 +192,8 @@ func TestAtApprovalFinishesABegunBatch(t *testing.T) {
 			t.Fatal(err)
 		}
 		inv := e.invoices()[acme]
-		if inv.State != store.StatePending || inv.QBOID == "" || e.qbo.InvoiceCount() != created {
-			t.Fatalf("after the replay: state %s, QBO id %q, QBO invoices %d; want pending, recorded, %d", inv.State, inv.QBOID, e.qbo.InvoiceCount(), created)
+		if inv.State != store.StatePending || inv.LedgerID == "" || e.qbo.InvoiceCount() != created {
+			t.Fatalf("after the replay: state %s, QBO id %q, QBO invoices %d; want pending, recorded, %d", inv.State, inv.LedgerID, e.qbo.InvoiceCount(), created)
 		}
 		if got := e.approve(inv.ID, partnerA); got.State != store.StateSent || e.qbo.InvoiceCount() != created || e.sends() != 1 {
 			t.Errorf("after approve: state %s, QBO invoices %d, sends %d; want sent, %d, 1", got.State, e.qbo.InvoiceCount(), e.sends(), created)

@@ -25,15 +25,15 @@ func TestAdvanceLeavesWorkToTheLockHolder(t *testing.T) {
 		e := newEnv(t, s)
 		e.october()
 		other := workflow.New(workflow.Deps{
-			Store: e.store, QBO: e.books, Notifier: notify.New(e.msgr, nil), Now: e.clock.Now,
+			Store: e.store, Ledger: e.books, Notifier: notify.New(e.msgr, nil), Now: e.clock.Now,
 			Logger: slog.New(slog.DiscardHandler), Locker: busyLocker{},
 		})
 		if _, err := other.Draft(t.Context(), workflow.DraftOptions{PeriodEnd: billing.MustDate("2026-10-31"), Actor: "test"}); err != nil {
 			t.Fatal(err)
 		}
 		for _, inv := range e.invoices() {
-			if inv.State != store.StateDraft || inv.QBOID != "" || inv.SlackTS != "" {
-				t.Fatalf("%s advanced while another process held the lock: %s %q %q", inv.Key, inv.State, inv.QBOID, inv.SlackTS)
+			if inv.State != store.StateDraft || inv.LedgerID != "" || inv.SlackTS != "" {
+				t.Fatalf("%s advanced while another process held the lock: %s %q %q", inv.Key, inv.State, inv.LedgerID, inv.SlackTS)
 			}
 		}
 		if err := e.wf.Advance(t.Context()); err != nil {

@@ -238,7 +238,7 @@ func DigestOf(firm *Firm, entries []billing.TimeEntry, today billing.Date) view.
 	d := view.ApprovalDigest{Days: firm.Rules.UnapprovedAlertDays, AsOf: today}
 	engOf := map[int64]billing.Engagement{}
 	for _, e := range firm.Engagements {
-		engOf[e.HarvestProjectID] = e
+		engOf[e.SourceProjectID] = e
 	}
 	type key struct{ person, eng string }
 	acc := map[key]*view.EngagementApprovals{}

@@ -25,7 +25,7 @@ func TestNudges(t *testing.T) {
 		if _, err := e.wf.Hold(ctx, birch.ID, "U0PARTNERB", "client asked to wait"); err != nil {
 			t.Fatal(err)
 		}
-		replica := workflow.New(workflow.Deps{Store: e.store, QBO: e.books, Notifier: notify.New(e.msgr, nil), Now: e.clock.Now})
+		replica := workflow.New(workflow.Deps{Store: e.store, Ledger: e.books, Notifier: notify.New(e.msgr, nil), Now: e.clock.Now})
 		count := func(user, word string) int {
 			n := 0
 			for _, m := range e.dms(user) {

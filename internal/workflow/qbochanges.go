@@ -148,14 +148,14 @@ func adoptLines(old []billing.Line, want, got []RemoteLine, itemNames map[string
 // client will get. It returns the differences; none means QBO holds what
 // the partner saw.
 func (w *Workflow) reconcileWithQBO(ctx context.Context, firm *Firm, inv store.Invoice, r Remote) (store.Invoice, []string, error) {
-	if r.Lines == nil || inv.QBOID == "" || !billing.Editable(inv.State) && inv.State != store.StateApproved {
+	if r.Lines == nil || inv.LedgerID == "" || !billing.Editable(inv.State) && inv.State != store.StateApproved {
 		return inv, nil, nil
 	}
 	client, items, err := w.clientAndItems(ctx, firm, inv)
 	if err != nil {
 		return inv, nil, err
 	}
-	want, err := w.qbo.DraftLines(inv.Billing(), client, items)
+	want, err := w.ledger.DraftLines(inv.Billing(), client, items)
 	if err != nil {
 		return inv, nil, fmt.Errorf("map invoice %s for comparison with QBO: %w", inv.Key, err)
 	}
@@ -183,13 +183,13 @@ func (w *Workflow) reconcileWithQBO(ctx context.Context, firm *Firm, inv store.I
 		return inv, nil, err
 	}
 	if inv, err = w.store.UpdateInvoice(ctx, inv.ID, "quickbooks", "qbo_changed", func(i *store.Invoice) error {
-		i.SyncToken, i.QBOTotal, i.Balance, i.EmailStatus = r.SyncToken, r.Total, r.Balance, r.EmailStatus
+		i.SyncToken, i.LedgerTotal, i.Balance, i.EmailStatus = r.SyncToken, r.Total, r.Balance, r.EmailStatus
 		return nil
 	}); err != nil {
 		return inv, nil, err
 	}
 	to := store.StatePending
-	if inv.QBOTotal != inv.Total {
+	if inv.LedgerTotal != inv.Total {
 		to = store.StateFlagged
 	}
 	if inv.State != to {

@@ -73,21 +73,21 @@ func TestApproveSendsWhatWasApproved(t *testing.T) {
 		if shown != workflow.Version(inv) {
 			t.Fatalf("posted message carries version %s, store %s", shown, workflow.Version(inv))
 		}
-		e.editInQBO(inv.QBOID)
+		e.editInQBO(inv.LedgerID)
 
 		_, err := e.wf.ApproveVersion(ctx, inv.ID, partnerA, shown)
 		var ue *workflow.UserError
 		if !errors.As(err, &ue) || !strings.Contains(ue.Msg, "changed in QuickBooks") {
 			t.Fatalf("approve of a draft edited in QBO: err = %v, want a UserError saying it changed", err)
 		}
-		if n := len(e.qbo.Emails(inv.QBOID)); n != 0 || e.sends() != 0 {
+		if n := len(e.qbo.Emails(inv.LedgerID)); n != 0 || e.sends() != 0 {
 			t.Fatalf("QBO emailed the edited draft %d times (%d sends) on an approval of another version", n, e.sends())
 		}
 		got := e.invoice(inv.ID)
 		want := money.MustParse("2850.00", "USD")
-		if got.State != store.StatePending || got.Total != want || got.QBOTotal != want || got.Lines[0].Qty != money.MustHours("12") {
+		if got.State != store.StatePending || got.Total != want || got.LedgerTotal != want || got.Lines[0].Qty != money.MustHours("12") {
 			t.Errorf("after the refusal: state %s total %s QBO total %s line 1 qty %s; want pending, 2850.00 both, 12",
-				got.State, got.Total.Format("USD"), got.QBOTotal.Format("USD"), got.Lines[0].Qty)
+				got.State, got.Total.Format("USD"), got.LedgerTotal.Format("USD"), got.Lines[0].Qty)
 		}
 		if got.Lines[0].Kind != inv.Lines[0].Kind || len(got.Lines[0].EntryIDs) != len(inv.Lines[0].EntryIDs) {
 			t.Errorf("adopted line lost its kind or entries: %+v", got.Lines[0])
@@ -111,7 +111,7 @@ func TestApproveSendsWhatWasApproved(t *testing.T) {
 		if _, err := e.wf.ApproveVersion(ctx, inv.ID, partnerA, shown); !errors.As(err, &ue) {
 			t.Fatalf("stale click: err = %v, want a UserError", err)
 		}
-		if n := len(e.qbo.Emails(inv.QBOID)); n != 0 {
+		if n := len(e.qbo.Emails(inv.LedgerID)); n != 0 {
 			t.Fatalf("a stale click emailed the client %d times", n)
 		}
 
@@ -119,8 +119,8 @@ func TestApproveSendsWhatWasApproved(t *testing.T) {
 		if err != nil {
 			t.Fatalf("approve of the refreshed version: %v", err)
 		}
-		if sent.State != store.StateSent || len(e.qbo.Emails(inv.QBOID)) != 1 {
-			t.Errorf("after approving the refreshed version: state %s, emails %d; want sent, 1", sent.State, len(e.qbo.Emails(inv.QBOID)))
+		if sent.State != store.StateSent || len(e.qbo.Emails(inv.LedgerID)) != 1 {
+			t.Errorf("after approving the refreshed version: state %s, emails %d; want sent, 1", sent.State, len(e.qbo.Emails(inv.LedgerID)))
 		}
 	})
 }
@@ -134,8 +134,8 @@ func TestRefreshShowsDraftEditedInQuickBooks(t *testing.T) {
 		ctx := t.Context()
 		e.october()
 		inv := e.draft()[acme]
-		e.editInQBO(inv.QBOID)
-		if _, _, err := e.wf.RefreshInvoices(ctx, []string{inv.QBOID}); err != nil {
+		e.editInQBO(inv.LedgerID)
+		if _, _, err := e.wf.RefreshInvoices(ctx, []string{inv.LedgerID}); err != nil {
 			t.Fatal(err)
 		}
 		got := e.invoice(inv.ID)
@@ -150,7 +150,7 @@ func TestRefreshShowsDraftEditedInQuickBooks(t *testing.T) {
 			t.Errorf("button version %s, store %s", v, workflow.Version(got))
 		}
 		// The same change seen again (CDC after the webhook) changes nothing.
-		if _, _, err := e.wf.RefreshInvoices(ctx, []string{inv.QBOID}); err != nil {
+		if _, _, err := e.wf.RefreshInvoices(ctx, []string{inv.LedgerID}); err != nil {
 			t.Fatal(err)
 		}
 		if again, _ := e.slack.Message(inv.SlackChannel, inv.SlackTS); again.Versions != 2 {
@@ -159,7 +159,7 @@ func TestRefreshShowsDraftEditedInQuickBooks(t *testing.T) {
 		if _, err := e.wf.Approve(ctx, inv.ID, partnerA); err != nil {
 			t.Fatalf("approve after the refresh: %v", err)
 		}
-		if n := len(e.qbo.Emails(inv.QBOID)); n != 1 {
+		if n := len(e.qbo.Emails(inv.LedgerID)); n != 1 {
 			t.Errorf("emails = %d, want 1", n)
 		}
 	})

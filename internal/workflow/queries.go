@@ -133,7 +133,7 @@ func (w *Workflow) Status(ctx context.Context, client string) (view.Status, erro
 		return view.Status{}, err
 	}
 	today := firm.Today(w.now())
-	return answers.Get(ctx, w.ledger, "status\x00"+client, today, func(ctx context.Context) (view.Status, error) {
+	return answers.Get(ctx, w.answers, "status\x00"+client, today, func(ctx context.Context) (view.Status, error) {
 		return w.status(ctx, client, today)
 	})
 }
@@ -205,7 +205,7 @@ func (w *Workflow) Home(ctx context.Context, user string) (view.Home, error) {
 		return h, err
 	}
 	today := firm.Today(w.now())
-	led, err := answers.Get(ctx, w.ledger, "home", today, func(ctx context.Context) (homeLedger, error) {
+	led, err := answers.Get(ctx, w.answers, "home", today, func(ctx context.Context) (homeLedger, error) {
 		return w.homeLedger(ctx, today)
 	})
 	if err != nil {
@@ -261,8 +261,8 @@ func (w *Workflow) homeLedger(ctx context.Context, today billing.Date) (homeLedg
 			continue
 		}
 		d := view.DraftSummary{InvoiceID: inv.ID, Client: inv.Client, DocNumber: inv.DocNumber, Period: inv.Period, Currency: inv.Currency, Total: inv.Total, DueDate: inv.DueDate}
-		if w.qbo != nil && inv.QBOID != "" {
-			d.QBOURL = w.qbo.InvoiceURL(inv.QBOID)
+		if w.ledger != nil && inv.LedgerID != "" {
+			d.QBOURL = w.ledger.InvoiceURL(inv.LedgerID)
 		}
 		led.drafts = append(led.drafts, homeDraft{summary: d, partners: inv.Partners})
 	}

@@ -19,10 +19,10 @@ func TestVoidedInvoiceIsReissued(t *testing.T) {
 		e.october()
 		first := e.draft()
 		inv := first[acme]
-		if _, err := e.books.Void(ctx, inv.QBOID, "void:test"); err != nil {
+		if _, err := e.books.Void(ctx, inv.LedgerID, "void:test"); err != nil {
 			t.Fatal(err)
 		}
-		if _, _, err := e.wf.RefreshInvoices(ctx, []string{inv.QBOID}); err != nil {
+		if _, _, err := e.wf.RefreshInvoices(ctx, []string{inv.LedgerID}); err != nil {
 			t.Fatal(err)
 		}
 		if got := e.invoice(inv.ID); got.State != store.StateVoided {
@@ -33,8 +33,8 @@ func TestVoidedInvoiceIsReissued(t *testing.T) {
 		if re.ID == inv.ID || !strings.HasSuffix(re.Key, "/reissue-2") || re.State != store.StatePending {
 			t.Fatalf("reissue: id %d key %q state %s; want a new pending invoice under %s/reissue-2", re.ID, re.Key, re.State, inv.Key)
 		}
-		if re.Total != inv.Total || re.QBOID == inv.QBOID {
-			t.Errorf("reissue total %d (was %d), QBO id %s (was %s)", re.Total, inv.Total, re.QBOID, inv.QBOID)
+		if re.Total != inv.Total || re.LedgerID == inv.LedgerID {
+			t.Errorf("reissue total %d (was %d), QBO id %s (was %s)", re.Total, inv.Total, re.LedgerID, inv.LedgerID)
 		}
 		if n := len(e.draft()); n != len(again) {
 			t.Errorf("a third draft run changed the invoices: %d → %d", len(again), n)

@@ -40,7 +40,7 @@ func (w *Workflow) draftView(firm *Firm, inv store.Invoice) view.Draft {
 		d.DiscountPercent = p
 	}
 	if inv.State == store.StateFlagged {
-		d.FlagReason = billing.TotalMismatchNote(inv.Currency, inv.QBOTotal, inv.Total)
+		d.FlagReason = billing.TotalMismatchNote(inv.Currency, inv.LedgerTotal, inv.Total)
 	}
 	if inv.State == store.StateSent || inv.State == store.StatePaid {
 		if c, ok := firm.Client(inv.Client); ok {
@@ -50,8 +50,8 @@ func (w *Workflow) draftView(firm *Firm, inv store.Invoice) view.Draft {
 	if inv.State == store.StatePending || inv.State == store.StateFlagged {
 		d.Version = Version(inv)
 	}
-	if w.qbo != nil && inv.QBOID != "" {
-		d.QBOURL = w.qbo.InvoiceURL(inv.QBOID)
+	if w.ledger != nil && inv.LedgerID != "" {
+		d.QBOURL = w.ledger.InvoiceURL(inv.LedgerID)
 	}
 	for _, l := range inv.Lines {
 		d.Lines = append(d.Lines, view.Line{

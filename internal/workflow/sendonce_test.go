@@ -23,7 +23,7 @@ func TestCrashAfterQBOSendEmailsOnce(t *testing.T) {
 		e.october()
 		inv := e.draft()[acme]
 		crashing := workflow.New(workflow.Deps{
-			Store: e.store, QBO: e.books, Notifier: notify.New(e.msgr, nil), Now: e.clock.Now, Logger: slog.New(slog.DiscardHandler),
+			Store: e.store, Ledger: e.books, Notifier: notify.New(e.msgr, nil), Now: e.clock.Now, Logger: slog.New(slog.DiscardHandler),
 			FailPoint: func(p string) {
 				if p == "send:after_qbo" {
 					panic(sendCrash{p})
@@ -41,7 +41,7 @@ func TestCrashAfterQBOSendEmailsOnce(t *testing.T) {
 		if got := e.invoice(inv.ID); got.State != store.StateApproved {
 			t.Fatalf("after the crash: state %s, want approved", got.State)
 		}
-		if n := len(e.qbo.Emails(inv.QBOID)); n != 1 {
+		if n := len(e.qbo.Emails(inv.LedgerID)); n != 1 {
 			t.Fatalf("QBO emailed the invoice %d times before the retry, want 1", n)
 		}
 		e.qbo.ForgetRequestIDs()
@@ -51,7 +51,7 @@ func TestCrashAfterQBOSendEmailsOnce(t *testing.T) {
 		if got := e.invoice(inv.ID); got.State != store.StateSent || got.EmailStatus != "EmailSent" {
 			t.Errorf("after the retry: state %s, email status %q; want sent, EmailSent", got.State, got.EmailStatus)
 		}
-		if got := e.qbo.Emails(inv.QBOID); len(got) != 1 {
+		if got := e.qbo.Emails(inv.LedgerID); len(got) != 1 {
 			t.Errorf("the client got the invoice %d times (%v), want exactly once", len(got), got)
 		}
 	})

@@ -16,9 +16,9 @@ import (
 // through six days later count, so a weekly cycle's next invoice does not.
 const LedgerWindowDays = 6
 
-// Ledger reads the invoices the firm issued itself; the QBO adapter
+// IssuedLedger reads the invoices the firm issued itself; the QBO adapter
 // implements it.
-type Ledger interface {
+type IssuedLedger interface {
 	// IssuedInvoices returns the invoices of the given customers dated
 	// from through to; items maps item names to ids, as Items returns.
 	IssuedInvoices(ctx context.Context, customerIDs []string, from, to billing.Date, items map[string]string) ([]Issued, error)
@@ -62,8 +62,8 @@ func (w *Workflow) Shadow(ctx context.Context, opts ShadowOptions) (ShadowReport
 	if err != nil {
 		return rep, err
 	}
-	ledger, ok := w.qbo.(Ledger)
-	if !ok || !w.qboReady(ctx) {
+	ledger, ok := w.ledger.(IssuedLedger)
+	if !ok || !w.ledgerReady(ctx) {
 		return rep, userErrorf("shadow mode compares with QuickBooks, which is not connected: run 'billbot qbo connect'")
 	}
 	today := firm.Today(w.now())
@@ -141,16 +141,16 @@ func ledgerItems(inv *billing.Invoice, items map[string]string) {
 
 // issued reads the ledger's invoices of the firm's matched clients and names
 // each by its client.
-func (w *Workflow) issued(ctx context.Context, ledger Ledger, firm *Firm, mode billing.Mode, items map[string]string, from, to billing.Date) ([]shadow.LedgerInvoice, error) {
+func (w *Workflow) issued(ctx context.Context, ledger IssuedLedger, firm *Firm, mode billing.Mode, items map[string]string, from, to billing.Date) ([]shadow.LedgerInvoice, error) {
 	byCustomer := map[string]string{}
 	var ids []string
 	for _, c := range firm.Clients {
 		if firm.ClientMode(c) != mode {
 			continue
 		}
-		if c.QBOCustomerID != "" && byCustomer[c.QBOCustomerID] == "" {
-			byCustomer[c.QBOCustomerID] = c.Name
-			ids = append(ids, c.QBOCustomerID)
+		if c.LedgerCustomerID != "" && byCustomer[c.LedgerCustomerID] == "" {
+			byCustomer[c.LedgerCustomerID] = c.Name
+			ids = append(ids, c.LedgerCustomerID)
 		}
 	}
 	if len(ids) == 0 {

@@ -117,7 +117,7 @@ func newShadowBench(b *testing.B) *shadowBench {
 	if err != nil {
 		b.Fatal(err)
 	}
-	wf := workflow.New(workflow.Deps{Store: st, QBO: qbobooks.New(qc, "USD", ""), Now: clk.Now, Logger: slog.New(slog.DiscardHandler)})
+	wf := workflow.New(workflow.Deps{Store: st, Ledger: qbobooks.New(qc, "USD", ""), Now: clk.Now, Logger: slog.New(slog.DiscardHandler)})
 	// The firm's own invoices: what billbot drafts, entered by hand.
 	dry, err := wf.Draft(ctx, workflow.DraftOptions{PeriodEnd: billing.MustDate("2026-10-31"), DryRun: true})
 	if err != nil {

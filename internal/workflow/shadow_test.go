@@ -193,8 +193,8 @@ func TestShadowModeMatchesClientsByName(t *testing.T) {
 			t.Fatal(err)
 		}
 		for _, c := range stored {
-			if c.QBOCustomerID != "" {
-				t.Errorf("shadow stored QBO customer %q for %s", c.QBOCustomerID, c.Name)
+			if c.LedgerCustomerID != "" {
+				t.Errorf("shadow stored QBO customer %q for %s", c.LedgerCustomerID, c.Name)
 			}
 		}
 	})

@@ -53,13 +53,13 @@ func (w *Workflow) runStep(ctx context.Context, inv store.Invoice, step string, 
 // remind has QBO email the invoice again, once per reminder day.
 func (w *Workflow) remind(ctx context.Context, firm *Firm, inv store.Invoice, day int) (bool, error) {
 	step := billing.ReminderStep(day)
-	if !w.qboReady(ctx) {
+	if !w.ledgerReady(ctx) {
 		return false, nil
 	}
 	return w.runStep(ctx, inv, step, func(bool) error {
 		client, _ := firm.Client(inv.Client)
 		// The same key on every attempt: QBO replays, never re-sends.
-		if _, err := w.qbo.Send(ctx, inv.QBOID, client.Email, step+":"+inv.Key); err != nil {
+		if _, err := w.ledger.Send(ctx, inv.LedgerID, client.Email, step+":"+inv.Key); err != nil {
 			return fmt.Errorf("reminder for invoice %s: %w", inv.Key, err)
 		}
 		now := w.now()
@@ -89,8 +89,8 @@ func (w *Workflow) escalate(ctx context.Context, firm *Firm, inv store.Invoice, 
 				Currency: inv.Currency, AmountDue: inv.Balance, ClientOutstanding: clientBalance.amount,
 				ClientOpenInvoices: clientBalance.count, DaysOutstanding: days, DueDate: inv.DueDate,
 			}
-			if w.qboReady(ctx) && inv.QBOID != "" {
-				esc.QBOURL = w.qbo.InvoiceURL(inv.QBOID)
+			if w.ledgerReady(ctx) && inv.LedgerID != "" {
+				esc.QBOURL = w.ledger.InvoiceURL(inv.LedgerID)
 			}
 			if err := w.notify.Escalate(ctx, inv, step, esc, retry); err != nil {
 				errs = append(errs, fmt.Errorf("escalation DM for invoice %s to %s: %w", inv.Key, m, err))

@@ -17,7 +17,7 @@ type InvoiceBatchReader interface {
 
 // readInvoices reads the named invoices, in batches when the QBO can.
 func (w *Workflow) readInvoices(ctx context.Context, qboIDs []string) ([]Remote, error) {
-	if br, ok := w.qbo.(InvoiceBatchReader); ok {
+	if br, ok := w.ledger.(InvoiceBatchReader); ok {
 		rs, err := br.Invoices(ctx, qboIDs)
 		if err != nil {
 			return nil, fmt.Errorf("read %d QBO invoices: %w", len(qboIDs), err)
@@ -26,7 +26,7 @@ func (w *Workflow) readInvoices(ctx context.Context, qboIDs []string) ([]Remote,
 	}
 	remotes := make([]Remote, 0, len(qboIDs))
 	for _, id := range qboIDs {
-		r, err := w.qbo.Invoice(ctx, id)
+		r, err := w.ledger.Invoice(ctx, id)
 		if err != nil {
 			return nil, fmt.Errorf("read QBO invoice %s: %w", id, err)
 		}
@@ -135,7 +135,7 @@ func (q *WebhookQueue) Drain(ctx context.Context) (int, error) {
 	if n, err := q.wf.store.PendingRefreshes(ctx); err != nil || n == 0 {
 		return 0, err
 	}
-	if !q.wf.qboReady(ctx) {
+	if !q.wf.ledgerReady(ctx) {
 		return 0, nil
 	}
 	ctx = Background(ctx)

@@ -43,7 +43,7 @@ func TestWebhookStormLeavesRoomForApprove(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		e.wf = workflow.New(workflow.Deps{Store: e.store, QBO: &markSends{Books: qbobooks.New(qc, "USD", ""), wire: wire}, Notifier: notify.New(e.msgr, nil), Now: e.clock.Now, Logger: slog.New(slog.DiscardHandler)})
+		e.wf = workflow.New(workflow.Deps{Store: e.store, Ledger: &markSends{Books: qbobooks.New(qc, "USD", ""), wire: wire}, Notifier: notify.New(e.msgr, nil), Now: e.clock.Now, Logger: slog.New(slog.DiscardHandler)})
 		e.october()
 		invs := e.draft()
 

@@ -22,24 +22,24 @@ import (
 
 // Workflow runs billbot's use cases against its dependencies.
 type Workflow struct {
-	store  *store.Store
-	qbo    QBO      // nil: QuickBooks not connected (dry runs, assessments)
-	notify Notifier // nil: Slack not configured
-	now    func() time.Time
-	loc    *time.Location // overrides the firm's time zone when set
-	logger *slog.Logger
-	fail   func(point string)
-	locker Locker
-	locks  *invoiceLocks
-	firms  firmCache
-	detail *invoicedetail.Signer // nil: no detail links (see WithDetailLinks)
-	ledger *answers.Ledger       // nil: nothing remembered (see WithAnswers)
+	store   *store.Store
+	ledger  Ledger   // nil: QuickBooks not connected (dry runs, assessments)
+	notify  Notifier // nil: Slack not configured
+	now     func() time.Time
+	loc     *time.Location // overrides the firm's time zone when set
+	logger  *slog.Logger
+	fail    func(point string)
+	locker  Locker
+	locks   *invoiceLocks
+	firms   firmCache
+	detail  *invoicedetail.Signer // nil: no detail links (see WithDetailLinks)
+	answers *answers.Ledger       // nil: nothing remembered (see WithAnswers)
 }
 
 // Deps are Workflow's collaborators.
 type Deps struct {
-	Store *store.Store
-	QBO   QBO
+	Store  *store.Store
+	Ledger Ledger
 	// Notifier says billbot's messages in Slack (internal/notify); nil
 	// when Slack is not configured.
 	Notifier Notifier
@@ -88,7 +88,7 @@ func New(d Deps) *Workflow {
 	if d.Logger == nil {
 		d.Logger = slog.New(slog.DiscardHandler)
 	}
-	return &Workflow{store: d.Store, qbo: d.QBO, notify: d.Notifier, now: d.Now, loc: d.Location, logger: d.Logger, fail: d.FailPoint, locker: d.Locker, locks: &invoiceLocks{}}
+	return &Workflow{store: d.Store, ledger: d.Ledger, notify: d.Notifier, now: d.Now, loc: d.Location, logger: d.Logger, fail: d.FailPoint, locker: d.Locker, locks: &invoiceLocks{}}
 }
 
 // UserError is a failure the person who asked can fix; its message is
@@ -229,11 +229,11 @@ func (w *Workflow) readFirm(ctx context.Context) (*Firm, error) {
 	}
 	ids := make(map[string]string, len(stored))
 	for _, c := range stored {
-		ids[c.Name] = c.QBOCustomerID
+		ids[c.Name] = c.LedgerCustomerID
 	}
 	for i := range clients {
-		if clients[i].QBOCustomerID == "" {
-			clients[i].QBOCustomerID = ids[clients[i].Name]
+		if clients[i].LedgerCustomerID == "" {
+			clients[i].LedgerCustomerID = ids[clients[i].Name]
 		}
 	}
 	return &Firm{File: file, Rules: rules, Clients: clients, Engagements: engs}, nil

@@ -1,5 +1,5 @@
 // Package qbobooks is billbot's QuickBooks Online adapter: it implements
-// the ledger interfaces the use cases declare (workflow.QBO, BatchCreator,
+// the ledger interfaces the use cases declare (workflow.Ledger, BatchCreator,
 // InvoiceBatchReader, Ledger, Connector) over the QBO client of
 // internal/qbo, translating billbot's invoices to QBO's Invoice JSON and
 // back, matching customers and items, batching creates and reading change
@@ -40,7 +40,7 @@ func New(client *qbo.Client, home money.Currency, appURL string) *Books {
 	return &Books{client: client, home: home, appURL: appURL}
 }
 
-var _ workflow.QBO = (*Books)(nil)
+var _ workflow.Ledger = (*Books)(nil)
 
 // RealmID is the QuickBooks company the adapter writes to.
 func (b *Books) RealmID() string { return b.client.RealmID() }
@@ -57,7 +57,7 @@ func (b *Books) MatchCustomers(ctx context.Context, clients []billing.Client) (m
 	ids := map[string]string{}
 	var problems []billing.Problem
 	for _, c := range clients {
-		cust, _, err := qbo.MatchCustomer(c.Name, c.QBOCustomerID, customers)
+		cust, _, err := qbo.MatchCustomer(c.Name, c.LedgerCustomerID, customers)
 		var me *qbo.MatchError
 		switch {
 		case errors.As(err, &me) && !me.Ambiguous && len(me.Candidates) == 0:
@@ -77,7 +77,7 @@ func (b *Books) MatchCustomers(ctx context.Context, clients []billing.Client) (m
 	return ids, problems, nil
 }
 
-// Items implements workflow.QBO.
+// Items implements workflow.Ledger.
 func (b *Books) Items(ctx context.Context) (map[string]string, error) {
 	ctx = priority(ctx)
 	items, err := b.client.QueryItems(ctx, "")
@@ -98,7 +98,7 @@ func (b *Books) Items(ctx context.Context) (map[string]string, error) {
 // first attempt created instead of a second one (docs/vendors.md §2.5).
 func (b *Books) CreateDraft(ctx context.Context, inv billing.Invoice, c billing.Client, items map[string]string) (workflow.Remote, error) {
 	ctx = priority(ctx)
-	q, err := qbo.InvoiceFromDraft(inv, c.QBOCustomerID, items, c.Email, b.detailNote(inv.Key))
+	q, err := qbo.InvoiceFromDraft(inv, c.LedgerCustomerID, items, c.Email, b.detailNote(inv.Key))
 	if err != nil {
 		return workflow.Remote{}, err
 	}
@@ -113,7 +113,7 @@ func (b *Books) CreateDraft(ctx context.Context, inv billing.Invoice, c billing.
 // carrying the current SyncToken (re-read and re-applied on a stale one).
 func (b *Books) ReplaceDraft(ctx context.Context, qboID string, inv billing.Invoice, c billing.Client, items map[string]string, memo string) (workflow.Remote, error) {
 	ctx = priority(ctx)
-	q, err := qbo.InvoiceFromDraft(inv, c.QBOCustomerID, items, c.Email, b.detailNote(inv.Key))
+	q, err := qbo.InvoiceFromDraft(inv, c.LedgerCustomerID, items, c.Email, b.detailNote(inv.Key))
 	if err != nil {
 		return workflow.Remote{}, err
 	}
@@ -250,7 +250,7 @@ func (b *Books) CreateDrafts(ctx context.Context, batchKey string, drafts []work
 	batch := make([]qbo.BatchItem, 0, len(drafts))
 	failed := map[string]error{}
 	for i, d := range drafts {
-		q, err := qbo.InvoiceFromDraft(d.Invoice, d.Client.QBOCustomerID, items, d.Client.Email, b.detailNote(d.Invoice.Key))
+		q, err := qbo.InvoiceFromDraft(d.Invoice, d.Client.LedgerCustomerID, items, d.Client.Email, b.detailNote(d.Invoice.Key))
 		if err != nil {
 			failed[d.Invoice.Key] = err
 			continue
@@ -350,7 +350,7 @@ func (b *Books) Invoices(ctx context.Context, qboIDs []string) ([]workflow.Remot
 	return out, nil
 }
 
-// DraftLines implements workflow.QBO: inv as billbot would write it to QBO,
+// DraftLines implements workflow.Ledger: inv as billbot would write it to QBO,
 // read back the way QBO's answer is read, so the two compare field by
 // field.
 func (b *Books) DraftLines(inv billing.Invoice, c billing.Client, items map[string]string) ([]workflow.RemoteLine, error) {
@@ -358,7 +358,7 @@ func (b *Books) DraftLines(inv billing.Invoice, c billing.Client, items map[stri
 }
 
 func draftLines(inv billing.Invoice, c billing.Client, items map[string]string) ([]workflow.RemoteLine, error) {
-	q, err := qbo.InvoiceFromDraft(inv, c.QBOCustomerID, items, c.Email, "")
+	q, err := qbo.InvoiceFromDraft(inv, c.LedgerCustomerID, items, c.Email, "")
 	if err != nil {
 		return nil, err
 	}

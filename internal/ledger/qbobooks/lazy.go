@@ -47,10 +47,10 @@ func NewLazy(build func(ctx context.Context, gen int64) (*Books, error), generat
 }
 
 var (
-	_ workflow.QBO                = (*Lazy)(nil)
+	_ workflow.Ledger             = (*Lazy)(nil)
 	_ workflow.Connector          = (*Lazy)(nil)
 	_ workflow.BatchCreator       = (*Lazy)(nil)
-	_ workflow.Ledger             = (*Lazy)(nil)
+	_ workflow.IssuedLedger       = (*Lazy)(nil)
 	_ workflow.InvoiceBatchReader = (*Lazy)(nil)
 )
 
@@ -160,7 +160,7 @@ func (l *Lazy) ChangedInvoices(ctx context.Context, since time.Time) ([]workflow
 	return with(ctx, l, func(b *Books) ([]workflow.Remote, error) { return b.ChangedInvoices(ctx, since) })
 }
 
-// IssuedInvoices implements workflow.Ledger.
+// IssuedInvoices implements workflow.IssuedLedger.
 func (l *Lazy) IssuedInvoices(ctx context.Context, customerIDs []string, from, to billing.Date, items map[string]string) ([]workflow.Issued, error) {
 	return with(ctx, l, func(b *Books) ([]workflow.Issued, error) {
 		return b.IssuedInvoices(ctx, customerIDs, from, to, items)
@@ -181,7 +181,7 @@ func (l *Lazy) CreateDrafts(ctx context.Context, batchKey string, drafts []workf
 	return c.remotes, c.failed, err
 }
 
-// DraftLines implements workflow.QBO; the mapping needs no connection.
+// DraftLines implements workflow.Ledger; the mapping needs no connection.
 func (l *Lazy) DraftLines(inv billing.Invoice, c billing.Client, items map[string]string) ([]workflow.RemoteLine, error) {
 	return draftLines(inv, c, items)
 }

@@ -12,9 +12,9 @@ import (
 	"billbot/internal/workflow"
 )
 
-var _ workflow.Ledger = (*Books)(nil)
+var _ workflow.IssuedLedger = (*Books)(nil)
 
-// IssuedInvoices implements workflow.Ledger with the query language
+// IssuedInvoices implements workflow.IssuedLedger with the query language
 // (qbo.Client.IssuedInvoices). Voided invoices are left out; discount
 // lines become negative lines; subtotal and description-only lines carry no
 // amount of their own and are dropped.

@@ -35,7 +35,7 @@ func New(ctx context.Context, wf *workflow.Workflow, client *harvest.Client) (*S
 	if deps.Firm != nil {
 		home = deps.Firm.Rules.HomeCurrency
 		for _, c := range deps.Firm.Clients {
-			currency[c.HarvestClientID] = c.Currency
+			currency[c.SourceClientID] = c.Currency
 		}
 	}
 	return &Source{syncer: harvest.NewSyncer(client, Store{deps.Store}, harvest.SyncerConfig{
