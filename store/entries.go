@@ -1,6 +1,7 @@
 package store
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"fmt"
@@ -47,17 +48,39 @@ func scanEntry(rows *sql.Rows, extra ...any) (billing.TimeEntry, error) {
 	return e, nil
 }
 
+// collectEntries reads rows of selectEntry. The names many entries share
+// (source, project, client, task, person, currency) are kept once each
+// rather than once per entry: a list of a hundred thousand entries holds
+// a few hundred such strings, not six hundred thousand.
 func collectEntries(rows *sql.Rows, err error) ([]billing.TimeEntry, error) {
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
-	var out []billing.TimeEntry
+	var (
+		out   []billing.TimeEntry
+		names = names{}
+		raw   [6]sql.RawBytes
+	)
+	name := names.of
 	for rows.Next() {
-		e, err := scanEntry(rows)
-		if err != nil {
-			return nil, err
+		var (
+			e           billing.TimeEntry
+			spent       dateCol
+			hours, rate int64
+			approvedAt  timeCol
+		)
+		// As scanEntry, the shared names as raw bytes.
+		if err := rows.Scan(&e.ID, &raw[0], &e.ExternalID, &e.ProjectID, &raw[1], &e.ClientID, &raw[2], &raw[3],
+			&raw[4], &spent, &hours, &rate, &raw[5], &e.Notes, &e.Billable, &e.Running, &e.Approved, &approvedAt,
+			&e.BilledElsewhere, &e.UserID); err != nil {
+			return nil, fmt.Errorf("store: scan time entry: %w", err)
 		}
+		e.Source, e.Project, e.Client, e.Task, e.User = name(raw[0]), name(raw[1]), name(raw[2]), name(raw[3]), name(raw[4])
+		e.Currency = money.Currency(name(raw[5]))
+		e.SpentDate = spent.D
+		e.Hours, e.Rate = money.Hours(hours), money.Amount(rate)
+		e.ApprovedAt = approvedAt.T
 		out = append(out, e)
 	}
 	return out, rows.Err()
@@ -104,13 +127,28 @@ func (s *Store) UnallocatedEntriesOf(ctx context.Context, clients []string) ([]b
 	if len(clients) == 0 {
 		return nil, nil
 	}
-	out, err := collectEntries(s.q(ctx).Raw(selectEntry+` FROM time_entries t
-		WHERE t.deleted_at IS NULL AND t.client IN ?
-		AND NOT EXISTS (SELECT 1 FROM allocations a WHERE a.entry_id = t.id AND a.active)
-		ORDER BY t.spent_date, t.id`, clients).Rows())
+	// Sorted here rather than by the server, whose sort of this many
+	// wide rows would spill to disk.
+	var (
+		out []billing.TimeEntry
+		err error
+	)
+	if s.dialect == DialectPostgres {
+		out, err = s.unallocatedEntriesOfPG(ctx, clients)
+	} else {
+		out, err = collectEntries(s.q(ctx).Raw(selectEntry+` FROM time_entries t
+			WHERE t.deleted_at IS NULL AND t.client IN ?
+			AND NOT EXISTS (SELECT 1 FROM allocations a WHERE a.entry_id = t.id AND a.active)`, clients).Rows())
+	}
 	if err != nil {
 		return nil, fmt.Errorf("store: unallocated entries: %w", err)
 	}
+	slices.SortFunc(out, func(a, b billing.TimeEntry) int {
+		if c := a.SpentDate.Compare(b.SpentDate); c != 0 {
+			return c
+		}
+		return cmp.Compare(a.ID, b.ID)
+	})
 	return out, nil
 }
 

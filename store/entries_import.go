@@ -2,9 +2,11 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
 	"iter"
+	"math"
 	"slices"
 	"sort"
 	"strings"
@@ -37,15 +39,21 @@ const (
 
 // ImportEntries writes a stream of entries in one transaction, with the
 // rules of UpsertEntries (ApprovedAt, undeleting, unchanged rows left
-// alone), holding one batch in memory at a time. Keys (Source, ExternalID)
+// alone), holding one batch in memory at a time (on PostgreSQL, also the
+// digest of each stored row of the source: some 40 bytes a row). Keys (Source, ExternalID)
 // must be unique within the stream. An error yielded by entries — a bad row
 // found late in a file — rolls everything back: nothing of the stream is
 // stored. progress, when not nil, is called with the number of entries
 // read so far every few thousand entries and once at the end.
 //
-// On PostgreSQL the entries are copied (COPY FROM STDIN) into a temporary
-// staging table, then merged in batches by one INSERT … ON CONFLICT DO
-// UPDATE … WHERE (changed) each, so an unchanged row is never rewritten.
+// On PostgreSQL the source's stored rows are read once as digests (see
+// digester) and a row found among them unchanged goes no further; the
+// others are copied (COPY FROM STDIN) into a temporary staging table, then
+// merged in batches by one INSERT … ON CONFLICT DO UPDATE … WHERE
+// (changed) each, so an unchanged row is never rewritten. A writer that
+// changes a row between the digests' read and the commit keeps its
+// change, as if the import had come first.
+//
 // On SQLite they are upserted in batches as UpsertEntries does.
 func (s *Store) ImportEntries(ctx context.Context, entries iter.Seq2[billing.TimeEntry, error], now time.Time, progress func(n int)) (ImportStats, error) {
 	now = now.UTC().Truncate(time.Microsecond)
@@ -282,8 +290,21 @@ func (s *Store) importPostgres(ctx context.Context, entries iter.Seq2[billing.Ti
 		}
 		direct = !has
 	}
+	// A re-import sends on only the rows it does not find unchanged among
+	// the source's stored ones (see entryDigest): an unchanged row costs
+	// the server nothing but its digest.
+	var stored map[digest]struct{}
+	if gotFirst && firstErr == nil && first.Source != "" && !direct {
+		if stored, err = importDigests(ctx, conn, first.Source); err != nil {
+			return ImportStats{}, fmt.Errorf("store: import entries: read digests: %w", err)
+		}
+	}
 	pending := gotFirst
-	var yielded error
+	var (
+		yielded error
+		staged  int64 // rows sent to the server
+		dg      digester
+	)
 	cols := importStagingCols
 	table := pgx.Identifier{"import_entries"}
 	if direct {
@@ -291,35 +312,44 @@ func (s *Store) importPostgres(ctx context.Context, entries iter.Seq2[billing.Ti
 		table = pgx.Identifier{"time_entries"}
 	}
 	row := make([]any, len(cols))
-	src := pgx.CopyFromFunc(func() ([]any, error) {
+	src := func() ([]any, error) {
 		var (
 			e   billing.TimeEntry
 			err error
 			ok  bool
 		)
-		if pending {
-			e, err, ok, pending = first, firstErr, true, false
-		} else {
-			e, err, ok = next()
+		for {
+			if pending {
+				e, err, ok, pending = first, firstErr, true, false
+			} else {
+				e, err, ok = next()
+			}
+			if !ok {
+				return nil, nil
+			}
+			if err == nil {
+				err = checkImported(e)
+			}
+			if err == nil && direct && e.Source != first.Source {
+				err = fmt.Errorf("store: import entries: entry %q is of source %q, the import's is %q", e.ExternalID, e.Source, first.Source)
+			}
+			if err != nil {
+				yielded = err
+				return nil, err
+			}
+			n++
+			if progress != nil && n%importProgress == 0 {
+				progress(int(n))
+			}
+			sources[e.Source] = true
+			if stored == nil || e.Source != first.Source {
+				break
+			}
+			if _, same := stored[dg.entry(e)]; !same {
+				break
+			}
 		}
-		if !ok {
-			return nil, nil
-		}
-		if err == nil {
-			err = checkImported(e)
-		}
-		if err == nil && direct && e.Source != first.Source {
-			err = fmt.Errorf("store: import entries: entry %q is of source %q, the import's is %q", e.ExternalID, e.Source, first.Source)
-		}
-		if err != nil {
-			yielded = err
-			return nil, err
-		}
-		n++
-		if progress != nil && n%importProgress == 0 {
-			progress(int(n))
-		}
-		sources[e.Source] = true
+		staged++
 		var approvedAt any
 		if e.Approved && !e.ApprovedAt.IsZero() {
 			approvedAt = e.ApprovedAt.UTC().Truncate(time.Microsecond)
@@ -330,16 +360,16 @@ func (s *Store) importPostgres(ctx context.Context, entries iter.Seq2[billing.Ti
 			}
 			clients[e.Client] = true
 			row[0], row[1], row[2], row[3], row[4], row[5], row[6] = e.Source, e.ExternalID, e.ProjectID, e.Project, e.ClientID, e.Client, e.Task
-			row[7], row[8], row[9], row[10], row[11], row[12] = e.User, e.SpentDate.Time(time.UTC), int64(e.Hours), int64(e.Rate), string(e.Currency), e.Notes
+			row[7], row[8], row[9], row[10], row[11], row[12] = e.User, e.SpentDate, int64(e.Hours), int64(e.Rate), string(e.Currency), e.Notes
 			row[13], row[14], row[15], row[16], row[17], row[18] = e.Billable, e.Running, e.Approved, approvedAt, e.BilledElsewhere, e.UserID
 			row[19], row[20] = now, now
 			return row, nil
 		}
-		row[0], row[1], row[2], row[3], row[4], row[5], row[6] = n, e.Source, e.ExternalID, e.ProjectID, e.Project, e.ClientID, e.Client
-		row[7], row[8], row[9], row[10], row[11], row[12] = e.Task, e.User, e.SpentDate.Time(time.UTC), int64(e.Hours), int64(e.Rate), string(e.Currency)
+		row[0], row[1], row[2], row[3], row[4], row[5], row[6] = staged, e.Source, e.ExternalID, e.ProjectID, e.Project, e.ClientID, e.Client
+		row[7], row[8], row[9], row[10], row[11], row[12] = e.Task, e.User, e.SpentDate, int64(e.Hours), int64(e.Rate), string(e.Currency)
 		row[13], row[14], row[15], row[16], row[17], row[18], row[19] = e.Notes, e.Billable, e.Running, e.Approved, approvedAt, e.BilledElsewhere, e.UserID
 		return row, nil
-	})
+	}
 	// The COPY runs on the transaction's connection, through pgx:
 	// database/sql has no COPY.
 	err = conn.Raw(func(dc any) error {
@@ -347,7 +377,12 @@ func (s *Store) importPostgres(ctx context.Context, entries iter.Seq2[billing.Ti
 		if !ok {
 			return fmt.Errorf("driver connection is a %T, not pgx", dc)
 		}
-		_, err := c.Conn().CopyFrom(ctx, table, cols, src)
+		quoted := make([]string, len(cols))
+		for i, c := range cols {
+			quoted[i] = pgx.Identifier{c}.Sanitize()
+		}
+		_, err := c.Conn().PgConn().CopyFrom(ctx, &copyRows{next: src},
+			"COPY "+table.Sanitize()+" ("+strings.Join(quoted, ", ")+") FROM STDIN (FORMAT binary)")
 		return err
 	})
 	if progress != nil {
@@ -361,10 +396,10 @@ func (s *Store) importPostgres(ctx context.Context, entries iter.Seq2[billing.Ti
 	}
 	merged := int64(0)
 	if direct {
-		st.Inserted, merged = int(n), n // nothing to merge
+		st.Inserted, merged = int(n), staged // nothing to merge
 	}
 	types := pgtype.NewMap()
-	for lo := merged; lo < n; lo += importMergeBatch {
+	for lo := merged; lo < staged; lo += importMergeBatch {
 		var (
 			ins, upd int
 			cl       []string
@@ -390,4 +425,67 @@ func (s *Store) importPostgres(ctx context.Context, entries iter.Seq2[billing.Ti
 		return ImportStats{}, fmt.Errorf("store: import entries: commit: %w", err)
 	}
 	return ImportStats{UpsertStats: st, Clients: sortedKeys(clients)}, nil
+}
+
+// importDigests reads the digests of source's live rows (see digester),
+// on the transaction's connection.
+func importDigests(ctx context.Context, conn *sql.Conn, source string) (map[digest]struct{}, error) {
+	var out map[digest]struct{}
+	err := conn.Raw(func(dc any) error {
+		c, ok := dc.(*stdlib.Conn)
+		if !ok {
+			return fmt.Errorf("driver connection is a %T, not pgx", dc)
+		}
+		// The planner's row count of the table sizes the set, which then
+		// need not grow row by row.
+		var estimate float64
+		if err := c.Conn().QueryRow(ctx, "SELECT reltuples FROM pg_class WHERE oid = 'time_entries'::regclass").Scan(&estimate); err != nil {
+			return err
+		}
+		out = make(map[digest]struct{}, int(min(max(estimate, 0), 20_000_000)))
+		rows, err := c.Conn().Query(ctx, "SELECT "+digestCols+" FROM time_entries WHERE source = $1 AND deleted_at IS NULL", source)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		var d digester
+		for rows.Next() {
+			var (
+				projectID, clientID, hours, rate, userID     int64
+				spent                                        pgtype.Date
+				billable, running, approved, billedElsewhere bool
+			)
+			// The text columns (nil here) are hashed as their raw bytes.
+			if err := rows.Scan(nil, nil, &projectID, nil, &clientID, nil, nil, nil, &spent, &hours, &rate, nil, nil,
+				&billable, &running, &approved, &billedElsewhere, &userID); err != nil {
+				return err
+			}
+			raw := rows.RawValues()
+			days := int64(math.MinInt64) // ±infinity: never an imported entry's
+			if spent.Valid && spent.InfinityModifier == pgtype.Finite {
+				days = int64(digestEpoch.DaysUntil(billing.DateOf(spent.Time.UTC())))
+			}
+			d.text(raw[0])
+			d.text(raw[1])
+			d.int(projectID)
+			d.text(raw[3])
+			d.int(clientID)
+			d.text(raw[5])
+			d.text(raw[6])
+			d.text(raw[7])
+			d.int(days)
+			d.int(hours)
+			d.int(rate)
+			d.text(raw[11])
+			d.text(raw[12])
+			d.flag(billable)
+			d.flag(running)
+			d.flag(approved)
+			d.flag(billedElsewhere)
+			d.int(userID)
+			out[d.sum()] = struct{}{}
+		}
+		return rows.Err()
+	})
+	return out, err
 }

@@ -46,6 +46,40 @@ var required = []string{colDate, colClient, colProject, colTask, colBillable, co
 type header struct {
 	pos   map[string]int
 	names []string // as written in the file
+	at    columnsAt
+}
+
+// columnsAt are the positions of the columns a row is read from, -1 for
+// an absent one, looked up once per file rather than once per row.
+type columnsAt struct {
+	date, client, project, projectCode, task, notes, hours, hoursRounded, billable,
+	invoiced, approved, firstName, lastName, billableRate, currency, approvedAt int
+}
+
+func (h *header) locate() {
+	at := func(col string) int {
+		if i, ok := h.pos[col]; ok {
+			return i
+		}
+		return -1
+	}
+	h.at = columnsAt{
+		date: at(colDate), client: at(colClient), project: at(colProject), projectCode: at(colProjectCode),
+		task: at(colTask), notes: at(colNotes), hours: at(colHours), hoursRounded: at(colHoursRounded),
+		billable: at(colBillable), invoiced: at(colInvoiced), approved: at(colApproved), firstName: at(colFirstName),
+		lastName: at(colLastName), billableRate: at(colBillableRate), currency: at(colCurrency), approvedAt: -1,
+	}
+	if c := h.approvedAtCol(); c != "" {
+		h.at.approvedAt = h.pos[c]
+	}
+}
+
+// field returns the trimmed value at position i of rec, "" when i is -1.
+func field(rec []string, i int) string {
+	if i < 0 || i >= len(rec) {
+		return ""
+	}
+	return strings.TrimSpace(rec[i])
 }
 
 func parseHeader(rec []string) (header, error) {
@@ -75,6 +109,7 @@ func parseHeader(rec []string) (header, error) {
 	if len(missing) > 0 {
 		return header{}, fmt.Errorf("not a Harvest detailed time report: missing column(s) %s", strings.Join(missing, ", "))
 	}
+	h.locate()
 	return h, nil
 }
 

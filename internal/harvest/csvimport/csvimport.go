@@ -130,6 +130,7 @@ type Reader struct {
 	h    header
 	opts Options
 	seen map[[16]byte]uint32
+	buf  []byte // scratch space of identity
 	// Rows is the number of data rows read so far, good and bad.
 	Rows int
 	// Errors lists the bad rows read so far; with SkipBadRows they were
@@ -207,7 +208,7 @@ func (rd *Reader) All() iter.Seq2[billing.TimeEntry, error] {
 					Reason: fmt.Sprintf("has %d columns, the header has %d", len(rec), len(rd.h.names))})
 				continue
 			}
-			e, key, rowErr := rd.h.entry(rec, rd.opts)
+			e, key, rowErr := rd.h.entry(rec, rd.opts, &rd.buf)
 			if rowErr != nil {
 				rowErr.Line = line
 				rd.Errors = append(rd.Errors, *rowErr)
@@ -235,28 +236,36 @@ func (rd *Reader) All() iter.Seq2[billing.TimeEntry, error] {
 	}
 }
 
-// entry maps one row. It returns the row's identity hash alongside.
-func (h header) entry(rec []string, opts Options) (billing.TimeEntry, [sha256.Size]byte, *RowError) {
+// entry maps one row. It returns the row's identity hash alongside; buf
+// is scratch space for it.
+func (h header) entry(rec []string, opts Options, buf *[]byte) (billing.TimeEntry, [sha256.Size]byte, *RowError) {
 	var zero [sha256.Size]byte
 	bad := func(col, reason string) (billing.TimeEntry, [sha256.Size]byte, *RowError) {
 		return billing.TimeEntry{}, zero, &RowError{Column: h.display(col), Reason: reason}
 	}
-	for _, col := range []string{colDate, colClient, colProject, colTask, colBillable} {
-		if h.get(rec, col) == "" {
-			return bad(col, "is empty")
+	at := &h.at
+	var (
+		dateText = field(rec, at.date)
+		client   = field(rec, at.client)
+		project  = field(rec, at.project)
+		task     = field(rec, at.task)
+		billText = field(rec, at.billable)
+	)
+	for _, f := range []struct{ col, v string }{{colDate, dateText}, {colClient, client}, {colProject, project}, {colTask, task}, {colBillable, billText}} {
+		if f.v == "" {
+			return bad(f.col, "is empty")
 		}
 	}
-	date, err := parseDate(h.get(rec, colDate))
+	date, err := parseDate(dateText)
 	if err != nil {
 		return bad(colDate, err.Error())
 	}
 	// Hours Rounded is what Harvest bills (the Time Rounding setting); the
 	// raw Hours only stands in when the export lacks it.
-	hoursCol := colHoursRounded
-	if h.get(rec, colHoursRounded) == "" {
-		hoursCol = colHours
+	hoursCol, hoursText := colHoursRounded, field(rec, at.hoursRounded)
+	if hoursText == "" {
+		hoursCol, hoursText = colHours, field(rec, at.hours)
 	}
-	hoursText := h.get(rec, hoursCol)
 	if hoursText == "" {
 		return bad(hoursCol, "is empty")
 	}
@@ -265,7 +274,7 @@ func (h header) entry(rec []string, opts Options) (billing.TimeEntry, [sha256.Si
 		return bad(hoursCol, err.Error())
 	}
 	cur := opts.Currency
-	if v := h.get(rec, colCurrency); v != "" {
+	if v := field(rec, at.currency); v != "" {
 		c, err := money.ParseCurrency(v)
 		if err != nil {
 			return bad(colCurrency, err.Error())
@@ -273,25 +282,25 @@ func (h header) entry(rec []string, opts Options) (billing.TimeEntry, [sha256.Si
 		cur = c
 	}
 	var rate money.Amount
-	if v := h.get(rec, colBillableRate); v != "" {
+	if v := field(rec, at.billableRate); v != "" {
 		rate, err = money.Parse(stripThousands(v), cur)
 		if err != nil {
 			return bad(colBillableRate, err.Error())
 		}
 	}
-	billable, err := parseFlag(h.get(rec, colBillable))
+	billable, err := parseFlag(billText)
 	if err != nil {
 		return bad(colBillable, err.Error())
 	}
 	var invoiced bool
-	if v := h.get(rec, colInvoiced); v != "" {
+	if v := field(rec, at.invoiced); v != "" {
 		if invoiced, err = parseFlag(v); err != nil {
 			return bad(colInvoiced, err.Error())
 		}
 	}
 	approved := opts.AssumeApproved
-	if h.has(colApproved) {
-		if approved, err = parseFlag(h.get(rec, colApproved)); err != nil {
+	if at.approved >= 0 {
+		if approved, err = parseFlag(field(rec, at.approved)); err != nil {
 			return bad(colApproved, err.Error())
 		}
 	}
@@ -301,60 +310,72 @@ func (h header) entry(rec []string, opts Options) (billing.TimeEntry, [sha256.Si
 		if loc == nil {
 			loc = time.UTC
 		}
-		if col := h.approvedAtCol(); col != "" && h.get(rec, col) != "" {
-			if approvedAt, err = parseInstant(h.get(rec, col), loc); err != nil {
-				return bad(col, err.Error())
+		if v := field(rec, at.approvedAt); v != "" {
+			if approvedAt, err = parseInstant(v, loc); err != nil {
+				return bad(h.approvedAtCol(), err.Error())
 			}
 		} else if !opts.ApprovedAtImport {
 			approvedAt = date.Time(loc)
 		}
 	}
-	first, last := h.get(rec, colFirstName), h.get(rec, colLastName)
+	first, last := field(rec, at.firstName), field(rec, at.lastName)
 	if first == "" && last == "" {
 		return bad(colFirstName, "first and last name are both empty")
 	}
+	user := last
+	switch {
+	case first == "":
+	case last == "":
+		user = first
+	default:
+		user = first + " " + last
+	}
 	e := billing.TimeEntry{
 		Source:          Source,
-		Project:         h.get(rec, colProject),
-		Client:          h.get(rec, colClient),
-		Task:            h.get(rec, colTask),
-		User:            strings.TrimSpace(first + " " + last),
+		Project:         project,
+		Client:          client,
+		Task:            task,
+		User:            user,
 		SpentDate:       date,
 		Hours:           hours,
 		Rate:            rate,
 		Currency:        cur,
-		Notes:           h.get(rec, colNotes),
+		Notes:           field(rec, at.notes),
 		Billable:        billable,
 		Approved:        approved,
 		ApprovedAt:      approvedAt,
 		BilledElsewhere: invoiced,
 	}
-	return e, identity(e, h.get(rec, colProjectCode)), nil
+	return e, identity(e, field(rec, at.projectCode), buf), nil
 }
 
 // identity hashes what tells one piece of work from another: when, who, for
 // which client, project and task, how long, and the notes. Approval,
 // invoicing and rates are left out, so that re-importing a later export in
 // which a row got approved updates the same entry instead of adding one.
-func identity(e billing.TimeEntry, projectCode string) [sha256.Size]byte {
-	h := sha256.New()
-	for _, f := range []string{e.SpentDate.String(), e.Client, e.Project, projectCode, e.Task, e.User, e.Hours.String(), e.Notes} {
+// buf is scratch space.
+func identity(e billing.TimeEntry, projectCode string, buf *[]byte) [sha256.Size]byte {
+	b := (*buf)[:0]
+	for _, f := range [...]string{e.SpentDate.String(), e.Client, e.Project, projectCode, e.Task, e.User, e.Hours.String(), e.Notes} {
 		// Length-prefixed, so that ("ab","c") and ("a","bc") differ.
-		_, _ = io.WriteString(h, strconv.Itoa(len(f))+":"+f+";")
+		b = strconv.AppendInt(b, int64(len(f)), 10)
+		b = append(b, ':')
+		b = append(b, f...)
+		b = append(b, ';')
 	}
-	var sum [sha256.Size]byte
-	h.Sum(sum[:0])
-	return sum
+	*buf = b
+	return sha256.Sum256(b)
 }
 
 // externalID is the row's identity plus its occurrence among identical
 // rows: re-importing a file gives every row the same id again, and two
 // identical rows (the same hour logged twice) stay two entries.
 func externalID(key [sha256.Size]byte, n int) string {
-	h := sha256.New()
-	h.Write(key[:])
-	_, _ = io.WriteString(h, "#"+strconv.Itoa(n))
-	return hex.EncodeToString(h.Sum(nil))
+	var b [sha256.Size + 1 + 20]byte
+	msg := append(append(b[:0], key[:]...), '#')
+	msg = strconv.AppendInt(msg, int64(n), 10)
+	sum := sha256.Sum256(msg)
+	return hex.EncodeToString(sum[:])
 }
 
 // parseDate accepts ISO dates and the US form Harvest uses for US
