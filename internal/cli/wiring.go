@@ -30,6 +30,7 @@ func extraCommands() []command {
 		doctorCommand(),
 		setupCommand(),
 		qboConnectCommand(),
+		xeroConnectCommand(),
 		shadowCommand(),
 		secretsRotateKeyCommand(),
 		invoiceShowCommand(),
