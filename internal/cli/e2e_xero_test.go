@@ -98,6 +98,21 @@ func TestE2EXeroConnectOnlyFromLink(t *testing.T) {
 	if code, loc := get(link); code != http.StatusForbidden || loc != "" {
 		t.Errorf("reused link: HTTP %d, Location %q; want 403, no redirect", code, loc)
 	}
+
+	// 6. doctor sees the organisation answer, and warns that
+	// XERO_TENANT_ID names another one.
+	var out, errOut bytes.Buffer
+	_ = run(t.Context(), []string{"doctor"}, w.getenv, strings.NewReader(""), &out, &errOut)
+	var xeroLines []string
+	for _, l := range strings.Split(out.String(), "\n") {
+		if strings.Contains(l, " xero ") {
+			xeroLines = append(xeroLines, l)
+		}
+	}
+	if len(xeroLines) != 2 || !strings.HasPrefix(xeroLines[0], "ok    xero") || !strings.Contains(xeroLines[0], "Alder & Birch CPAs") ||
+		!strings.HasPrefix(xeroLines[1], "warn  xero") || !strings.Contains(xeroLines[1], "XERO_TENANT_ID is "+pinned) {
+		t.Errorf("doctor's xero lines = %q, want ok (the organisation) and a warning about XERO_TENANT_ID\n%s", xeroLines, out.String())
+	}
 }
 
 // TestE2EXeroWebhook: POST /webhooks/xero passes Xero's intent-to-receive
