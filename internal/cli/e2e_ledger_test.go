@@ -182,3 +182,15 @@ func (w *e2eWorld) onXero() {
 	w.xero, w.books, w.ledger = xs, e2eXeroBooks{xs}, config.LedgerXero
 }
 
+
+// e2eNamesTheLedger checks that nothing billbot said in Slack to a firm
+// whose books are not in QuickBooks names QuickBooks.
+func e2eNamesTheLedger(t *testing.T, w *e2eWorld) {
+	for _, c := range w.slack.Calls() {
+		for _, text := range []string{c.Text, string(c.Blocks)} {
+			if strings.Contains(text, "QuickBooks") || strings.Contains(text, "QBO") {
+				t.Errorf("%s to %s names QuickBooks on a %s firm: %s", c.Method, c.Channel, w.ledger, text)
+			}
+		}
+	}
+}

@@ -188,6 +188,9 @@ func e2eServeCycle(t *testing.T, source config.TimeSource, ledger config.Ledger)
 	})
 
 	t.Run("conservation", func(t *testing.T) { e2eConservation(t, w) })
+	if ledger != config.LedgerQuickBooks {
+		t.Run("Slack names the firm's ledger", func(t *testing.T) { e2eNamesTheLedger(t, w) })
+	}
 	t.Run("rejected requests left no trace", func(t *testing.T) { e2eNoTrace(t, w) })
 	t.Run("pool and Slack figures on /metrics", func(t *testing.T) { e2eMetrics(t, w) })
 }

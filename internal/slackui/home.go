@@ -114,6 +114,6 @@ func homeDraft(i int, s DraftSummary) []slack.Block {
 			approveButton(d, id),
 			button(chat.ActionEdit, id, "Edit"),
 			button(chat.ActionHold, id, "Hold").WithStyle(slack.StyleDanger),
-			linkButton(chat.ActionOpenInQBO, "Open in QuickBooks", s.QBOURL)),
+			linkButton(chat.ActionOpenInQBO, "Open in "+ledgerName(s.Ledger), s.QBOURL)),
 	}
 }
