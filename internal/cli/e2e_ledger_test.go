@@ -182,7 +182,6 @@ func (w *e2eWorld) onXero() {
 	w.xero, w.books, w.ledger = xs, e2eXeroBooks{xs}, config.LedgerXero
 }
 
-
 // e2eNamesTheLedger checks that nothing billbot said in Slack to a firm
 // whose books are not in QuickBooks names QuickBooks.
 func e2eNamesTheLedger(t *testing.T, w *e2eWorld) {
