@@ -81,6 +81,17 @@ func TestE2EXeroConnectOnlyFromLink(t *testing.T) {
 
 	// 4. With --switch-organisation: connected, audited, announced.
 	link := w.connectLink("--switch-organisation")
+	// A preview's GET shows Xero's confirmation page and uses nothing.
+	if resp, err := http.Get(link); err != nil {
+		t.Fatal(err)
+	} else {
+		page, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusOK || len(resp.Cookies()) != 0 || !strings.Contains(string(page), "Connect billbot to a Xero organisation") ||
+			!strings.Contains(string(page), "may switch organisations") || strings.Contains(string(page), "QuickBooks") {
+			t.Fatalf("link preview: HTTP %d, cookies %v: %s", resp.StatusCode, resp.Cookies(), page)
+		}
+	}
 	if code, body := w.followLink(link); code != http.StatusOK || !strings.Contains(body, "Xero organisation") || !strings.Contains(body, e2eXeroTenant) {
 		t.Fatalf("switch: HTTP %d %q; want connected", code, body)
 	}
