@@ -110,6 +110,22 @@ func TestE2EXeroConnectOnlyFromLink(t *testing.T) {
 		t.Errorf("reused link: HTTP %d, Location %q; want 403, no redirect", code, loc)
 	}
 
+	// 5b. App Home offers an approver a fresh Xero link, and nobody else;
+	// it reconnects the same organisation.
+	if link := w.homeConnectLink(e2eManager, "Ev0XHOMEMGR"); link != "" {
+		t.Errorf("App Home offers a non-approver a connect link: %s", link)
+	}
+	home := w.homeConnectLink(e2ePartner, "Ev0XHOMEPARTNER")
+	if !strings.HasPrefix(home, w.base+"/oauth/xero/connect?t=") {
+		t.Fatalf("App Home link for the approver = %q, want a Xero connect link", home)
+	}
+	if raw, _ := w.slack.Home(e2ePartner); strings.Contains(string(raw), "QuickBooks") || !strings.Contains(string(raw), "Reconnect Xero") {
+		t.Errorf("App Home of a Xero firm:\n%s", raw)
+	}
+	if code, body := w.followLink(home); code != http.StatusOK || !strings.Contains(body, e2eXeroTenant) {
+		t.Errorf("App Home link: HTTP %d %q", code, body)
+	}
+
 	// 6. doctor sees the organisation answer, and warns that
 	// XERO_TENANT_ID names another one.
 	var out, errOut bytes.Buffer

@@ -10,6 +10,8 @@ import (
 	"strings"
 	"time"
 
+	"billbot/internal/app"
+	"billbot/internal/config"
 	"billbot/internal/qbo"
 	"billbot/internal/slackui"
 	"billbot/internal/workflow"
@@ -165,6 +167,11 @@ func (c *cli) qboConnectFlow(st *store.Store, ts qbo.TokenStore, wf *workflow.Wo
 // connect link on App Home, without --switch-company; anyone else gets none.
 func (c *cli) homeConnectLinks(st *store.Store, wf *workflow.Workflow) func(ctx context.Context, user string) (*slackui.QBOConnect, error) {
 	return func(ctx context.Context, user string) (*slackui.QBOConnect, error) {
+		if c.env.XeroClientID != "" {
+			if ledger, err := app.FirmLedger(ctx, st); err == nil && ledger == config.LedgerXero {
+				return c.homeXeroLink(ctx, st, wf, user)
+			}
+		}
 		if c.env.QBOClientID == "" {
 			return nil, nil
 		}

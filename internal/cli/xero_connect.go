@@ -8,12 +8,14 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 	"time"
 
 	"golang.org/x/oauth2"
 
 	"billbot/internal/qbo"
+	"billbot/internal/slackui"
 	"billbot/internal/workflow"
 	"billbot/internal/xero"
 	"billbot/store"
@@ -171,4 +173,30 @@ func (p *pinnedTenant) Save(ctx context.Context, tok *oauth2.Token, tenantID str
 	}
 	p.saved = tok
 	return nil
+}
+
+// homeXeroLink is App Home's connect section for a Xero firm: firm
+// approvers get a fresh one-time link (no switch), anyone else none.
+func (c *cli) homeXeroLink(ctx context.Context, st *store.Store, wf *workflow.Workflow, user string) (*slackui.QBOConnect, error) {
+	firm, err := wf.LoadFirm(ctx)
+	if errors.Is(err, workflow.ErrNoConfig) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	if user == "" || !slices.Contains(firm.Rules.Approvers, user) {
+		return nil, nil
+	}
+	link, err := c.newLedgerConnectLink(ctx, st, user, xeroVia+"app_home", false, homeLinkTTL, xeroVendor)
+	if err != nil {
+		return nil, err
+	}
+	q := &slackui.QBOConnect{LinkURL: link, Minutes: int(homeLinkTTL / time.Minute), Ledger: xeroVendor.Name}
+	if ts, err := c.app.XeroTokenStore(ctx, st); err == nil {
+		if _, tenant, err := ts.Load(ctx); err == nil {
+			q.RealmID = tenant
+		}
+	}
+	return q, nil
 }

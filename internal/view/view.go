@@ -205,6 +205,9 @@ type QBOConnect struct {
 	Minutes     int    // how long the link lasts
 	RealmID     string // the connected company; "" when none
 	CompanyName string
+	// Ledger is "Xero" for a Xero organisation (RealmID its tenant id);
+	// "" is QuickBooks.
+	Ledger string
 }
 
 // DraftSummary is one draft invoice in a list.
