@@ -40,7 +40,7 @@ func (h *Handler) openHold(ctx context.Context, a chat.Action, id int64) (chat.R
 	if err != nil {
 		return chat.Reply{}, err
 	}
-	_, err = h.views.OpenView(ctx, a.TriggerID, slackui.HoldModal(id, inv.Client))
+	_, err = h.views.OpenView(ctx, a.TriggerID, slackui.HoldModalIn(id, inv.Client, h.wf.ViewLedger()))
 	return chat.Reply{}, err
 }
 

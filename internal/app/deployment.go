@@ -18,6 +18,7 @@ import (
 	"billbot/internal/money"
 	"billbot/internal/qbo"
 	"billbot/internal/secrets"
+	"billbot/internal/workflow"
 	"billbot/jobs"
 	"billbot/store"
 )
@@ -79,6 +80,12 @@ func (d *Deployment) Billbot(ctx context.Context, st *store.Store) (*Billbot, er
 		}
 		p.Ledger = d.LazyQBO(st)
 	}
+	if d.Env.XeroClientID != "" {
+		if _, err := d.XeroTokenStore(ctx, st); err != nil {
+			return nil, err // a bad key is said at once
+		}
+		p.Ledger = d.Ledgers(st, p.Ledger)
+	}
 	if m := d.Messenger(); m != nil {
 		p.Slack = m
 	}
@@ -90,6 +97,17 @@ func (d *Deployment) Billbot(ctx context.Context, st *store.Store) (*Billbot, er
 // rebuilt whenever the stored connection's generation moves on.
 func (d *Deployment) LazyQBO(st *store.Store) *qbobooks.Lazy {
 	return qbobooks.NewLazy(func(ctx context.Context, gen int64) (*qbobooks.Books, error) { return d.qboBooks(ctx, st, gen) }, st.QBOConnectionGeneration)
+}
+
+// Ledgers is the ledger of a deployment that configures Xero (and maybe
+// QuickBooks, qbo; nil when not): each call goes to the one the stored
+// firm's firm.ledger names then.
+func (d *Deployment) Ledgers(st *store.Store, qbo workflow.Ledger) *LedgerChooser {
+	ledgers := map[config.Ledger]workflow.Ledger{config.LedgerXero: d.LazyXero(st)}
+	if qbo != nil {
+		ledgers[config.LedgerQuickBooks] = qbo
+	}
+	return NewLedgerChooser(ledgers, func(ctx context.Context) (config.Ledger, error) { return FirmLedger(ctx, st) }, st.ConfigVersion)
 }
 
 // Locker returns the cross-process lock: Postgres advisory locks when

@@ -16,7 +16,7 @@ import (
 func doctorCommand() command {
 	return command{
 		name:    "doctor",
-		summary: "Check every setting, the database, and the reachability and credentials of Slack, the time sources (Harvest, Toggl Track, QuickBooks Time) and QuickBooks; one line per check.",
+		summary: "Check every setting, the database, and the reachability and credentials of Slack, the time sources (Harvest, Toggl Track, QuickBooks Time) and the ledger (QuickBooks or Xero); one line per check.",
 		run: func(ctx context.Context, c *cli, fs *flag.FlagSet) error {
 			if fs.NArg() > 0 {
 				return usagef("doctor takes no arguments")
@@ -107,6 +107,7 @@ func doctorCommand() command {
 			} else {
 				skip("quickbooks", "QBO_CLIENT_ID not set")
 			}
+			c.doctorXeroIfUsed(ctx, st, report, func(name, msg string) { fmt.Fprintf(c.stdout, "warn  %-10s %s\n", name, msg) })
 			if failed > 0 {
 				return fmt.Errorf("%d check(s) failed", failed)
 			}

@@ -1,7 +1,6 @@
 package cli
 
 import (
-	"billbot/internal/ledger/qbobooks"
 	"context"
 	"errors"
 	"flag"
@@ -12,17 +11,21 @@ import (
 	"golang.org/x/sync/errgroup"
 
 	"billbot/bot"
+	"billbot/internal/ledger/qbobooks"
+	"billbot/internal/ledger/xerobooks"
 	"billbot/internal/metrics"
 	"billbot/internal/qbo"
 	"billbot/internal/secrets"
 	"billbot/internal/server"
+	"billbot/internal/workflow"
+	"billbot/internal/xero"
 	"billbot/store"
 )
 
 func serveCommand() command {
 	return command{
 		name:    "serve",
-		summary: "Serve Slack (HTTP endpoints, or Socket Mode when SLACK_APP_TOKEN is set), QuickBooks OAuth and webhooks, health and metrics, and run the scheduled jobs. Migrates the schema on start.",
+		summary: "Serve Slack (HTTP endpoints, or Socket Mode when SLACK_APP_TOKEN is set), QuickBooks and Xero OAuth and webhooks, health and metrics, and run the scheduled jobs. Migrates the schema on start.",
 		run: func(ctx context.Context, c *cli, fs *flag.FlagSet) error {
 			if fs.NArg() > 0 {
 				return usagef("serve takes no arguments")
@@ -48,6 +51,12 @@ func (c *cli) serve(ctx context.Context) error {
 			return err
 		}
 	}
+	var xeroTokens *xero.EncryptedTokenStore
+	if c.env.XeroClientID != "" {
+		if xeroTokens, err = c.app.XeroTokenStore(ctx, st); err != nil {
+			return err
+		}
+	}
 	if err := c.importConfigFile(ctx, st); err != nil {
 		return err
 	}
@@ -63,7 +72,14 @@ func (c *cli) serve(ctx context.Context) error {
 			return &server.NotReadyError{Reason: "database unreachable", Err: err}
 		}
 		if qboTokens != nil {
-			return c.ledgerReady(ctx, qboTokens)
+			if err := c.ledgerReady(ctx, qboTokens); err != nil {
+				return err
+			}
+		}
+		if xeroTokens != nil {
+			if _, _, err := xeroTokens.Load(ctx); err != nil && !errors.Is(err, xero.ErrNoToken) {
+				return &server.NotReadyError{Reason: "Xero token unreadable (is BILLBOT_ENCRYPTION_KEY the one it was sealed with?)", Err: err}
+			}
 		}
 		return nil
 	}}
@@ -109,6 +125,16 @@ func (c *cli) serve(ctx context.Context) error {
 		log.Warn("slack: SLACK_BOT_TOKEN is not set; drafts are stored but not posted")
 	}
 
+	var hooks *workflow.WebhookQueue // one queue for every ledger's deliveries
+	webhookQueue := func() *workflow.WebhookQueue {
+		if hooks == nil {
+			// Deliveries are queued in the store before the 200; one worker
+			// refreshes what they name.
+			hooks = wf.NewWebhookQueue()
+			g.Go(func() error { return hooks.Run(gctx) })
+		}
+		return hooks
+	}
 	if qboTokens != nil {
 		ts := qboTokens
 		flow, err := c.qboConnectFlow(st, ts, wf)
@@ -117,11 +143,14 @@ func (c *cli) serve(ctx context.Context) error {
 		}
 		cfg.QBOConnect, cfg.QBOCallback = flow.ConnectHandler(), flow.CallbackHandler()
 		if c.env.QBOWebhookVerifierToken.IsSet() {
-			// Deliveries are queued in the store before the 200; one worker
-			// refreshes what they name.
-			hooks := wf.NewWebhookQueue()
-			cfg.QBOWebhook = qbo.WebhookHandler(c.env.QBOWebhookVerifierToken.Reveal(), c.env.QBORealmID, qbobooks.WebhookSink(hooks.Take), log)
-			g.Go(func() error { return hooks.Run(gctx) })
+			cfg.QBOWebhook = qbo.WebhookHandler(c.env.QBOWebhookVerifierToken.Reveal(), c.env.QBORealmID, qbobooks.WebhookSink(webhookQueue().Take), log)
+		}
+	}
+	if xeroTokens != nil {
+		flow := c.xeroConnectFlow(st, xeroTokens, wf)
+		cfg.XeroConnect, cfg.XeroCallback = flow.ConnectHandler(), flow.CallbackHandler()
+		if c.env.XeroWebhookKey.IsSet() {
+			cfg.XeroWebhook = xero.WebhookHandler(c.env.XeroWebhookKey.Reveal(), "", c.xeroTenantEvents(xeroTokens, xerobooks.WebhookSink(webhookQueue().Take)), log)
 		}
 	}
 
@@ -193,4 +222,30 @@ func (c *cli) importConfigFile(ctx context.Context, st *store.Store) error {
 	}
 	_, _, err = c.saveFirm(ctx, st, raw, f, "BILLBOT_CONFIG", false)
 	return err
+}
+
+// xeroTenantEvents passes on the events of the connected organisation only
+// (none before one is connected): Xero sends one app's events for every
+// organisation connected to it.
+func (c *cli) xeroTenantEvents(ts *xero.EncryptedTokenStore, sink xero.WebhookSink) xero.WebhookSink {
+	return func(ctx context.Context, d xero.Delivery) error {
+		_, tenant, err := ts.Load(ctx)
+		if errors.Is(err, xero.ErrNoToken) {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		kept := d.Events[:0:0]
+		for _, e := range d.Events {
+			if e.TenantID == tenant {
+				kept = append(kept, e)
+			}
+		}
+		if len(kept) == 0 {
+			return nil
+		}
+		d.Events = kept
+		return sink(ctx, d)
+	}
 }

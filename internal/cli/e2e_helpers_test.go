@@ -29,6 +29,7 @@ import (
 	"billbot/internal/qbo/qbosandbox"
 	"billbot/internal/slacksandbox"
 	"billbot/internal/timeworld"
+	"billbot/internal/xero/xerosandbox"
 	"billbot/store"
 	"billbot/store/storetest"
 )
@@ -78,6 +79,10 @@ type e2eWorld struct {
 	time   timeworld.World
 	source config.TimeSource
 	qbo    *qbosandbox.Server
+	// ledger is the firm's ledger; books its sandbox (xero is set on Xero).
+	ledger config.Ledger
+	books  e2eBooks
+	xero   *xerosandbox.Server
 	slack  *slacksandbox.Server
 	firm   harvestsandbox.GeneratedFirm
 	env    map[string]string
@@ -102,12 +107,19 @@ func newE2EWorld(t *testing.T) *e2eWorld {
 // same firm, people, projects and entries, in that source's sandbox.
 func newE2EWorldOn(t *testing.T, source config.TimeSource) *e2eWorld {
 	t.Helper()
+	return newE2EWorldFor(t, source, config.LedgerQuickBooks)
+}
+
+// newE2EWorldFor is newE2EWorldOn for a firm whose books are in ledger.
+func newE2EWorldFor(t *testing.T, source config.TimeSource, ledger config.Ledger) *e2eWorld {
+	t.Helper()
 	dsn := storetest.PostgresURL(t)
 	loc, err := time.LoadLocation("America/New_York")
 	if err != nil {
 		t.Fatal(err)
 	}
-	w := &e2eWorld{t: t, loc: loc, source: source, http: &http.Client{Timeout: 30 * time.Second}}
+	w := &e2eWorld{t: t, loc: loc, source: source, ledger: config.LedgerQuickBooks, http: &http.Client{Timeout: 30 * time.Second}}
+	w.books = e2eQBOBooks{w}
 	// The month before today in the firm's zone has closed: its cycle is due.
 	now := time.Now().In(loc)
 	thisMonth := time.Date(now.Year(), now.Month(), 1, 0, 0, 0, 0, loc)
@@ -171,6 +183,9 @@ func newE2EWorldOn(t *testing.T, source config.TimeSource) *e2eWorld {
 		t.Fatalf("open the test's view of the store: %v", err)
 	}
 	t.Cleanup(func() { _ = w.store.Close() })
+	if ledger == config.LedgerXero {
+		w.onXero()
+	}
 	return w
 }
 
@@ -387,18 +402,35 @@ func (w *e2eWorld) connectQBO(args ...string) string {
 	return body
 }
 
-// connectLink runs `billbot qbo connect [args]` and returns its link.
+// connectLedger connects the firm's ledger as connectQBO does QuickBooks:
+// `billbot qbo connect` or `billbot xero connect`, then the link.
+func (w *e2eWorld) connectLedger(args ...string) string {
+	w.t.Helper()
+	code, body := w.followLink(w.connectLink(args...))
+	if code != http.StatusOK {
+		w.t.Fatalf("connect %s: HTTP %d: %s", w.ledger, code, body)
+	}
+	return body
+}
+
+// connectLink runs `billbot qbo connect [args]` (`billbot xero connect` on
+// a Xero firm) and returns its link.
 func (w *e2eWorld) connectLink(args ...string) string {
 	w.t.Helper()
-	link := strings.TrimSpace(w.cli(append([]string{"qbo", "connect"}, args...)...))
-	if !strings.HasPrefix(link, w.base+"/oauth/qbo/connect?t=") {
-		w.t.Fatalf("billbot qbo connect printed %q, want a link under BILLBOT_PUBLIC_URL", link)
+	cmd, path := "qbo", "/oauth/qbo/connect?t="
+	if w.ledger == config.LedgerXero {
+		cmd, path = "xero", "/oauth/xero/connect?t="
+	}
+	link := strings.TrimSpace(w.cli(append([]string{cmd, "connect"}, args...)...))
+	if !strings.HasPrefix(link, w.base+path) {
+		w.t.Fatalf("billbot %s connect printed %q, want a link under BILLBOT_PUBLIC_URL", cmd, link)
 	}
 	return link
 }
 
 // followLink opens link in a fresh cookie-keeping browser, presses the
-// confirmation page's button and follows the redirects; it checks the hops are billbot → Intuit → billbot's callback.
+// confirmation page's button and follows the redirects; it checks the hops
+// are billbot → the ledger's authorize page → billbot's callback.
 func (w *e2eWorld) followLink(link string) (int, string) {
 	w.t.Helper()
 	jar, err := cookiejar.New(nil)
@@ -413,7 +445,7 @@ func (w *e2eWorld) followLink(link string) (int, string) {
 	resp := pressConnect(w.t, browser, link)
 	defer resp.Body.Close()
 	body, _ := io.ReadAll(resp.Body)
-	want := []string{w.qbo.AuthURL(), w.base + "/oauth/qbo/callback"}
+	want := w.books.connectHops(w.base)
 	if len(hops) != 2 || hops[0] != want[0] || hops[1] != want[1] {
 		w.t.Fatalf("connect link: HTTP %d after hops %v (want %v): %s", resp.StatusCode, hops, want, body)
 	}

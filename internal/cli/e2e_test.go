@@ -17,7 +17,6 @@ import (
 	"billbot/internal/chat"
 	"billbot/internal/config"
 	"billbot/internal/money"
-	"billbot/internal/qbo/qbosandbox"
 	"billbot/internal/slacksandbox"
 	"billbot/internal/slackui"
 	"billbot/store"
@@ -35,7 +34,9 @@ const (
 // Intuit webhook. The sandboxes stand in for Harvest, QBO and Slack.
 func TestE2EServeCycle(t *testing.T) {
 	for _, source := range e2eSources {
-		t.Run(string(source), func(t *testing.T) { e2eServeCycle(t, source) })
+		for _, ledger := range e2eLedgers {
+			t.Run(string(source)+"/"+string(ledger), func(t *testing.T) { e2eServeCycle(t, source, ledger) })
+		}
 	}
 }
 
@@ -43,15 +44,15 @@ func TestE2EServeCycle(t *testing.T) {
 // firm, one story, one code path.
 var e2eSources = config.TimeSources
 
-func e2eServeCycle(t *testing.T, source config.TimeSource) {
-	w := newE2EWorldOn(t, source)
+func e2eServeCycle(t *testing.T, source config.TimeSource, ledger config.Ledger) {
+	w := newE2EWorldFor(t, source, ledger)
 	ctx := context.Background()
 
 	// 1–2. Serve, then connect QuickBooks through a `billbot qbo connect`
 	// link; the running serve uses the company from then on.
 	w.startServe()
-	if got := w.connectQBO(); !strings.Contains(got, "("+e2eQBORealm+") is connected") {
-		t.Fatalf("callback page = %q, want the realm connected", got)
+	if got := w.connectLedger(); !strings.Contains(got, w.books.connected()) {
+		t.Fatalf("callback page = %q, want %q", got, w.books.connected())
 	}
 
 	// 3. The cycle: sync pulls the closed month, draft posts one invoice
@@ -112,7 +113,7 @@ func e2eServeCycle(t *testing.T, source config.TimeSource) {
 		if post.ReplaceOriginal || !strings.Contains(post.Text, "Only the engagement's partner") {
 			t.Errorf("refusal = %+v, want an ephemeral 'Only the engagement's partner…'", post)
 		}
-		if n := w.qboCalls(e2eSendEndpoint); n != 0 {
+		if n := w.books.sends(); n != 0 {
 			t.Errorf("QBO sends after a refused click = %d, want 0", n)
 		}
 		if got := w.invoice(e2eApproveClient); got.State != store.StatePending {
@@ -128,7 +129,7 @@ func e2eServeCycle(t *testing.T, source config.TimeSource) {
 		w.click(e2ePartner, chat.ActionApprove, alder)
 		alder = w.waitState(e2eApproveClient, store.StateSent)
 		m := w.waitMessageVersion(alder, 2)
-		if n := w.qboCalls(e2eSendEndpoint); n != 1 {
+		if n := w.books.sends(); n != 1 {
 			t.Errorf("QBO sends = %d, want 1", n)
 		}
 		if m.TS != before.TS || m.Channel != before.Channel || string(m.Blocks) == string(before.Blocks) {
@@ -150,39 +151,34 @@ func e2eServeCycle(t *testing.T, source config.TimeSource) {
 		w.click(e2ePartner, chat.ActionApprove, w.invoice(c))
 		w.waitState(c, store.StateSent)
 	}
-	if n := w.qboCalls(e2eSendEndpoint); n != len(e2eClients) {
+	if n := w.books.sends(); n != len(e2eClients) {
 		t.Errorf("QBO sends = %d, want one per invoice (%d)", n, len(e2eClients))
 	}
 
 	t.Run("payment webhook", func(t *testing.T) {
 		inv := w.invoice(e2eApproveClient)
-		total, _ := w.qboAmounts(inv)
-		if _, err := w.qbo.Pay(inv.LedgerID, total); err != nil {
-			t.Fatal(err)
-		}
-		body, err := w.qbo.WebhookPayload(qbosandbox.FormatCloudEvents)
-		if err != nil || body == nil {
-			t.Fatalf("webhook payload: %q, %v", body, err)
-		}
-		hook := func(signature string) int {
-			req, err := http.NewRequest(http.MethodPost, w.base+"/webhooks/qbo", bytes.NewReader(body))
+		total, _ := w.books.amounts(t, inv)
+		w.books.pay(t, inv, total)
+		body, path, sign := w.books.webhook(t)
+		hook := func(header, signature string) int {
+			req, err := http.NewRequest(http.MethodPost, w.base+path, bytes.NewReader(body))
 			if err != nil {
 				t.Fatal(err)
 			}
 			req.Header.Set("Content-Type", "application/json")
-			req.Header.Set("intuit-signature", signature)
+			req.Header.Set(header, signature)
 			status, _ := w.send(req)
 			return status
 		}
-		// Signed with another verifier token: refused, nothing refreshed.
-		qboCalls := w.qbo.TotalCalls()
-		if status := hook(qbosandbox.Sign(body, "not-the-verifier")); status != http.StatusUnauthorized {
+		// Signed with another secret: refused, nothing refreshed.
+		calls := w.books.totalCalls()
+		if status := hook(sign("not-the-verifier")); status != http.StatusUnauthorized {
 			t.Errorf("forged webhook: HTTP %d, want 401", status)
 		}
-		if got := w.invoice(e2eApproveClient); got.State != store.StateSent || w.qbo.TotalCalls() != qboCalls {
-			t.Errorf("after a forged webhook: %s, %d QBO calls; want sent and none", got.State, w.qbo.TotalCalls()-qboCalls)
+		if got := w.invoice(e2eApproveClient); got.State != store.StateSent || w.books.totalCalls() != calls {
+			t.Errorf("after a forged webhook: %s, %d ledger calls; want sent and none", got.State, w.books.totalCalls()-calls)
 		}
-		if status := hook(qbosandbox.Sign(body, e2eQBOVerifier)); status != http.StatusOK {
+		if status := hook(sign("")); status != http.StatusOK {
 			t.Fatalf("webhook delivery: HTTP %d", status)
 		}
 		paid := w.waitState(e2eApproveClient, store.StatePaid)
@@ -192,6 +188,9 @@ func e2eServeCycle(t *testing.T, source config.TimeSource) {
 	})
 
 	t.Run("conservation", func(t *testing.T) { e2eConservation(t, w) })
+	if ledger != config.LedgerQuickBooks {
+		t.Run("Slack names the firm's ledger", func(t *testing.T) { e2eNamesTheLedger(t, w) })
+	}
 	t.Run("rejected requests left no trace", func(t *testing.T) { e2eNoTrace(t, w) })
 	t.Run("pool and Slack figures on /metrics", func(t *testing.T) { e2eMetrics(t, w) })
 }
@@ -257,7 +256,7 @@ func e2eRejections(t *testing.T, w *e2eWorld, inv store.Invoice) {
 	action := func() slacksandbox.BlockAction {
 		return w.blockAction(e2eImpostor, chat.ActionApprove, inv, w.slack.NewResponseURLFor(inv.SlackChannel, inv.SlackTS), w.slack.NewTriggerID())
 	}
-	slackCalls, audits, qboCalls := len(w.slack.Calls()), w.auditCount(), w.qbo.TotalCalls()
+	slackCalls, audits, qboCalls := len(w.slack.Calls()), w.auditCount(), w.books.totalCalls()
 
 	forged := slacksandbox.Signer{Secret: "not-the-signing-secret"}.BlockAction(target, action())
 	unsigned := w.signer.BlockAction(target, action())
@@ -325,7 +324,7 @@ func e2eRejections(t *testing.T, w *e2eWorld, inv store.Invoice) {
 	if got := w.auditCount(); got != audits {
 		t.Errorf("audit events: %d new, want 0", got-audits)
 	}
-	if got := w.qbo.TotalCalls(); got != qboCalls {
+	if got := w.books.totalCalls(); got != qboCalls {
 		t.Errorf("QBO calls: %d new, want 0", got-qboCalls)
 	}
 	if got := w.invoice(inv.Client); got.State != store.StatePending || got.Version != inv.Version {
@@ -354,7 +353,7 @@ func e2eEdit(t *testing.T, w *e2eWorld) {
 	}
 	l := inv.Lines[line]
 	newHours := l.Qty - money.HoursScale
-	updates, versions := w.qboCalls(e2eUpdateEndpoint), w.message(inv).Versions
+	updates, versions := w.books.updates(), w.message(inv).Versions
 	const note = "First-year learning curve on the new chart of accounts"
 	w.submit(e2ePartner, viewID, chat.CallbackEdit, inv, map[string]map[string]slacksandbox.Input{
 		slackui.EditBlockID(line, slackui.FieldHours):       {slackui.InputAction: {Value: newHours.String()}},
@@ -376,10 +375,10 @@ func e2eEdit(t *testing.T, w *e2eWorld) {
 		t.Errorf("write-downs = %+v, want one for %q", edited.WriteDowns, slackui.WriteDownEfficiency)
 	}
 	w.eventually("QBO invoice updated", func() (bool, error) {
-		total, _ := w.qboAmounts(edited)
+		total, _ := w.books.amounts(t, edited)
 		return total == want, nil
 	})
-	if w.qboCalls(e2eUpdateEndpoint) <= updates {
+	if w.books.updates() <= updates {
 		t.Errorf("no QBO invoice update after the edit")
 	}
 	m := w.waitMessageVersion(edited, versions+1)
@@ -413,14 +412,14 @@ func e2eHoldRelease(t *testing.T, w *e2eWorld) {
 		t.Errorf("held message lacks the reason or a Release button:\n%s", m.Blocks)
 	}
 	// Approve of the held invoice: the partner is told why nothing happens.
-	sends := w.qboCalls(e2eSendEndpoint)
+	sends := w.books.sends()
 	respURL, _ := w.click(e2ePartner, chat.ActionApprove, held)
 	w.eventually("the approve of a held invoice is answered", func() (bool, error) { return len(w.slack.ResponsePosts(respURL)) > 0, nil })
 	if post := w.slack.ResponsePosts(respURL)[0]; !strings.Contains(post.Text, "on hold") || post.ReplaceOriginal {
 		t.Errorf("approve of a held invoice answered %+v, want an ephemeral saying it is on hold", post)
 	}
-	if got := w.invoice(e2eHoldClient); got.State != store.StateHeld || w.qboCalls(e2eSendEndpoint) != sends {
-		t.Errorf("approve of a held invoice: %s, %d new QBO sends", got.State, w.qboCalls(e2eSendEndpoint)-sends)
+	if got := w.invoice(e2eHoldClient); got.State != store.StateHeld || w.books.sends() != sends {
+		t.Errorf("approve of a held invoice: %s, %d new QBO sends", got.State, w.books.sends()-sends)
 	}
 	w.click(e2ePartner, chat.ActionRelease, held)
 	released := w.waitState(e2eHoldClient, store.StatePending)
@@ -445,7 +444,7 @@ func e2eConservation(t *testing.T, w *e2eWorld) {
 		if inv.State != store.StateSent && inv.State != store.StatePaid {
 			t.Errorf("%s invoice is %s at the end of the cycle, want sent or paid", inv.Client, inv.State)
 		}
-		total, _ := w.qboAmounts(inv)
+		total, _ := w.books.amounts(t, inv)
 		if total != inv.Total || inv.LedgerTotal != inv.Total {
 			t.Errorf("%s: billbot total %s, stored QBO total %s, QBO TotalAmt %s", inv.Client,
 				inv.Total.Format(inv.Currency), inv.LedgerTotal.Format(inv.Currency), total.Format(inv.Currency))
@@ -531,7 +530,7 @@ func TestE2EConnectTakesEffectWithoutRestart(t *testing.T) {
 	inv := w.invoice(e2eApproveClient)
 	w.click(e2ePartner, chat.ActionApprove, inv)
 	w.waitMessageVersion(inv, 2)
-	if got := w.invoice(e2eApproveClient); got.State != store.StateSent || w.qboCalls(e2eSendEndpoint) != 1 {
-		t.Errorf("approved on the serve that connected QuickBooks: state %s, %d QBO sends; want sent once", got.State, w.qboCalls(e2eSendEndpoint))
+	if got := w.invoice(e2eApproveClient); got.State != store.StateSent || w.books.sends() != 1 {
+		t.Errorf("approved on the serve that connected QuickBooks: state %s, %d QBO sends; want sent once", got.State, w.books.sends())
 	}
 }

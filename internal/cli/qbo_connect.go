@@ -10,6 +10,8 @@ import (
 	"strings"
 	"time"
 
+	"billbot/internal/app"
+	"billbot/internal/config"
 	"billbot/internal/qbo"
 	"billbot/internal/slackui"
 	"billbot/internal/workflow"
@@ -79,22 +81,36 @@ func (c *cli) newConnectLink(ctx context.Context, st *store.Store, createdBy, vi
 	return qbo.LinkURL(c.env.PublicURL, tok), nil
 }
 
-// connectLinks adapts the store to qbo.ConnectLinks.
-type connectLinks struct{ st *store.Store }
+// connectLinks adapts the store to qbo.ConnectLinks for one ledger's
+// flow: a link made for Xero (CreatedVia "xero:…") works only on the Xero
+// flow, any other only on QuickBooks'.
+type connectLinks struct {
+	st   *store.Store
+	xero bool
+}
+
+// mine refuses a link made for the other ledger's flow.
+func (l connectLinks) mine(sl store.QBOConnectLink, err error) (qbo.ConnectLink, error) {
+	if err == nil && strings.HasPrefix(sl.CreatedVia, xeroVia) != l.xero {
+		err = store.ErrConnectLinkInvalid
+	}
+	return linkOf(sl, err)
+}
 
 func (l connectLinks) PeekLink(ctx context.Context, linkHash string, now time.Time) (qbo.ConnectLink, error) {
-	sl, err := l.st.PeekQBOConnectLink(ctx, linkHash, now)
-	return linkOf(sl, err)
+	return l.mine(l.st.PeekQBOConnectLink(ctx, linkHash, now))
 }
 
 func (l connectLinks) OpenLink(ctx context.Context, linkHash, stateHash string, now time.Time) (qbo.ConnectLink, error) {
-	sl, err := l.st.OpenQBOConnectLink(ctx, linkHash, stateHash, now)
-	return linkOf(sl, err)
+	// Peeked first so that the other ledger's link is not used up here.
+	if _, err := l.PeekLink(ctx, linkHash, now); err != nil {
+		return qbo.ConnectLink{}, err
+	}
+	return l.mine(l.st.OpenQBOConnectLink(ctx, linkHash, stateHash, now))
 }
 
 func (l connectLinks) ConsumeState(ctx context.Context, stateHash string, now time.Time) (qbo.ConnectLink, error) {
-	sl, err := l.st.ConsumeQBOConnectState(ctx, stateHash, now)
-	return linkOf(sl, err)
+	return l.mine(l.st.ConsumeQBOConnectState(ctx, stateHash, now))
 }
 
 func linkOf(sl store.QBOConnectLink, err error) (qbo.ConnectLink, error) {
@@ -133,7 +149,7 @@ func (c *cli) qboConnectFlow(st *store.Store, ts qbo.TokenStore, wf *workflow.Wo
 		return nil, err
 	}
 	return &qbo.ConnectFlow{
-		OAuth: c.qboOAuth(), Links: connectLinks{st}, Tokens: ts, PinnedRealm: c.env.QBORealmID,
+		OAuth: c.qboOAuth(), Links: connectLinks{st: st}, Tokens: ts, PinnedRealm: c.env.QBORealmID,
 		APIURL: c.env.QBOAPIURL, SecureCookie: strings.HasPrefix(c.env.PublicURL, "https://"),
 		Commit: func(ctx context.Context, conn qbo.Connection) error {
 			return qbo.NewEncryptedTokenStore(connectingSecrets{st: st, conn: conn}, box).Save(ctx, conn.Token, conn.RealmID)
@@ -151,6 +167,11 @@ func (c *cli) qboConnectFlow(st *store.Store, ts qbo.TokenStore, wf *workflow.Wo
 // connect link on App Home, without --switch-company; anyone else gets none.
 func (c *cli) homeConnectLinks(st *store.Store, wf *workflow.Workflow) func(ctx context.Context, user string) (*slackui.QBOConnect, error) {
 	return func(ctx context.Context, user string) (*slackui.QBOConnect, error) {
+		if c.env.XeroClientID != "" {
+			if ledger, err := app.FirmLedger(ctx, st); err == nil && ledger == config.LedgerXero {
+				return c.homeXeroLink(ctx, st, wf, user)
+			}
+		}
 		if c.env.QBOClientID == "" {
 			return nil, nil
 		}

@@ -34,6 +34,7 @@ func extraCommands() []command {
 		doctorCommand(),
 		setupCommand(),
 		qboConnectCommand(),
+		xeroConnectCommand(),
 		shadowCommand(),
 		secretsRotateKeyCommand(),
 		invoiceShowCommand(),

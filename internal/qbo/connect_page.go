@@ -21,17 +21,17 @@ var confirmTmpl = template.Must(template.New("confirm").Parse(`<!doctype html>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="referrer" content="no-referrer">
-<title>Connect billbot to QuickBooks</title>
+<title>Connect billbot to {{.V.Name}}</title>
 <style>body{font-family:system-ui,sans-serif;max-width:36rem;margin:3rem auto;padding:0 1rem;line-height:1.5}button{font-size:1rem;padding:.6rem 1.2rem;cursor:pointer}</style>
 </head>
 <body>
-<h1>Connect billbot to a QuickBooks company</h1>
-{{if .AllowSwitch}}<p>This link <strong>may switch companies</strong>: the company you choose at Intuit replaces the one billbot is connected to, if it is another.</p>
-{{else}}<p>This link connects billbot to the firm's QuickBooks company, or reconnects the same company. It may not switch billbot to another company.</p>
-{{end}}<p>Continue takes you to Intuit to sign in and choose the company. The link works once, for this browser, until {{.Expires}} UTC.</p>
+<h1>Connect billbot to a {{.V.Name}} {{.V.Org}}</h1>
+{{if .AllowSwitch}}<p>This link <strong>may switch {{.V.Orgs}}</strong>: the {{.V.Org}} you choose at {{.V.SignIn}} replaces the one billbot is connected to, if it is another.</p>
+{{else}}<p>This link connects billbot to the firm's {{.V.Name}} {{.V.Org}}, or reconnects the same {{.V.Org}}. It may not switch billbot to another {{.V.Org}}.</p>
+{{end}}<p>Continue takes you to {{.V.SignIn}} to sign in and choose the {{.V.Org}}. The link works once, for this browser, until {{.Expires}} UTC.</p>
 <form method="post">
 <input type="hidden" name="t" value="{{.Token}}">
-<button type="submit">Continue to QuickBooks</button>
+<button type="submit">Continue to {{.V.Name}}</button>
 </form>
 </body>
 </html>
@@ -42,12 +42,12 @@ var confirmTmpl = template.Must(template.New("confirm").Parse(`<!doctype html>
 func (f *ConnectFlow) confirmPage(w http.ResponseWriter, r *http.Request) {
 	t := r.URL.Query().Get("t")
 	if t == "" {
-		f.reply(w, r, http.StatusForbidden, "This page opens only from a one-time link."+startAgain, nil)
+		f.reply(w, r, http.StatusForbidden, "This page opens only from a one-time link."+f.startAgain(), nil)
 		return
 	}
 	link, err := f.Links.PeekLink(r.Context(), HashSecret(t), f.now())
 	if errors.Is(err, ErrLinkInvalid) {
-		f.reply(w, r, http.StatusForbidden, linkInvalid, nil)
+		f.reply(w, r, http.StatusForbidden, f.linkInvalid(), nil)
 		return
 	}
 	if err != nil {
@@ -56,10 +56,11 @@ func (f *ConnectFlow) confirmPage(w http.ResponseWriter, r *http.Request) {
 	}
 	var buf bytes.Buffer
 	err = confirmTmpl.Execute(&buf, struct {
+		V           Vendor
 		AllowSwitch bool
 		Expires     string
 		Token       string
-	}{link.AllowSwitch, link.ExpiresAt.UTC().Format(time.DateTime[:16]), t})
+	}{f.vendor(), link.AllowSwitch, link.ExpiresAt.UTC().Format(time.DateTime[:16]), t})
 	if err != nil {
 		f.reply(w, r, http.StatusInternalServerError, "Could not show the connect page.", err)
 		return

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"net/url"
 	"time"
 
 	"golang.org/x/oauth2"
@@ -48,6 +49,18 @@ type ConnectFlow struct {
 	Announce func(ctx context.Context, c Connection) error
 	Now      func() time.Time
 	Logger   *slog.Logger
+
+	// Vendor names the ledger in pages, messages, the cookie and logs; the
+	// zero value is QuickBooks.
+	Vendor Vendor
+	// Finish, when set, replaces QuickBooks' callback step (realmId from
+	// the query, the pinning check, the code exchange, the CompanyInfo
+	// read and Commit): it gets the consumed link and the callback's query
+	// and returns the connection made, or a non-empty msg (and status) to
+	// answer instead. Everything before it — the one-time link, the state
+	// bound to this browser and consumed once — is the same for every
+	// ledger.
+	Finish func(ctx context.Context, link ConnectLink, q url.Values) (conn Connection, status int, msg string, err error)
 }
 
 func (f *ConnectFlow) now() time.Time {
@@ -83,34 +96,32 @@ func (f *ConnectFlow) ConnectHandler() http.Handler {
 		r.Body = http.MaxBytesReader(w, r.Body, 4<<10)
 		t := r.PostFormValue("t")
 		if t == "" {
-			f.reply(w, r, http.StatusForbidden, "This page opens only from a one-time link."+startAgain, nil)
+			f.reply(w, r, http.StatusForbidden, "This page opens only from a one-time link."+f.startAgain(), nil)
 			return
 		}
 		state, err := NewSecret()
 		if err != nil {
-			f.reply(w, r, http.StatusInternalServerError, "Could not start the QuickBooks connection. Try again.", err)
+			f.reply(w, r, http.StatusInternalServerError, "Could not start the "+f.vendor().Name+" connection. Try again.", err)
 			return
 		}
 		now := f.now()
 		link, err := f.Links.OpenLink(r.Context(), HashSecret(t), HashSecret(state), now)
 		if errors.Is(err, ErrLinkInvalid) {
-			f.reply(w, r, http.StatusForbidden, linkInvalid, nil)
+			f.reply(w, r, http.StatusForbidden, f.linkInvalid(), nil)
 			return
 		}
 		if err != nil {
-			f.reply(w, r, http.StatusInternalServerError, "Could not start the QuickBooks connection. Check the database and try again.", err)
+			f.reply(w, r, http.StatusInternalServerError, "Could not start the "+f.vendor().Name+" connection. Check the database and try again.", err)
 			return
 		}
 		http.SetCookie(w, &http.Cookie{
-			Name: stateCookie, Value: state, Path: "/oauth/qbo", Expires: link.ExpiresAt,
+			Name: f.vendor().cookie(), Value: state, Path: f.vendor().Path, Expires: link.ExpiresAt,
 			MaxAge: max(1, int(link.ExpiresAt.Sub(now)/time.Second)), HttpOnly: true,
 			Secure: f.SecureCookie, SameSite: http.SameSiteLaxMode,
 		})
 		http.Redirect(w, r, f.OAuth.AuthCodeURL(state), http.StatusSeeOther)
 	})
 }
-
-const linkInvalid = "This connect link is unknown, already used or expired." + startAgain
 
 // CallbackHandler serves GET /oauth/qbo/callback. The state must be this
 // browser's cookie and an opened link's unused, unexpired state; it is
@@ -126,46 +137,53 @@ func (f *ConnectFlow) CallbackHandler() http.Handler {
 		noStore(w)
 		q := r.URL.Query()
 		if e := q.Get("error"); e != "" {
-			f.reply(w, r, http.StatusBadRequest, "QuickBooks did not authorize the connection ("+sanitize(e)+")."+startAgain, nil)
+			f.reply(w, r, http.StatusBadRequest, f.vendor().Name+" did not authorize the connection ("+sanitize(e)+")."+f.startAgain(), nil)
 			return
 		}
 		state := q.Get("state")
-		c, err := r.Cookie(stateCookie)
+		c, err := r.Cookie(f.vendor().cookie())
 		if err != nil || state == "" || subtle.ConstantTimeCompare([]byte(c.Value), []byte(state)) != 1 {
-			f.reply(w, r, http.StatusBadRequest, "This connection did not start in this browser."+startAgain, nil)
+			f.reply(w, r, http.StatusBadRequest, "This connection did not start in this browser."+f.startAgain(), nil)
 			return
 		}
-		http.SetCookie(w, &http.Cookie{Name: stateCookie, Path: "/oauth/qbo", MaxAge: -1, HttpOnly: true, Secure: f.SecureCookie, SameSite: http.SameSiteLaxMode})
+		http.SetCookie(w, &http.Cookie{Name: f.vendor().cookie(), Path: f.vendor().Path, MaxAge: -1, HttpOnly: true, Secure: f.SecureCookie, SameSite: http.SameSiteLaxMode})
 		link, err := f.Links.ConsumeState(r.Context(), HashSecret(state), f.now())
 		if errors.Is(err, ErrLinkInvalid) {
-			f.reply(w, r, http.StatusBadRequest, "This connection request expired or was already used."+startAgain, nil)
+			f.reply(w, r, http.StatusBadRequest, "This connection request expired or was already used."+f.startAgain(), nil)
 			return
 		}
 		if err != nil {
 			f.reply(w, r, http.StatusInternalServerError, "Could not check the connection request. Check the database and try again.", err)
 			return
 		}
-		code, realmID := q.Get("code"), q.Get("realmId")
-		if code == "" || realmID == "" || sanitize(realmID) != realmID {
-			f.reply(w, r, http.StatusBadRequest, "QuickBooks sent no authorization code or company id."+startAgain, nil)
-			return
-		}
 		ctx, cancel := context.WithTimeout(r.Context(), 60*time.Second)
 		defer cancel()
-		conn, status, msg, err := f.connect(ctx, link, code, realmID)
+		var (
+			conn   Connection
+			status int
+			msg    string
+		)
+		if f.Finish != nil {
+			conn, status, msg, err = f.Finish(ctx, link, q)
+		} else if code, realmID := q.Get("code"), q.Get("realmId"); code == "" || realmID == "" || sanitize(realmID) != realmID {
+			status, msg, err = http.StatusBadRequest, "QuickBooks sent no authorization code or company id."+startAgain, nil
+		} else {
+			conn, status, msg, err = f.connect(ctx, link, code, realmID)
+		}
 		if msg != "" {
 			f.reply(w, r, status, msg, err)
 			return
 		}
+		v := f.vendor()
 		if f.Announce != nil {
 			if err := f.Announce(ctx, conn); err != nil {
-				f.log().LogAttrs(ctx, slog.LevelWarn, "qbo connection not announced", slog.String("realm_id", realmID), slog.String("error", err.Error()))
+				f.log().LogAttrs(ctx, slog.LevelWarn, v.Log+" connection not announced", slog.String("realm_id", conn.RealmID), slog.String("error", err.Error()))
 			}
 		}
-		f.log().LogAttrs(ctx, slog.LevelInfo, "qbo company connected", slog.String("realm_id", realmID),
+		f.log().LogAttrs(ctx, slog.LevelInfo, v.Log+" "+v.Org+" connected", slog.String("realm_id", conn.RealmID),
 			slog.String("previous_realm_id", conn.PreviousRealm), slog.String("link_created_by", link.CreatedBy))
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
-		fmt.Fprintf(w, "QuickBooks company %q (%s) is connected to billbot. You can close this page.\n", sanitize(conn.CompanyName), realmID)
+		fmt.Fprintf(w, "%s %s %q (%s) is connected to billbot. You can close this page.\n", v.Name, v.Org, sanitize(conn.CompanyName), sanitize(conn.RealmID))
 	})
 }
 
@@ -234,7 +252,7 @@ func (f *ConnectFlow) reply(w http.ResponseWriter, r *http.Request, status int, 
 	if err != nil {
 		attrs = append(attrs, slog.String("error", err.Error()))
 	}
-	f.log().LogAttrs(r.Context(), slog.LevelWarn, "qbo connect refused", attrs...)
+	f.log().LogAttrs(r.Context(), slog.LevelWarn, f.vendor().Log+" connect refused", attrs...)
 	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 	w.Header().Set("X-Content-Type-Options", "nosniff")
 	w.WriteHeader(status)

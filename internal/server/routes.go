@@ -23,6 +23,10 @@ func (s *Server) routes() http.Handler {
 	mux.Handle("POST /oauth/qbo/connect", orHint(s.cfg.QBOConnect, qboOAuthHint))
 	mux.Handle("GET /oauth/qbo/callback", orHint(s.cfg.QBOCallback, qboOAuthHint))
 	mux.Handle("POST /webhooks/qbo", orHint(s.cfg.QBOWebhook, qboWebhookHint))
+	mux.Handle("GET /oauth/xero/connect", orHint(s.cfg.XeroConnect, xeroOAuthHint))
+	mux.Handle("POST /oauth/xero/connect", orHint(s.cfg.XeroConnect, xeroOAuthHint))
+	mux.Handle("GET /oauth/xero/callback", orHint(s.cfg.XeroCallback, xeroOAuthHint))
+	mux.Handle("POST /webhooks/xero", orHint(s.cfg.XeroWebhook, xeroWebhookHint))
 	if s.cfg.InvoiceDetail != nil {
 		// Signed, expiring links only (BILLBOT_PUBLIC_URL and
 		// BILLBOT_ENCRYPTION_KEY set); otherwise the path is unknown.
@@ -38,9 +42,11 @@ func (s *Server) routes() http.Handler {
 }
 
 const (
-	qboOAuthHint   = "QuickBooks Online is not configured on this server: set QBO_CLIENT_ID, QBO_CLIENT_SECRET and QBO_REDIRECT_URL."
-	qboWebhookHint = "QuickBooks Online webhooks are not configured on this server: set QBO_WEBHOOK_VERIFIER_TOKEN."
-	slackHint      = "Slack HTTP endpoints are not enabled on this server: set SLACK_SIGNING_SECRET (or use Socket Mode with SLACK_APP_TOKEN)."
+	qboOAuthHint    = "QuickBooks Online is not configured on this server: set QBO_CLIENT_ID, QBO_CLIENT_SECRET and QBO_REDIRECT_URL."
+	qboWebhookHint  = "QuickBooks Online webhooks are not configured on this server: set QBO_WEBHOOK_VERIFIER_TOKEN."
+	xeroOAuthHint   = "Xero is not configured on this server: set XERO_CLIENT_ID, XERO_CLIENT_SECRET and XERO_REDIRECT_URL."
+	xeroWebhookHint = "Xero webhooks are not configured on this server: set XERO_WEBHOOK_KEY."
+	slackHint       = "Slack HTTP endpoints are not enabled on this server: set SLACK_SIGNING_SECRET (or use Socket Mode with SLACK_APP_TOKEN)."
 )
 
 // SlackHint says why /slack/* is not served, naming the setting that is

@@ -17,6 +17,10 @@ func TestRoutes(t *testing.T) {
 		QBOConnect:  echo("connect"),
 		QBOCallback: echo("callback"),
 		QBOWebhook:  echo("webhook"),
+
+		XeroConnect:  echo("xconnect"),
+		XeroCallback: echo("xcallback"),
+		XeroWebhook:  echo("xwebhook"),
 	})
 	tests := []struct {
 		name, method, target string
@@ -32,6 +36,11 @@ func TestRoutes(t *testing.T) {
 		{"qbo connect press", "POST", "/oauth/qbo/connect", 200, "connect /oauth/qbo/connect", ""},
 		{"qbo callback", "GET", "/oauth/qbo/callback?code=c&state=s", 200, "callback /oauth/qbo/callback", ""},
 		{"qbo webhook", "POST", "/webhooks/qbo", 200, "webhook /webhooks/qbo", ""},
+		{"xero connect", "GET", "/oauth/xero/connect", 200, "xconnect /oauth/xero/connect", ""},
+		{"xero connect press", "POST", "/oauth/xero/connect", 200, "xconnect /oauth/xero/connect", ""},
+		{"xero callback", "GET", "/oauth/xero/callback?code=c&state=s", 200, "xcallback /oauth/xero/callback", ""},
+		{"xero webhook", "POST", "/webhooks/xero", 200, "xwebhook /webhooks/xero", ""},
+		{"xero webhook wrong method", "GET", "/webhooks/xero", 405, "Method Not Allowed", "POST"},
 		{"slack commands", "POST", "/slack/commands", 200, "slack /slack/commands", ""},
 		{"slack interactions", "POST", "/slack/interactions", 200, "slack /slack/interactions", ""},
 		{"slack events", "POST", "/slack/events", 200, "slack /slack/events", ""},
@@ -79,6 +88,9 @@ func TestUnconfiguredHandlersHint(t *testing.T) {
 		{"GET", "/oauth/qbo/connect", qboOAuthHint + "\n"},
 		{"GET", "/oauth/qbo/callback", qboOAuthHint + "\n"},
 		{"POST", "/webhooks/qbo", qboWebhookHint + "\n"},
+		{"GET", "/oauth/xero/connect", xeroOAuthHint + "\n"},
+		{"GET", "/oauth/xero/callback", xeroOAuthHint + "\n"},
+		{"POST", "/webhooks/xero", xeroWebhookHint + "\n"},
 		{"POST", "/slack/commands", slackHint + "\n"},
 	}
 	for _, tc := range tests {

@@ -44,6 +44,10 @@ type Config struct {
 	// GET /oauth/qbo/callback and POST /webhooks/qbo. Nil answers 404 with
 	// a hint naming the settings that enable them.
 	QBOConnect, QBOCallback, QBOWebhook http.Handler
+	// XeroConnect, XeroCallback and XeroWebhook serve GET (and POST)
+	// /oauth/xero/connect, GET /oauth/xero/callback and POST /webhooks/xero;
+	// nil answers 404 with the settings Xero needs.
+	XeroConnect, XeroCallback, XeroWebhook http.Handler
 	// InvoiceDetail serves GET /invoices/{number}, the read-only invoice
 	// detail page behind a signed link; nil leaves the path unmounted.
 	InvoiceDetail http.Handler

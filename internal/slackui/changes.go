@@ -8,7 +8,7 @@ const draftChangesShown = 10
 // draftChanges lists what changed in QuickBooks since the partner last saw
 // the draft (old → new, per line and total), so that the Approve click that
 // follows approves what QBO will email.
-func draftChanges(changes []string) []slack.Block {
+func draftChanges(changes []string, ledger string) []slack.Block {
 	if len(changes) == 0 {
 		return nil
 	}
@@ -16,7 +16,7 @@ func draftChanges(changes []string) []slack.Block {
 	if len(shown) > draftChangesShown {
 		shown = shown[:draftChangesShown]
 	}
-	items := []string{"*⚠️ Changed in QuickBooks since you last saw it — review and approve this version*"}
+	items := []string{"*⚠️ Changed in " + ledgerName(ledger) + " since you last saw it — review and approve this version*"}
 	for _, c := range shown {
 		items = append(items, "• "+esc(clipPlain(oneLine(c), 280)))
 	}

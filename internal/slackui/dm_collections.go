@@ -40,7 +40,7 @@ func EscalationDM(e Escalation) (text string, blocks []slack.Block) {
 	blocks = append(blocks, actions("escalation_actions",
 		button(chat.ActionSnooze, id, "Snooze "+strconv.Itoa(billing.SnoozeDays)+" days"),
 		disputeButton(id),
-		linkButton(chat.ActionOpenInQBO, "Open in QuickBooks", e.QBOURL),
+		linkButton(chat.ActionOpenInQBO, "Open in "+ledgerName(e.Ledger), e.QBOURL),
 	))
 	return clipMrkdwn(text, MaxTextLen), blocks
 }

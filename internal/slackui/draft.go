@@ -73,7 +73,7 @@ func DraftMessage(d Draft, loc *time.Location) (text string, blocks []slack.Bloc
 		))
 	}
 	blocks = append(blocks, draftNotes(d.Notes)...)
-	blocks = append(blocks, draftChanges(d.Changes)...)
+	blocks = append(blocks, draftChanges(d.Changes, d.Ledger)...)
 	outcome := draftOutcome(d, loc)
 	if outcome != "" {
 		blocks = append(blocks, contextBlock("draft_outcome", outcome))
@@ -146,7 +146,7 @@ func draftLines(d Draft) []slack.Block {
 		}
 		more := "…and " + plural(len(rest), "more line", "more lines") + " (" + sum.Display(d.Currency) + ")"
 		if d.QBOURL != "" {
-			more += ": open the invoice in QuickBooks for all of them"
+			more += ": open the invoice in " + ledgerName(d.Ledger) + " for all of them"
 		}
 		blocks = append(blocks, contextBlock("draft_more_lines", more))
 	}
@@ -222,7 +222,7 @@ func draftOutcome(d Draft, loc *time.Location) string {
 // link whenever there is one, and Entries (the time behind each line)
 // always.
 func draftActions(d Draft, id string) slack.Block {
-	qbo := linkButton(chat.ActionOpenInQBO, "Open in QuickBooks", d.QBOURL)
+	qbo := linkButton(chat.ActionOpenInQBO, "Open in "+ledgerName(d.Ledger), d.QBOURL)
 	entries := button(chat.ActionShowEntries, id, "Entries")
 	switch d.State {
 	case StatePending, StateFlagged, "":

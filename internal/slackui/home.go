@@ -2,6 +2,7 @@ package slackui
 
 import (
 	"strconv"
+	"strings"
 
 	"github.com/slack-go/slack"
 
@@ -82,21 +83,25 @@ func HomeView(h Home) slack.HomeTabViewRequest {
 // link to connect or reconnect it. Switching to another company is not
 // offered here; it needs `billbot qbo connect --switch-company`.
 func homeQBO(q QBOConnect) []slack.Block {
-	status, label := "QuickBooks is not connected yet.", "Connect QuickBooks"
+	name, org, signIn, cmd := "QuickBooks", "company", "Intuit", "`billbot qbo connect --switch-company`"
+	if q.Ledger != "" {
+		name, org, signIn, cmd = q.Ledger, "organisation", q.Ledger, "`billbot "+strings.ToLower(q.Ledger)+" connect --switch-organisation`"
+	}
+	status, label := name+" is not connected yet.", "Connect "+name
 	if q.RealmID != "" {
-		name := q.CompanyName
-		if name == "" {
-			name = "company"
+		cn := q.CompanyName
+		if cn == "" {
+			cn = org
 		}
-		status, label = "Connected to *"+esc(clipPlain(name, 150))+"* (company id "+esc(q.RealmID)+").", "Reconnect QuickBooks"
+		status, label = "Connected to *"+esc(clipPlain(cn, 150))+"* ("+org+" id "+esc(q.RealmID)+").", "Reconnect "+name
 	}
 	return []slack.Block{
 		slack.NewDividerBlock(),
-		header("home_qbo_header", "QuickBooks"),
+		header("home_qbo_header", name),
 		section("home_qbo_status", status),
 		actions("home_qbo_actions", linkButton(chat.ActionConnectQBO, label, q.LinkURL)),
-		contextBlock("home_qbo_hint", "The button opens a one-time link for you, valid "+plural(q.Minutes, "minute", "minutes")+"; press Continue on its page to go to Intuit"+
-			". Connecting another company needs `billbot qbo connect --switch-company`."),
+		contextBlock("home_qbo_hint", "The button opens a one-time link for you, valid "+plural(q.Minutes, "minute", "minutes")+"; press Continue on its page to go to "+signIn+
+			". Connecting another "+org+" needs "+cmd+"."),
 	}
 }
 
@@ -114,6 +119,6 @@ func homeDraft(i int, s DraftSummary) []slack.Block {
 			approveButton(d, id),
 			button(chat.ActionEdit, id, "Edit"),
 			button(chat.ActionHold, id, "Hold").WithStyle(slack.StyleDanger),
-			linkButton(chat.ActionOpenInQBO, "Open in QuickBooks", s.QBOURL)),
+			linkButton(chat.ActionOpenInQBO, "Open in "+ledgerName(s.Ledger), s.QBOURL)),
 	}
 }

@@ -104,7 +104,7 @@ func EditModal(d Draft) slack.ModalViewRequest {
 		blocks = append(blocks, lineInputs(i, shown, l, d)...)
 	}
 	if skipped > 0 {
-		note := "Further " + plural(skipped, "line is", "lines are") + " edited in QuickBooks"
+		note := "Further " + plural(skipped, "line is", "lines are") + " edited in " + ledgerName(d.Ledger)
 		if d.QBOURL != "" && len(d.QBOURL) <= maxURLLen {
 			note += ": <" + d.QBOURL + "|open the invoice>"
 		}
@@ -177,10 +177,16 @@ func writeDownSelect() *slack.SelectBlockElement {
 // required and shows on the draft's message. private_metadata is the invoice
 // id.
 func HoldModal(invoiceID int64, client string) slack.ModalViewRequest {
+	return HoldModalIn(invoiceID, client, "")
+}
+
+// HoldModalIn is HoldModal for a firm whose ledger is ledger ("" is
+// QuickBooks).
+func HoldModalIn(invoiceID int64, client, ledger string) slack.ModalViewRequest {
 	reason := slack.NewPlainTextInputBlockElement(plain("What must happen before it can go out?", 150), InputAction).
 		WithMultiline(true).WithMinLength(1).WithMaxLength(1000)
 	blocks := []slack.Block{
-		section("hold_summary", "Hold the draft invoice for *"+esc(client)+"*. It stays a draft in QuickBooks until someone releases it."),
+		section("hold_summary", "Hold the draft invoice for *"+esc(client)+"*. It stays a draft in "+ledgerName(ledger)+" until someone releases it."),
 		slack.NewInputBlock(BlockHoldReason, plain("Reason", maxLabelLen), nil, reason),
 	}
 	return slack.ModalViewRequest{

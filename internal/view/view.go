@@ -87,6 +87,7 @@ type Escalation struct {
 	ClientOutstanding  money.Amount
 	ClientOpenInvoices int
 	QBOURL             string
+	Ledger             string // the ledger's name ("Xero"); "" is QuickBooks
 }
 
 // ApprovalDigest lists time entries left unapproved longer than the firm's
@@ -134,6 +135,7 @@ type Draft struct {
 	Lines           []Line
 	Notes           []string
 	QBOURL          string
+	Ledger          string // the ledger's name ("Xero"); "" is QuickBooks
 	State           string // the invoice's state ("pending", "sent", …; slackui's State constants)
 	ActedBy         string // Slack user id of whoever acted last
 	ActedAt         time.Time
@@ -203,6 +205,9 @@ type QBOConnect struct {
 	Minutes     int    // how long the link lasts
 	RealmID     string // the connected company; "" when none
 	CompanyName string
+	// Ledger is "Xero" for a Xero organisation (RealmID its tenant id);
+	// "" is QuickBooks.
+	Ledger string
 }
 
 // DraftSummary is one draft invoice in a list.
@@ -215,6 +220,7 @@ type DraftSummary struct {
 	Total     money.Amount
 	DueDate   billing.Date
 	QBOURL    string
+	Ledger    string // the ledger's name ("Xero"); "" is QuickBooks
 }
 
 // AgingSummary is the headline of accounts receivable.

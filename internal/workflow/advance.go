@@ -128,7 +128,7 @@ func (w *Workflow) recordCreated(ctx context.Context, inv store.Invoice, remote 
 // billbot's, else to flagged with an exception naming both totals.
 func (w *Workflow) checkTotal(ctx context.Context, inv store.Invoice, from []store.InvoiceState) error {
 	if inv.LedgerTotal == inv.Total {
-		_, err := w.store.Transition(ctx, inv.ID, from, store.StatePending, "billbot", "created in QBO; total matches", nil)
+		_, err := w.store.Transition(ctx, inv.ID, from, store.StatePending, "billbot", "created in "+w.ledgerShort()+"; total matches", nil)
 		return ignoreConflict(err)
 	}
 	note := billing.TotalMismatchNote(inv.Currency, inv.LedgerTotal, inv.Total)

@@ -79,7 +79,7 @@ func (w *Workflow) ApproveVersion(ctx context.Context, invoiceID int64, user, ve
 			return cur, rerr
 		}
 		if cur.State == store.StateFlagged {
-			return cur, userErrorf("The %s invoice is flagged: QBO's total differs from billbot's. Edit it first.", cur.Client)
+			return cur, userErrorf("The %s invoice is flagged: %s's total differs from billbot's. Edit it first.", cur.Client, w.ledgerShort())
 		}
 		return cur, nil // already approved, sent or held by someone else: show that
 	}
@@ -103,7 +103,7 @@ func (w *Workflow) send(ctx context.Context, firm *Firm, inv store.Invoice, read
 		return w.closeZero(ctx, inv, time.Time{}, "", "", "0.00 invoice recorded, not emailed (firm.zero_total: skip)")
 	}
 	if !w.ledgerReady(ctx) {
-		return inv, errors.New("QuickBooks is not connected: the invoice is approved and will be sent once it is")
+		return inv, errors.New(w.LedgerName() + " is not connected: the invoice is approved and will be sent once it is")
 	}
 	client, _ := firm.Client(inv.Client)
 	// Read the invoice back first. A send that reached QBO before a crash
@@ -129,7 +129,7 @@ func (w *Workflow) send(ctx context.Context, firm *Firm, inv store.Invoice, read
 				return inv, err
 			}
 			if len(changes) > 0 {
-				return cur, changedInQBO(cur)
+				return cur, w.changedInQBO(cur)
 			}
 		}
 		remote, err = w.ledger.Send(ctx, inv.LedgerID, client.Email, "send:"+inv.Key)
@@ -146,9 +146,9 @@ func (w *Workflow) send(ctx context.Context, firm *Firm, inv store.Invoice, read
 		actor = "billbot"
 	}
 	if zero { // firm.zero_total: statement
-		return w.closeZero(ctx, inv, now, remote.EmailStatus, remote.SyncToken, "0.00 invoice emailed by QBO to "+client.Email+" as a statement (firm.zero_total: statement)")
+		return w.closeZero(ctx, inv, now, remote.EmailStatus, remote.SyncToken, "0.00 invoice emailed by "+w.ledgerShort()+" to "+client.Email+" as a statement (firm.zero_total: statement)")
 	}
-	inv, err = w.store.Transition(ctx, inv.ID, []store.InvoiceState{store.StateApproved}, store.StateSent, actor, "emailed by QBO to "+client.Email, func(i *store.Invoice) {
+	inv, err = w.store.Transition(ctx, inv.ID, []store.InvoiceState{store.StateApproved}, store.StateSent, actor, "emailed by "+w.ledgerShort()+" to "+client.Email, func(i *store.Invoice) {
 		i.SentAt, i.EmailStatus, i.SyncToken = now, remote.EmailStatus, remote.SyncToken
 	})
 	if err != nil {
@@ -280,11 +280,11 @@ func (w *Workflow) checkQBOCopy(ctx context.Context, firm *Firm, inv store.Invoi
 		return inv, nil, err
 	}
 	if len(changes) > 0 {
-		return cur, nil, changedInQBO(cur)
+		return cur, nil, w.changedInQBO(cur)
 	}
 	return inv, &remote, nil
 }
 
-func changedInQBO(inv store.Invoice) error {
-	return userErrorf("The %s invoice was changed in QuickBooks since it was shown here; nothing was sent. The message now shows the differences: review it and approve again.", inv.Client)
+func (w *Workflow) changedInQBO(inv store.Invoice) error {
+	return userErrorf("The %s invoice was changed in %s since it was shown here; nothing was sent. The message now shows the differences: review it and approve again.", inv.Client, w.LedgerName())
 }

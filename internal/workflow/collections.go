@@ -238,7 +238,7 @@ func (w *Workflow) voided(ctx context.Context, inv store.Invoice) error {
 	if inv.State == store.StateVoided {
 		return nil
 	}
-	out, err := w.store.Transition(ctx, inv.ID, voidableStates, store.StateVoided, "qbo", "voided in QuickBooks", func(i *store.Invoice) {
+	out, err := w.store.Transition(ctx, inv.ID, voidableStates, store.StateVoided, "qbo", "voided in "+w.LedgerName(), func(i *store.Invoice) {
 		i.Balance = 0
 	})
 	if err != nil {

@@ -33,7 +33,7 @@ func (w *Workflow) readyForApproval(ctx context.Context, drafts []store.Invoice)
 			begun = append(begun, inv)
 			continue
 		}
-		_, err = w.store.Transition(ctx, inv.ID, []store.InvoiceState{store.StateDraft}, store.StatePending, "billbot", "drafted; written to QBO on approval (firm.ledger_write: at_approval)", nil)
+		_, err = w.store.Transition(ctx, inv.ID, []store.InvoiceState{store.StateDraft}, store.StatePending, "billbot", "drafted; written to "+w.ledgerShort()+" on approval (firm.ledger_write: at_approval)", nil)
 		if err := ignoreConflict(err); err != nil {
 			errs = append(errs, fmt.Errorf("ready invoice %s for approval: %w", inv.Key, err))
 		}
@@ -50,7 +50,7 @@ func (w *Workflow) readyForApproval(ctx context.Context, drafts []store.Invoice)
 // returns the invoice with QBO's identifiers and QBO's copy as created.
 func (w *Workflow) createOnApproval(ctx context.Context, firm *Firm, inv store.Invoice) (store.Invoice, *Remote, error) {
 	if !w.ledgerReady(ctx) {
-		return inv, nil, userErrorf("QuickBooks is not connected, so the %s invoice cannot be created there; nothing was approved. Approve it again once QuickBooks is connected.", inv.Client)
+		return inv, nil, userErrorf("%s is not connected, so the %s invoice cannot be created there; nothing was approved. Approve it again once %s is connected.", w.LedgerName(), inv.Client, w.LedgerName())
 	}
 	client, items, err := w.clientAndItems(ctx, firm, inv)
 	if err != nil {
@@ -81,7 +81,7 @@ func (w *Workflow) createOnApproval(ctx context.Context, firm *Firm, inv store.I
 		if err := w.refreshMessage(ctx, firm, cur); err != nil {
 			w.logger.Warn("refresh draft message", "invoice_id", cur.ID, "error", err)
 		}
-		return cur, nil, userErrorf("QBO's total for the %s invoice (%s) differs from billbot's (%s); nothing was sent. The invoice is flagged: edit it first.", cur.Client, cur.LedgerTotal.Display(cur.Currency), cur.Total.Display(cur.Currency))
+		return cur, nil, userErrorf("%s's total for the %s invoice (%s) differs from billbot's (%s); nothing was sent. The invoice is flagged: edit it first.", w.ledgerShort(), cur.Client, cur.LedgerTotal.Display(cur.Currency), cur.Total.Display(cur.Currency))
 	}
 	return inv, &remote, nil
 }

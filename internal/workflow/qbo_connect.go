@@ -14,6 +14,9 @@ type QBOConnected struct {
 	CompanyName   string
 	PreviousRealm string // the company connected before; "" on the first connection
 	LinkCreatedBy string // a Slack user id, or "cli:<user>"
+	// Ledger and Org name the books connected ("Xero", "organisation");
+	// empty means QuickBooks and "company".
+	Ledger, Org string
 }
 
 // AnnounceQBOConnection tells the firm that a QuickBooks company was
@@ -46,15 +49,19 @@ func QBOConnectionText(c QBOConnected) string {
 	} else {
 		who = "`" + mrkdwnEscape(who) + "`"
 	}
-	company := "*" + mrkdwnEscape(c.CompanyName) + "* (company id " + mrkdwnEscape(c.RealmID) + ")"
+	name, org := c.Ledger, c.Org
+	if name == "" {
+		name, org = DefaultLedgerName, "company"
+	}
+	company := "*" + mrkdwnEscape(c.CompanyName) + "* (" + org + " id " + mrkdwnEscape(c.RealmID) + ")"
 	if c.PreviousRealm != "" && c.PreviousRealm != c.RealmID {
-		return fmt.Sprintf(":warning: billbot's QuickBooks company was switched from company id %s to %s, through a connect link made by %s. Invoices are now written to the new company.",
-			mrkdwnEscape(c.PreviousRealm), company, who)
+		return fmt.Sprintf(":warning: billbot's %s %s was switched from %s id %s to %s, through a connect link made by %s. Invoices are now written to the new %s.",
+			name, org, org, mrkdwnEscape(c.PreviousRealm), company, who, org)
 	}
 	if c.PreviousRealm == c.RealmID {
-		return fmt.Sprintf("QuickBooks company %s was reconnected to billbot, through a connect link made by %s.", company, who)
+		return fmt.Sprintf("%s %s %s was reconnected to billbot, through a connect link made by %s.", name, org, company, who)
 	}
-	return fmt.Sprintf("QuickBooks company %s is now connected to billbot, through a connect link made by %s.", company, who)
+	return fmt.Sprintf("%s %s %s is now connected to billbot, through a connect link made by %s.", name, org, company, who)
 }
 
 // mrkdwnEscape escapes the three characters Slack's mrkdwn reserves

@@ -165,7 +165,7 @@ func (w *Workflow) reconcileWithQBO(ctx context.Context, firm *Firm, inv store.I
 	}
 	if inv.State == store.StateApproved {
 		// Approved but not emailed yet: the approval was of another version.
-		if inv, err = w.store.Transition(ctx, inv.ID, []store.InvoiceState{store.StateApproved}, store.StatePending, "quickbooks", "changed in QuickBooks after approval; approve again", nil); err != nil {
+		if inv, err = w.store.Transition(ctx, inv.ID, []store.InvoiceState{store.StateApproved}, store.StatePending, "quickbooks", "changed in "+w.LedgerName()+" after approval; approve again", nil); err != nil {
 			return inv, nil, err
 		}
 	}
@@ -178,7 +178,7 @@ func (w *Workflow) reconcileWithQBO(ctx context.Context, firm *Firm, inv store.I
 	if err := billing.Retotal(&edited); err != nil {
 		return inv, nil, fmt.Errorf("invoice %s as changed in QuickBooks: %w", inv.Key, err)
 	}
-	note := "changed in QuickBooks"
+	note := "changed in " + w.LedgerName()
 	if inv, err = w.store.ReplaceLines(ctx, inv.ID, edited.Lines, edited, "quickbooks", note); err != nil {
 		return inv, nil, err
 	}

@@ -261,6 +261,7 @@ func (w *Workflow) homeLedger(ctx context.Context, today billing.Date) (homeLedg
 			continue
 		}
 		d := view.DraftSummary{InvoiceID: inv.ID, Client: inv.Client, DocNumber: inv.DocNumber, Period: inv.Period, Currency: inv.Currency, Total: inv.Total, DueDate: inv.DueDate}
+		d.Ledger = w.viewLedger()
 		if w.ledger != nil && inv.LedgerID != "" {
 			d.QBOURL = w.ledger.InvoiceURL(inv.LedgerID)
 		}

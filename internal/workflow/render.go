@@ -50,6 +50,7 @@ func (w *Workflow) draftView(firm *Firm, inv store.Invoice) view.Draft {
 	if inv.State == store.StatePending || inv.State == store.StateFlagged {
 		d.Version = Version(inv)
 	}
+	d.Ledger = w.viewLedger()
 	if w.ledger != nil && inv.LedgerID != "" {
 		d.QBOURL = w.ledger.InvoiceURL(inv.LedgerID)
 	}

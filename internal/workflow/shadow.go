@@ -64,7 +64,7 @@ func (w *Workflow) Shadow(ctx context.Context, opts ShadowOptions) (ShadowReport
 	}
 	ledger, ok := w.ledger.(IssuedLedger)
 	if !ok || !w.ledgerReady(ctx) {
-		return rep, userErrorf("shadow mode compares with QuickBooks, which is not connected: run 'billbot qbo connect'")
+		return rep, userErrorf("shadow mode compares with %s, which is not connected: run '%s'", w.LedgerName(), w.connectCommand())
 	}
 	today := firm.Today(w.now())
 	if rep.PeriodEnds, err = cycleEnds(firm, today, opts.PeriodEnd); err != nil {

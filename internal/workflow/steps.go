@@ -89,6 +89,7 @@ func (w *Workflow) escalate(ctx context.Context, firm *Firm, inv store.Invoice, 
 				Currency: inv.Currency, AmountDue: inv.Balance, ClientOutstanding: clientBalance.amount,
 				ClientOpenInvoices: clientBalance.count, DaysOutstanding: days, DueDate: inv.DueDate,
 			}
+			esc.Ledger = w.viewLedger()
 			if w.ledgerReady(ctx) && inv.LedgerID != "" {
 				esc.QBOURL = w.ledger.InvoiceURL(inv.LedgerID)
 			}

@@ -43,6 +43,10 @@ var ErrNoToken = errors.New("xero: no Xero token stored (connect an organisation
 // days, or superseded by a newer one that was lost. Someone must reconnect.
 var ErrRefreshRefused = errors.New("xero: Xero refused the stored refresh token (invalid_grant): reconnect the organisation")
 
+// ErrTenantNotAuthorized is returned (wrapped) by Connect when the new
+// token may not call the organisation asked for.
+var ErrTenantNotAuthorized = errors.New("xero: the organisation asked for is not among the token's connections")
+
 // NewOAuthConfig builds the OAuth2 config: the client id and secret go in
 // an HTTP Basic header on the token endpoint. identityURL "" means Xero's
 // own endpoints; otherwise (a sandbox) AuthorizePath and TokenPath below it.
@@ -109,7 +113,7 @@ func Connect(ctx context.Context, cfg *oauth2.Config, code, apiURL, tenantID str
 		}
 	}
 	if pick == nil {
-		return Connection{}, fmt.Errorf("xero: the token may not call organisation %q", tenantID)
+		return Connection{}, fmt.Errorf("xero: the token may not call organisation %q: %w", tenantID, ErrTenantNotAuthorized)
 	}
 	if err := store.Save(ctx, stamp(tok, time.Now()), pick.TenantID); err != nil {
 		return Connection{}, err
