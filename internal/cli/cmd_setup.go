@@ -11,12 +11,13 @@ import (
 	"time"
 
 	"billbot/internal/config"
+	"billbot/internal/ledger/xerobooks"
 	"billbot/internal/setup"
 	"billbot/internal/workflow"
 )
 
 func setupCommand() command {
-	var out, goLive, source string
+	var out, goLive, source, ledgerFlag string
 	var quiet bool
 	return command{
 		name:    "setup",
@@ -25,6 +26,7 @@ func setupCommand() command {
 			fs.StringVar(&out, "out", "", "write the YAML to this file (default: standard output); an existing file is merged, never overwritten blindly")
 			fs.StringVar(&goLive, "go-live", "", "the cut-over day YYYY-MM-DD (firm.go_live): count the unbilled hours Harvest holds before it; the existing file's go_live wins")
 			fs.StringVar(&source, "source", "", "the time source to read: harvest, toggl or quickbooks-time (default: the stored configuration's firm.time_source, else harvest)")
+			fs.StringVar(&ledgerFlag, "ledger", "", "the ledger to read: quickbooks or xero (default: the stored configuration's firm.ledger, else quickbooks)")
 			fs.BoolVar(&quiet, "quiet", false, "no progress output")
 		},
 		run: func(ctx context.Context, c *cli, fs *flag.FlagSet) error {
@@ -43,7 +45,11 @@ func setupCommand() command {
 			if err != nil {
 				return err
 			}
-			src, err := c.setupSources(ctx, ts)
+			led, err := c.setupLedger(ctx, ledgerFlag)
+			if err != nil {
+				return err
+			}
+			src, err := c.setupSources(ctx, ts, led)
 			if err != nil {
 				return err
 			}
@@ -85,9 +91,9 @@ func setupCommand() command {
 			}
 			fmt.Fprintf(report, "setup: %d clients, %d engagements, %d to finish by hand; %d decisions listed; %d kept from the existing file\n",
 				len(plan.Clients), len(plan.Engagements), len(plan.Pending), res.Decisions, res.Kept)
-			fmt.Fprintf(report, "setup: read %d %s clients, %d projects, %d users (%d calls); %d QuickBooks customers, %d items, %d terms; %d Slack lookups, %d found; in %s\n",
+			fmt.Fprintf(report, "setup: read %d %s clients, %d projects, %d users (%d calls); %d %s customers, %d items, %d terms; %d Slack lookups, %d found; in %s\n",
 				len(in.Clients), ts.Label(), len(in.Projects), len(in.Users), calls.HarvestLists+calls.Assignments+calls.EntryPages+calls.SourceRequests,
-				len(in.Customers), len(in.Items), len(in.Terms), calls.SlackLookups, len(in.Slack), time.Since(start).Round(time.Millisecond))
+				len(in.Customers), led.Label(), len(in.Items), len(in.Terms), calls.SlackLookups, len(in.Slack), time.Since(start).Round(time.Millisecond))
 			if !in.GoLive.IsZero() {
 				fmt.Fprintf(report, "setup: go_live %s leaves out %s unbilled billable hours (%d %s entries) before it\n", in.GoLive, in.History.Hours, in.History.Entries, ts.Label())
 			}
@@ -108,6 +114,35 @@ func sourceFlag(v string) (config.TimeSource, error) {
 		}
 	}
 	return "", usagef("--source %q: want harvest, toggl or quickbooks-time", v)
+}
+
+// setupLedger is the ledger setup reads: the --ledger flag, else the
+// stored configuration's, else QuickBooks.
+func (c *cli) setupLedger(ctx context.Context, flagValue string) (config.Ledger, error) {
+	switch config.Ledger(flagValue) {
+	case config.LedgerQuickBooks, config.LedgerXero:
+		return config.Ledger(flagValue), nil
+	case "":
+	default:
+		return "", usagef("--ledger %q: want quickbooks or xero", flagValue)
+	}
+	if c.env.DatabaseURL.Reveal() == "" {
+		if _, err := os.Stat(c.env.SQLitePath()); err != nil {
+			return config.DefaultLedger, nil // no database yet: nothing stored
+		}
+	}
+	_, wf, err := c.migratedWorkflow(ctx)
+	if err != nil {
+		return "", err
+	}
+	firm, err := wf.LoadFirm(ctx)
+	if errors.Is(err, workflow.ErrNoConfig) {
+		return config.DefaultLedger, nil
+	}
+	if err != nil {
+		return "", err
+	}
+	return firm.File.Ledger.Effective(), nil
 }
 
 // setupSource is the time source setup reads: the --source flag, else
@@ -137,7 +172,7 @@ func (c *cli) setupSource(ctx context.Context, flagValue string) (config.TimeSou
 
 // setupSources builds the vendors setup reads. The time source is
 // required; QuickBooks and Slack are used when configured and connected.
-func (c *cli) setupSources(ctx context.Context, ts config.TimeSource) (setup.Sources, error) {
+func (c *cli) setupSources(ctx context.Context, ts config.TimeSource, ledger config.Ledger) (setup.Sources, error) {
 	var src setup.Sources
 	if ts.Effective() == config.SourceHarvest {
 		h, err := c.harvestClient()
@@ -152,7 +187,25 @@ func (c *cli) setupSources(ctx context.Context, ts config.TimeSource) (setup.Sou
 		}
 		src.Catalog, src.Source = cat, ts
 	}
-	if c.env.QBOClientID != "" {
+	if ledger.Effective() == config.LedgerXero {
+		src.LedgerKind = config.LedgerXero
+		if c.env.XeroClientID != "" {
+			st, err := c.migrated(ctx)
+			if err != nil {
+				return src, err
+			}
+			xc, err := c.app.XeroClient(ctx, st, 2*time.Minute)
+			if err != nil {
+				return src, err
+			}
+			if xc != nil {
+				src.Ledger = xerobooks.New(xc, "", "")
+			}
+		}
+		if src.Ledger == nil {
+			fmt.Fprintln(c.stderr, "setup: Xero is not connected (set XERO_* and run billbot xero connect): customers and items are left as decisions")
+		}
+	} else if c.env.QBOClientID != "" {
 		st, err := c.migrated(ctx)
 		if err != nil {
 			return src, err
@@ -165,7 +218,7 @@ func (c *cli) setupSources(ctx context.Context, ts config.TimeSource) (setup.Sou
 			src.Books = qc
 		}
 	}
-	if src.Books == nil {
+	if src.Books == nil && src.LedgerKind != config.LedgerXero {
 		fmt.Fprintln(c.stderr, "setup: QuickBooks is not connected (set QBO_* and connect with serve's /oauth/qbo/connect): customers and items are left as decisions")
 	}
 	if api := c.slackAPI(); api != nil {

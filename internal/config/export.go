@@ -115,7 +115,7 @@ func exportClient(f *Firm, c billing.Client) *yaml.Node {
 		put(m, sourceKey(f, "source_client_id", "harvest_client_id"), integer(c.SourceClientID))
 	}
 	if c.LedgerCustomerID != "" {
-		put(m, "qbo_customer_id", quoted(c.LedgerCustomerID))
+		put(m, f.Ledger.CustomerKey(), quoted(c.LedgerCustomerID))
 	}
 	putStr(m, "currency", string(c.Currency))
 	putStr(m, "email", c.Email)

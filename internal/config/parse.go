@@ -23,7 +23,7 @@ var (
 	rootKeys       = []string{"firm", "clients", "engagements"}
 	firmKeys       = []string{"name", "timezone", "home_currency", "go_live", "mode", "time_source", "toggl", "ledger", "billing_channel", "billing_manager", "approvers", "viewers", "default_item", "unapproved_alert_days", "approval_nudge_days", "hold_nudge_days", "zero_total", "ledger_write", "capacity_hours_per_week", "reminder_days", "escalation_days", "schedules", "staff"}
 	scheduleKeys   = []string{JobSync, JobDraft, JobCollections, JobApprovals}
-	clientKeys     = []string{"name", "harvest_client_id", "source_client_id", "qbo_customer_id", "currency", "email", "mode"}
+	clientKeys     = []string{"name", "harvest_client_id", "source_client_id", "qbo_customer_id", "ledger_customer_id", "currency", "email", "mode"}
 	engagementKeys = []string{"key", "client", "harvest_project_id", "source_project_id", "kind", "starts_on", "ends_on", "bill_from", "partner", "manager", "cycle", "terms_days", "rates", "person_rates", "level_rates", "discount_percent", "fixed_fee", "retainer", "task_items"}
 	retainerKeys   = []string{"hours", "amount", "used_hours"}
 )
@@ -260,7 +260,7 @@ func (d *decoder) clients(f *Firm, top *fields) {
 		if v, ok, _ := m.sourceID(f, "source_client_id", "harvest_client_id", "client"); ok {
 			c.SourceClientID = v
 		}
-		c.LedgerCustomerID = m.str("qbo_customer_id", false)
+		c.LedgerCustomerID = m.ledgerCustomer(f)
 		c.Currency = m.currency("currency", f.HomeCurrency)
 		c.Email = m.str("email", false)
 		if c.Email != "" && !checkEmail(c.Email) {

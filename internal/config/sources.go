@@ -131,6 +131,43 @@ func (d *decoder) sources(f *Firm, m *fields) {
 	f.Ledger = Ledger(oneOf(m, "ledger", false, ledgers, "", "quickbooks or xero"))
 }
 
+// CustomerKey is the key a client names its customer (contact) in the
+// ledger under: qbo_customer_id for QuickBooks, whose files have always
+// said so, else ledger_customer_id.
+func (l Ledger) CustomerKey() string {
+	if l.Effective() == LedgerQuickBooks {
+		return "qbo_customer_id"
+	}
+	return "ledger_customer_id"
+}
+
+// Label is the ledger's name as people know it.
+func (l Ledger) Label() string {
+	if l.Effective() == LedgerXero {
+		return "Xero"
+	}
+	return "QuickBooks"
+}
+
+// ledgerCustomer reads a client's customer id in the ledger:
+// ledger_customer_id for any ledger, qbo_customer_id (the older name) for
+// QuickBooks firms only.
+func (f *fields) ledgerCustomer(firm *Firm) string {
+	_, hasKey := f.vals["ledger_customer_id"]
+	_, hasQBO := f.vals["qbo_customer_id"]
+	switch {
+	case hasKey && hasQBO:
+		f.errorf("qbo_customer_id", "give ledger_customer_id or qbo_customer_id, not both")
+		return ""
+	case hasQBO && firm.Ledger.Effective() != LedgerQuickBooks:
+		f.errorf("qbo_customer_id", "names a QuickBooks customer, but firm.ledger is %s: use ledger_customer_id (the %s contact's id)", firm.Ledger, firm.Ledger.Label())
+		return ""
+	case hasQBO:
+		return f.str("qbo_customer_id", false)
+	}
+	return f.str("ledger_customer_id", false)
+}
+
 // sourceID reads a client's or an engagement's id in the firm's time source:
 // key names it for any source ("source_project_id"); harvestKey
 // ("harvest_project_id") is the older name, valid for Harvest firms only.

@@ -42,6 +42,10 @@ func TestTimeSourceAndLedger(t *testing.T) {
 		{name: "bad project id", src: strings.Replace(neutral, "source_project_id: 100", "source_project_id: -4", 1), firmAdd: "  time_source: quickbooks_time\n", msg: "engagements[0].source_project_id: -4 is not a QuickBooks Time project id"},
 		{name: "overlap named by its key", src: strings.Replace(neutral, "source_project_id: 200", "source_project_id: 100", 1), firmAdd: "  time_source: toggl\n", msg: "engagements[1].source_project_id: project 100 is also billed"},
 		{name: "client id on toggl", src: strings.Replace(neutral, "  - name: Acme Corp\n", "  - name: Acme Corp\n    source_client_id: 77\n", 1), firmAdd: "  time_source: toggl\n", source: SourceToggl, project: 100, export: "source_client_id: 77"},
+		{name: "xero contact", src: strings.Replace(base, "  - name: Acme Corp\n", "  - name: Acme Corp\n    ledger_customer_id: 7d4a-contact\n", 1), firmAdd: "  ledger: xero\n", ledger: LedgerXero, project: 100, export: `ledger_customer_id: "7d4a-contact"`, noExport: "qbo_customer_id"},
+		{name: "qbo customer on xero", src: strings.Replace(base, "  - name: Acme Corp\n", "  - name: Acme Corp\n    qbo_customer_id: \"58\"\n", 1), firmAdd: "  ledger: xero\n", msg: "clients[0].qbo_customer_id: names a QuickBooks customer, but firm.ledger is xero: use ledger_customer_id"},
+		{name: "qbo customer on quickbooks", src: strings.Replace(base, "  - name: Acme Corp\n", "  - name: Acme Corp\n    qbo_customer_id: \"58\"\n", 1), project: 100, export: `qbo_customer_id: "58"`},
+		{name: "both customer keys", src: strings.Replace(base, "  - name: Acme Corp\n", "  - name: Acme Corp\n    qbo_customer_id: \"58\"\n    ledger_customer_id: \"58\"\n", 1), msg: "give ledger_customer_id or qbo_customer_id, not both"},
 		{name: "harvest client id on toggl", src: strings.Replace(neutral, "  - name: Acme Corp\n", "  - name: Acme Corp\n    harvest_client_id: 77\n", 1), firmAdd: "  time_source: toggl\n", msg: "clients[0].harvest_client_id: names a Harvest client, but firm.time_source is toggl: use source_client_id"},
 	}
 	for _, tt := range tests {

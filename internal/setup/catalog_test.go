@@ -67,3 +67,29 @@ func TestGatherFromCatalog(t *testing.T) {
 		}
 	}
 }
+
+// TestBuildForXero: a plan read from Xero says ledger: xero, names
+// customers by ledger_customer_id and speaks of Xero, and config import
+// accepts it.
+func TestBuildForXero(t *testing.T) {
+	t.Parallel()
+	in := sampleInput()
+	in.Ledger = config.LedgerXero
+	res, err := Render(Build(in), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f, err := config.ParseFirm("setup.yml", res.YAML)
+	if err != nil {
+		t.Fatalf("%v\n%s", err, res.YAML)
+	}
+	text := string(res.YAML)
+	if f.Ledger != config.LedgerXero || f.Clients[0].LedgerCustomerID != "58" || strings.Contains(text, "qbo_customer_id") || strings.Contains(text, "QBO") || strings.Contains(text, "QuickBooks") {
+		t.Fatalf("ledger %q, Acme's customer %q:\n%s", f.Ledger, f.Clients[0].LedgerCustomerID, text)
+	}
+	for _, want := range []string{"ledger_customer_id: \"58\"", "Xero customer", "from Harvest, Xero and Slack"} {
+		if !strings.Contains(text, want) {
+			t.Errorf("the file lacks %q", want)
+		}
+	}
+}

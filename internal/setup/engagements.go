@@ -62,7 +62,7 @@ func (pl *planner) engagement(p *Plan, pr Project, client string, cust *Customer
 	}
 	put(m, "terms_days", integer(int64(days)))
 	if by != "" {
-		e.Decisions = append(e.Decisions, fmt.Sprintf("terms_days: %d from the firm default (%s); the QBO customer has no terms of its own", days, by))
+		e.Decisions = append(e.Decisions, fmt.Sprintf("terms_days: %d from the firm default (%s); the %s customer has no terms of its own", days, by, pl.books))
 	}
 	kind, terms := pl.terms(m, &e, pr, cur)
 	m.Content[kindAt+1] = str(string(kind))
@@ -270,15 +270,15 @@ func (pl *planner) taskItems(m *yaml.Node, e *Entry, pr Project) {
 			put(ti, ta.Task, str(pl.in.Items[r.Index].Name))
 		case Normalised:
 			put(ti, ta.Task, str(pl.in.Items[r.Index].Name))
-			e.Decisions = append(e.Decisions, fmt.Sprintf("task_items: task %q → QBO item %q matched by normalised name; confirm", ta.Task, pl.in.Items[r.Index].Name))
+			e.Decisions = append(e.Decisions, fmt.Sprintf("task_items: task %q → %s item %q matched by normalised name; confirm", ta.Task, pl.books, pl.in.Items[r.Index].Name))
 		case Ambiguous:
 			var cs []string
 			for _, i := range r.Candidates {
 				cs = append(cs, fmt.Sprintf("%q", pl.in.Items[i].Name))
 			}
-			e.Decisions = append(e.Decisions, fmt.Sprintf("task_items: task %q fits several QBO items (%s); pick one", ta.Task, strings.Join(cs, ", ")))
+			e.Decisions = append(e.Decisions, fmt.Sprintf("task_items: task %q fits several %s items (%s); pick one", ta.Task, pl.books, strings.Join(cs, ", ")))
 		default:
-			e.Decisions = append(e.Decisions, fmt.Sprintf("task_items: no QBO item is named like task %q; it bills as the default item unless you map it", ta.Task))
+			e.Decisions = append(e.Decisions, fmt.Sprintf("task_items: no %s item is named like task %q; it bills as the default item unless you map it", pl.books, ta.Task))
 		}
 	}
 	if len(ti.Content) > 0 {

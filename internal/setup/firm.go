@@ -36,7 +36,10 @@ func (pl *planner) firm() (*yaml.Node, []string) {
 	if s := pl.in.Source.Effective(); s != config.SourceHarvest {
 		put(m, "time_source", str(string(s)))
 	}
-	ds = append(ds, "firm.mode: shadow (draft and compare with the invoices the firm issues itself, write nothing to QuickBooks); set live once the drafts agree")
+	if l := pl.in.Ledger.Effective(); l != config.LedgerQuickBooks {
+		put(m, "ledger", str(string(l)))
+	}
+	ds = append(ds, "firm.mode: shadow (draft and compare with the invoices the firm issues itself, write nothing to "+pl.booksName+"); set live once the drafts agree")
 	var approvers []*yaml.Node
 	users := slices.Clone(pl.in.Users)
 	slices.SortFunc(users, func(a, b User) int { return cmp.Compare(a.ID, b.ID) })
@@ -64,7 +67,7 @@ func (pl *planner) firm() (*yaml.Node, []string) {
 		put(m, "default_item", str(item))
 		ds = append(ds, "firm.default_item: "+how)
 	} else {
-		ds = append(ds, "firm.default_item: QBO has no active service item; create one (e.g. Services) and name it here")
+		ds = append(ds, "firm.default_item: "+pl.books+" has no active service item; create one (e.g. Services) and name it here")
 	}
 	if staff, missing := pl.staff(); len(staff.Content) > 0 {
 		put(m, "staff", staff)
@@ -73,7 +76,7 @@ func (pl *planner) firm() (*yaml.Node, []string) {
 			ds = append(ds, fmt.Sprintf("firm.staff: %s (%s) was not found in Slack by email; give their Slack id or leave slack out", u.Name, u.Email))
 		}
 	}
-	ds = append(ds, "firm.ledger_write: when should drafts be written to QuickBooks, at_draft (the default: as soon as drafted, so receivables hold every draft) or at_approval (only once a partner approves)?")
+	ds = append(ds, "firm.ledger_write: when should drafts be written to "+pl.booksName+", at_draft (the default: as soon as drafted, so receivables hold every draft) or at_approval (only once a partner approves)?")
 	return m, ds
 }
 
@@ -110,12 +113,12 @@ func (pl *planner) staff() (*yaml.Node, []User) {
 func (pl *planner) defaultItem() (string, string) {
 	for _, want := range []string{"Services", "Professional Services", "Consulting"} {
 		if r := pl.items.Find(want); r.Index >= 0 && pl.in.Items[r.Index].Active {
-			return pl.in.Items[r.Index].Name, fmt.Sprintf("QBO item %q (%s match for %q); confirm", pl.in.Items[r.Index].Name, r.Confidence, want)
+			return pl.in.Items[r.Index].Name, fmt.Sprintf("%s item %q (%s match for %q); confirm", pl.books, pl.in.Items[r.Index].Name, r.Confidence, want)
 		}
 	}
 	for _, it := range pl.in.Items {
 		if it.Active && (it.Type == "" || it.Type == "Service") {
-			return it.Name, fmt.Sprintf("QBO item %q, the first active service item; no item is named Services; confirm", it.Name)
+			return it.Name, fmt.Sprintf("%s item %q, the first active service item; no item is named Services; confirm", pl.books, it.Name)
 		}
 	}
 	return "", ""

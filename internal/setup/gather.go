@@ -88,6 +88,8 @@ type Sources struct {
 	Catalog Catalog
 	Source  config.TimeSource
 	Books   Books
+	// LedgerKind names the ledger Ledger reads (Xero).
+	LedgerKind config.Ledger
 	// Ledger, when set, is the firm's ledger instead of QuickBooks (Books
 	// is then not read).
 	Ledger    Ledger
@@ -124,7 +126,7 @@ type Calls struct {
 // billable project with PerProject), the QBO queries, the Slack lookups
 // and the time before go_live in parallel.
 func Gather(ctx context.Context, s Sources) (Input, Calls, error) {
-	in := Input{BooksRead: s.Books != nil || s.Ledger != nil, SlackRead: s.Directory != nil}
+	in := Input{BooksRead: s.Books != nil || s.Ledger != nil, SlackRead: s.Directory != nil, Ledger: s.LedgerKind}
 	var calls Calls
 	g, ctx := errgroup.WithContext(ctx)
 	if s.Ledger != nil {

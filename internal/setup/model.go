@@ -11,7 +11,10 @@ import (
 type Input struct {
 	// Source is the firm's time source the lists below come from; empty
 	// means Harvest.
-	Source   config.TimeSource
+	Source config.TimeSource
+	// Ledger is the firm's ledger the customers, items and terms come
+	// from; empty means QuickBooks.
+	Ledger   config.Ledger
 	FirmName string // the source's company or workspace name
 	// The time source
 	Clients  []Client

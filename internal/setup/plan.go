@@ -27,7 +27,9 @@ type Entry struct {
 // existing file and written.
 type Plan struct {
 	// Source is the time source the plan was read from; empty: Harvest.
-	Source        config.TimeSource
+	Source config.TimeSource
+	// Ledger is the ledger it was read from; empty: QuickBooks.
+	Ledger        config.Ledger
 	Firm          *yaml.Node
 	FirmDecisions []string
 	Clients       []Entry
@@ -55,6 +57,8 @@ func (p *Plan) Decisions() int {
 type planner struct {
 	in        Input
 	src       string // the time source's name, for the decisions' text
+	books     string // the ledger's short name: QBO or Xero
+	booksName string // the ledger's name: QuickBooks or Xero
 	home      money.Currency
 	customers *Index
 	items     *Index
@@ -70,7 +74,7 @@ type planner struct {
 // Build proposes a firm configuration from in. It is pure: the same input
 // gives the same plan.
 func Build(in Input) *Plan {
-	pl := &planner{in: in, src: in.Source.Label(), users: map[int64]User{}, termDays: map[string]int{}, clientOf: map[int64]string{}, keys: map[string]bool{}}
+	pl := &planner{in: in, src: in.Source.Label(), books: shortLedger(in.Ledger), booksName: in.Ledger.Label(), users: map[int64]User{}, termDays: map[string]int{}, clientOf: map[int64]string{}, keys: map[string]bool{}}
 	pl.home = money.Currency(cmp.Or(in.HomeCurrency, "USD"))
 	names := make([]string, len(in.Customers))
 	for i, c := range in.Customers {
@@ -100,13 +104,13 @@ func Build(in Input) *Plan {
 	}
 	pl.defTerm, pl.defTermBy = pl.defaultTerms()
 
-	p := &Plan{Source: in.Source}
+	p := &Plan{Source: in.Source, Ledger: in.Ledger}
 	p.Firm, p.FirmDecisions = pl.firm()
 	if !in.SlackRead {
 		p.FirmDecisions = append(p.FirmDecisions, "Slack was not read (no SLACK_BOT_TOKEN): partners, managers, approvers and staff are written as their emails in "+pl.src+", which config import looks up in Slack; check each")
 	}
 	if !in.BooksRead {
-		p.FirmDecisions = append(p.FirmDecisions, "QuickBooks was not read (not connected): no client has a qbo_customer_id or email and no task an item; connect QuickBooks and run setup again with --out this file")
+		p.FirmDecisions = append(p.FirmDecisions, pl.booksName+" was not read (not connected): no client has a "+in.Ledger.CustomerKey()+" or email and no task an item; connect "+pl.booksName+" and run setup again with --out this file")
 	}
 	projects := map[int64][]Project{}
 	for _, pr := range in.Projects {
@@ -153,15 +157,15 @@ func (pl *planner) defaultTerms() (int, string) {
 	}
 	for _, t := range pl.in.Terms {
 		if t.ID == best {
-			return t.DueDays, "QBO term " + t.Name + ", the one most customers have"
+			return t.DueDays, pl.books + " term " + t.Name + ", the one most customers have"
 		}
 	}
 	for _, t := range pl.in.Terms {
 		if t.Active && Normalise(t.Name) == "net 30" {
-			return t.DueDays, "QBO term " + t.Name
+			return t.DueDays, pl.books + " term " + t.Name
 		}
 	}
-	return 30, "no QBO term found"
+	return 30, "no " + pl.books + " term found"
 }
 
 func (pl *planner) slackOf(userID int64) (string, User, bool) {
@@ -186,34 +190,34 @@ func (pl *planner) client(c Client, name string) (Entry, *Customer) {
 	var cust *Customer
 	switch {
 	case !pl.in.BooksRead:
-		e.Decisions = append(e.Decisions, "QBO customer unknown: QuickBooks was not read")
+		e.Decisions = append(e.Decisions, pl.books+" customer unknown: "+pl.booksName+" was not read")
 	default:
 		switch r.Confidence {
 		case Exact:
 			cust = &pl.in.Customers[r.Index]
 		case Normalised:
 			cust = &pl.in.Customers[r.Index]
-			e.Decisions = append(e.Decisions, fmt.Sprintf("QBO customer %q (id %s) matched by normalised name; confirm it is the same customer", cust.Name, cust.ID))
+			e.Decisions = append(e.Decisions, fmt.Sprintf("%s customer %q (id %s) matched by normalised name; confirm it is the same customer", pl.books, cust.Name, cust.ID))
 		case Ambiguous:
 			var cs []string
 			for _, i := range r.Candidates {
 				cs = append(cs, fmt.Sprintf("%q (id %s)", pl.in.Customers[i].Name, pl.in.Customers[i].ID))
 			}
-			e.Decisions = append(e.Decisions, "several QBO customers fit: "+strings.Join(cs, ", ")+"; set qbo_customer_id to the right one")
+			e.Decisions = append(e.Decisions, "several "+pl.books+" customers fit: "+strings.Join(cs, ", ")+"; set "+pl.in.Ledger.CustomerKey()+" to the right one")
 		default:
-			e.Decisions = append(e.Decisions, "no QBO customer matches this name; create the customer in QuickBooks or set qbo_customer_id, then remove mode: off")
+			e.Decisions = append(e.Decisions, "no "+pl.books+" customer matches this name; create the customer in "+pl.booksName+" or set "+pl.in.Ledger.CustomerKey()+", then remove mode: off")
 		}
 	}
 	cur := money.Currency(cmp.Or(c.Currency, string(pl.home)))
 	if cust != nil {
 		if !cust.Active {
-			e.Decisions = append(e.Decisions, fmt.Sprintf("QBO customer %q is inactive; reactivate it or pick another", cust.Name))
+			e.Decisions = append(e.Decisions, fmt.Sprintf("%s customer %q is inactive; reactivate it or pick another", pl.books, cust.Name))
 		}
 		id := quoted(cust.ID)
-		id.LineComment = fmt.Sprintf("%s match: QBO %q", r.Confidence, cust.Name)
-		put(m, "qbo_customer_id", id)
+		id.LineComment = fmt.Sprintf("%s match: %s %q", r.Confidence, pl.books, cust.Name)
+		put(m, pl.in.Ledger.CustomerKey(), id)
 		if cust.Currency != "" && cust.Currency != string(cur) {
-			e.Decisions = append(e.Decisions, fmt.Sprintf("currency: %s says %s, QBO customer says %s; QBO's is written (invoices are in the customer's currency)", pl.src, cur, cust.Currency))
+			e.Decisions = append(e.Decisions, fmt.Sprintf("currency: %s says %s, %s customer says %s; %s's is written (invoices are in the customer's currency)", pl.src, cur, pl.books, cust.Currency, pl.books))
 			cur = money.Currency(cust.Currency)
 		}
 	}
@@ -222,11 +226,20 @@ func (pl *planner) client(c Client, name string) (Entry, *Customer) {
 	case cust != nil && cust.Email != "":
 		put(m, "email", str(cust.Email))
 	case cust != nil:
-		e.Decisions = append(e.Decisions, "email: the QBO customer has no email; invoices cannot be emailed until one is set")
+		e.Decisions = append(e.Decisions, "email: the "+pl.books+" customer has no email; invoices cannot be emailed until one is set")
 	}
 	if r.Confidence == NoMatch {
 		put(m, "mode", str(string(billing.ModeOff)))
 	}
 	pl.clientOf[c.ID] = name
 	return e, cust
+}
+
+// shortLedger is the ledger's short name in the decisions: QBO, as they
+// have always said, or Xero.
+func shortLedger(l config.Ledger) string {
+	if l.Effective() == config.LedgerQuickBooks {
+		return "QBO"
+	}
+	return l.Label()
 }

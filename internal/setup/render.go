@@ -120,14 +120,14 @@ func dropPending(n *yaml.Node) {
 
 func header(p *Plan) string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "Firm configuration written by `billbot setup` from %s, QuickBooks Online and Slack.\n", p.Source.Label())
+	fmt.Fprintf(&b, "Firm configuration written by `billbot setup` from %s, %s and Slack.\n", p.Source.Label(), ledgerProduct(p.Ledger))
 	fmt.Fprintf(&b, "Every line starting \"DECIDE:\" is a decision for a person (%d in all); engagements setup\n", p.Decisions())
 	fmt.Fprintf(&b, "could not complete are at the end, commented out. Re-running setup with --out this file\n")
 	fmt.Fprintf(&b, "keeps what is here and adds what is new in %s.\n\nFirm:\n", p.Source.Label())
 	for _, d := range p.FirmDecisions {
 		fmt.Fprintf(&b, "DECIDE: %s\n", d)
 	}
-	b.WriteString("To choose when QuickBooks sees a draft, add under firm:\n  ledger_write: at_approval   # or at_draft, the default")
+	b.WriteString("To choose when " + p.Ledger.Label() + " sees a draft, add under firm:\n  ledger_write: at_approval   # or at_draft, the default")
 	return b.String()
 }
 
@@ -297,4 +297,12 @@ func pendingBlock(pending []Entry, notes []string) string {
 		b.WriteString("NOTE: " + n + "\n")
 	}
 	return strings.TrimRight(b.String(), "\n")
+}
+
+// ledgerProduct is the ledger's product name: QuickBooks Online or Xero.
+func ledgerProduct(l config.Ledger) string {
+	if l.Effective() == config.LedgerQuickBooks {
+		return "QuickBooks Online"
+	}
+	return l.Label()
 }
