@@ -24,6 +24,7 @@ import (
 	"golang.org/x/oauth2"
 
 	"billbot/internal/httpx"
+	"billbot/internal/ratelimit"
 	"billbot/internal/retry"
 )
 
@@ -54,7 +55,7 @@ type Client struct {
 
 	limit       int
 	window      time.Duration
-	limiter     *windowLimiter
+	limiter     *ratelimit.Window
 	maxRetries  int
 	backoffBase time.Duration
 	backoffMax  time.Duration
@@ -106,7 +107,7 @@ func NewClient(baseURL, accountID, token string, opts ...Option) (*Client, error
 	if c.token == "" && c.tokens == nil {
 		return nil, errors.New("harvest: no access token (HARVEST_ACCESS_TOKEN) and no OAuth2 token source")
 	}
-	c.limiter = newWindowLimiter(c.limit, c.window, c.now, c.sleep)
+	c.limiter = ratelimit.NewWindow(c.limit, c.window, c.now, c.sleep)
 	return c, nil
 }
 
@@ -197,7 +198,7 @@ func (c *Client) do(req *http.Request, v any) error {
 
 // once performs one exchange under the rate limiter.
 func (c *Client) once(req *http.Request, v any) error {
-	release, waited, err := c.limiter.acquire(req.Context())
+	release, waited, err := c.limiter.Acquire(req.Context())
 	if err != nil {
 		return fmt.Errorf("harvest: waiting for rate limiter: %w", err)
 	}

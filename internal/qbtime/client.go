@@ -27,6 +27,7 @@ import (
 	"golang.org/x/oauth2"
 
 	"billbot/internal/httpx"
+	"billbot/internal/ratelimit"
 	"billbot/internal/retry"
 )
 
@@ -57,7 +58,7 @@ type Client struct {
 
 	limit       int
 	window      time.Duration
-	limiter     *windowLimiter
+	limiter     *ratelimit.Window
 	maxRetries  int
 	backoffBase time.Duration
 	backoffMax  time.Duration
@@ -106,7 +107,7 @@ func NewClient(baseURL, accessToken string, opts ...Option) (*Client, error) {
 	if c.token == "" && c.tokens == nil {
 		return nil, errors.New("qbtime: no access token and no OAuth2 token source")
 	}
-	c.limiter = newWindowLimiter(c.limit, c.window, c.now, c.sleep)
+	c.limiter = ratelimit.NewWindow(c.limit, c.window, c.now, c.sleep)
 	return c, nil
 }
 
@@ -179,7 +180,7 @@ func (c *Client) do(req *http.Request, v any) error {
 
 // once performs one exchange under the rate limiter.
 func (c *Client) once(req *http.Request, v any) error {
-	release, waited, err := c.limiter.acquire(req.Context())
+	release, waited, err := c.limiter.Acquire(req.Context())
 	if err != nil {
 		return fmt.Errorf("qbtime: waiting for rate limiter: %w", err)
 	}
