@@ -5,21 +5,17 @@
 package csvimport
 
 import (
-	"bufio"
-	"bytes"
 	"crypto/sha256"
-	"encoding/csv"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
 	"iter"
-	"strconv"
 	"strings"
 	"time"
 
 	"billbot/internal/billing"
 	"billbot/internal/money"
+	"billbot/internal/timecsv"
 )
 
 // Source is the billing.TimeEntry.Source of imported entries.
@@ -64,46 +60,14 @@ type Result struct {
 }
 
 // RowError is one bad row.
-type RowError struct {
-	Line   int    // physical line in the file where the row starts, header = 1
-	Column string // as named in the header; empty for whole-row problems
-	Reason string
-}
-
-// Error implements error.
-func (e RowError) Error() string {
-	if e.Column == "" {
-		return fmt.Sprintf("line %d: %s", e.Line, e.Reason)
-	}
-	return fmt.Sprintf("line %d, column %q: %s", e.Line, e.Column, e.Reason)
-}
-
-// maxListed is how many bad rows an error message lists.
-const maxListed = 20
+type RowError = timecsv.RowError
 
 // BadRowsError rejects a file with bad rows; nothing from it is imported.
-type BadRowsError struct {
-	Rows []RowError
-}
-
-// Error lists the first bad rows, one per line.
-func (e *BadRowsError) Error() string {
-	var b strings.Builder
-	fmt.Fprintf(&b, "csvimport: %d bad row(s), nothing imported:", len(e.Rows))
-	for i, r := range e.Rows {
-		if i == maxListed {
-			fmt.Fprintf(&b, "\n  … and %d more", len(e.Rows)-maxListed)
-			break
-		}
-		b.WriteString("\n  ")
-		b.WriteString(r.Error())
-	}
-	return b.String()
-}
+type BadRowsError = timecsv.BadRowsError
 
 // Parse reads a Harvest detailed time report into memory. Every row
 // becomes one entry whose ExternalID is stable across re-imports of the
-// same file (see externalID). On a bad row it returns an empty
+// same file (see timecsv.ExternalID). On a bad row it returns an empty
 // Result.Entries and a *BadRowsError, unless opts.SkipBadRows. Large files
 // are better read with NewReader, which holds one row at a time.
 func Parse(r io.Reader, opts Options) (Result, error) {
@@ -126,15 +90,9 @@ func Parse(r io.Reader, opts Options) (Result, error) {
 // file of any size is read in constant memory apart from the row
 // identities it has seen (16 bytes each, to number identical rows).
 type Reader struct {
-	cr   *csv.Reader
+	timecsv.Stream
 	h    header
 	opts Options
-	seen map[[16]byte]uint32
-	// Rows is the number of data rows read so far, good and bad.
-	Rows int
-	// Errors lists the bad rows read so far; with SkipBadRows they were
-	// left out.
-	Errors []RowError
 }
 
 // NewReader reads the header of a Harvest detailed time report. It fails on
@@ -144,22 +102,10 @@ func NewReader(r io.Reader, opts Options) (*Reader, error) {
 	if opts.Currency == "" {
 		opts.Currency = "USD"
 	}
-	br := bufio.NewReaderSize(r, 64<<10)
-	// Excel and Harvest write a UTF-8 byte order mark; encoding/csv would
-	// keep it as part of the first column name.
-	if bom, err := br.Peek(3); err == nil && bytes.Equal(bom, []byte{0xEF, 0xBB, 0xBF}) {
-		_, _ = br.Discard(3)
-	}
-	cr := csv.NewReader(br)
-	cr.FieldsPerRecord = -1 // checked per row, to report the line
-	cr.ReuseRecord = true
-
-	rec, err := cr.Read()
+	// Excel and Harvest write a UTF-8 byte order mark, which Open skips.
+	cr, rec, err := timecsv.Open(r, "csvimport")
 	if err != nil {
-		if errors.Is(err, io.EOF) {
-			return nil, errors.New("csvimport: the file is empty")
-		}
-		return nil, fmt.Errorf("csvimport: header: %w", err)
+		return nil, err
 	}
 	h, err := parseHeader(rec)
 	if err != nil {
@@ -168,7 +114,7 @@ func NewReader(r io.Reader, opts Options) (*Reader, error) {
 	if !h.has(colApproved) && !opts.AssumeApproved {
 		return nil, ErrNoApprovalColumn
 	}
-	return &Reader{cr: cr, h: h, opts: opts, seen: map[[16]byte]uint32{}}, nil
+	return &Reader{Stream: timecsv.NewStream(cr, len(h.names), "csvimport", opts.SkipBadRows), h: h, opts: opts}, nil
 }
 
 // Skipped returns the bad rows read so far (Errors).
@@ -181,58 +127,9 @@ func (rd *Reader) Skipped() []RowError { return rd.Errors }
 // the underlying reader ends it too. All reads the file once; do not call
 // it twice.
 func (rd *Reader) All() iter.Seq2[billing.TimeEntry, error] {
-	return func(yield func(billing.TimeEntry, error) bool) {
-		for {
-			rec, err := rd.cr.Read()
-			if errors.Is(err, io.EOF) {
-				break
-			}
-			if err != nil {
-				var pe *csv.ParseError
-				if errors.As(err, &pe) {
-					rd.Rows++
-					rd.Errors = append(rd.Errors, RowError{Line: pe.StartLine, Reason: pe.Err.Error()})
-					continue
-				}
-				yield(billing.TimeEntry{}, fmt.Errorf("csvimport: read: %w", err))
-				return
-			}
-			line, _ := rd.cr.FieldPos(0)
-			if len(rec) == 1 && strings.TrimSpace(rec[0]) == "" {
-				continue // a blank line, as spreadsheets leave at the end
-			}
-			rd.Rows++
-			if len(rec) != len(rd.h.names) {
-				rd.Errors = append(rd.Errors, RowError{Line: line,
-					Reason: fmt.Sprintf("has %d columns, the header has %d", len(rec), len(rd.h.names))})
-				continue
-			}
-			e, key, rowErr := rd.h.entry(rec, rd.opts)
-			if rowErr != nil {
-				rowErr.Line = line
-				rd.Errors = append(rd.Errors, *rowErr)
-				continue
-			}
-			if len(rd.Errors) > 0 && !rd.opts.SkipBadRows {
-				continue // the file is rejected: only look for more bad rows
-			}
-			// Identical rows are numbered by occurrence. The count is kept
-			// by the identity's first 16 bytes: two different identities
-			// sharing them (odds about 1e-26 in a million rows) would only
-			// number the second one from 1 instead of 0, still unique.
-			var short [16]byte
-			copy(short[:], key[:16])
-			n := rd.seen[short]
-			rd.seen[short] = n + 1
-			e.ExternalID = externalID(key, int(n))
-			if !yield(e, nil) {
-				return
-			}
-		}
-		if len(rd.Errors) > 0 && !rd.opts.SkipBadRows {
-			yield(billing.TimeEntry{}, &BadRowsError{Rows: rd.Errors})
-		}
-	}
+	return rd.Entries(func(rec []string) (billing.TimeEntry, [sha256.Size]byte, *RowError) {
+		return rd.h.entry(rec, rd.opts)
+	})
 }
 
 // entry maps one row. It returns the row's identity hash alongside.
@@ -337,24 +234,7 @@ func (h header) entry(rec []string, opts Options) (billing.TimeEntry, [sha256.Si
 // invoicing and rates are left out, so that re-importing a later export in
 // which a row got approved updates the same entry instead of adding one.
 func identity(e billing.TimeEntry, projectCode string) [sha256.Size]byte {
-	h := sha256.New()
-	for _, f := range []string{e.SpentDate.String(), e.Client, e.Project, projectCode, e.Task, e.User, e.Hours.String(), e.Notes} {
-		// Length-prefixed, so that ("ab","c") and ("a","bc") differ.
-		_, _ = io.WriteString(h, strconv.Itoa(len(f))+":"+f+";")
-	}
-	var sum [sha256.Size]byte
-	h.Sum(sum[:0])
-	return sum
-}
-
-// externalID is the row's identity plus its occurrence among identical
-// rows: re-importing a file gives every row the same id again, and two
-// identical rows (the same hour logged twice) stay two entries.
-func externalID(key [sha256.Size]byte, n int) string {
-	h := sha256.New()
-	h.Write(key[:])
-	_, _ = io.WriteString(h, "#"+strconv.Itoa(n))
-	return hex.EncodeToString(h.Sum(nil))
+	return timecsv.Identity(e.SpentDate.String(), e.Client, e.Project, projectCode, e.Task, e.User, e.Hours.String(), e.Notes)
 }
 
 // parseDate accepts ISO dates and the US form Harvest uses for US
