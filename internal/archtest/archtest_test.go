@@ -24,14 +24,14 @@ const module = "billbot"
 // pattern ending in "/..." also names the packages under it.
 var layers = [][]string{
 	// 0: leaves that know nothing of billing
-	{"internal/money", "internal/clock", "internal/secrets", "internal/chat", "internal/metrics/...", "internal/retry", "internal/httpx"},
+	{"internal/money", "internal/clock", "internal/secrets", "internal/chat", "internal/metrics/...", "internal/retry", "internal/httpx", "internal/ratelimit", "internal/oauthstore", "internal/priority", "internal/jsonnum"},
 	// 1: the pure billing engine
 	{"internal/billing"},
 	// 2: configuration, storage, the vendors' clients and their sandboxes,
 	// rendering
 	{
 		"internal/config", "internal/shadow", "internal/invoicedetail", "store/...",
-		"internal/harvest/...", "internal/qbo/...", "internal/toggl/...", "internal/qbtime/...", "internal/xero/...", "internal/slackui", "internal/slacksandbox",
+		"internal/harvest/...", "internal/timecsv", "internal/qbo/...", "internal/toggl/...", "internal/qbtime/...", "internal/xero/...", "internal/slackui", "internal/slacksandbox",
 		"internal/server", "internal/setup/...", "internal/view", "internal/notify", "internal/chart",
 		"internal/answers",
 	},

@@ -24,6 +24,7 @@ import (
 	"golang.org/x/oauth2"
 
 	"billbot/internal/httpx"
+	"billbot/internal/ratelimit"
 	"billbot/internal/retry"
 )
 
@@ -54,7 +55,7 @@ type Client struct {
 
 	limit       int
 	window      time.Duration
-	limiter     *windowLimiter
+	limiter     *ratelimit.Window
 	maxRetries  int
 	backoffBase time.Duration
 	backoffMax  time.Duration
@@ -106,7 +107,7 @@ func NewClient(baseURL, accountID, token string, opts ...Option) (*Client, error
 	if c.token == "" && c.tokens == nil {
 		return nil, errors.New("harvest: no access token (HARVEST_ACCESS_TOKEN) and no OAuth2 token source")
 	}
-	c.limiter = newWindowLimiter(c.limit, c.window, c.now, c.sleep)
+	c.limiter = ratelimit.NewWindow(c.limit, c.window, c.now, c.sleep)
 	return c, nil
 }
 
@@ -158,46 +159,24 @@ func (c *Client) authorize(req *http.Request) error {
 // waited out for its Retry-After and retried without counting as a failure
 // (help.getharvest.com/api-v2/introduction/overview/general/ "Rate Limiting").
 func (c *Client) do(req *http.Request, v any) error {
-	ctx := req.Context()
-	failures, throttles := 0, 0
-	for {
-		err := c.once(req, v)
-		if err == nil {
-			return nil
-		}
-		if ctx.Err() != nil {
-			return fmt.Errorf("harvest: GET %s: %w", req.URL.Path, ctx.Err())
-		}
-		var rl *RateLimitError
-		if errors.As(err, &rl) {
-			throttles++
-			if throttles > maxThrottled {
-				return err
+	return retry.Loop{
+		Vendor: "harvest", Logger: c.logger, Sleep: c.sleep,
+		Throttled: func(err error) (time.Duration, bool) {
+			var rl *RateLimitError
+			if errors.As(err, &rl) {
+				return rl.RetryAfter, true
 			}
-			c.throttled.Add(1)
-			c.logger.WarnContext(ctx, "harvest throttled", slog.String("path", req.URL.Path), slog.Duration("retry_after", rl.RetryAfter))
-			if err := c.sleep(ctx, rl.RetryAfter); err != nil {
-				return fmt.Errorf("harvest: GET %s: waiting out rate limit: %w", req.URL.Path, err)
-			}
-			continue
-		}
-		if !retryable(err) || req.Method != http.MethodGet || failures >= c.maxRetries {
-			return err
-		}
-		failures++
-		c.retries.Add(1)
-		wait := c.backoff(failures)
-		c.logger.WarnContext(ctx, "harvest request failed, retrying", slog.String("path", req.URL.Path),
-			slog.Int("attempt", failures), slog.Duration("wait", wait), slog.Any("error", err))
-		if err := c.sleep(ctx, wait); err != nil {
-			return fmt.Errorf("harvest: GET %s: backing off: %w", req.URL.Path, err)
-		}
-	}
+			return 0, false
+		},
+		Retryable: retryable, Backoff: c.backoff,
+		MaxRetries: c.maxRetries, MaxThrottled: maxThrottled,
+		OnThrottle: func() { c.throttled.Add(1) }, OnRetry: func() { c.retries.Add(1) },
+	}.Do(req, func() error { return c.once(req, v) })
 }
 
 // once performs one exchange under the rate limiter.
 func (c *Client) once(req *http.Request, v any) error {
-	release, waited, err := c.limiter.acquire(req.Context())
+	release, waited, err := c.limiter.Acquire(req.Context())
 	if err != nil {
 		return fmt.Errorf("harvest: waiting for rate limiter: %w", err)
 	}

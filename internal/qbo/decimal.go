@@ -1,10 +1,7 @@
 package qbo
 
 import (
-	"bytes"
-	"encoding/json"
-	"fmt"
-
+	"billbot/internal/jsonnum"
 	"billbot/internal/money"
 )
 
@@ -41,36 +38,15 @@ func (d Decimal) Hours() (money.Hours, error) {
 }
 
 // MarshalJSON writes the decimal text as a JSON number.
-func (d Decimal) MarshalJSON() ([]byte, error) {
-	if d == "" {
-		return []byte("null"), nil
-	}
-	var n json.Number
-	if err := json.Unmarshal([]byte(d), &n); err != nil || d[0] == '"' {
-		return nil, fmt.Errorf("qbo: decimal %q is not a JSON number", string(d))
-	}
-	return []byte(d), nil
-}
+func (d Decimal) MarshalJSON() ([]byte, error) { return jsonnum.Marshal(string(d), "qbo") }
 
 // UnmarshalJSON accepts a JSON number (or a number in a string, which some
 // QBO endpoints emit) and keeps its exact text.
 func (d *Decimal) UnmarshalJSON(b []byte) error {
-	b = bytes.TrimSpace(b)
-	if bytes.Equal(b, []byte("null")) {
-		*d = ""
-		return nil
+	text, err := jsonnum.Unmarshal(b, "qbo")
+	if err != nil {
+		return err
 	}
-	if len(b) > 0 && b[0] == '"' {
-		var s string
-		if err := json.Unmarshal(b, &s); err != nil {
-			return fmt.Errorf("qbo: decimal: %w", err)
-		}
-		b = []byte(s)
-	}
-	var n json.Number
-	if err := json.Unmarshal(b, &n); err != nil {
-		return fmt.Errorf("qbo: decimal %q: %w", b, err)
-	}
-	*d = Decimal(n.String())
+	*d = Decimal(text)
 	return nil
 }

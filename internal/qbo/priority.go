@@ -4,37 +4,26 @@ import (
 	"context"
 	"fmt"
 	"strings"
-)
 
-// backgroundKey marks a context whose calls are background work.
-type backgroundKey struct{}
+	"billbot/internal/priority"
+)
 
 // Background marks ctx's calls as background work (webhook refreshes):
 // they run one at a time and within the Limits' Background share of the
 // request rate, so that interactive calls (a partner's Approve or Edit)
 // find at most one background call queued before them.
 func Background(ctx context.Context) context.Context {
-	return context.WithValue(ctx, backgroundKey{}, true)
+	return priority.Background(ctx)
 }
 
 func isBackground(ctx context.Context) bool {
-	b, _ := ctx.Value(backgroundKey{}).(bool)
-	return b
+	return priority.IsBackground(ctx)
 }
 
 // admitBackground waits for the background slot and the background rate;
 // the returned release frees the slot after the call.
 func (c *Client) admitBackground(ctx context.Context) (release func(), err error) {
-	select {
-	case c.bgSem <- struct{}{}:
-	case <-ctx.Done():
-		return nil, ctx.Err()
-	}
-	if err := c.bgLim.Wait(ctx); err != nil {
-		<-c.bgSem
-		return nil, err
-	}
-	return func() { <-c.bgSem }, nil
+	return priority.Admit(ctx, c.bgSem, c.bgLim)
 }
 
 // invoiceIDsPerQuery bounds the ids of one "Id IN (...)" query, keeping

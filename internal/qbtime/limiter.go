@@ -1,10 +1,6 @@
 package qbtime
 
-import (
-	"context"
-	"sync"
-	"time"
-)
+import "time"
 
 // QuickBooks Time's rate limit: at most 300 calls within any 5-minute
 // window, per access token (tsheetsteam.github.io/api_docs/ "Request
@@ -15,74 +11,5 @@ const (
 	DefaultWindow = 5 * time.Minute
 )
 
-// windowLimiter keeps at most n requests in any window of the given length.
-//
-// It is a sliding log rather than a token bucket because QuickBooks Time counts
-// requests per 5-minute window: a bucket refilling at 300/5 min would either
-// allow bursts the server rejects or waste most of the window. A slot is
-// stamped with the time its response arrived, not the time it was sent: the
-// server saw the request somewhere in between, so counting from the later
-// instant can never undercount on the server's side.
-type windowLimiter struct {
-	n      int
-	window time.Duration
-	now    func() time.Time
-	sleep  func(context.Context, time.Duration) error
-
-	mu       sync.Mutex
-	done     []time.Time // completion stamps of recent requests, oldest first
-	inFlight int
-}
-
-func newWindowLimiter(n int, window time.Duration, now func() time.Time, sleep func(context.Context, time.Duration) error) *windowLimiter {
-	return &windowLimiter{n: n, window: window, now: now, sleep: sleep}
-}
-
-// acquire waits for a free slot and returns the function that releases it
-// once the response has arrived. It reports whether it had to wait.
-func (l *windowLimiter) acquire(ctx context.Context) (release func(), waited bool, err error) {
-	for {
-		l.mu.Lock()
-		now := l.now()
-		l.prune(now)
-		if len(l.done)+l.inFlight < l.n {
-			l.inFlight++
-			l.mu.Unlock()
-			return l.release, waited, nil
-		}
-		// Every slot is taken: wait for the oldest finished one to leave the
-		// window, or for a share of the window when all are still in flight.
-		wait := l.window / time.Duration(l.n)
-		if len(l.done) > 0 {
-			wait = l.done[0].Add(l.window).Sub(now)
-		}
-		l.mu.Unlock()
-		if wait <= 0 {
-			wait = time.Millisecond
-		}
-		waited = true
-		if err := l.sleep(ctx, wait); err != nil {
-			return nil, waited, err
-		}
-	}
-}
-
-func (l *windowLimiter) release() {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	l.inFlight--
-	l.done = append(l.done, l.now())
-}
-
-// prune drops stamps that have left the window: a request stamped t frees
-// its slot at exactly t+window, the same rule the sandbox applies.
-func (l *windowLimiter) prune(now time.Time) {
-	cut := now.Add(-l.window)
-	i := 0
-	for i < len(l.done) && !l.done[i].After(cut) {
-		i++
-	}
-	if i > 0 {
-		l.done = append(l.done[:0], l.done[i:]...)
-	}
-}
+// The client keeps under the limit with a ratelimit.Window of
+// DefaultLimit requests per DefaultWindow (WithLimiter sets others).

@@ -1,13 +1,12 @@
 package xero
 
 import (
-	"bytes"
-	"encoding/json"
 	"fmt"
 	"regexp"
 	"strconv"
 	"time"
 
+	"billbot/internal/jsonnum"
 	"billbot/internal/money"
 )
 
@@ -40,36 +39,15 @@ func (d Decimal) Hours() (money.Hours, error) {
 }
 
 // MarshalJSON writes the text as a JSON number.
-func (d Decimal) MarshalJSON() ([]byte, error) {
-	if d == "" {
-		return []byte("null"), nil
-	}
-	var n json.Number
-	if err := json.Unmarshal([]byte(d), &n); err != nil || d[0] == '"' {
-		return nil, fmt.Errorf("xero: decimal %q is not a JSON number", string(d))
-	}
-	return []byte(d), nil
-}
+func (d Decimal) MarshalJSON() ([]byte, error) { return jsonnum.Marshal(string(d), "xero") }
 
 // UnmarshalJSON keeps a JSON number's (or numeric string's) exact text.
 func (d *Decimal) UnmarshalJSON(b []byte) error {
-	b = bytes.TrimSpace(b)
-	if bytes.Equal(b, []byte("null")) {
-		*d = ""
-		return nil
+	text, err := jsonnum.Unmarshal(b, "xero")
+	if err != nil {
+		return err
 	}
-	if len(b) > 0 && b[0] == '"' {
-		var s string
-		if err := json.Unmarshal(b, &s); err != nil {
-			return fmt.Errorf("xero: decimal: %w", err)
-		}
-		b = []byte(s)
-	}
-	var n json.Number
-	if err := json.Unmarshal(b, &n); err != nil {
-		return fmt.Errorf("xero: decimal %q: %w", b, err)
-	}
-	*d = Decimal(n.String())
+	*d = Decimal(text)
 	return nil
 }
 

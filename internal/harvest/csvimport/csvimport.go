@@ -20,6 +20,7 @@ import (
 
 	"billbot/internal/billing"
 	"billbot/internal/money"
+	"billbot/internal/timecsv"
 )
 
 // Source is the billing.TimeEntry.Source of imported entries.
@@ -63,43 +64,11 @@ type Result struct {
 	Rows int
 }
 
-// RowError is one bad row.
-type RowError struct {
-	Line   int    // physical line in the file where the row starts, header = 1
-	Column string // as named in the header; empty for whole-row problems
-	Reason string
-}
-
-// Error implements error.
-func (e RowError) Error() string {
-	if e.Column == "" {
-		return fmt.Sprintf("line %d: %s", e.Line, e.Reason)
-	}
-	return fmt.Sprintf("line %d, column %q: %s", e.Line, e.Column, e.Reason)
-}
-
-// maxListed is how many bad rows an error message lists.
-const maxListed = 20
+// RowError is one bad row (shared with the other sources' exports).
+type RowError = timecsv.RowError
 
 // BadRowsError rejects a file with bad rows; nothing from it is imported.
-type BadRowsError struct {
-	Rows []RowError
-}
-
-// Error lists the first bad rows, one per line.
-func (e *BadRowsError) Error() string {
-	var b strings.Builder
-	fmt.Fprintf(&b, "csvimport: %d bad row(s), nothing imported:", len(e.Rows))
-	for i, r := range e.Rows {
-		if i == maxListed {
-			fmt.Fprintf(&b, "\n  … and %d more", len(e.Rows)-maxListed)
-			break
-		}
-		b.WriteString("\n  ")
-		b.WriteString(r.Error())
-	}
-	return b.String()
-}
+type BadRowsError = timecsv.BadRowsError
 
 // Parse reads a Harvest detailed time report into memory. Every row
 // becomes one entry whose ExternalID is stable across re-imports of the

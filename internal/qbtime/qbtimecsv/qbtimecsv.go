@@ -8,11 +8,7 @@
 package qbtimecsv
 
 import (
-	"bufio"
-	"bytes"
 	"crypto/sha256"
-	"encoding/csv"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
@@ -24,6 +20,7 @@ import (
 	"billbot/internal/billing"
 	"billbot/internal/harvest/csvimport"
 	"billbot/internal/money"
+	"billbot/internal/timecsv"
 )
 
 // Source is the billing.TimeEntry.Source of imported rows.
@@ -35,15 +32,9 @@ var ErrNoApprovalColumn = errors.New("qbtimecsv: the file has no approved_status
 
 // Reader reads a timesheet details export one row at a time.
 type Reader struct {
-	cr   *csv.Reader
+	timecsv.Stream
 	h    header
 	opts csvimport.Options
-	seen map[[16]byte]uint32
-	// Rows is the number of data rows read so far, good and bad.
-	Rows int
-	// Errors lists the bad rows read so far; with SkipBadRows they were
-	// left out.
-	Errors []csvimport.RowError
 }
 
 // NewReader reads the header of a QuickBooks Time timesheet export. It
@@ -53,21 +44,9 @@ func NewReader(r io.Reader, opts csvimport.Options) (*Reader, error) {
 	if opts.Currency == "" {
 		opts.Currency = "USD"
 	}
-	br := bufio.NewReaderSize(r, 64<<10)
-	// Spreadsheets write a UTF-8 byte order mark; encoding/csv would keep
-	// it as part of the first column name.
-	if bom, err := br.Peek(3); err == nil && bytes.Equal(bom, []byte{0xEF, 0xBB, 0xBF}) {
-		_, _ = br.Discard(3)
-	}
-	cr := csv.NewReader(br)
-	cr.FieldsPerRecord = -1 // checked per row, to report the line
-	cr.ReuseRecord = true
-	rec, err := cr.Read()
+	cr, rec, err := timecsv.Open(r, "qbtimecsv")
 	if err != nil {
-		if errors.Is(err, io.EOF) {
-			return nil, errors.New("qbtimecsv: the file is empty")
-		}
-		return nil, fmt.Errorf("qbtimecsv: header: %w", err)
+		return nil, err
 	}
 	h, err := parseHeader(rec)
 	if err != nil {
@@ -76,7 +55,7 @@ func NewReader(r io.Reader, opts csvimport.Options) (*Reader, error) {
 	if h.approved < 0 && !opts.AssumeApproved {
 		return nil, ErrNoApprovalColumn
 	}
-	return &Reader{cr: cr, h: h, opts: opts, seen: map[[16]byte]uint32{}}, nil
+	return &Reader{Stream: timecsv.NewStream(cr, len(h.names), "qbtimecsv", opts.SkipBadRows), h: h, opts: opts}, nil
 }
 
 // All yields the file's good entries in file order. After the first bad
@@ -85,56 +64,9 @@ func NewReader(r io.Reader, opts csvimport.Options) (*Reader, error) {
 // writing the entries as they come rolls its transaction back on it. A
 // read error ends it too. All reads the file once.
 func (rd *Reader) All() iter.Seq2[billing.TimeEntry, error] {
-	return func(yield func(billing.TimeEntry, error) bool) {
-		for {
-			rec, err := rd.cr.Read()
-			if errors.Is(err, io.EOF) {
-				break
-			}
-			if err != nil {
-				var pe *csv.ParseError
-				if errors.As(err, &pe) {
-					rd.Rows++
-					rd.Errors = append(rd.Errors, csvimport.RowError{Line: pe.StartLine, Reason: pe.Err.Error()})
-					continue
-				}
-				yield(billing.TimeEntry{}, fmt.Errorf("qbtimecsv: read: %w", err))
-				return
-			}
-			line, _ := rd.cr.FieldPos(0)
-			if len(rec) == 1 && strings.TrimSpace(rec[0]) == "" {
-				continue // a blank line, as spreadsheets leave at the end
-			}
-			rd.Rows++
-			if len(rec) != len(rd.h.names) {
-				rd.Errors = append(rd.Errors, csvimport.RowError{Line: line,
-					Reason: fmt.Sprintf("has %d columns, the header has %d", len(rec), len(rd.h.names))})
-				continue
-			}
-			e, key, rowErr := rd.h.entry(rec, rd.opts)
-			if rowErr != nil {
-				rowErr.Line = line
-				rd.Errors = append(rd.Errors, *rowErr)
-				continue
-			}
-			if len(rd.Errors) > 0 && !rd.opts.SkipBadRows {
-				continue
-			}
-			// Identical rows are numbered by occurrence, so two identical
-			// timesheets stay two entries and a re-import finds both again.
-			var short [16]byte
-			copy(short[:], key[:16])
-			n := rd.seen[short]
-			rd.seen[short] = n + 1
-			e.ExternalID = externalID(key, int(n))
-			if !yield(e, nil) {
-				return
-			}
-		}
-		if len(rd.Errors) > 0 && !rd.opts.SkipBadRows {
-			yield(billing.TimeEntry{}, &csvimport.BadRowsError{Rows: rd.Errors})
-		}
-	}
+	return rd.Entries(func(rec []string) (billing.TimeEntry, [sha256.Size]byte, *csvimport.RowError) {
+		return rd.h.entry(rec, rd.opts)
+	})
 }
 
 // entry maps one row and returns its identity hash alongside.
@@ -229,20 +161,7 @@ func (h header) entry(rec []string, opts csvimport.Options) (billing.TimeEntry, 
 // is left out, so re-importing a later export in which a row got approved
 // updates the same entry.
 func identity(e billing.TimeEntry, start string) [sha256.Size]byte {
-	hs := sha256.New()
-	for _, f := range []string{e.SpentDate.String(), start, e.Client, e.Project, e.Task, e.User, e.Hours.String(), e.Notes} {
-		_, _ = io.WriteString(hs, strconv.Itoa(len(f))+":"+f+";")
-	}
-	var sum [sha256.Size]byte
-	hs.Sum(sum[:0])
-	return sum
-}
-
-func externalID(key [sha256.Size]byte, n int) string {
-	h := sha256.New()
-	h.Write(key[:])
-	_, _ = io.WriteString(h, "#"+strconv.Itoa(n))
-	return hex.EncodeToString(h.Sum(nil))
+	return timecsv.Identity(e.SpentDate.String(), start, e.Client, e.Project, e.Task, e.User, e.Hours.String(), e.Notes)
 }
 
 func parseDate(s string) (billing.Date, error) {

@@ -13,12 +13,7 @@
 package togglcsv
 
 import (
-	"bufio"
-	"bytes"
 	"crypto/sha256"
-	"encoding/csv"
-	"encoding/hex"
-	"errors"
 	"fmt"
 	"io"
 	"iter"
@@ -30,6 +25,7 @@ import (
 	"billbot/internal/billing"
 	"billbot/internal/harvest/csvimport"
 	"billbot/internal/money"
+	"billbot/internal/timecsv"
 	"billbot/internal/toggl"
 )
 
@@ -146,14 +142,9 @@ func (h header) display(key string) string {
 
 // Reader reads a Toggl detailed report one row at a time.
 type Reader struct {
-	cr   *csv.Reader
+	timecsv.Stream
 	h    header
 	opts csvimport.Options
-	seen map[[16]byte]uint32
-	// Rows is the number of data rows read so far, good and bad.
-	Rows int
-	// Errors lists the bad rows read so far.
-	Errors []csvimport.RowError
 }
 
 // NewReader reads the header of a Toggl detailed report. It fails on an
@@ -163,19 +154,9 @@ func NewReader(r io.Reader, opts csvimport.Options) (*Reader, error) {
 	if opts.Currency == "" {
 		opts.Currency = "USD"
 	}
-	br := bufio.NewReaderSize(r, 64<<10)
-	if bom, err := br.Peek(3); err == nil && bytes.Equal(bom, []byte{0xEF, 0xBB, 0xBF}) {
-		_, _ = br.Discard(3)
-	}
-	cr := csv.NewReader(br)
-	cr.FieldsPerRecord = -1
-	cr.ReuseRecord = true
-	rec, err := cr.Read()
+	cr, rec, err := timecsv.Open(r, "togglcsv")
 	if err != nil {
-		if errors.Is(err, io.EOF) {
-			return nil, errors.New("togglcsv: the file is empty")
-		}
-		return nil, fmt.Errorf("togglcsv: header: %w", err)
+		return nil, err
 	}
 	h, err := parseHeader(rec)
 	if err != nil {
@@ -184,7 +165,7 @@ func NewReader(r io.Reader, opts csvimport.Options) (*Reader, error) {
 	if h.col(colApproved) == "" && !opts.AssumeApproved {
 		return nil, ErrNoApprovalColumn
 	}
-	return &Reader{cr: cr, h: h, opts: opts, seen: map[[16]byte]uint32{}}, nil
+	return &Reader{Stream: timecsv.NewStream(cr, len(h.names), "togglcsv", opts.SkipBadRows), h: h, opts: opts}, nil
 }
 
 // All yields the file's good entries in file order, as
@@ -192,54 +173,9 @@ func NewReader(r io.Reader, opts csvimport.Options) (*Reader, error) {
 // SkipBadRows) it yields no more entries but reads on to report every bad
 // row, and ends with a *csvimport.BadRowsError. Call it once.
 func (rd *Reader) All() iter.Seq2[billing.TimeEntry, error] {
-	return func(yield func(billing.TimeEntry, error) bool) {
-		for {
-			rec, err := rd.cr.Read()
-			if errors.Is(err, io.EOF) {
-				break
-			}
-			if err != nil {
-				var pe *csv.ParseError
-				if errors.As(err, &pe) {
-					rd.Rows++
-					rd.Errors = append(rd.Errors, csvimport.RowError{Line: pe.StartLine, Reason: pe.Err.Error()})
-					continue
-				}
-				yield(billing.TimeEntry{}, fmt.Errorf("togglcsv: read: %w", err))
-				return
-			}
-			line, _ := rd.cr.FieldPos(0)
-			if len(rec) == 1 && strings.TrimSpace(rec[0]) == "" {
-				continue
-			}
-			rd.Rows++
-			if len(rec) != len(rd.h.names) {
-				rd.Errors = append(rd.Errors, csvimport.RowError{Line: line,
-					Reason: fmt.Sprintf("has %d columns, the header has %d", len(rec), len(rd.h.names))})
-				continue
-			}
-			e, key, rowErr := rd.h.entry(rec, rd.opts)
-			if rowErr != nil {
-				rowErr.Line = line
-				rd.Errors = append(rd.Errors, *rowErr)
-				continue
-			}
-			if len(rd.Errors) > 0 && !rd.opts.SkipBadRows {
-				continue
-			}
-			var short [16]byte
-			copy(short[:], key[:16])
-			n := rd.seen[short]
-			rd.seen[short] = n + 1
-			e.ExternalID = externalID(key, int(n))
-			if !yield(e, nil) {
-				return
-			}
-		}
-		if len(rd.Errors) > 0 && !rd.opts.SkipBadRows {
-			yield(billing.TimeEntry{}, &csvimport.BadRowsError{Rows: rd.Errors})
-		}
-	}
+	return rd.Entries(func(rec []string) (billing.TimeEntry, [sha256.Size]byte, *csvimport.RowError) {
+		return rd.h.entry(rec, rd.opts)
+	})
 }
 
 // entry maps one row and returns its identity hash.
@@ -332,22 +268,7 @@ func (h header) entry(rec []string, opts csvimport.Options) (billing.TimeEntry, 
 // the description. Approval and rates are left out, so a re-import of a
 // later export updates the same entries.
 func identity(e billing.TimeEntry, email, startTime string, secs int64) [sha256.Size]byte {
-	h := sha256.New()
-	for _, f := range []string{e.SpentDate.String(), startTime, e.User, email, e.Client, e.Project, e.Task, strconv.FormatInt(secs, 10), e.Notes} {
-		_, _ = io.WriteString(h, strconv.Itoa(len(f))+":"+f+";")
-	}
-	var sum [sha256.Size]byte
-	h.Sum(sum[:0])
-	return sum
-}
-
-// externalID is the row's identity plus its occurrence among identical
-// rows, so re-imports give the same ids and duplicates stay two entries.
-func externalID(key [sha256.Size]byte, n int) string {
-	h := sha256.New()
-	h.Write(key[:])
-	_, _ = io.WriteString(h, "#"+strconv.Itoa(n))
-	return hex.EncodeToString(h.Sum(nil))
+	return timecsv.Identity(e.SpentDate.String(), startTime, e.User, email, e.Client, e.Project, e.Task, strconv.FormatInt(secs, 10), e.Notes)
 }
 
 // parseDate accepts the date formats a Toggl profile can export: ISO,
