@@ -154,7 +154,7 @@ func (c *cli) dispatch(ctx context.Context, args []string) error {
 }
 
 func (c *cli) printUsage(w io.Writer) {
-	fmt.Fprintln(w, "billbot — billing for accounting firms: Harvest time → QuickBooks invoices, approved in Slack.")
+	fmt.Fprintln(w, "billbot — billing for accounting firms: Harvest, Toggl Track or QuickBooks Time → QuickBooks or Xero invoices, approved in Slack.")
 	fmt.Fprintln(w, "\nusage: billbot <command> [flags] [args]   (every command has --help)\n\ncommands:")
 	for _, cmd := range c.commands() {
 		fmt.Fprintf(w, "  %-22s %s\n", cmd.name+" "+cmd.args, cmd.summary)

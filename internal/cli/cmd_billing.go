@@ -20,7 +20,7 @@ func draftCommand() command {
 	var dryRun bool
 	return command{
 		name:    "draft",
-		summary: "Draft invoices for the cycle ending --period-end (default: every engagement's last closed cycle), create them in QBO and post them to Slack; --dry-run only shows them.",
+		summary: "Draft invoices for the cycle ending --period-end (default: every engagement's last closed cycle), create them in the ledger (QuickBooks or Xero) and post them to Slack; --dry-run only shows them.",
 		flags: func(fs *flag.FlagSet) {
 			fs.StringVar(&periodEnd, "period-end", "", "draft the cycle ending this day (YYYY-MM-DD)")
 			fs.BoolVar(&dryRun, "dry-run", false, "compute drafts and exceptions, store and send nothing")

@@ -64,7 +64,7 @@ func invoiceShowCommand() command {
 	var format string
 	return command{
 		name: "invoice show", args: "NUMBER",
-		summary: "An invoice's lines with the time entries behind each (date, staff, task, hours, rate, notes, Harvest id), its write-downs and disputes. NUMBER is the QuickBooks DocNumber or billbot's id (#42). Prints a fresh signed link to the detail page (valid 180 days) when BILLBOT_ENCRYPTION_KEY is set.",
+		summary: "An invoice's lines with the time entries behind each (date, staff, task, hours, rate, notes, id at the time source), its write-downs and disputes. NUMBER is the ledger's invoice number (QuickBooks DocNumber, Xero InvoiceNumber) or billbot's id (#42). Prints a fresh signed link to the detail page (valid 180 days) when BILLBOT_ENCRYPTION_KEY is set.",
 		flags: func(fs *flag.FlagSet) {
 			fs.StringVar(&format, "format", "text", "text or csv")
 		},

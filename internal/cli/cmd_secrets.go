@@ -16,7 +16,7 @@ const newKeyEnv = "BILLBOT_NEW_ENCRYPTION_KEY"
 func secretsRotateKeyCommand() command {
 	return command{
 		name: "secrets rotate-key",
-		summary: "Re-encrypt every stored secret (the QuickBooks token) under the key in " + newKeyEnv +
+		summary: "Re-encrypt every stored secret (the QuickBooks and Xero tokens) under the key in " + newKeyEnv +
 			", in one transaction, and record the new key's fingerprint. BILLBOT_ENCRYPTION_KEY is the current key. " +
 			"Safe to run again: secrets already under the new key are left as they are.",
 		run: func(ctx context.Context, c *cli, fs *flag.FlagSet) error {

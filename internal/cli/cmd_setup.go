@@ -21,7 +21,7 @@ func setupCommand() command {
 	var quiet bool
 	return command{
 		name:    "setup",
-		summary: "Read the time source (Harvest, Toggl Track or QuickBooks Time), QuickBooks and Slack and write a firm configuration (YAML) that config import accepts, with every decision a person must make listed in it as a comment. With --out naming an existing file, keep what is in it, add what is new, and print what changed.",
+		summary: "Read the time source (Harvest, Toggl Track or QuickBooks Time), the ledger (QuickBooks or Xero) and Slack and write a firm configuration (YAML) that config import accepts, with every decision a person must make listed in it as a comment. With --out naming an existing file, keep what is in it, add what is new, and print what changed.",
 		flags: func(fs *flag.FlagSet) {
 			fs.StringVar(&out, "out", "", "write the YAML to this file (default: standard output); an existing file is merged, never overwritten blindly")
 			fs.StringVar(&goLive, "go-live", "", "the cut-over day YYYY-MM-DD (firm.go_live): count the unbilled hours Harvest holds before it; the existing file's go_live wins")

@@ -18,7 +18,7 @@ func shadowCommand() command {
 	var periodEnd, format string
 	return command{
 		name:    "shadow",
-		summary: "Draft the cycle without writing to QuickBooks or posting to Slack, and compare it line by line with the invoices the firm issued in QuickBooks; keeps the agreement rate of each cycle.",
+		summary: "Draft the cycle without writing to the ledger or posting to Slack, and compare it line by line with the invoices the firm issued in the ledger (QuickBooks or Xero); keeps the agreement rate of each cycle.",
 		flags: func(fs *flag.FlagSet) {
 			fs.StringVar(&periodEnd, "period-end", "", "compare the cycle ending this day (YYYY-MM-DD; default: every engagement's last closed cycle)")
 			fs.StringVar(&format, "format", "text", "text or csv (one row per line compared)")
