@@ -24,7 +24,7 @@ const module = "billbot"
 // pattern ending in "/..." also names the packages under it.
 var layers = [][]string{
 	// 0: leaves that know nothing of billing
-	{"internal/money", "internal/clock", "internal/secrets", "internal/chat", "internal/metrics/...", "internal/retry", "internal/httpx", "internal/ratelimit", "internal/oauthstore", "internal/priority", "internal/jsonnum"},
+	{"internal/money", "internal/clock", "internal/secrets", "internal/chat", "internal/metrics/...", "internal/retry", "internal/httpx", "internal/ratelimit", "internal/oauthstore", "internal/priority", "internal/jsonnum", "internal/pipeline"},
 	// 1: the pure billing engine
 	{"internal/billing"},
 	// 2: configuration, storage, the vendors' clients and their sandboxes,

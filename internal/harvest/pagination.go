@@ -4,7 +4,7 @@ import (
 	"context"
 	"net/url"
 
-	"golang.org/x/sync/errgroup"
+	"billbot/internal/pipeline"
 )
 
 // Links are the pagination URLs of a list response; empty when null.
@@ -63,34 +63,19 @@ func walk[P any, PP interface {
 	return nil
 }
 
-// walkAhead is walk with one page of read-ahead: while fn handles page n,
-// page n+1 is already being fetched, so a slow consumer (a database write)
-// and the rate limiter's waits overlap instead of adding up. fn still sees
-// pages one at a time, in order.
+// walkAhead is walk with read-ahead: while fn handles page n (a database
+// write), pages n+1 and n+2 are already being fetched, so the consumer and
+// the rate limiter's waits overlap instead of adding up. fn still sees
+// pages one at a time, in order; an error of either side stops the other.
 func walkAhead[P any, PP interface {
 	*P
 	pageInfo() Pagination
 }](ctx context.Context, c *Client, path string, q url.Values, fn func(*P) error) error {
-	g, gctx := errgroup.WithContext(ctx)
-	pages := make(chan *P, 1)
-	g.Go(func() error {
-		defer close(pages)
-		return walk[P, PP](gctx, c, path, q, func(p *P) error {
-			select {
-			case pages <- p:
-				return nil
-			case <-gctx.Done():
-				return gctx.Err()
-			}
-		})
-	})
-	g.Go(func() error {
-		for p := range pages {
-			if err := fn(p); err != nil {
-				return err
-			}
-		}
-		return nil
-	})
-	return g.Wait()
+	return pipeline.Ahead(ctx, ReadAhead, func(ctx context.Context, emit func(*P) error) error {
+		return walk[P, PP](ctx, c, path, q, emit)
+	}, fn)
 }
+
+// ReadAhead is how many pages a paginated list fetches ahead of the one
+// its caller is handling: at Harvest's 2000 entries a page, a few MB.
+const ReadAhead = 2

@@ -2,6 +2,7 @@ package harvest_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 	"sync"
@@ -327,5 +328,66 @@ func TestSyncCurrencies(t *testing.T) {
 		if got.Rate != want || got.Hours != e.RoundedHours || got.Approved != e.IsClosed || got.Running != e.IsRunning {
 			t.Errorf("entry %d stored as %+v from %+v", e.ID, got, e)
 		}
+	}
+}
+
+// overlapStore stores the first page only once the sandbox has received
+// the request for the second: the fetch must run while a page is stored.
+type overlapStore struct {
+	*memStore
+	srv   *harvestsandbox.Server
+	calls int
+	fail  error // returned by the second UpsertEntries when set
+}
+
+func (s *overlapStore) UpsertEntries(ctx context.Context, entries []billing.TimeEntry, now time.Time) (harvest.UpsertStats, error) {
+	s.calls++
+	if s.calls == 1 {
+		// A guard, not a timing: a sequential sync never sends the request.
+		for give := time.Now().Add(30 * time.Second); s.srv.Stats().Requests < 2; time.Sleep(time.Millisecond) {
+			if time.Now().After(give) {
+				return harvest.UpsertStats{}, errors.New("page 2 was not requested while page 1 was stored")
+			}
+		}
+	}
+	if s.calls == 2 && s.fail != nil {
+		return harvest.UpsertStats{}, s.fail
+	}
+	return s.memStore.UpsertEntries(ctx, entries, now)
+}
+
+func TestSyncFetchesWhileStoring(t *testing.T) {
+	t.Parallel()
+	w := newWorld(t, 250, harvestsandbox.Options{})
+	st := &overlapStore{memStore: w.store, srv: w.srv}
+	var progress []int
+	rep, err := harvest.NewSyncer(w.client, st, harvest.SyncerConfig{Now: w.clock.Now}).Run(t.Context(),
+		harvest.SyncOptions{PerPage: 25, Progress: func(done, _ int) { progress = append(progress, done) }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep.Fetched != 250 || rep.Inserted != 250 || len(progress) != 10 || progress[9] != 250 {
+		t.Errorf("fetched %d, inserted %d, progress %v; want 250 in 10 pages", rep.Fetched, rep.Inserted, progress)
+	}
+	if c, _ := w.store.Cursor(t.Context(), harvest.CursorName); c == "" || c != rep.Cursor {
+		t.Errorf("cursor %q, report %q", c, rep.Cursor)
+	}
+}
+
+func TestSyncStoreErrorStopsFetching(t *testing.T) {
+	t.Parallel()
+	w := newWorld(t, 250, harvestsandbox.Options{})
+	boom := errors.New("disk full")
+	st := &overlapStore{memStore: w.store, srv: w.srv, fail: boom}
+	_, err := harvest.NewSyncer(w.client, st, harvest.SyncerConfig{Now: w.clock.Now}).Run(t.Context(), harvest.SyncOptions{PerPage: 25})
+	if !errors.Is(err, boom) {
+		t.Fatalf("Run = %v, want %v", err, boom)
+	}
+	// Page 2 failed: at most the pages read ahead of it were requested, not all 10.
+	if n := w.srv.Stats().Requests; n > 2+harvest.ReadAhead+1 {
+		t.Errorf("%d requests after the store failed on page 2; fetching should stop", n)
+	}
+	if c, _ := w.store.Cursor(t.Context(), harvest.CursorName); c != "" {
+		t.Errorf("cursor moved to %q although a page was not stored", c)
 	}
 }

@@ -233,6 +233,10 @@ func retryable(err error) bool {
 // Timesheets", "Response Size Limit").
 const MaxLimit = 200
 
+// ReadAhead is how many timesheet pages ListTimesheets fetches ahead of
+// the one its caller is handling.
+const ReadAhead = 2
+
 // walk fetches path?q page by page (page=1, 2, …) until a response says
 // "more": false, calling fn with each decoded page. The docs: "increment
 // the page parameter and iterate through the requests until you receive

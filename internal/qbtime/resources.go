@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"billbot/internal/billing"
+	"billbot/internal/pipeline"
 )
 
 // User is a QuickBooks Time user (tsheetsteam.github.io/api_docs/ "The
@@ -329,10 +330,15 @@ func (c *Client) ListTimesheets(ctx context.Context, opts TimesheetListOptions, 
 		return fmt.Errorf("qbtime: list timesheets: need a modified_since, a start_date or ids")
 	}
 	page := 0
-	err := walk[timesheetsPage](ctx, c, "timesheets", q, opts.Limit, func(p *timesheetsPage) error {
-		page++
-		return fn(TimesheetPage{Timesheets: sorted(p.Results.Timesheets), Supplemental: p.Supplemental.decode(), More: p.More, Page: page})
-	})
+	// The next pages are fetched while fn handles this one (the sync's
+	// database write), ReadAhead at most: the rate limiter's waits and the
+	// store overlap instead of adding up.
+	err := pipeline.Ahead(ctx, ReadAhead, func(ctx context.Context, emit func(TimesheetPage) error) error {
+		return walk[timesheetsPage](ctx, c, "timesheets", q, opts.Limit, func(p *timesheetsPage) error {
+			page++
+			return emit(TimesheetPage{Timesheets: sorted(p.Results.Timesheets), Supplemental: p.Supplemental.decode(), More: p.More, Page: page})
+		})
+	}, fn)
 	if err != nil {
 		return fmt.Errorf("qbtime: list timesheets: %w", err)
 	}

@@ -2,6 +2,7 @@ package qbtime_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -182,5 +183,65 @@ func TestProgressAndForcedSince(t *testing.T) {
 	st.cursors[qbtime.CursorName] = "yesterday"
 	if _, err := sy.Run(t.Context(), qbtime.SyncOptions{}); err == nil || !strings.Contains(err.Error(), "clear it to resync") {
 		t.Errorf("bad cursor: %v", err)
+	}
+}
+
+// overlapStore stores the first page only once the sandbox has received
+// the request for the second (the users, page 1, page 2): the fetch must
+// run while a page is stored. With fail set, the second page fails.
+type overlapStore struct {
+	*memStore
+	srv   *qbtimesandbox.Server
+	calls int
+	fail  error
+}
+
+func (s *overlapStore) UpsertEntries(ctx context.Context, entries []billing.TimeEntry, now time.Time) (qbtime.UpsertStats, error) {
+	s.calls++
+	if s.calls == 1 {
+		// A guard, not a timing: a sequential sync never sends the request.
+		for give := time.Now().Add(30 * time.Second); s.srv.Stats().Requests < 3; time.Sleep(time.Millisecond) {
+			if time.Now().After(give) {
+				return qbtime.UpsertStats{}, errors.New("page 2 was not requested while page 1 was stored")
+			}
+		}
+	}
+	if s.calls == 2 && s.fail != nil {
+		return qbtime.UpsertStats{}, s.fail
+	}
+	return s.memStore.UpsertEntries(ctx, entries, now)
+}
+
+func TestSyncFetchesWhileStoring(t *testing.T) {
+	srv, c, ft := setup(t, qbtimesandbox.Options{}, small(250))
+	st := &overlapStore{memStore: newMemStore(), srv: srv}
+	var progress []int
+	rep, err := qbtime.NewSyncer(c, st, qbtime.SyncerConfig{Now: ft.Now}).Run(t.Context(),
+		qbtime.SyncOptions{Limit: 25, Progress: func(done, _ int) { progress = append(progress, done) }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep.Fetched != 250 || rep.Inserted != 250 || len(progress) != 10 || progress[9] != 250 {
+		t.Errorf("fetched %d, inserted %d, progress %v; want 250 in 10 pages", rep.Fetched, rep.Inserted, progress)
+	}
+	if cur, _ := st.Cursor(t.Context(), qbtime.CursorName); cur == "" || cur != rep.Cursor {
+		t.Errorf("cursor %q, report %q", cur, rep.Cursor)
+	}
+}
+
+func TestSyncStoreErrorStopsFetching(t *testing.T) {
+	srv, c, ft := setup(t, qbtimesandbox.Options{}, small(250))
+	boom := errors.New("disk full")
+	st := &overlapStore{memStore: newMemStore(), srv: srv, fail: boom}
+	_, err := qbtime.NewSyncer(c, st, qbtime.SyncerConfig{Now: ft.Now}).Run(t.Context(), qbtime.SyncOptions{Limit: 25})
+	if !errors.Is(err, boom) {
+		t.Fatalf("Run = %v, want %v", err, boom)
+	}
+	// The users, then page 2 failed: at most the pages read ahead of it were requested, not all 10.
+	if n := srv.Stats().Requests; n > 1+2+qbtime.ReadAhead+1 {
+		t.Errorf("%d requests after the store failed on page 2; fetching should stop", n)
+	}
+	if cur, _ := st.Cursor(t.Context(), qbtime.CursorName); cur != "" {
+		t.Errorf("cursor moved to %q although a page was not stored", cur)
 	}
 }
