@@ -279,7 +279,9 @@ func (b *xeroBooks) sends() int { return b.srv.Calls()["POST Invoices/{id}/Email
 
 func (b *xeroBooks) byKey() map[string]int { return b.srv.InvoicesByKey() }
 
-func (b *xeroBooks) setupSources(s *setup.Sources) { s.Ledger, s.LedgerKind = b.books, config.LedgerXero }
+func (b *xeroBooks) setupSources(s *setup.Sources) {
+	s.Ledger, s.LedgerKind = b.books, config.LedgerXero
+}
 
 func (b *xeroBooks) plant(ctx context.Context, inv billing.Invoice, c billing.Client, items map[string]string, number string, date billing.Date) error {
 	inv.InvoiceDate = date
