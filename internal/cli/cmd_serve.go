@@ -159,9 +159,10 @@ func (c *cli) serve(ctx context.Context) error {
 	g.Go(func() error { return srv.Run(gctx) })
 
 	watcher := billbot.Scheduler(billbot.Jobs())
-	if _, err := watcher.Check(ctx); err != nil {
+	if _, err := watcher.Check(ctx); err != nil && ctx.Err() == nil {
 		return err
-	}
+	} // else: stopped while starting; the check failed because of it, and g.Wait ends the serve
+
 	g.Go(func() error { return watcher.Run(gctx, configPoll, 30*time.Second) })
 	// Start-up is over: the firm configuration was parsed (for a firm of
 	// 1,500 clients about 16 MB of YAML nodes and decoded values, garbage
