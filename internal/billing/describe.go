@@ -186,12 +186,7 @@ func ChangedAfterBilling(source string, entryIDs []int64) Problem {
 
 // SourceName is the firm's time source as people know it; Harvest when
 // unset.
-func (f Firm) SourceName() string {
-	if f.TimeSource == "" {
-		return "Harvest"
-	}
-	return f.TimeSource
-}
+func (f Firm) SourceName() string { return SourceLabel(f.TimeSource) }
 
 // projectKey is the firm file's key of an engagement's project.
 func (f Firm) projectKey() string {

@@ -41,11 +41,7 @@ func setupCommand() command {
 				}
 				existing = b
 			}
-			ts, err := c.setupSource(ctx, source)
-			if err != nil {
-				return err
-			}
-			led, err := c.setupLedger(ctx, ledgerFlag)
+			ts, led, err := c.setupChoices(ctx, source, ledgerFlag)
 			if err != nil {
 				return err
 			}
@@ -116,58 +112,51 @@ func sourceFlag(v string) (config.TimeSource, error) {
 	return "", usagef("--source %q: want harvest, toggl or quickbooks-time", v)
 }
 
-// setupLedger is the ledger setup reads: the --ledger flag, else the
-// stored configuration's, else QuickBooks.
-func (c *cli) setupLedger(ctx context.Context, flagValue string) (config.Ledger, error) {
-	switch config.Ledger(flagValue) {
+// setupChoices are the time source and the ledger setup reads: the
+// --source and --ledger flags, else the stored configuration's (read once),
+// else Harvest and QuickBooks.
+func (c *cli) setupChoices(ctx context.Context, sourceValue, ledgerValue string) (config.TimeSource, config.Ledger, error) {
+	ts, led := config.DefaultTimeSource, config.DefaultLedger
+	if sourceValue != "" {
+		s, err := sourceFlag(sourceValue)
+		if err != nil {
+			return "", "", err
+		}
+		ts = s
+	}
+	switch l := config.Ledger(ledgerValue); l {
 	case config.LedgerQuickBooks, config.LedgerXero:
-		return config.Ledger(flagValue), nil
+		led = l
 	case "":
 	default:
-		return "", usagef("--ledger %q: want quickbooks or xero", flagValue)
+		return "", "", usagef("--ledger %q: want quickbooks or xero", ledgerValue)
+	}
+	if sourceValue != "" && ledgerValue != "" {
+		return ts, led, nil
 	}
 	if c.env.DatabaseURL.Reveal() == "" {
 		if _, err := os.Stat(c.env.SQLitePath()); err != nil {
-			return config.DefaultLedger, nil // no database yet: nothing stored
+			return ts, led, nil // no database yet: nothing stored
 		}
 	}
 	_, wf, err := c.migratedWorkflow(ctx)
 	if err != nil {
-		return "", err
+		return "", "", err
 	}
 	firm, err := wf.LoadFirm(ctx)
 	if errors.Is(err, workflow.ErrNoConfig) {
-		return config.DefaultLedger, nil
+		return ts, led, nil
 	}
 	if err != nil {
-		return "", err
+		return "", "", err
 	}
-	return firm.File.Ledger.Effective(), nil
-}
-
-// setupSource is the time source setup reads: the --source flag, else
-// the stored configuration's, else Harvest.
-func (c *cli) setupSource(ctx context.Context, flagValue string) (config.TimeSource, error) {
-	if flagValue != "" {
-		return sourceFlag(flagValue)
+	if sourceValue == "" {
+		ts = firm.File.TimeSource.Effective()
 	}
-	if c.env.DatabaseURL.Reveal() == "" {
-		if _, err := os.Stat(c.env.SQLitePath()); err != nil {
-			return config.DefaultTimeSource, nil // no database yet: nothing stored
-		}
+	if ledgerValue == "" {
+		led = firm.File.Ledger.Effective()
 	}
-	_, wf, err := c.migratedWorkflow(ctx)
-	if err != nil {
-		return "", err
-	}
-	firm, err := wf.LoadFirm(ctx)
-	if errors.Is(err, workflow.ErrNoConfig) {
-		return config.DefaultTimeSource, nil
-	}
-	if err != nil {
-		return "", err
-	}
-	return firm.File.TimeSource.Effective(), nil
+	return ts, led, nil
 }
 
 // setupSources builds the vendors setup reads. The time source is

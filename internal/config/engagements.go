@@ -81,7 +81,7 @@ func (d *decoder) engagement(f *Firm, m *fields, keys map[string]string) (billin
 
 	pid, pidOK, pidKey := m.sourceID(f, "source_project_id", "harvest_project_id", "project")
 	if m.node("source_project_id") == nil && m.node("harvest_project_id") == nil && !m.bad {
-		m.errorf(sourceKey(f, "source_project_id", "harvest_project_id"), "required")
+		m.errorf(f.TimeSource.ProjectKey(), "required")
 	}
 	if pidOK {
 		e.SourceProjectID = pid

@@ -112,7 +112,7 @@ func exportClient(f *Firm, c billing.Client) *yaml.Node {
 	m := mapping(false)
 	put(m, "name", str(c.Name))
 	if c.SourceClientID != 0 {
-		put(m, sourceKey(f, "source_client_id", "harvest_client_id"), integer(c.SourceClientID))
+		put(m, f.TimeSource.ClientKey(), integer(c.SourceClientID))
 	}
 	if c.LedgerCustomerID != "" {
 		put(m, f.Ledger.CustomerKey(), quoted(c.LedgerCustomerID))
@@ -129,7 +129,7 @@ func exportEngagement(f *Firm, e billing.Engagement, cur money.Currency) *yaml.N
 	m := mapping(false)
 	put(m, "key", str(e.Key))
 	put(m, "client", str(e.Client))
-	put(m, sourceKey(f, "source_project_id", "harvest_project_id"), integer(e.SourceProjectID))
+	put(m, f.TimeSource.ProjectKey(), integer(e.SourceProjectID))
 	putStr(m, "kind", string(e.Kind))
 	if !e.StartsOn.IsZero() {
 		put(m, "starts_on", date(e.StartsOn))

@@ -2,6 +2,8 @@ package config
 
 import (
 	"go.yaml.in/yaml/v3"
+
+	"billbot/internal/billing"
 )
 
 // TimeSource is where the firm's time is captured: firm.time_source.
@@ -27,16 +29,9 @@ func (s TimeSource) Effective() TimeSource {
 	return s
 }
 
-// Label is the source's name as people know it.
-func (s TimeSource) Label() string {
-	switch s.Effective() {
-	case SourceToggl:
-		return "Toggl Track"
-	case SourceQuickBooksTime:
-		return "QuickBooks Time"
-	}
-	return "Harvest"
-}
+// Label is the source's name as people know it (billing.SourceLabel,
+// whose names are the firm.time_source values).
+func (s TimeSource) Label() string { return billing.SourceLabel(string(s.Effective())) }
 
 // ProjectKey is the key an engagement names its project under in a file
 // for this source: harvest_project_id for Harvest, whose files have always
@@ -192,15 +187,6 @@ func (f *fields) sourceID(firm *Firm, key, harvestKey, what string) (id int64, o
 		return 0, false, key
 	}
 	return v, ok, key
-}
-
-// sourceKey is the key Export writes a source id under (ProjectKey,
-// ClientKey).
-func sourceKey(f *Firm, key, harvestKey string) string {
-	if f.TimeSource.Effective() == SourceHarvest {
-		return harvestKey
-	}
-	return key
 }
 
 // exportSources writes firm.time_source, firm.toggl and firm.ledger when

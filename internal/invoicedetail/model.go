@@ -142,12 +142,7 @@ func (d Detail) timeText(t time.Time) string {
 func (d Detail) FormatTime(t time.Time) string { return d.timeText(t) }
 
 // SourceName is e.Source, Harvest when unset.
-func (e Entry) SourceName() string {
-	if e.Source == "" {
-		return "Harvest"
-	}
-	return e.Source
-}
+func (e Entry) SourceName() string { return billing.SourceLabel(e.Source) }
 
 // SourceName is the time source of the invoice's entries as people know
 // it: the first entry's; Harvest when there is none.
