@@ -47,14 +47,10 @@ func syncCommand(source config.TimeSource, name string) command {
 			if since != "" {
 				opts.Since = day.Time(time.UTC)
 			}
+			var bar *syncBar
 			if !quiet && isTerminal(c.stderr) {
-				opts.Progress = func(done, total int) {
-					if total > 0 {
-						fmt.Fprintf(c.stderr, "\rsynced %d of %d entries", done, total)
-					} else {
-						fmt.Fprintf(c.stderr, "\rsynced %d entries", done) // the source announces no total
-					}
-				}
+				bar = newSyncBar(c.stderr)
+				opts.Progress = bar.progress
 			}
 			st, err := c.migrated(ctx)
 			if err != nil {
@@ -76,8 +72,8 @@ func syncCommand(source config.TimeSource, name string) command {
 				return err
 			}
 			rep, err := wf.Sync(ctx, syncer, opts)
-			if opts.Progress != nil {
-				fmt.Fprintln(c.stderr)
+			if bar != nil {
+				bar.clear()
 			}
 			if err != nil {
 				return err
@@ -266,9 +262,17 @@ func importBar(w io.Writer, f *os.File) *progressbar.ProgressBar {
 	if fi, err := f.Stat(); err == nil && fi.Mode().IsRegular() {
 		size = fi.Size()
 	}
-	return progressbar.NewOptions64(size,
+	return newBar(w, size, true)
+}
+
+// newBar is the progress bar of import and sync: max units (-1: not known
+// yet), bytes when they are bytes, redrawn at most ten times a second and
+// cleared when done.
+func newBar(w io.Writer, max int64, bytes bool) *progressbar.ProgressBar {
+	return progressbar.NewOptions64(max,
 		progressbar.OptionSetWriter(w),
-		progressbar.OptionShowBytes(true),
+		progressbar.OptionShowBytes(bytes),
+		progressbar.OptionShowCount(),
 		progressbar.OptionSetWidth(30),
 		progressbar.OptionThrottle(100*time.Millisecond),
 		progressbar.OptionShowElapsedTimeOnFinish(),
@@ -276,6 +280,33 @@ func importBar(w io.Writer, f *os.File) *progressbar.ProgressBar {
 		progressbar.OptionClearOnFinish(),
 	)
 }
+
+// syncBar draws a sync's progress: a running count of entries while the
+// source has announced no total, then a bar of done of total (a new bar:
+// the counting one cannot become a bar).
+type syncBar struct {
+	w   io.Writer
+	bar *progressbar.ProgressBar
+}
+
+func newSyncBar(w io.Writer) *syncBar {
+	b := &syncBar{w: w, bar: newBar(w, -1, false)}
+	b.bar.Describe("synced entries")
+	return b
+}
+
+// progress is workflow.SyncOptions.Progress.
+func (b *syncBar) progress(done, total int) {
+	if total > 0 && int64(total) != b.bar.GetMax64() {
+		_ = b.bar.Clear()
+		b.bar = newBar(b.w, int64(total), false)
+		b.bar.Describe("synced entries")
+	}
+	_ = b.bar.Set(done)
+}
+
+// clear takes the bar off the terminal.
+func (b *syncBar) clear() { _ = b.bar.Clear() }
 
 // csvReader reads the header of a CSV export; its errors name the file
 // and the flags a person types.
