@@ -99,12 +99,14 @@ func (s *Store) UnallocatedEntries(ctx context.Context) ([]billing.TimeEntry, er
 	return out, nil
 }
 
-// EntryClients returns the client names of the live entries, each
-// spelling once, with its number of entries.
-func (s *Store) EntryClients(ctx context.Context) (map[string]int, error) {
-	rows, err := s.q(ctx).Raw("SELECT client, COUNT(*) FROM time_entries WHERE deleted_at IS NULL GROUP BY client").Rows()
+// UnallocatedClients returns the client names of the live entries on no
+// invoice (UnallocatedEntries), each spelling once, with its number of
+// such entries: what UnallocatedEntriesOf would load for it.
+func (s *Store) UnallocatedClients(ctx context.Context) (map[string]int, error) {
+	rows, err := s.q(ctx).Raw(`SELECT t.client, COUNT(*) FROM time_entries t WHERE t.deleted_at IS NULL
+		AND NOT EXISTS (SELECT 1 FROM allocations a WHERE a.entry_id = t.id AND a.active) GROUP BY t.client`).Rows()
 	if err != nil {
-		return nil, fmt.Errorf("store: entry clients: %w", err)
+		return nil, fmt.Errorf("store: unallocated clients: %w", err)
 	}
 	defer rows.Close()
 	out := map[string]int{}
@@ -114,7 +116,7 @@ func (s *Store) EntryClients(ctx context.Context) (map[string]int, error) {
 			n    int
 		)
 		if err := rows.Scan(&name, &n); err != nil {
-			return nil, fmt.Errorf("store: entry clients: %w", err)
+			return nil, fmt.Errorf("store: unallocated clients: %w", err)
 		}
 		out[name] = n
 	}
@@ -122,8 +124,11 @@ func (s *Store) EntryClients(ctx context.Context) (map[string]int, error) {
 }
 
 // UnallocatedEntriesOf is UnallocatedEntries limited to the entries whose
-// client is named exactly as one of clients.
-func (s *Store) UnallocatedEntriesOf(ctx context.Context, clients []string) ([]billing.TimeEntry, error) {
+// client is named exactly as one of clients. expect, when known (the
+// clients' counts from UnallocatedClients), sizes the result once: grown by
+// doubling, a slice of a few hundred thousand entries would briefly be
+// held twice.
+func (s *Store) UnallocatedEntriesOf(ctx context.Context, clients []string, expect int) ([]billing.TimeEntry, error) {
 	if len(clients) == 0 {
 		return nil, nil
 	}
@@ -134,7 +139,7 @@ func (s *Store) UnallocatedEntriesOf(ctx context.Context, clients []string) ([]b
 		err error
 	)
 	if s.dialect == DialectPostgres {
-		out, err = s.unallocatedEntriesOfPG(ctx, clients)
+		out, err = s.unallocatedEntriesOfPG(ctx, clients, expect)
 	} else {
 		out, err = collectEntries(s.q(ctx).Raw(selectEntry+` FROM time_entries t
 			WHERE t.deleted_at IS NULL AND t.client IN ?

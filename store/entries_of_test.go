@@ -14,7 +14,7 @@ import (
 
 // UnallocatedEntriesOf is UnallocatedEntries cut to some clients, field
 // for field and in the same order (spent date, then id): held and deleted
-// entries left out, approval times kept.
+// entries left out, approval times kept; UnallocatedClients counts them.
 func TestUnallocatedEntriesOfAgreesWithUnallocatedEntries(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, s *store.Store) {
 		ctx := t.Context()
@@ -63,7 +63,20 @@ func TestUnallocatedEntriesOfAgreesWithUnallocatedEntries(t *testing.T) {
 		if len(want) < 10 || len(all) != 28 {
 			t.Fatalf("fixture: %d unallocated, %d of %v", len(all), len(want), clients)
 		}
-		got, err := s.UnallocatedEntriesOf(ctx, clients)
+		// UnallocatedClients counts what UnallocatedEntriesOf loads, by
+		// spelling: not the held entry, not the deleted one.
+		counts, err := s.UnallocatedClients(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		wantCounts := map[string]int{}
+		for _, e := range all {
+			wantCounts[e.Client]++
+		}
+		if !reflect.DeepEqual(counts, wantCounts) {
+			t.Errorf("UnallocatedClients = %v, want %v", counts, wantCounts)
+		}
+		got, err := s.UnallocatedEntriesOf(ctx, clients, len(clients))
 		if err != nil {
 			t.Fatal(err)
 		}

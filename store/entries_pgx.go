@@ -26,13 +26,13 @@ func (m names) of(b []byte) string {
 // unallocatedEntriesOfPG is UnallocatedEntriesOf's query on PostgreSQL,
 // unsorted, read through pgx itself: database/sql would box every value
 // of a hundred thousand rows into an interface and convert it again.
-func (s *Store) unallocatedEntriesOfPG(ctx context.Context, clients []string) ([]billing.TimeEntry, error) {
+func (s *Store) unallocatedEntriesOfPG(ctx context.Context, clients []string, expect int) ([]billing.TimeEntry, error) {
 	conn, err := s.sqlDB.Conn(ctx)
 	if err != nil {
 		return nil, err
 	}
 	defer conn.Close()
-	var out []billing.TimeEntry
+	out := make([]billing.TimeEntry, 0, max(expect, 0))
 	err = conn.Raw(func(dc any) error {
 		c, ok := dc.(*stdlib.Conn)
 		if !ok {

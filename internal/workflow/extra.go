@@ -200,7 +200,7 @@ func (w *Workflow) DetectClients(ctx context.Context, clients []string) (opened,
 			held[k] = append(held[k], ex.EntryIDs...)
 		}
 	}
-	counts, err := w.store.EntryClients(ctx)
+	counts, err := w.store.UnallocatedClients(ctx)
 	if err != nil {
 		return 0, 0, err
 	}
@@ -234,7 +234,7 @@ func (w *Workflow) DetectClients(ctx context.Context, clients []string) (opened,
 			ids = append(ids, held[k]...)
 			n += size[k] + 1
 		}
-		entries, err := w.store.UnallocatedEntriesOf(ctx, names)
+		entries, err := w.store.UnallocatedEntriesOf(ctx, names, n+len(ids))
 		if err != nil {
 			return 0, 0, fmt.Errorf("load entries: %w", err)
 		}
