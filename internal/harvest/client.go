@@ -161,13 +161,7 @@ func (c *Client) authorize(req *http.Request) error {
 func (c *Client) do(req *http.Request, v any) error {
 	return retry.Loop{
 		Vendor: "harvest", Logger: c.logger, Sleep: c.sleep,
-		Throttled: func(err error) (time.Duration, bool) {
-			var rl *RateLimitError
-			if errors.As(err, &rl) {
-				return rl.RetryAfter, true
-			}
-			return 0, false
-		},
+		Throttled: retry.ThrottledAs(func(rl *RateLimitError) time.Duration { return rl.RetryAfter }),
 		Retryable: retryable, Backoff: c.backoff,
 		MaxRetries: c.maxRetries, MaxThrottled: maxThrottled,
 		OnThrottle: func() { c.throttled.Add(1) }, OnRetry: func() { c.retries.Add(1) },
@@ -192,7 +186,7 @@ func (c *Client) once(req *http.Request, v any) error {
 	if err != nil {
 		// url.Error carries the URL, which holds no secret: the token
 		// travels only in the Authorization header.
-		return &transportError{err: err}
+		return &httpx.TransportError{Vendor: "harvest", Err: err}
 	}
 	defer resp.Body.Close()
 	c.logger.DebugContext(req.Context(), "harvest request", slog.String("path", req.URL.Path), slog.Int("status", resp.StatusCode))
@@ -206,7 +200,7 @@ func (c *Client) once(req *http.Request, v any) error {
 	if fd, ok := v.(fastDecoder); ok {
 		body, err := io.ReadAll(resp.Body)
 		if err != nil {
-			return &transportError{err: fmt.Errorf("read %s: %w", req.URL.Path, err)}
+			return &httpx.TransportError{Vendor: "harvest", Err: fmt.Errorf("read %s: %w", req.URL.Path, err)}
 		}
 		if err := fd.decodeFrom(body); err != nil {
 			return fmt.Errorf("harvest: GET %s: %w", req.URL.Path, err)
@@ -214,29 +208,15 @@ func (c *Client) once(req *http.Request, v any) error {
 		return nil
 	}
 	if err := json.NewDecoder(resp.Body).Decode(v); err != nil {
-		return &transportError{err: fmt.Errorf("decode %s: %w", req.URL.Path, err)}
+		return &httpx.TransportError{Vendor: "harvest", Err: fmt.Errorf("decode %s: %w", req.URL.Path, err)}
 	}
 	return nil
 }
 
-// transportError is a failure to get a whole response: connection refused,
-// reset, timeout, or a body cut short.
-type transportError struct{ err error }
-
-func (e *transportError) Error() string { return "harvest: " + e.err.Error() }
-func (e *transportError) Unwrap() error { return e.err }
-
 // retryable reports whether a GET that failed with err may be sent again.
 func retryable(err error) bool {
-	var te *transportError
-	if errors.As(err, &te) {
-		return true
-	}
 	var ae *APIError
-	if errors.As(err, &ae) {
-		return ae.StatusCode >= 500
-	}
-	return false
+	return httpx.IsTransport(err) || errors.As(err, &ae) && ae.StatusCode >= 500
 }
 
 // backoff returns the wait before retry n (1-based): base·2^(n-1), capped,

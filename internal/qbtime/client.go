@@ -143,13 +143,7 @@ func (c *Client) get(ctx context.Context, path string, q url.Values, v any) erro
 func (c *Client) do(req *http.Request, v any) error {
 	return retry.Loop{
 		Vendor: "qbtime", Logger: c.logger, Sleep: c.sleep,
-		Throttled: func(err error) (time.Duration, bool) {
-			var rl *RateLimitError
-			if errors.As(err, &rl) {
-				return rl.RetryAfter, true
-			}
-			return 0, false
-		},
+		Throttled: retry.ThrottledAs(func(rl *RateLimitError) time.Duration { return rl.RetryAfter }),
 		Retryable: retryable, Backoff: func(n int) time.Duration { return retry.Jitter(retry.Backoff(c.backoffBase, c.backoffMax, n)) },
 		MaxRetries: c.maxRetries, MaxThrottled: maxThrottled,
 		OnThrottle: func() { c.throttled.Add(1) }, OnRetry: func() { c.retries.Add(1) },
@@ -181,7 +175,7 @@ func (c *Client) once(req *http.Request, v any) error {
 	c.requests.Add(1)
 	resp, err := c.http.Do(req)
 	if err != nil {
-		return &transportError{err: err}
+		return &httpx.TransportError{Vendor: "qbtime", Err: err}
 	}
 	defer resp.Body.Close()
 	c.logger.DebugContext(req.Context(), "qbtime request", slog.String("path", req.URL.Path), slog.Int("status", resp.StatusCode))
@@ -192,7 +186,7 @@ func (c *Client) once(req *http.Request, v any) error {
 	// to the pool instead of being closed with unread bytes.
 	body, err := io.ReadAll(resp.Body)
 	if err != nil {
-		return &transportError{err: fmt.Errorf("read %s: %w", req.URL.Path, err)}
+		return &httpx.TransportError{Vendor: "qbtime", Err: fmt.Errorf("read %s: %w", req.URL.Path, err)}
 	}
 	err = json.Unmarshal(body, v)
 	var ute *json.UnmarshalTypeError
@@ -208,24 +202,10 @@ func (c *Client) once(req *http.Request, v any) error {
 	return nil
 }
 
-// transportError is a failure to get a whole response: connection refused,
-// reset, timeout, or a body cut short.
-type transportError struct{ err error }
-
-func (e *transportError) Error() string { return "qbtime: " + e.err.Error() }
-func (e *transportError) Unwrap() error { return e.err }
-
 // retryable reports whether a GET that failed with err may be sent again.
 func retryable(err error) bool {
-	var te *transportError
-	if errors.As(err, &te) {
-		return true
-	}
 	var ae *APIError
-	if errors.As(err, &ae) {
-		return ae.StatusCode >= 500
-	}
-	return false
+	return httpx.IsTransport(err) || errors.As(err, &ae) && ae.StatusCode >= 500
 }
 
 // MaxLimit is the largest page the API serves, and its default: "Default

@@ -220,7 +220,7 @@ func (c *Client) once(ctx context.Context, method string, u *url.URL, body []byt
 	resp, err := c.http.Do(req)
 	if err != nil {
 		c.limiter.release()
-		return nil, &transportError{err: err}
+		return nil, &httpx.TransportError{Vendor: "toggl", Err: err}
 	}
 	defer resp.Body.Close()
 	c.limiter.observe(resp.Header)
@@ -233,26 +233,13 @@ func (c *Client) once(ctx context.Context, method string, u *url.URL, body []byt
 		return resp.Header, nil
 	}
 	if err := json.NewDecoder(resp.Body).Decode(v); err != nil {
-		return nil, &transportError{err: fmt.Errorf("decode %s: %w", u.Path, err)}
+		return nil, &httpx.TransportError{Vendor: "toggl", Err: fmt.Errorf("decode %s: %w", u.Path, err)}
 	}
 	return resp.Header, nil
 }
 
-// transportError is a failure to get a whole response.
-type transportError struct{ err error }
-
-func (e *transportError) Error() string { return "toggl: " + e.err.Error() }
-func (e *transportError) Unwrap() error { return e.err }
-
 // retryable reports whether a read that failed with err may be sent again.
 func retryable(err error) bool {
-	var te *transportError
-	if errors.As(err, &te) {
-		return true
-	}
 	var ae *APIError
-	if errors.As(err, &ae) {
-		return ae.StatusCode >= 500
-	}
-	return false
+	return httpx.IsTransport(err) || errors.As(err, &ae) && ae.StatusCode >= 500
 }
