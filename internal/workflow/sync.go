@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"billbot/internal/billing"
+	"billbot/internal/money"
 	"billbot/store"
 )
 
@@ -122,4 +123,19 @@ func openWindow(engs []billing.Engagement, today billing.Date) billing.Period {
 		}
 	}
 	return p
+}
+
+// ClientCurrencies returns each client's currency by its id in the time
+// source (SourceClientID) and the firm's home currency; with no firm
+// stored (deps.Firm nil) no clients and USD.
+func (d SourceDeps) ClientCurrencies() (map[int64]money.Currency, money.Currency) {
+	currency := map[int64]money.Currency{}
+	home := money.Currency("USD")
+	if d.Firm != nil {
+		home = d.Firm.Rules.HomeCurrency
+		for _, c := range d.Firm.Clients {
+			currency[c.SourceClientID] = c.Currency
+		}
+	}
+	return currency, home
 }

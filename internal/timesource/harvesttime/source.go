@@ -28,14 +28,7 @@ func New(ctx context.Context, wf *workflow.Workflow, client *harvest.Client) (*S
 	if err != nil {
 		return nil, err
 	}
-	currency := map[int64]money.Currency{}
-	home := money.Currency("USD")
-	if deps.Firm != nil {
-		home = deps.Firm.Rules.HomeCurrency
-		for _, c := range deps.Firm.Clients {
-			currency[c.SourceClientID] = c.Currency
-		}
-	}
+	currency, home := deps.ClientCurrencies()
 	return &Source{syncer: harvest.NewSyncer(client, syncstore.Store{S: deps.Store}, harvest.SyncerConfig{
 		CurrencyOf: func(id int64) money.Currency {
 			if c, ok := currency[id]; ok {
