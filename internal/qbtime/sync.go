@@ -90,8 +90,8 @@ type SyncOptions struct {
 	Limit int
 }
 
-// SyncReport counts what one Run did. Its fields are workflow's
-// SourceReport's: UpdatedSince is the modified_since used (zero for a
+// SyncReport counts what one Run did. It is workflow's
+// SourceReport: UpdatedSince is the modified_since used (zero for a
 // full sync), Flagged the timesheets gone from QuickBooks Time but already
 // invoiced, WindowSeen the timesheets seen while re-reading Window.
 type SyncReport = timesync.Report

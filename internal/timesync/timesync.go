@@ -44,8 +44,8 @@ type Store interface {
 	SetCursor(ctx context.Context, name, value string) error
 }
 
-// Report counts what one run of a syncer did. Its fields are workflow's
-// SourceReport's.
+// Report counts what one run of a syncer did; the use cases know it as
+// workflow.SourceReport.
 type Report struct {
 	Fetched             int
 	Inserted            int

@@ -119,7 +119,7 @@ type SyncOptions struct {
 	PageSize int
 }
 
-// SyncReport counts what one Run did. Its fields are workflow.SourceReport's;
+// SyncReport counts what one Run did. It is workflow.SourceReport;
 // UpdatedSince is the first day read.
 type SyncReport = timesync.Report
 

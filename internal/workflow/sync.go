@@ -8,6 +8,7 @@ import (
 
 	"billbot/internal/billing"
 	"billbot/internal/money"
+	"billbot/internal/timesync"
 	"billbot/store"
 )
 
@@ -32,22 +33,10 @@ type PullOptions struct {
 	Progress func(done, total int)
 }
 
-// SourceReport counts what one Pull did.
-type SourceReport struct {
-	Fetched             int
-	Inserted            int
-	Updated             int
-	Unchanged           int
-	Removed             int
-	Flagged             []int64 // vanished from the source but already invoiced
-	ChangedAfterBilling []int64
-	WindowSeen          int // entries seen while re-reading Window
-	Requests            int64
-	Retries             int64
-	ThrottledWaits      int64
-	UpdatedSince        time.Time // the changed-since point used; zero for a full pull
-	Cursor              string    // the cursor stored at the end
-}
+// SourceReport counts what one Pull did: the report every time tracker's
+// syncer makes (UpdatedSince is the changed-since point used, zero for a
+// full pull).
+type SourceReport = timesync.Report
 
 // SourceDeps are what a time source built for the workflows writes to and
 // knows of the firm.

@@ -44,6 +44,5 @@ func New(ctx context.Context, wf *workflow.Workflow, client *harvest.Client) (*S
 // Pull implements workflow.TimeSource with one incremental Harvest sync
 // (harvest.Syncer.Run).
 func (s *Source) Pull(ctx context.Context, opts workflow.PullOptions) (workflow.SourceReport, error) {
-	rep, err := s.syncer.Run(ctx, harvest.SyncOptions{Since: opts.Since, Window: opts.Window, Progress: opts.Progress})
-	return workflow.SourceReport(rep), err
+	return s.syncer.Run(ctx, harvest.SyncOptions{Since: opts.Since, Window: opts.Window, Progress: opts.Progress})
 }

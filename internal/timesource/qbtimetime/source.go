@@ -52,6 +52,5 @@ func New(ctx context.Context, wf *workflow.Workflow, client *qbtime.Client) (*So
 // Pull implements workflow.TimeSource with one incremental QuickBooks Time
 // sync (qbtime.Syncer.Run).
 func (s *Source) Pull(ctx context.Context, opts workflow.PullOptions) (workflow.SourceReport, error) {
-	rep, err := s.syncer.Run(ctx, qbtime.SyncOptions{Since: opts.Since, Window: opts.Window, Progress: opts.Progress})
-	return workflow.SourceReport(rep), err
+	return s.syncer.Run(ctx, qbtime.SyncOptions{Since: opts.Since, Window: opts.Window, Progress: opts.Progress})
 }

@@ -89,6 +89,5 @@ func New(ctx context.Context, wf *workflow.Workflow, client *toggl.Client, opts 
 // Pull implements workflow.TimeSource with one Toggl sync
 // (toggl.Syncer.Run).
 func (s *Source) Pull(ctx context.Context, opts workflow.PullOptions) (workflow.SourceReport, error) {
-	rep, err := s.syncer.Run(ctx, toggl.SyncOptions{Since: opts.Since, Window: opts.Window, Progress: opts.Progress, PageSize: s.pageSize})
-	return workflow.SourceReport(rep), err
+	return s.syncer.Run(ctx, toggl.SyncOptions{Since: opts.Since, Window: opts.Window, Progress: opts.Progress, PageSize: s.pageSize})
 }
