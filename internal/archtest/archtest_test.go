@@ -31,7 +31,7 @@ var layers = [][]string{
 	// rendering
 	{
 		"internal/config", "internal/shadow", "internal/invoicedetail", "store/...",
-		"internal/harvest/...", "internal/timecsv", "internal/qbo/...", "internal/toggl/...", "internal/qbtime/...", "internal/xero/...", "internal/slackui", "internal/slacksandbox",
+		"internal/harvest/...", "internal/timecsv", "internal/timesync", "internal/qbo/...", "internal/toggl/...", "internal/qbtime/...", "internal/xero/...", "internal/slackui", "internal/slacksandbox",
 		"internal/server", "internal/setup/...", "internal/view", "internal/notify", "internal/chart",
 		"internal/answers",
 	},

@@ -18,7 +18,6 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
-	"sync/atomic"
 	"time"
 
 	"golang.org/x/oauth2"
@@ -43,26 +42,15 @@ const maxThrottled = 20
 
 // Client talks to one Harvest account. It is safe for concurrent use.
 type Client struct {
+	core      httpx.Core
 	base      *url.URL
 	accountID string
 	token     string
 	tokens    oauth2.TokenSource
-	http      *http.Client
-	userAgent string
-	logger    *slog.Logger
-	now       func() time.Time
-	sleep     func(context.Context, time.Duration) error
 
-	limit       int
-	window      time.Duration
-	limiter     *ratelimit.Window
-	maxRetries  int
-	backoffBase time.Duration
-	backoffMax  time.Duration
-
-	requests  atomic.Int64
-	retries   atomic.Int64
-	throttled atomic.Int64
+	limit   int
+	window  time.Duration
+	limiter *ratelimit.Window
 }
 
 // Stats counts what a Client has done since it was made.
@@ -84,20 +72,13 @@ func NewClient(baseURL, accountID, token string, opts ...Option) (*Client, error
 		return nil, fmt.Errorf("harvest: base URL %q: want an absolute http(s) URL", baseURL)
 	}
 	c := &Client{
-		base:        u,
-		accountID:   strings.TrimSpace(accountID),
-		token:       strings.TrimSpace(token),
-		http:        &http.Client{Timeout: DefaultTimeout},
-		userAgent:   DefaultUserAgent,
-		logger:      slog.New(slog.DiscardHandler),
-		now:         time.Now,
-		sleep:       retry.Sleep,
-		limit:       DefaultLimit,
-		window:      DefaultWindow,
-		maxRetries:  4,
-		backoffBase: 500 * time.Millisecond,
-		backoffMax:  30 * time.Second,
+		base:      u,
+		accountID: strings.TrimSpace(accountID),
+		token:     strings.TrimSpace(token),
+		limit:     DefaultLimit,
+		window:    DefaultWindow,
 	}
+	c.core.Init(DefaultTimeout, DefaultUserAgent)
 	for _, o := range opts {
 		o(c)
 	}
@@ -107,13 +88,14 @@ func NewClient(baseURL, accountID, token string, opts ...Option) (*Client, error
 	if c.token == "" && c.tokens == nil {
 		return nil, errors.New("harvest: no access token (HARVEST_ACCESS_TOKEN) and no OAuth2 token source")
 	}
-	c.limiter = ratelimit.NewWindow(c.limit, c.window, c.now, c.sleep)
+	c.limiter = ratelimit.NewWindow(c.limit, c.window, c.core.Now, c.core.Sleep)
 	return c, nil
 }
 
 // Stats returns the client's counters.
 func (c *Client) Stats() Stats {
-	return Stats{Requests: c.requests.Load(), Retries: c.retries.Load(), ThrottledWaits: c.throttled.Load()}
+	requests, retries, throttled := c.core.Counts()
+	return Stats{Requests: requests, Retries: retries, ThrottledWaits: throttled}
 }
 
 // newRequest builds a GET for ref, a path relative to the base URL
@@ -133,25 +115,11 @@ func (c *Client) newRequest(ctx context.Context, ref string) (*http.Request, err
 		return nil, fmt.Errorf("harvest: new request: %w", err)
 	}
 	req.Header.Set("Accept", "application/json")
-	req.Header.Set("User-Agent", c.userAgent)
+	req.Header.Set("User-Agent", c.core.UserAgent)
 	// Harvest-Account-Id selects the account; without it Harvest answers 401
 	// invalid_token (help.getharvest.com/api-v2/authentication-api/authentication/authentication/).
 	req.Header.Set("Harvest-Account-Id", c.accountID)
 	return req, nil
-}
-
-// authorize sets the bearer token on req.
-func (c *Client) authorize(req *http.Request) error {
-	tok := c.token
-	if c.tokens != nil {
-		t, err := c.tokens.Token()
-		if err != nil {
-			return fmt.Errorf("harvest: get OAuth2 token: %w", err)
-		}
-		tok = t.AccessToken
-	}
-	req.Header.Set("Authorization", "Bearer "+tok)
-	return nil
 }
 
 // do sends req and decodes a 2xx JSON body into v. GETs are retried on 5xx
@@ -159,19 +127,8 @@ func (c *Client) authorize(req *http.Request) error {
 // waited out for its Retry-After and retried without counting as a failure
 // (help.getharvest.com/api-v2/introduction/overview/general/ "Rate Limiting").
 func (c *Client) do(req *http.Request, v any) error {
-	return retry.Loop{
-		Vendor: "harvest", Logger: c.logger, Sleep: c.sleep,
-		Throttled: func(err error) (time.Duration, bool) {
-			var rl *RateLimitError
-			if errors.As(err, &rl) {
-				return rl.RetryAfter, true
-			}
-			return 0, false
-		},
-		Retryable: retryable, Backoff: c.backoff,
-		MaxRetries: c.maxRetries, MaxThrottled: maxThrottled,
-		OnThrottle: func() { c.throttled.Add(1) }, OnRetry: func() { c.retries.Add(1) },
-	}.Do(req, func() error { return c.once(req, v) })
+	throttled := retry.ThrottledAs(func(rl *RateLimitError) time.Duration { return rl.RetryAfter })
+	return c.core.Loop("harvest", throttled, retryable, maxThrottled).Do(req, func() error { return c.once(req, v) })
 }
 
 // once performs one exchange under the rate limiter.
@@ -181,22 +138,22 @@ func (c *Client) once(req *http.Request, v any) error {
 		return fmt.Errorf("harvest: waiting for rate limiter: %w", err)
 	}
 	if waited {
-		c.throttled.Add(1)
+		c.core.Throttled.Add(1)
 	}
 	defer release()
-	if err := c.authorize(req); err != nil {
+	if err := httpx.Bearer(req, "harvest", c.token, c.tokens); err != nil {
 		return err
 	}
-	c.requests.Add(1)
-	resp, err := c.http.Do(req)
+	c.core.Requests.Add(1)
+	resp, err := c.core.HTTP.Do(req)
 	if err != nil {
 		// url.Error carries the URL, which holds no secret: the token
 		// travels only in the Authorization header.
-		return &transportError{err: err}
+		return &httpx.TransportError{Vendor: "harvest", Err: err}
 	}
 	defer resp.Body.Close()
-	c.logger.DebugContext(req.Context(), "harvest request", slog.String("path", req.URL.Path), slog.Int("status", resp.StatusCode))
-	if err := checkResponse(resp, c.now()); err != nil {
+	c.core.Logger.DebugContext(req.Context(), "harvest request", slog.String("path", req.URL.Path), slog.Int("status", resp.StatusCode))
+	if err := checkResponse(resp, c.core.Now()); err != nil {
 		return err
 	}
 	if v == nil {
@@ -206,7 +163,7 @@ func (c *Client) once(req *http.Request, v any) error {
 	if fd, ok := v.(fastDecoder); ok {
 		body, err := io.ReadAll(resp.Body)
 		if err != nil {
-			return &transportError{err: fmt.Errorf("read %s: %w", req.URL.Path, err)}
+			return &httpx.TransportError{Vendor: "harvest", Err: fmt.Errorf("read %s: %w", req.URL.Path, err)}
 		}
 		if err := fd.decodeFrom(body); err != nil {
 			return fmt.Errorf("harvest: GET %s: %w", req.URL.Path, err)
@@ -214,33 +171,13 @@ func (c *Client) once(req *http.Request, v any) error {
 		return nil
 	}
 	if err := json.NewDecoder(resp.Body).Decode(v); err != nil {
-		return &transportError{err: fmt.Errorf("decode %s: %w", req.URL.Path, err)}
+		return &httpx.TransportError{Vendor: "harvest", Err: fmt.Errorf("decode %s: %w", req.URL.Path, err)}
 	}
 	return nil
 }
 
-// transportError is a failure to get a whole response: connection refused,
-// reset, timeout, or a body cut short.
-type transportError struct{ err error }
-
-func (e *transportError) Error() string { return "harvest: " + e.err.Error() }
-func (e *transportError) Unwrap() error { return e.err }
-
 // retryable reports whether a GET that failed with err may be sent again.
 func retryable(err error) bool {
-	var te *transportError
-	if errors.As(err, &te) {
-		return true
-	}
 	var ae *APIError
-	if errors.As(err, &ae) {
-		return ae.StatusCode >= 500
-	}
-	return false
-}
-
-// backoff returns the wait before retry n (1-based): base·2^(n-1), capped,
-// with equal jitter (retry.Jitter).
-func (c *Client) backoff(n int) time.Duration {
-	return retry.Jitter(retry.Backoff(c.backoffBase, c.backoffMax, n))
+	return httpx.IsTransport(err) || errors.As(err, &ae) && ae.StatusCode >= 500
 }

@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"net/http"
 	"strings"
 	"time"
@@ -20,9 +19,6 @@ var ErrNotFound = errors.New("harvest: not found")
 // wrong, expired or revoked token, or a wrong Harvest-Account-Id.
 var ErrUnauthorized = errors.New("harvest: unauthorized")
 
-// maxMessage caps the message kept from an error body.
-const maxMessage = 300
-
 // APIError is a non-2xx answer from Harvest other than 429.
 type APIError struct {
 	StatusCode int
@@ -36,11 +32,7 @@ type APIError struct {
 
 // Error implements error.
 func (e *APIError) Error() string {
-	msg := e.Message
-	if msg == "" {
-		msg = http.StatusText(e.StatusCode)
-	}
-	return fmt.Sprintf("harvest: %s %s: %d %s", e.Method, e.Path, e.StatusCode, msg)
+	return httpx.StatusLine("harvest", e.Method, e.Path, e.StatusCode, e.Message)
 }
 
 // Is lets errors.Is match ErrNotFound and ErrUnauthorized.
@@ -49,7 +41,7 @@ func (e *APIError) Is(target error) bool {
 	case ErrNotFound:
 		return e.StatusCode == http.StatusNotFound
 	case ErrUnauthorized:
-		return e.StatusCode == http.StatusUnauthorized || e.StatusCode == http.StatusForbidden
+		return httpx.Unauthorized(e.StatusCode)
 	}
 	return false
 }
@@ -80,14 +72,13 @@ func checkResponse(resp *http.Response, now time.Time) error {
 		return nil
 	}
 	if resp.StatusCode == http.StatusTooManyRequests {
-		_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, httpx.MaxErrorBody))
-		return &RateLimitError{RetryAfter: parseRetryAfter(resp.Header.Get("Retry-After"), now)}
+		httpx.Drain(resp.Body)
+		// Retry-After in delta seconds (what Harvest sends) or an HTTP
+		// date (RFC 9110 §10.2.3); without one, a whole rate-limit window.
+		return &RateLimitError{RetryAfter: retry.AfterOr(resp.Header.Get("Retry-After"), now, defaultRetryAfter)}
 	}
 	e := &APIError{StatusCode: resp.StatusCode, Message: errorMessage(httpx.ErrorBody(resp.Body))}
-	if resp.Request != nil {
-		e.Method = resp.Request.Method
-		e.Path = resp.Request.URL.Path
-	}
+	e.Method, e.Path = httpx.Call(resp)
 	return e
 }
 
@@ -118,17 +109,5 @@ func errorMessage(body []byte) string {
 	} else {
 		msg = strings.TrimSpace(string(body))
 	}
-	if len(msg) > maxMessage {
-		msg = msg[:maxMessage] + "…"
-	}
-	return msg
-}
-
-// parseRetryAfter reads Retry-After as delta seconds (what Harvest sends) or
-// an HTTP date (RFC 9110 §10.2.3), falling back to one rate-limit window.
-func parseRetryAfter(v string, now time.Time) time.Duration {
-	if d, ok := retry.After(v, now); ok {
-		return d
-	}
-	return defaultRetryAfter
+	return httpx.Clip(msg)
 }

@@ -10,36 +10,17 @@ import (
 
 	"billbot/internal/billing"
 	"billbot/internal/money"
+	"billbot/internal/timesync"
 )
 
 // UpsertStats is what storing one batch of entries changed.
-type UpsertStats struct {
-	Inserted, Updated, Unchanged int
-	// ChangedAfterBilling lists billbot ids of entries that changed although
-	// they are already on an invoice.
-	ChangedAfterBilling []int64
-}
+type UpsertStats = timesync.UpsertStats
 
 // RemoveStats is what removing entries deleted at the source changed.
-type RemoveStats struct {
-	Removed int
-	// Flagged lists billbot ids of vanished entries that are already on an
-	// invoice: kept, and flagged for a person to look at.
-	Flagged []int64
-}
+type RemoveStats = timesync.RemoveStats
 
 // Store is what the Syncer needs from billbot's database.
-type Store interface {
-	// UpsertEntries inserts or updates entries by (Source, ExternalID).
-	UpsertEntries(ctx context.Context, entries []billing.TimeEntry, now time.Time) (UpsertStats, error)
-	// RemoveMissing removes the entries of source spent within window whose
-	// external ids are not in seen.
-	RemoveMissing(ctx context.Context, source string, window billing.Period, seen []string, now time.Time) (RemoveStats, error)
-	// Cursor returns the value stored under name, "" when none.
-	Cursor(ctx context.Context, name string) (string, error)
-	// SetCursor stores value under name.
-	SetCursor(ctx context.Context, name, value string) error
-}
+type Store = timesync.Store
 
 // CursorName is the Store cursor holding the latest updated_at synced.
 const CursorName = "harvest.time_entries.updated_at"
@@ -96,42 +77,19 @@ type SyncOptions struct {
 	PerPage int
 }
 
-// SyncReport counts what one Run did.
-type SyncReport struct {
-	Fetched             int
-	Inserted            int
-	Updated             int
-	Unchanged           int
-	Removed             int
-	Flagged             []int64 // vanished from Harvest but already invoiced
-	ChangedAfterBilling []int64
-	WindowSeen          int // entries seen while re-reading Window
-	Requests            int64
-	Retries             int64
-	ThrottledWaits      int64
-	UpdatedSince        time.Time // the updated_since used; zero for a full sync
-	Cursor              string    // the cursor stored at the end
-}
+// SyncReport counts what one Run did: UpdatedSince is the updated_since
+// used (zero for a full sync), Flagged the entries gone from Harvest but
+// already invoiced, WindowSeen the entries seen while re-reading Window.
+type SyncReport = timesync.Report
 
 // Run performs one incremental sync: every entry updated since the cursor
 // (minus CursorOverlap) is upserted page by page, then Window is re-read and
 // entries missing from it are removed. Running it twice in a row changes
 // nothing the second time.
 func (s *Syncer) Run(ctx context.Context, opts SyncOptions) (SyncReport, error) {
-	before := s.client.Stats()
-	var rep SyncReport
-	err := s.run(ctx, opts, &rep)
-	after := s.client.Stats()
-	rep.Requests = after.Requests - before.Requests
-	rep.Retries = after.Retries - before.Retries
-	rep.ThrottledWaits = after.ThrottledWaits - before.ThrottledWaits
-	if err != nil {
-		return rep, err
-	}
-	s.cfg.Logger.InfoContext(ctx, "harvest sync done",
-		slog.Int("fetched", rep.Fetched), slog.Int("inserted", rep.Inserted), slog.Int("updated", rep.Updated),
-		slog.Int("unchanged", rep.Unchanged), slog.Int("removed", rep.Removed), slog.Int64("requests", rep.Requests))
-	return rep, nil
+	return timesync.Run(ctx, s.cfg.Logger, "harvest sync done", s.client.core.Counts, func(rep *SyncReport) error {
+		return s.run(ctx, opts, rep)
+	})
 }
 
 func (s *Syncer) run(ctx context.Context, opts SyncOptions, rep *SyncReport) error {
@@ -140,7 +98,7 @@ func (s *Syncer) run(ctx context.Context, opts SyncOptions, rep *SyncReport) err
 		return err
 	}
 	rep.UpdatedSince = since
-	rep.Cursor = formatCursor(latest)
+	rep.Cursor = timesync.FormatCursor(latest)
 
 	err = s.client.listTimeEntries(ctx, TimeEntryListOptions{UpdatedSince: since, PerPage: opts.PerPage}, func(p *TimeEntriesPage) error {
 		batch := make([]billing.TimeEntry, 0, len(p.TimeEntries))
@@ -158,11 +116,7 @@ func (s *Syncer) run(ctx context.Context, opts SyncOptions, rep *SyncReport) err
 		if err != nil {
 			return fmt.Errorf("harvest sync: store %d entries: %w", len(batch), err)
 		}
-		rep.Fetched += len(batch)
-		rep.Inserted += st.Inserted
-		rep.Updated += st.Updated
-		rep.Unchanged += st.Unchanged
-		rep.ChangedAfterBilling = append(rep.ChangedAfterBilling, st.ChangedAfterBilling...)
+		rep.Stored(len(batch), st)
 		if opts.Progress != nil {
 			opts.Progress(rep.Fetched, p.TotalEntries)
 		}
@@ -176,7 +130,7 @@ func (s *Syncer) run(ctx context.Context, opts SyncOptions, rep *SyncReport) err
 	// older update than one already seen: saving the running maximum after
 	// each page could skip those after a crash. A crash instead means the
 	// next run re-reads from the old cursor, which the upserts absorb.
-	if c := formatCursor(latest); c != "" && c != rep.Cursor {
+	if c := timesync.FormatCursor(latest); c != "" && c != rep.Cursor {
 		if err := s.store.SetCursor(ctx, CursorName, c); err != nil {
 			return fmt.Errorf("harvest sync: save cursor: %w", err)
 		}
@@ -210,30 +164,8 @@ func (s *Syncer) run(ctx context.Context, opts SyncOptions, rep *SyncReport) err
 // minus the overlap, else zero (full sync). It also returns the cursor's own
 // instant, the floor for the next one.
 func (s *Syncer) since(ctx context.Context, forced time.Time) (since, cursor time.Time, err error) {
-	raw, err := s.store.Cursor(ctx, CursorName)
-	if err != nil {
-		return time.Time{}, time.Time{}, fmt.Errorf("harvest sync: read cursor: %w", err)
-	}
-	if raw != "" {
-		cursor, err = time.Parse(time.RFC3339Nano, raw)
-		if err != nil {
-			return time.Time{}, time.Time{}, fmt.Errorf("harvest sync: cursor %q: %w", raw, errors.Join(err, errBadCursor))
-		}
-	}
-	switch {
-	case !forced.IsZero():
-		return forced, cursor, nil
-	case !cursor.IsZero():
-		return cursor.Add(-CursorOverlap), cursor, nil
-	}
-	return time.Time{}, cursor, nil
+	c := timesync.Cursor{Name: CursorName, Overlap: CursorOverlap, What: "harvest sync", ErrBad: errBadCursor}
+	return c.Since(ctx, s.store, forced)
 }
 
 var errBadCursor = errors.New("stored harvest cursor is not an RFC 3339 time; clear it to resync")
-
-func formatCursor(t time.Time) string {
-	if t.IsZero() {
-		return ""
-	}
-	return t.UTC().Format(time.RFC3339Nano)
-}

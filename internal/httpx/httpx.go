@@ -1,6 +1,8 @@
 // Package httpx holds the small HTTP pieces billbot's vendor clients share:
-// the parsing of a configured API base URL and the bounded reading of an
-// error response. It knows nothing of billing or of any one vendor.
+// their common settings, counters and retry loop (Core), bearer
+// authorization, the parsing of a configured API base URL, the bounded
+// reading of an error response, the text of a non-2xx answer and the
+// transport failure that may be retried. It knows nothing of billing or of any one vendor.
 package httpx
 
 import (

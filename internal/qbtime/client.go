@@ -21,7 +21,6 @@ import (
 	"net/url"
 	"reflect"
 	"strings"
-	"sync/atomic"
 	"time"
 
 	"golang.org/x/oauth2"
@@ -47,25 +46,14 @@ const maxThrottled = 20
 // Client talks to one QuickBooks Time company with one access token. It is
 // safe for concurrent use.
 type Client struct {
-	base      *url.URL
-	token     string
-	tokens    oauth2.TokenSource
-	http      *http.Client
-	userAgent string
-	logger    *slog.Logger
-	now       func() time.Time
-	sleep     func(context.Context, time.Duration) error
+	core   httpx.Core
+	base   *url.URL
+	token  string
+	tokens oauth2.TokenSource
 
-	limit       int
-	window      time.Duration
-	limiter     *ratelimit.Window
-	maxRetries  int
-	backoffBase time.Duration
-	backoffMax  time.Duration
-
-	requests  atomic.Int64
-	retries   atomic.Int64
-	throttled atomic.Int64
+	limit   int
+	window  time.Duration
+	limiter *ratelimit.Window
 }
 
 // Stats counts what a Client has done since it was made.
@@ -88,32 +76,26 @@ func NewClient(baseURL, accessToken string, opts ...Option) (*Client, error) {
 		return nil, fmt.Errorf("qbtime: base URL %q: want an absolute http(s) URL", baseURL)
 	}
 	c := &Client{
-		base:        u,
-		token:       strings.TrimSpace(accessToken),
-		http:        &http.Client{Timeout: DefaultTimeout},
-		userAgent:   DefaultUserAgent,
-		logger:      slog.New(slog.DiscardHandler),
-		now:         time.Now,
-		sleep:       retry.Sleep,
-		limit:       DefaultLimit,
-		window:      DefaultWindow,
-		maxRetries:  4,
-		backoffBase: 500 * time.Millisecond,
-		backoffMax:  30 * time.Second,
+		base:   u,
+		token:  strings.TrimSpace(accessToken),
+		limit:  DefaultLimit,
+		window: DefaultWindow,
 	}
+	c.core.Init(DefaultTimeout, DefaultUserAgent)
 	for _, o := range opts {
 		o(c)
 	}
 	if c.token == "" && c.tokens == nil {
 		return nil, errors.New("qbtime: no access token and no OAuth2 token source")
 	}
-	c.limiter = ratelimit.NewWindow(c.limit, c.window, c.now, c.sleep)
+	c.limiter = ratelimit.NewWindow(c.limit, c.window, c.core.Now, c.core.Sleep)
 	return c, nil
 }
 
 // Stats returns the client's counters.
 func (c *Client) Stats() Stats {
-	return Stats{Requests: c.requests.Load(), Retries: c.retries.Load(), ThrottledWaits: c.throttled.Load()}
+	requests, retries, throttled := c.core.Counts()
+	return Stats{Requests: requests, Retries: retries, ThrottledWaits: throttled}
 }
 
 // get fetches path?q (path relative to the base URL) into v.
@@ -130,7 +112,7 @@ func (c *Client) get(ctx context.Context, path string, q url.Values, v any) erro
 		return fmt.Errorf("qbtime: new request: %w", err)
 	}
 	req.Header.Set("Accept", "application/json")
-	req.Header.Set("User-Agent", c.userAgent)
+	req.Header.Set("User-Agent", c.core.UserAgent)
 	return c.do(req, v)
 }
 
@@ -141,19 +123,8 @@ func (c *Client) get(ctx context.Context, path string, q url.Values, v any) erro
 // (tsheetsteam.github.io/api_docs/ "Request Throttling", "5xx response
 // codes").
 func (c *Client) do(req *http.Request, v any) error {
-	return retry.Loop{
-		Vendor: "qbtime", Logger: c.logger, Sleep: c.sleep,
-		Throttled: func(err error) (time.Duration, bool) {
-			var rl *RateLimitError
-			if errors.As(err, &rl) {
-				return rl.RetryAfter, true
-			}
-			return 0, false
-		},
-		Retryable: retryable, Backoff: func(n int) time.Duration { return retry.Jitter(retry.Backoff(c.backoffBase, c.backoffMax, n)) },
-		MaxRetries: c.maxRetries, MaxThrottled: maxThrottled,
-		OnThrottle: func() { c.throttled.Add(1) }, OnRetry: func() { c.retries.Add(1) },
-	}.Do(req, func() error { return c.once(req, v) })
+	throttled := retry.ThrottledAs(func(rl *RateLimitError) time.Duration { return rl.RetryAfter })
+	return c.core.Loop("qbtime", throttled, retryable, maxThrottled).Do(req, func() error { return c.once(req, v) })
 }
 
 // once performs one exchange under the rate limiter.
@@ -163,36 +134,30 @@ func (c *Client) once(req *http.Request, v any) error {
 		return fmt.Errorf("qbtime: waiting for rate limiter: %w", err)
 	}
 	if waited {
-		c.throttled.Add(1)
+		c.core.Throttled.Add(1)
 	}
 	defer release()
 	// The access token goes in the Authorization header of every call
 	// (tsheetsteam.github.io/api_docs/ "Using an Access Token"); never in
 	// the URL, so URLs in errors and logs hold no secret.
-	tok := c.token
-	if c.tokens != nil {
-		t, err := c.tokens.Token()
-		if err != nil {
-			return fmt.Errorf("qbtime: get OAuth2 token: %w", err)
-		}
-		tok = t.AccessToken
+	if err := httpx.Bearer(req, "qbtime", c.token, c.tokens); err != nil {
+		return err
 	}
-	req.Header.Set("Authorization", "Bearer "+tok)
-	c.requests.Add(1)
-	resp, err := c.http.Do(req)
+	c.core.Requests.Add(1)
+	resp, err := c.core.HTTP.Do(req)
 	if err != nil {
-		return &transportError{err: err}
+		return &httpx.TransportError{Vendor: "qbtime", Err: err}
 	}
 	defer resp.Body.Close()
-	c.logger.DebugContext(req.Context(), "qbtime request", slog.String("path", req.URL.Path), slog.Int("status", resp.StatusCode))
-	if err := checkResponse(resp, c.now(), c.window); err != nil {
+	c.core.Logger.DebugContext(req.Context(), "qbtime request", slog.String("path", req.URL.Path), slog.Int("status", resp.StatusCode))
+	if err := checkResponse(resp, c.core.Now(), c.window); err != nil {
 		return err
 	}
 	// The whole body is read before decoding, so the connection goes back
 	// to the pool instead of being closed with unread bytes.
 	body, err := io.ReadAll(resp.Body)
 	if err != nil {
-		return &transportError{err: fmt.Errorf("read %s: %w", req.URL.Path, err)}
+		return &httpx.TransportError{Vendor: "qbtime", Err: fmt.Errorf("read %s: %w", req.URL.Path, err)}
 	}
 	err = json.Unmarshal(body, v)
 	var ute *json.UnmarshalTypeError
@@ -208,24 +173,10 @@ func (c *Client) once(req *http.Request, v any) error {
 	return nil
 }
 
-// transportError is a failure to get a whole response: connection refused,
-// reset, timeout, or a body cut short.
-type transportError struct{ err error }
-
-func (e *transportError) Error() string { return "qbtime: " + e.err.Error() }
-func (e *transportError) Unwrap() error { return e.err }
-
 // retryable reports whether a GET that failed with err may be sent again.
 func retryable(err error) bool {
-	var te *transportError
-	if errors.As(err, &te) {
-		return true
-	}
 	var ae *APIError
-	if errors.As(err, &ae) {
-		return ae.StatusCode >= 500
-	}
-	return false
+	return httpx.IsTransport(err) || errors.As(err, &ae) && ae.StatusCode >= 500
 }
 
 // MaxLimit is the largest page the API serves, and its default: "Default

@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"net/http"
 	"strings"
 	"time"
@@ -21,9 +20,6 @@ var ErrNotFound = errors.New("qbtime: not found")
 // permission the call needs (tsheetsteam.github.io/api_docs/ "Storing a
 // Token": a deleted or expired token gets 401).
 var ErrUnauthorized = errors.New("qbtime: unauthorized")
-
-// maxMessage caps the message kept from an error body.
-const maxMessage = 300
 
 // APIError is a non-2xx answer from QuickBooks Time other than 429.
 type APIError struct {
@@ -42,11 +38,7 @@ type APIError struct {
 
 // Error implements error.
 func (e *APIError) Error() string {
-	msg := e.Message
-	if msg == "" {
-		msg = http.StatusText(e.StatusCode)
-	}
-	return fmt.Sprintf("qbtime: %s %s: %d %s", e.Method, e.Path, e.StatusCode, msg)
+	return httpx.StatusLine("qbtime", e.Method, e.Path, e.StatusCode, e.Message)
 }
 
 // Is lets errors.Is match ErrNotFound and ErrUnauthorized.
@@ -55,7 +47,7 @@ func (e *APIError) Is(target error) bool {
 	case ErrNotFound:
 		return e.StatusCode == http.StatusNotFound
 	case ErrUnauthorized:
-		return e.StatusCode == http.StatusUnauthorized || e.StatusCode == http.StatusForbidden
+		return httpx.Unauthorized(e.StatusCode)
 	}
 	return false
 }
@@ -82,22 +74,15 @@ func checkResponse(resp *http.Response, now time.Time, defaultWait time.Duration
 		return nil
 	}
 	if resp.StatusCode == http.StatusTooManyRequests {
-		_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, httpx.MaxErrorBody))
+		httpx.Drain(resp.Body)
 		// The docs name no Retry-After header: a 429 lasts "until you're out
 		// of the current time window". billbot honours the header when one
 		// comes and otherwise waits a whole window.
-		d, ok := retry.After(resp.Header.Get("Retry-After"), now)
-		if !ok {
-			d = defaultWait
-		}
-		return &RateLimitError{RetryAfter: d}
+		return &RateLimitError{RetryAfter: retry.AfterOr(resp.Header.Get("Retry-After"), now, defaultWait)}
 	}
 	e := &APIError{StatusCode: resp.StatusCode}
 	e.Code, e.Message = errorMessage(httpx.ErrorBody(resp.Body))
-	if resp.Request != nil {
-		e.Method = resp.Request.Method
-		e.Path = resp.Request.URL.Path
-	}
+	e.Method, e.Path = httpx.Call(resp)
 	return e
 }
 
@@ -129,10 +114,7 @@ func errorMessage(body []byte) (int, string) {
 	} else {
 		msg = strings.TrimSpace(string(body))
 	}
-	if len(msg) > maxMessage {
-		msg = msg[:maxMessage] + "…"
-	}
-	return code, msg
+	return code, httpx.Clip(msg)
 }
 
 type exception struct {

@@ -16,13 +16,7 @@ type Option func(*Client)
 // hc.Timeout is replaced by DefaultTimeout on a copy; hc itself is not
 // modified.
 func WithHTTPClient(hc *http.Client) Option {
-	return func(c *Client) {
-		cp := *hc
-		if cp.Timeout == 0 {
-			cp.Timeout = DefaultTimeout
-		}
-		c.http = &cp
-	}
+	return func(c *Client) { c.core.SetHTTPClient(hc, DefaultTimeout) }
 }
 
 // WithLimiter keeps the client under n requests per window instead of
@@ -39,25 +33,25 @@ func WithLimiter(n int, window time.Duration) Option {
 // WithClock replaces time.Now for rate limiting and Retry-After dates; tests
 // pair it with WithSleep to run without real waits.
 func WithClock(now func() time.Time) Option {
-	return func(c *Client) { c.now = now }
+	return func(c *Client) { c.core.Now = now }
 }
 
 // WithSleep replaces the function used for every wait (rate limit,
 // Retry-After, backoff). It must return ctx.Err() when ctx ends first.
 func WithSleep(sleep func(ctx context.Context, d time.Duration) error) Option {
-	return func(c *Client) { c.sleep = sleep }
+	return func(c *Client) { c.core.Sleep = sleep }
 }
 
 // WithLogger sets the logger for request-level debug lines and retries.
 func WithLogger(l *slog.Logger) Option {
-	return func(c *Client) { c.logger = l }
+	return func(c *Client) { c.core.Logger = l }
 }
 
 // WithUserAgent sets the User-Agent header (default DefaultUserAgent).
 func WithUserAgent(ua string) Option {
 	return func(c *Client) {
 		if ua != "" {
-			c.userAgent = ua
+			c.core.UserAgent = ua
 		}
 	}
 }
@@ -66,17 +60,7 @@ func WithUserAgent(ua string) Option {
 // retried and the backoff bounds. Throttled (429) requests are retried
 // separately and do not count.
 func WithRetry(maxRetries int, base, max time.Duration) Option {
-	return func(c *Client) {
-		if maxRetries >= 0 {
-			c.maxRetries = maxRetries
-		}
-		if base > 0 {
-			c.backoffBase = base
-		}
-		if max > 0 {
-			c.backoffMax = max
-		}
-	}
+	return func(c *Client) { c.core.SetRetry(maxRetries, base, max) }
 }
 
 // WithTokenSource authenticates with access tokens from ts instead of a

@@ -12,36 +12,17 @@ import (
 
 	"billbot/internal/billing"
 	"billbot/internal/money"
+	"billbot/internal/timesync"
 )
 
 // UpsertStats is what storing one batch of entries changed.
-type UpsertStats struct {
-	Inserted, Updated, Unchanged int
-	// ChangedAfterBilling lists billbot ids of entries that changed although
-	// they are already on an invoice.
-	ChangedAfterBilling []int64
-}
+type UpsertStats = timesync.UpsertStats
 
 // RemoveStats is what removing entries deleted at the source changed.
-type RemoveStats struct {
-	Removed int
-	// Flagged lists billbot ids of vanished entries already on an invoice:
-	// kept, and flagged for a person to look at.
-	Flagged []int64
-}
+type RemoveStats = timesync.RemoveStats
 
 // Store is what the Syncer needs from billbot's database.
-type Store interface {
-	// UpsertEntries inserts or updates entries by (Source, ExternalID).
-	UpsertEntries(ctx context.Context, entries []billing.TimeEntry, now time.Time) (UpsertStats, error)
-	// RemoveMissing removes the entries of source spent within window whose
-	// external ids are not in seen.
-	RemoveMissing(ctx context.Context, source string, window billing.Period, seen []string, now time.Time) (RemoveStats, error)
-	// Cursor returns the value stored under name, "" when none.
-	Cursor(ctx context.Context, name string) (string, error)
-	// SetCursor stores value under name.
-	SetCursor(ctx context.Context, name, value string) error
-}
+type Store = timesync.Store
 
 // Cursor names in the Store.
 const (
@@ -109,23 +90,11 @@ type SyncOptions struct {
 	Limit int
 }
 
-// SyncReport counts what one Run did. Its fields are workflow's
-// SourceReport's.
-type SyncReport struct {
-	Fetched             int
-	Inserted            int
-	Updated             int
-	Unchanged           int
-	Removed             int
-	Flagged             []int64 // vanished from QuickBooks Time but already invoiced
-	ChangedAfterBilling []int64
-	WindowSeen          int // timesheets seen while re-reading Window
-	Requests            int64
-	Retries             int64
-	ThrottledWaits      int64
-	UpdatedSince        time.Time // the modified_since used; zero for a full sync
-	Cursor              string    // the cursor stored at the end
-}
+// SyncReport counts what one Run did. It is workflow's
+// SourceReport: UpdatedSince is the modified_since used (zero for a
+// full sync), Flagged the timesheets gone from QuickBooks Time but already
+// invoiced, WindowSeen the timesheets seen while re-reading Window.
+type SyncReport = timesync.Report
 
 // Run performs one incremental sync:
 //
@@ -142,20 +111,9 @@ type SyncReport struct {
 //
 // Running it twice in a row changes nothing the second time.
 func (s *Syncer) Run(ctx context.Context, opts SyncOptions) (SyncReport, error) {
-	before := s.client.Stats()
-	var rep SyncReport
-	err := s.run(ctx, opts, &rep)
-	after := s.client.Stats()
-	rep.Requests = after.Requests - before.Requests
-	rep.Retries = after.Retries - before.Retries
-	rep.ThrottledWaits = after.ThrottledWaits - before.ThrottledWaits
-	if err != nil {
-		return rep, err
-	}
-	s.cfg.Logger.InfoContext(ctx, "quickbooks time sync done",
-		slog.Int("fetched", rep.Fetched), slog.Int("inserted", rep.Inserted), slog.Int("updated", rep.Updated),
-		slog.Int("unchanged", rep.Unchanged), slog.Int("removed", rep.Removed), slog.Int64("requests", rep.Requests))
-	return rep, nil
+	return timesync.Run(ctx, s.cfg.Logger, "quickbooks time sync done", s.client.core.Counts, func(rep *SyncReport) error {
+		return s.run(ctx, opts, rep)
+	})
 }
 
 type syncRun struct {
@@ -186,7 +144,7 @@ func (s *Syncer) run(ctx context.Context, opts SyncOptions, rep *SyncReport) err
 		return err
 	}
 	rep.UpdatedSince = since
-	rep.Cursor = formatCursor(latest)
+	rep.Cursor = timesync.FormatCursor(latest)
 
 	q := TimesheetListOptions{ModifiedSince: since, Limit: opts.Limit}
 	if since.IsZero() {
@@ -199,7 +157,7 @@ func (s *Syncer) run(ctx context.Context, opts SyncOptions, rep *SyncReport) err
 	// no order, so a later page can hold an older change than one already
 	// seen. A crash means the next run re-reads from the old cursor, which
 	// the upserts absorb.
-	if c := formatCursor(latest); c != "" && c != rep.Cursor {
+	if c := timesync.FormatCursor(latest); c != "" && c != rep.Cursor {
 		if err := s.store.SetCursor(ctx, CursorName, c); err != nil {
 			return fmt.Errorf("quickbooks time sync: save cursor: %w", err)
 		}
@@ -264,11 +222,7 @@ func (r *syncRun) pull(ctx context.Context, q TimesheetListOptions, latest *time
 		if err != nil {
 			return fmt.Errorf("store %d entries: %w", len(batch), err)
 		}
-		r.rep.Fetched += len(batch)
-		r.rep.Inserted += st.Inserted
-		r.rep.Updated += st.Updated
-		r.rep.Unchanged += st.Unchanged
-		r.rep.ChangedAfterBilling = append(r.rep.ChangedAfterBilling, st.ChangedAfterBilling...)
+		r.rep.Stored(len(batch), st)
 		if r.opts.Progress != nil {
 			total := r.rep.Fetched
 			if p.More {
@@ -461,30 +415,8 @@ func (r *syncRun) remove(ctx context.Context, p billing.Period, seen []string) e
 // minus the overlap, else zero (full sync). It also returns the cursor's
 // own instant, the floor for the next one.
 func (s *Syncer) since(ctx context.Context, forced time.Time) (since, cursor time.Time, err error) {
-	raw, err := s.store.Cursor(ctx, CursorName)
-	if err != nil {
-		return time.Time{}, time.Time{}, fmt.Errorf("quickbooks time sync: read cursor: %w", err)
-	}
-	if raw != "" {
-		cursor, err = time.Parse(time.RFC3339Nano, raw)
-		if err != nil {
-			return time.Time{}, time.Time{}, fmt.Errorf("quickbooks time sync: cursor %q: %w", raw, errors.Join(err, errBadCursor))
-		}
-	}
-	switch {
-	case !forced.IsZero():
-		return forced, cursor, nil
-	case !cursor.IsZero():
-		return cursor.Add(-CursorOverlap), cursor, nil
-	}
-	return time.Time{}, cursor, nil
+	c := timesync.Cursor{Name: CursorName, Overlap: CursorOverlap, What: "quickbooks time sync", ErrBad: errBadCursor}
+	return c.Since(ctx, s.store, forced)
 }
 
 var errBadCursor = errors.New("stored QuickBooks Time cursor is not an RFC 3339 time; clear it to resync")
-
-func formatCursor(t time.Time) string {
-	if t.IsZero() {
-		return ""
-	}
-	return t.UTC().Format(time.RFC3339Nano)
-}

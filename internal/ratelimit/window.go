@@ -1,6 +1,7 @@
 // Package ratelimit keeps a vendor client under a limit of n requests in
 // any window of a given length, the shape of Harvest's and QuickBooks
-// Time's documented limits.
+// Time's documented limits, and applies the same limit on the server side
+// of the vendors' sandboxes.
 package ratelimit
 
 import (
@@ -74,12 +75,19 @@ func (l *Window) release() {
 // prune drops stamps that have left the window: a request stamped t frees
 // its slot at exactly t+window, the same rule the sandboxes apply.
 func (l *Window) prune(now time.Time) {
-	cut := now.Add(-l.window)
+	l.done = prune(l.done, now, l.window)
+}
+
+// prune drops the stamps, oldest first, that have left the window ending
+// at now: a stamp t leaves it at exactly t+window.
+func prune(stamps []time.Time, now time.Time, window time.Duration) []time.Time {
+	cut := now.Add(-window)
 	i := 0
-	for i < len(l.done) && !l.done[i].After(cut) {
+	for i < len(stamps) && !stamps[i].After(cut) {
 		i++
 	}
-	if i > 0 {
-		l.done = append(l.done[:0], l.done[i:]...)
+	if i == 0 {
+		return stamps
 	}
+	return append(stamps[:0], stamps[i:]...)
 }

@@ -2,6 +2,7 @@ package retry
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"net/http"
@@ -68,5 +69,17 @@ func (l Loop) Do(req *http.Request, once func() error) error {
 		if err := l.Sleep(ctx, wait); err != nil {
 			return fmt.Errorf("%s: GET %s: backing off: %w", l.Vendor, req.URL.Path, err)
 		}
+	}
+}
+
+// ThrottledAs makes a Loop.Throttled from a vendor's throttling error
+// type T and the wait it carries.
+func ThrottledAs[T error](wait func(T) time.Duration) func(err error) (time.Duration, bool) {
+	return func(err error) (time.Duration, bool) {
+		var t T
+		if errors.As(err, &t) {
+			return wait(t), true
+		}
+		return 0, false
 	}
 }

@@ -3,6 +3,7 @@ package retry_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
@@ -83,5 +84,21 @@ func TestLoopContext(t *testing.T) {
 	err := retry.Loop{Vendor: "acme"}.Do(req, func() error { cancel(); return errFlaky })
 	if err == nil || err.Error() != "acme: GET /v2/things: context canceled" || !errors.Is(err, context.Canceled) {
 		t.Fatalf("error %v", err)
+	}
+}
+
+type slowDown struct{ wait time.Duration }
+
+func (e *slowDown) Error() string { return "slow down" }
+
+// TestThrottledAs: the vendor's throttling error, wrapped or not, gives its
+// wait; any other error is no throttling.
+func TestThrottledAs(t *testing.T) {
+	throttled := retry.ThrottledAs(func(e *slowDown) time.Duration { return e.wait })
+	if d, ok := throttled(fmt.Errorf("get: %w", &slowDown{wait: 3 * time.Second})); !ok || d != 3*time.Second {
+		t.Errorf("throttled = %s, %v; want 3s, true", d, ok)
+	}
+	if _, ok := throttled(errors.New("boom")); ok {
+		t.Error("a plain error counts as throttling")
 	}
 }

@@ -67,3 +67,11 @@ func After(v string, now time.Time) (d time.Duration, ok bool) {
 	}
 	return 0, false
 }
+
+// AfterOr is After's wait, or fallback when v is empty or unreadable.
+func AfterOr(v string, now time.Time, fallback time.Duration) time.Duration {
+	if d, ok := After(v, now); ok {
+		return d
+	}
+	return fallback
+}

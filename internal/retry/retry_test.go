@@ -72,3 +72,13 @@ func TestAfter(t *testing.T) {
 		}
 	}
 }
+
+func TestAfterOr(t *testing.T) {
+	now := time.Date(2026, 3, 2, 10, 0, 0, 0, time.UTC)
+	if d := AfterOr("7", now, time.Minute); d != 7*time.Second {
+		t.Errorf("AfterOr(7) = %s", d)
+	}
+	if d := AfterOr("", now, time.Minute); d != time.Minute {
+		t.Errorf("AfterOr(empty) = %s, want the fallback", d)
+	}
+}

@@ -107,8 +107,11 @@ type Stream struct {
 // name starts the text of a read error; skipBad keeps yielding the good
 // rows of a file with bad ones.
 func NewStream(cr *csv.Reader, width int, name string, skipBad bool) Stream {
-	return Stream{cr: cr, width: width, name: name, skipBad: skipBad, seen: map[[16]byte]uint32{}}
+	return Stream{cr: cr, width: width, name: name, skipBad: skipBad}
 }
+
+// Skipped returns the bad rows read so far (Errors).
+func (s *Stream) Skipped() []RowError { return s.Errors }
 
 // Entries yields the file's good entries in file order, each mapped by
 // entry, which also returns the row's identity (see Identity) and, for a
@@ -118,8 +121,15 @@ func NewStream(cr *csv.Reader, width int, name string, skipBad bool) Stream {
 // row, and ends with a *BadRowsError: a caller writing the entries as they
 // come rolls its transaction back on it. A read error of the underlying
 // reader ends it too. Entries reads the file once; do not call it twice.
+//
+// The row identities seen (16 bytes each, to number identical rows) are
+// held only while the stream runs: they are released when it ends, so a
+// caller that keeps the reader afterwards (for its Errors) does not keep
+// them too.
 func (s *Stream) Entries(entry func(rec []string) (billing.TimeEntry, [sha256.Size]byte, *RowError)) iter.Seq2[billing.TimeEntry, error] {
 	return func(yield func(billing.TimeEntry, error) bool) {
+		s.seen = map[[16]byte]uint32{}
+		defer func() { s.seen = nil }()
 		for {
 			rec, err := s.cr.Read()
 			if errors.Is(err, io.EOF) {
@@ -178,21 +188,24 @@ func (s *Stream) Entries(entry func(rec []string) (billing.TimeEntry, [sha256.Si
 // Each reader picks the fields; approval is left out, so that re-importing
 // a later export in which a row got approved updates the same entry.
 func Identity(fields ...string) [sha256.Size]byte {
-	h := sha256.New()
+	var scratch [512]byte // a typical row's fields fit: no allocation
+	b := scratch[:0]
 	for _, f := range fields {
-		_, _ = io.WriteString(h, strconv.Itoa(len(f))+":"+f+";")
+		b = strconv.AppendInt(b, int64(len(f)), 10)
+		b = append(b, ':')
+		b = append(b, f...)
+		b = append(b, ';')
 	}
-	var sum [sha256.Size]byte
-	h.Sum(sum[:0])
-	return sum
+	return sha256.Sum256(b)
 }
 
 // ExternalID is a row's identity plus its occurrence among identical rows:
 // re-importing a file gives every row the same id again, and two identical
 // rows (the same hour logged twice) stay two entries.
 func ExternalID(key [sha256.Size]byte, n int) string {
-	h := sha256.New()
-	h.Write(key[:])
-	_, _ = io.WriteString(h, "#"+strconv.Itoa(n))
-	return hex.EncodeToString(h.Sum(nil))
+	var b [sha256.Size + 1 + 20]byte
+	msg := append(append(b[:0], key[:]...), '#')
+	msg = strconv.AppendInt(msg, int64(n), 10)
+	sum := sha256.Sum256(msg)
+	return hex.EncodeToString(sum[:])
 }

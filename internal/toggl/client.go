@@ -21,11 +21,9 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
-	"sync/atomic"
 	"time"
 
 	"billbot/internal/httpx"
-	"billbot/internal/retry"
 )
 
 // DefaultBaseURL is the root of Toggl Track's API v9.
@@ -47,27 +45,16 @@ const maxThrottled = 20
 
 // Client talks to one Toggl Track workspace. It is safe for concurrent use.
 type Client struct {
+	core        httpx.Core
 	base        *url.URL
 	reports     *url.URL
 	token       string
 	workspaceID int64
-	http        *http.Client
-	userAgent   string
-	logger      *slog.Logger
-	now         func() time.Time
-	sleep       func(context.Context, time.Duration) error
 
 	interval    time.Duration
 	quota       int
 	quotaWindow time.Duration
 	limiter     *limiter
-	maxRetries  int
-	backoffBase time.Duration
-	backoffMax  time.Duration
-
-	requests  atomic.Int64
-	retries   atomic.Int64
-	throttled atomic.Int64
 }
 
 // Stats counts what a Client has done since it was made.
@@ -99,18 +86,11 @@ func NewClient(baseURL, reportsURL, apiToken string, workspaceID int64, opts ...
 		base: b, reports: r,
 		token:       strings.TrimSpace(apiToken),
 		workspaceID: workspaceID,
-		http:        &http.Client{Timeout: DefaultTimeout},
-		userAgent:   DefaultUserAgent,
-		logger:      slog.New(slog.DiscardHandler),
-		now:         time.Now,
-		sleep:       retry.Sleep,
 		interval:    DefaultInterval,
 		quota:       DefaultQuota,
 		quotaWindow: DefaultQuotaWindow,
-		maxRetries:  4,
-		backoffBase: 500 * time.Millisecond,
-		backoffMax:  30 * time.Second,
 	}
+	c.core.Init(DefaultTimeout, DefaultUserAgent)
 	for _, o := range opts {
 		o(c)
 	}
@@ -120,7 +100,7 @@ func NewClient(baseURL, reportsURL, apiToken string, workspaceID int64, opts ...
 	if c.workspaceID <= 0 {
 		return nil, errors.New("toggl: workspace id is empty (TOGGL_WORKSPACE_ID)")
 	}
-	c.limiter = newLimiter(c.interval, c.quota, c.quotaWindow, c.now, c.sleep)
+	c.limiter = newLimiter(c.interval, c.quota, c.quotaWindow, c.core.Now, c.core.Sleep)
 	return c, nil
 }
 
@@ -129,7 +109,8 @@ func (c *Client) WorkspaceID() int64 { return c.workspaceID }
 
 // Stats returns the client's counters.
 func (c *Client) Stats() Stats {
-	return Stats{Requests: c.requests.Load(), Retries: c.retries.Load(), ThrottledWaits: c.throttled.Load()}
+	requests, retries, throttled := c.core.Counts()
+	return Stats{Requests: requests, Retries: retries, ThrottledWaits: throttled}
 }
 
 // get decodes GET base+ref into v.
@@ -170,22 +151,22 @@ func (c *Client) send(ctx context.Context, method string, base *url.URL, ref str
 			if throttles > maxThrottled {
 				return nil, err
 			}
-			c.throttled.Add(1)
-			c.logger.WarnContext(ctx, "toggl throttled", slog.String("path", u.Path), slog.Int("status", rl.StatusCode), slog.Duration("retry_after", rl.RetryAfter))
-			if err := c.sleep(ctx, rl.RetryAfter); err != nil {
+			c.core.Throttled.Add(1)
+			c.core.Logger.WarnContext(ctx, "toggl throttled", slog.String("path", u.Path), slog.Int("status", rl.StatusCode), slog.Duration("retry_after", rl.RetryAfter))
+			if err := c.core.Sleep(ctx, rl.RetryAfter); err != nil {
 				return nil, fmt.Errorf("toggl: %s %s: waiting out the limit: %w", method, u.Path, err)
 			}
 			continue
 		}
-		if !retryable(err) || failures >= c.maxRetries {
+		if !retryable(err) || failures >= c.core.MaxRetries {
 			return nil, err
 		}
 		failures++
-		c.retries.Add(1)
-		wait := retry.Jitter(retry.Backoff(c.backoffBase, c.backoffMax, failures))
-		c.logger.WarnContext(ctx, "toggl request failed, retrying", slog.String("path", u.Path),
+		c.core.Retries.Add(1)
+		wait := c.core.Backoff(failures)
+		c.core.Logger.WarnContext(ctx, "toggl request failed, retrying", slog.String("path", u.Path),
 			slog.Int("attempt", failures), slog.Duration("wait", wait), slog.Any("error", err))
-		if err := c.sleep(ctx, wait); err != nil {
+		if err := c.core.Sleep(ctx, wait); err != nil {
 			return nil, fmt.Errorf("toggl: %s %s: backing off: %w", method, u.Path, err)
 		}
 	}
@@ -198,7 +179,7 @@ func (c *Client) once(ctx context.Context, method string, u *url.URL, body []byt
 		return nil, fmt.Errorf("toggl: waiting for the rate limiter: %w", err)
 	}
 	if waited {
-		c.throttled.Add(1)
+		c.core.Throttled.Add(1)
 	}
 	var rd io.Reader
 	if body != nil {
@@ -212,20 +193,20 @@ func (c *Client) once(ctx context.Context, method string, u *url.URL, body []byt
 	// "The API accepts only JSON requests. Please make sure you're setting
 	// Content-Type: application/json" (engineering.toggl.com/docs/).
 	req.Header.Set("Content-Type", "application/json")
-	req.Header.Set("User-Agent", c.userAgent)
+	req.Header.Set("User-Agent", c.core.UserAgent)
 	// "When using Basic Auth and API token, use the API token as email and
 	// string "api_token" as password" (engineering.toggl.com/docs/authentication).
 	req.SetBasicAuth(c.token, "api_token")
-	c.requests.Add(1)
-	resp, err := c.http.Do(req)
+	c.core.Requests.Add(1)
+	resp, err := c.core.HTTP.Do(req)
 	if err != nil {
 		c.limiter.release()
-		return nil, &transportError{err: err}
+		return nil, &httpx.TransportError{Vendor: "toggl", Err: err}
 	}
 	defer resp.Body.Close()
 	c.limiter.observe(resp.Header)
-	c.logger.DebugContext(ctx, "toggl request", slog.String("path", u.Path), slog.Int("status", resp.StatusCode))
-	if err := checkResponse(resp, c.now()); err != nil {
+	c.core.Logger.DebugContext(ctx, "toggl request", slog.String("path", u.Path), slog.Int("status", resp.StatusCode))
+	if err := checkResponse(resp, c.core.Now()); err != nil {
 		return nil, err
 	}
 	if v == nil {
@@ -233,26 +214,13 @@ func (c *Client) once(ctx context.Context, method string, u *url.URL, body []byt
 		return resp.Header, nil
 	}
 	if err := json.NewDecoder(resp.Body).Decode(v); err != nil {
-		return nil, &transportError{err: fmt.Errorf("decode %s: %w", u.Path, err)}
+		return nil, &httpx.TransportError{Vendor: "toggl", Err: fmt.Errorf("decode %s: %w", u.Path, err)}
 	}
 	return resp.Header, nil
 }
 
-// transportError is a failure to get a whole response.
-type transportError struct{ err error }
-
-func (e *transportError) Error() string { return "toggl: " + e.err.Error() }
-func (e *transportError) Unwrap() error { return e.err }
-
 // retryable reports whether a read that failed with err may be sent again.
 func retryable(err error) bool {
-	var te *transportError
-	if errors.As(err, &te) {
-		return true
-	}
 	var ae *APIError
-	if errors.As(err, &ae) {
-		return ae.StatusCode >= 500
-	}
-	return false
+	return httpx.IsTransport(err) || errors.As(err, &ae) && ae.StatusCode >= 500
 }

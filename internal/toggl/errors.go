@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"net/http"
 	"strings"
 	"time"
@@ -26,8 +25,6 @@ var ErrUnauthorized = errors.New("toggl: unauthorized")
 // feature", engineering.toggl.com/docs/api/approvals).
 var ErrPremium = errors.New("toggl: not on the workspace's plan")
 
-const maxMessage = 300
-
 // APIError is a non-2xx answer from Toggl other than throttling.
 type APIError struct {
 	StatusCode int
@@ -38,12 +35,8 @@ type APIError struct {
 
 // Error implements error. An authentication failure says what to check.
 func (e *APIError) Error() string {
-	msg := e.Message
-	if msg == "" {
-		msg = http.StatusText(e.StatusCode)
-	}
-	s := fmt.Sprintf("toggl: %s %s: %d %s", e.Method, e.Path, e.StatusCode, msg)
-	if e.StatusCode == http.StatusUnauthorized || e.StatusCode == http.StatusForbidden {
+	s := httpx.StatusLine("toggl", e.Method, e.Path, e.StatusCode, e.Message)
+	if httpx.Unauthorized(e.StatusCode) {
 		s += " (check TOGGL_API_TOKEN, and that its user may see workspace's reports)"
 	}
 	return s
@@ -55,7 +48,7 @@ func (e *APIError) Is(target error) bool {
 	case ErrNotFound:
 		return e.StatusCode == http.StatusNotFound
 	case ErrUnauthorized:
-		return e.StatusCode == http.StatusUnauthorized || e.StatusCode == http.StatusForbidden
+		return httpx.Unauthorized(e.StatusCode)
 	case ErrPremium:
 		return e.StatusCode == http.StatusPaymentRequired
 	}
@@ -86,28 +79,22 @@ func checkResponse(resp *http.Response, now time.Time) error {
 	}
 	switch resp.StatusCode {
 	case http.StatusTooManyRequests:
-		_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, httpx.MaxErrorBody))
+		httpx.Drain(resp.Body)
 		// The docs ask the client "to sleep/wait until bucket is empty" and
 		// name no header; a Retry-After is honoured when sent, else one
 		// request's worth of the safe window.
-		wait := DefaultInterval
-		if d, ok := retry.After(resp.Header.Get("Retry-After"), now); ok {
-			wait = d
-		}
-		return &RateLimitError{StatusCode: resp.StatusCode, RetryAfter: wait}
+		return &RateLimitError{StatusCode: resp.StatusCode, RetryAfter: retry.AfterOr(resp.Header.Get("Retry-After"), now, DefaultInterval)}
 	case http.StatusPaymentRequired:
 		// A 402 is the quota only when the quota says none is left; a
 		// premium feature's 402 is an APIError (ErrPremium).
 		rem, okRem := headerInt(resp.Header, HeaderQuotaRemaining)
 		if reset, ok := headerInt(resp.Header, HeaderQuotaResetsIn); ok && okRem && rem <= 0 {
-			_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, httpx.MaxErrorBody))
+			httpx.Drain(resp.Body)
 			return &RateLimitError{StatusCode: resp.StatusCode, RetryAfter: time.Duration(max(reset, 1)) * time.Second}
 		}
 	}
 	e := &APIError{StatusCode: resp.StatusCode, Message: errorMessage(httpx.ErrorBody(resp.Body))}
-	if resp.Request != nil {
-		e.Method, e.Path = resp.Request.Method, resp.Request.URL.Path
-	}
+	e.Method, e.Path = httpx.Call(resp)
 	return e
 }
 
@@ -132,9 +119,5 @@ func errorMessage(body []byte) string {
 	default:
 		msg = string(body)
 	}
-	msg = strings.TrimSpace(msg)
-	if len(msg) > maxMessage {
-		msg = msg[:maxMessage] + "…"
-	}
-	return msg
+	return httpx.Clip(strings.TrimSpace(msg))
 }

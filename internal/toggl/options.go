@@ -14,20 +14,14 @@ type Option func(*Client)
 // WithHTTPClient sends requests through a copy of hc (a zero Timeout
 // becomes DefaultTimeout).
 func WithHTTPClient(hc *http.Client) Option {
-	return func(c *Client) {
-		cp := *hc
-		if cp.Timeout == 0 {
-			cp.Timeout = DefaultTimeout
-		}
-		c.http = &cp
-	}
+	return func(c *Client) { c.core.SetHTTPClient(hc, DefaultTimeout) }
 }
 
 // WithUserAgent sets the User-Agent (default "billbot").
 func WithUserAgent(ua string) Option {
 	return func(c *Client) {
 		if ua = strings.TrimSpace(ua); ua != "" {
-			c.userAgent = ua
+			c.core.UserAgent = ua
 		}
 	}
 }
@@ -56,32 +50,22 @@ func WithQuota(n int, window time.Duration) Option {
 
 // WithClock replaces time.Now for pacing and Retry-After dates.
 func WithClock(now func() time.Time) Option {
-	return func(c *Client) { c.now = now }
+	return func(c *Client) { c.core.Now = now }
 }
 
 // WithSleep replaces the function used for every wait; it must return
 // ctx.Err() when ctx ends first.
 func WithSleep(sleep func(ctx context.Context, d time.Duration) error) Option {
-	return func(c *Client) { c.sleep = sleep }
+	return func(c *Client) { c.core.Sleep = sleep }
 }
 
 // WithLogger sets the logger for request-level debug lines and retries.
 func WithLogger(l *slog.Logger) Option {
-	return func(c *Client) { c.logger = l }
+	return func(c *Client) { c.core.Logger = l }
 }
 
 // WithRetry sets how often a failed read (5xx, transport error) is retried
 // and the backoff bounds. Throttled requests are retried separately.
 func WithRetry(maxRetries int, base, max time.Duration) Option {
-	return func(c *Client) {
-		if maxRetries >= 0 {
-			c.maxRetries = maxRetries
-		}
-		if base > 0 {
-			c.backoffBase = base
-		}
-		if max > 0 {
-			c.backoffMax = max
-		}
-	}
+	return func(c *Client) { c.core.SetRetry(maxRetries, base, max) }
 }

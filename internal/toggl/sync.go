@@ -10,6 +10,7 @@ import (
 
 	"billbot/internal/billing"
 	"billbot/internal/money"
+	"billbot/internal/timesync"
 )
 
 // Source is the billing.TimeEntry.Source of entries read from Toggl Track's
@@ -32,24 +33,13 @@ const (
 )
 
 // UpsertStats is what storing one batch of entries changed.
-type UpsertStats struct {
-	Inserted, Updated, Unchanged int
-	ChangedAfterBilling          []int64
-}
+type UpsertStats = timesync.UpsertStats
 
 // RemoveStats is what removing entries deleted at the source changed.
-type RemoveStats struct {
-	Removed int
-	Flagged []int64
-}
+type RemoveStats = timesync.RemoveStats
 
 // Store is what the Syncer needs from billbot's database.
-type Store interface {
-	UpsertEntries(ctx context.Context, entries []billing.TimeEntry, now time.Time) (UpsertStats, error)
-	RemoveMissing(ctx context.Context, source string, window billing.Period, seen []string, now time.Time) (RemoveStats, error)
-	Cursor(ctx context.Context, name string) (string, error)
-	SetCursor(ctx context.Context, name, value string) error
-}
+type Store = timesync.Store
 
 // CursorName is the Store cursor holding when the last sync read Toggl.
 const CursorName = "toggl.time_entries.synced_at"
@@ -129,42 +119,18 @@ type SyncOptions struct {
 	PageSize int
 }
 
-// SyncReport counts what one Run did. Its fields are workflow.SourceReport's.
-type SyncReport struct {
-	Fetched             int
-	Inserted            int
-	Updated             int
-	Unchanged           int
-	Removed             int
-	Flagged             []int64
-	ChangedAfterBilling []int64
-	WindowSeen          int
-	Requests            int64
-	Retries             int64
-	ThrottledWaits      int64
-	UpdatedSince        time.Time // the first day read
-	Cursor              string
-}
+// SyncReport counts what one Run did. It is workflow.SourceReport;
+// UpdatedSince is the first day read.
+type SyncReport = timesync.Report
 
 // Run reads the workspace's entries of the days from the cursor (minus the
 // lookback) or the window, whichever is earlier, through today, upserts
 // them page by page, and removes the window's entries Toggl no longer
 // lists. Running it twice in a row changes nothing the second time.
 func (s *Syncer) Run(ctx context.Context, opts SyncOptions) (SyncReport, error) {
-	before := s.client.Stats()
-	var rep SyncReport
-	err := s.run(ctx, opts, &rep)
-	after := s.client.Stats()
-	rep.Requests = after.Requests - before.Requests
-	rep.Retries = after.Retries - before.Retries
-	rep.ThrottledWaits = after.ThrottledWaits - before.ThrottledWaits
-	if err != nil {
-		return rep, err
-	}
-	s.cfg.Logger.InfoContext(ctx, "toggl sync done",
-		slog.Int("fetched", rep.Fetched), slog.Int("inserted", rep.Inserted), slog.Int("updated", rep.Updated),
-		slog.Int("unchanged", rep.Unchanged), slog.Int("removed", rep.Removed), slog.Int64("requests", rep.Requests))
-	return rep, nil
+	return timesync.Run(ctx, s.cfg.Logger, "toggl sync done", s.client.core.Counts, func(rep *SyncReport) error {
+		return s.run(ctx, opts, rep)
+	})
 }
 
 func (s *Syncer) run(ctx context.Context, opts SyncOptions, rep *SyncReport) error {
@@ -211,11 +177,7 @@ func (s *Syncer) run(ctx context.Context, opts SyncOptions, rep *SyncReport) err
 			if err != nil {
 				return fmt.Errorf("toggl sync: store %d entries: %w", len(batch), err)
 			}
-			rep.Fetched += len(batch)
-			rep.Inserted += st.Inserted
-			rep.Updated += st.Updated
-			rep.Unchanged += st.Unchanged
-			rep.ChangedAfterBilling = append(rep.ChangedAfterBilling, st.ChangedAfterBilling...)
+			rep.Stored(len(batch), st)
 			if opts.Progress != nil {
 				opts.Progress(rep.Fetched, 0)
 			}

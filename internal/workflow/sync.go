@@ -7,6 +7,8 @@ import (
 	"time"
 
 	"billbot/internal/billing"
+	"billbot/internal/money"
+	"billbot/internal/timesync"
 	"billbot/store"
 )
 
@@ -31,22 +33,10 @@ type PullOptions struct {
 	Progress func(done, total int)
 }
 
-// SourceReport counts what one Pull did.
-type SourceReport struct {
-	Fetched             int
-	Inserted            int
-	Updated             int
-	Unchanged           int
-	Removed             int
-	Flagged             []int64 // vanished from the source but already invoiced
-	ChangedAfterBilling []int64
-	WindowSeen          int // entries seen while re-reading Window
-	Requests            int64
-	Retries             int64
-	ThrottledWaits      int64
-	UpdatedSince        time.Time // the changed-since point used; zero for a full pull
-	Cursor              string    // the cursor stored at the end
-}
+// SourceReport counts what one Pull did: the report every time tracker's
+// syncer makes (UpdatedSince is the changed-since point used, zero for a
+// full pull).
+type SourceReport = timesync.Report
 
 // SourceDeps are what a time source built for the workflows writes to and
 // knows of the firm.
@@ -122,4 +112,19 @@ func openWindow(engs []billing.Engagement, today billing.Date) billing.Period {
 		}
 	}
 	return p
+}
+
+// ClientCurrencies returns each client's currency by its id in the time
+// source (SourceClientID) and the firm's home currency; with no firm
+// stored (deps.Firm nil) no clients and USD.
+func (d SourceDeps) ClientCurrencies() (map[int64]money.Currency, money.Currency) {
+	currency := map[int64]money.Currency{}
+	home := money.Currency("USD")
+	if d.Firm != nil {
+		home = d.Firm.Rules.HomeCurrency
+		for _, c := range d.Firm.Clients {
+			currency[c.SourceClientID] = c.Currency
+		}
+	}
+	return currency, home
 }

@@ -5,16 +5,11 @@
 package csvimport
 
 import (
-	"bufio"
-	"bytes"
 	"crypto/sha256"
-	"encoding/csv"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
 	"iter"
-	"strconv"
 	"strings"
 	"time"
 
@@ -72,7 +67,7 @@ type BadRowsError = timecsv.BadRowsError
 
 // Parse reads a Harvest detailed time report into memory. Every row
 // becomes one entry whose ExternalID is stable across re-imports of the
-// same file (see externalID). On a bad row it returns an empty
+// same file (see identity and timecsv.ExternalID). On a bad row it returns an empty
 // Result.Entries and a *BadRowsError, unless opts.SkipBadRows. Large files
 // are better read with NewReader, which holds one row at a time.
 func Parse(r io.Reader, opts Options) (Result, error) {
@@ -93,18 +88,12 @@ func Parse(r io.Reader, opts Options) (Result, error) {
 
 // Reader reads a Harvest detailed time report one row at a time, so a
 // file of any size is read in constant memory apart from the row
-// identities it has seen (16 bytes each, to number identical rows).
+// identities it has seen while the stream runs (16 bytes each, to number
+// identical rows). Its Rows, Errors and Skipped come from timecsv.Stream.
 type Reader struct {
-	cr   *csv.Reader
+	timecsv.Stream
 	h    header
 	opts Options
-	seen map[[16]byte]uint32
-	buf  []byte // scratch space of identity
-	// Rows is the number of data rows read so far, good and bad.
-	Rows int
-	// Errors lists the bad rows read so far; with SkipBadRows they were
-	// left out.
-	Errors []RowError
 }
 
 // NewReader reads the header of a Harvest detailed time report. It fails on
@@ -114,22 +103,9 @@ func NewReader(r io.Reader, opts Options) (*Reader, error) {
 	if opts.Currency == "" {
 		opts.Currency = "USD"
 	}
-	br := bufio.NewReaderSize(r, 64<<10)
-	// Excel and Harvest write a UTF-8 byte order mark; encoding/csv would
-	// keep it as part of the first column name.
-	if bom, err := br.Peek(3); err == nil && bytes.Equal(bom, []byte{0xEF, 0xBB, 0xBF}) {
-		_, _ = br.Discard(3)
-	}
-	cr := csv.NewReader(br)
-	cr.FieldsPerRecord = -1 // checked per row, to report the line
-	cr.ReuseRecord = true
-
-	rec, err := cr.Read()
+	cr, rec, err := timecsv.Open(r, "csvimport")
 	if err != nil {
-		if errors.Is(err, io.EOF) {
-			return nil, errors.New("csvimport: the file is empty")
-		}
-		return nil, fmt.Errorf("csvimport: header: %w", err)
+		return nil, err
 	}
 	h, err := parseHeader(rec)
 	if err != nil {
@@ -138,11 +114,8 @@ func NewReader(r io.Reader, opts Options) (*Reader, error) {
 	if !h.has(colApproved) && !opts.AssumeApproved {
 		return nil, ErrNoApprovalColumn
 	}
-	return &Reader{cr: cr, h: h, opts: opts, seen: map[[16]byte]uint32{}}, nil
+	return &Reader{Stream: timecsv.NewStream(cr, len(h.names), "csvimport", opts.SkipBadRows), h: h, opts: opts}, nil
 }
-
-// Skipped returns the bad rows read so far (Errors).
-func (rd *Reader) Skipped() []RowError { return rd.Errors }
 
 // All yields the file's good entries in file order. After the first bad
 // row (unless SkipBadRows) it yields no more entries but reads on, to
@@ -151,63 +124,13 @@ func (rd *Reader) Skipped() []RowError { return rd.Errors }
 // the underlying reader ends it too. All reads the file once; do not call
 // it twice.
 func (rd *Reader) All() iter.Seq2[billing.TimeEntry, error] {
-	return func(yield func(billing.TimeEntry, error) bool) {
-		for {
-			rec, err := rd.cr.Read()
-			if errors.Is(err, io.EOF) {
-				break
-			}
-			if err != nil {
-				var pe *csv.ParseError
-				if errors.As(err, &pe) {
-					rd.Rows++
-					rd.Errors = append(rd.Errors, RowError{Line: pe.StartLine, Reason: pe.Err.Error()})
-					continue
-				}
-				yield(billing.TimeEntry{}, fmt.Errorf("csvimport: read: %w", err))
-				return
-			}
-			line, _ := rd.cr.FieldPos(0)
-			if len(rec) == 1 && strings.TrimSpace(rec[0]) == "" {
-				continue // a blank line, as spreadsheets leave at the end
-			}
-			rd.Rows++
-			if len(rec) != len(rd.h.names) {
-				rd.Errors = append(rd.Errors, RowError{Line: line,
-					Reason: fmt.Sprintf("has %d columns, the header has %d", len(rec), len(rd.h.names))})
-				continue
-			}
-			e, key, rowErr := rd.h.entry(rec, rd.opts, &rd.buf)
-			if rowErr != nil {
-				rowErr.Line = line
-				rd.Errors = append(rd.Errors, *rowErr)
-				continue
-			}
-			if len(rd.Errors) > 0 && !rd.opts.SkipBadRows {
-				continue // the file is rejected: only look for more bad rows
-			}
-			// Identical rows are numbered by occurrence. The count is kept
-			// by the identity's first 16 bytes: two different identities
-			// sharing them (odds about 1e-26 in a million rows) would only
-			// number the second one from 1 instead of 0, still unique.
-			var short [16]byte
-			copy(short[:], key[:16])
-			n := rd.seen[short]
-			rd.seen[short] = n + 1
-			e.ExternalID = externalID(key, int(n))
-			if !yield(e, nil) {
-				return
-			}
-		}
-		if len(rd.Errors) > 0 && !rd.opts.SkipBadRows {
-			yield(billing.TimeEntry{}, &BadRowsError{Rows: rd.Errors})
-		}
-	}
+	return rd.Entries(func(rec []string) (billing.TimeEntry, [sha256.Size]byte, *RowError) {
+		return rd.h.entry(rec, rd.opts)
+	})
 }
 
-// entry maps one row. It returns the row's identity hash alongside; buf
-// is scratch space for it.
-func (h header) entry(rec []string, opts Options, buf *[]byte) (billing.TimeEntry, [sha256.Size]byte, *RowError) {
+// entry maps one row. It returns the row's identity hash alongside.
+func (h header) entry(rec []string, opts Options) (billing.TimeEntry, [sha256.Size]byte, *RowError) {
 	var zero [sha256.Size]byte
 	bad := func(col, reason string) (billing.TimeEntry, [sha256.Size]byte, *RowError) {
 		return billing.TimeEntry{}, zero, &RowError{Column: h.display(col), Reason: reason}
@@ -315,36 +238,15 @@ func (h header) entry(rec []string, opts Options, buf *[]byte) (billing.TimeEntr
 		ApprovedAt:      approvedAt,
 		BilledElsewhere: invoiced,
 	}
-	return e, identity(e, field(rec, at.projectCode), buf), nil
+	return e, identity(e, field(rec, at.projectCode)), nil
 }
 
 // identity hashes what tells one piece of work from another: when, who, for
 // which client, project and task, how long, and the notes. Approval,
 // invoicing and rates are left out, so that re-importing a later export in
 // which a row got approved updates the same entry instead of adding one.
-// buf is scratch space.
-func identity(e billing.TimeEntry, projectCode string, buf *[]byte) [sha256.Size]byte {
-	b := (*buf)[:0]
-	for _, f := range [...]string{e.SpentDate.String(), e.Client, e.Project, projectCode, e.Task, e.User, e.Hours.String(), e.Notes} {
-		// Length-prefixed, so that ("ab","c") and ("a","bc") differ.
-		b = strconv.AppendInt(b, int64(len(f)), 10)
-		b = append(b, ':')
-		b = append(b, f...)
-		b = append(b, ';')
-	}
-	*buf = b
-	return sha256.Sum256(b)
-}
-
-// externalID is the row's identity plus its occurrence among identical
-// rows: re-importing a file gives every row the same id again, and two
-// identical rows (the same hour logged twice) stay two entries.
-func externalID(key [sha256.Size]byte, n int) string {
-	var b [sha256.Size + 1 + 20]byte
-	msg := append(append(b[:0], key[:]...), '#')
-	msg = strconv.AppendInt(msg, int64(n), 10)
-	sum := sha256.Sum256(msg)
-	return hex.EncodeToString(sum[:])
+func identity(e billing.TimeEntry, projectCode string) [sha256.Size]byte {
+	return timecsv.Identity(e.SpentDate.String(), e.Client, e.Project, projectCode, e.Task, e.User, e.Hours.String(), e.Notes)
 }
 
 // parseDate accepts ISO dates and the US form Harvest uses for US

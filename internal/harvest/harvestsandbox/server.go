@@ -13,6 +13,7 @@ import (
 	"sync"
 	"time"
 
+	"billbot/internal/ratelimit"
 	"billbot/internal/retry"
 )
 
@@ -87,7 +88,7 @@ type Server struct {
 	index           map[int64]int
 	queries         map[string][]int32
 	nextID          int64
-	hits            []time.Time // receive times of counted requests
+	hits            ratelimit.Log // admissions of counted requests
 	rng             *rand.Rand
 	faults          Faults
 	stats           Stats
@@ -165,7 +166,7 @@ func (s *Server) SetRateLimit(n int, window time.Duration) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.opts.Limit, s.opts.Window = n, window
-	s.hits = nil
+	s.hits.Reset()
 }
 
 // Stats returns the server's counters.
@@ -236,19 +237,11 @@ func (s *Server) admit() (time.Duration, bool) {
 	if s.opts.Limit < 0 {
 		return 0, true
 	}
-	now := s.now()
-	cut := now.Add(-s.opts.Window)
-	i := 0
-	for i < len(s.hits) && !s.hits[i].After(cut) {
-		i++
-	}
-	s.hits = append(s.hits[:0], s.hits[i:]...)
-	if len(s.hits) >= s.opts.Limit {
+	wait, ok := s.hits.Admit(s.now(), s.opts.Limit, s.opts.Window)
+	if !ok {
 		s.stats.Throttled++
-		return s.hits[0].Add(s.opts.Window).Sub(now), false
 	}
-	s.hits = append(s.hits, now)
-	return 0, true
+	return wait, ok
 }
 
 // pickFault decides, with the seeded source, whether this request fails or

@@ -214,6 +214,3 @@ func parseApproved(s string) (bool, error) {
 	}
 	return false, fmt.Errorf("%q is not an approval status (want approved or not approved)", s)
 }
-
-// Skipped returns the bad rows read so far (Errors).
-func (rd *Reader) Skipped() []csvimport.RowError { return rd.Errors }

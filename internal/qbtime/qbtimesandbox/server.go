@@ -16,6 +16,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"billbot/internal/ratelimit"
 )
 
 // Defaults of Options.
@@ -97,7 +99,7 @@ type Server struct {
 	queries    map[string][]int32
 	rendered   map[[2]int64][]byte // users (0, id) and jobcodes (1, id) as JSON
 	nextID     int64
-	hits       []time.Time
+	hits       ratelimit.Log
 	rng        *rand.Rand
 	faults     Faults
 	stats      Stats
@@ -164,7 +166,7 @@ func (s *Server) SetRateLimit(n int, window time.Duration) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.opts.Limit, s.opts.Window = n, window
-	s.hits = nil
+	s.hits.Reset()
 }
 
 // Stats returns the server's counters.
@@ -225,19 +227,11 @@ func (s *Server) admit() (time.Duration, bool) {
 	if s.opts.Limit < 0 {
 		return 0, true
 	}
-	now := s.now()
-	cut := now.Add(-s.opts.Window)
-	i := 0
-	for i < len(s.hits) && !s.hits[i].After(cut) {
-		i++
-	}
-	s.hits = append(s.hits[:0], s.hits[i:]...)
-	if len(s.hits) >= s.opts.Limit {
+	wait, ok := s.hits.Admit(s.now(), s.opts.Limit, s.opts.Window)
+	if !ok {
 		s.stats.Throttled++
-		return s.hits[0].Add(s.opts.Window).Sub(now), false
 	}
-	s.hits = append(s.hits, now)
-	return 0, true
+	return wait, ok
 }
 
 // pickFault decides whether this request fails.

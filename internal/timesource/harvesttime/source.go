@@ -6,13 +6,11 @@ package harvesttime
 
 import (
 	"context"
-	"time"
 
-	"billbot/internal/billing"
 	"billbot/internal/harvest"
 	"billbot/internal/money"
+	"billbot/internal/timesource/syncstore"
 	"billbot/internal/workflow"
-	"billbot/store"
 )
 
 // Source pulls Harvest's time entries into the store.
@@ -30,15 +28,8 @@ func New(ctx context.Context, wf *workflow.Workflow, client *harvest.Client) (*S
 	if err != nil {
 		return nil, err
 	}
-	currency := map[int64]money.Currency{}
-	home := money.Currency("USD")
-	if deps.Firm != nil {
-		home = deps.Firm.Rules.HomeCurrency
-		for _, c := range deps.Firm.Clients {
-			currency[c.SourceClientID] = c.Currency
-		}
-	}
-	return &Source{syncer: harvest.NewSyncer(client, Store{deps.Store}, harvest.SyncerConfig{
+	currency, home := deps.ClientCurrencies()
+	return &Source{syncer: harvest.NewSyncer(client, syncstore.Store{S: deps.Store}, harvest.SyncerConfig{
 		CurrencyOf: func(id int64) money.Currency {
 			if c, ok := currency[id]; ok {
 				return c
@@ -53,33 +44,5 @@ func New(ctx context.Context, wf *workflow.Workflow, client *harvest.Client) (*S
 // Pull implements workflow.TimeSource with one incremental Harvest sync
 // (harvest.Syncer.Run).
 func (s *Source) Pull(ctx context.Context, opts workflow.PullOptions) (workflow.SourceReport, error) {
-	rep, err := s.syncer.Run(ctx, harvest.SyncOptions{Since: opts.Since, Window: opts.Window, Progress: opts.Progress})
-	return workflow.SourceReport(rep), err
-}
-
-// Store adapts the store to the Harvest syncer.
-type Store struct{ S *store.Store }
-
-var _ harvest.Store = Store{}
-
-// UpsertEntries implements harvest.Store.
-func (h Store) UpsertEntries(ctx context.Context, entries []billing.TimeEntry, now time.Time) (harvest.UpsertStats, error) {
-	st, err := h.S.UpsertEntries(ctx, entries, now)
-	return harvest.UpsertStats{Inserted: st.Inserted, Updated: st.Updated, Unchanged: st.Unchanged, ChangedAfterBilling: st.ChangedAfterBilling}, err
-}
-
-// RemoveMissing implements harvest.Store.
-func (h Store) RemoveMissing(ctx context.Context, source string, window billing.Period, seen []string, now time.Time) (harvest.RemoveStats, error) {
-	st, err := h.S.RemoveMissing(ctx, source, window, seen, now)
-	return harvest.RemoveStats{Removed: st.Removed, Flagged: st.Flagged}, err
-}
-
-// Cursor implements harvest.Store.
-func (h Store) Cursor(ctx context.Context, name string) (string, error) {
-	return h.S.Cursor(ctx, name)
-}
-
-// SetCursor implements harvest.Store.
-func (h Store) SetCursor(ctx context.Context, name, value string) error {
-	return h.S.SetCursor(ctx, name, value)
+	return s.syncer.Run(ctx, harvest.SyncOptions{Since: opts.Since, Window: opts.Window, Progress: opts.Progress})
 }

@@ -13,13 +13,11 @@ package qbtimetime
 
 import (
 	"context"
-	"time"
 
-	"billbot/internal/billing"
 	"billbot/internal/money"
 	"billbot/internal/qbtime"
+	"billbot/internal/timesource/syncstore"
 	"billbot/internal/workflow"
-	"billbot/store"
 )
 
 // Source pulls QuickBooks Time timesheets into the store.
@@ -38,15 +36,8 @@ func New(ctx context.Context, wf *workflow.Workflow, client *qbtime.Client) (*So
 	if err != nil {
 		return nil, err
 	}
-	currency := map[int64]money.Currency{}
-	home := money.Currency("USD")
-	if deps.Firm != nil {
-		home = deps.Firm.Rules.HomeCurrency
-		for _, c := range deps.Firm.Clients {
-			currency[c.SourceClientID] = c.Currency
-		}
-	}
-	return &Source{syncer: qbtime.NewSyncer(client, Store{deps.Store}, qbtime.SyncerConfig{
+	currency, home := deps.ClientCurrencies()
+	return &Source{syncer: qbtime.NewSyncer(client, syncstore.Store{S: deps.Store}, qbtime.SyncerConfig{
 		CurrencyOf: func(id int64) money.Currency {
 			if c, ok := currency[id]; ok && c != "" {
 				return c
@@ -61,33 +52,5 @@ func New(ctx context.Context, wf *workflow.Workflow, client *qbtime.Client) (*So
 // Pull implements workflow.TimeSource with one incremental QuickBooks Time
 // sync (qbtime.Syncer.Run).
 func (s *Source) Pull(ctx context.Context, opts workflow.PullOptions) (workflow.SourceReport, error) {
-	rep, err := s.syncer.Run(ctx, qbtime.SyncOptions{Since: opts.Since, Window: opts.Window, Progress: opts.Progress})
-	return workflow.SourceReport(rep), err
-}
-
-// Store adapts the store to the QuickBooks Time syncer.
-type Store struct{ S *store.Store }
-
-var _ qbtime.Store = Store{}
-
-// UpsertEntries implements qbtime.Store.
-func (h Store) UpsertEntries(ctx context.Context, entries []billing.TimeEntry, now time.Time) (qbtime.UpsertStats, error) {
-	st, err := h.S.UpsertEntries(ctx, entries, now)
-	return qbtime.UpsertStats{Inserted: st.Inserted, Updated: st.Updated, Unchanged: st.Unchanged, ChangedAfterBilling: st.ChangedAfterBilling}, err
-}
-
-// RemoveMissing implements qbtime.Store.
-func (h Store) RemoveMissing(ctx context.Context, source string, window billing.Period, seen []string, now time.Time) (qbtime.RemoveStats, error) {
-	st, err := h.S.RemoveMissing(ctx, source, window, seen, now)
-	return qbtime.RemoveStats{Removed: st.Removed, Flagged: st.Flagged}, err
-}
-
-// Cursor implements qbtime.Store.
-func (h Store) Cursor(ctx context.Context, name string) (string, error) {
-	return h.S.Cursor(ctx, name)
-}
-
-// SetCursor implements qbtime.Store.
-func (h Store) SetCursor(ctx context.Context, name, value string) error {
-	return h.S.SetCursor(ctx, name, value)
+	return s.syncer.Run(ctx, qbtime.SyncOptions{Since: opts.Since, Window: opts.Window, Progress: opts.Progress})
 }

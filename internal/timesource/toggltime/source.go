@@ -9,12 +9,11 @@ import (
 	"context"
 	"time"
 
-	"billbot/internal/billing"
 	"billbot/internal/money"
+	"billbot/internal/timesource/syncstore"
 	"billbot/internal/toggl"
 	"billbot/internal/toggl/togglcsv"
 	"billbot/internal/workflow"
-	"billbot/store"
 )
 
 // Source names of the entries Toggl gives billbot: the API's, and the
@@ -73,7 +72,7 @@ func New(ctx context.Context, wf *workflow.Workflow, client *toggl.Client, opts 
 	if deps.Firm != nil && deps.Firm.Rules.HomeCurrency != "" {
 		home = deps.Firm.Rules.HomeCurrency
 	}
-	sy, err := toggl.NewSyncer(client, Store{deps.Store}, toggl.SyncerConfig{
+	sy, err := toggl.NewSyncer(client, syncstore.Store{S: deps.Store}, toggl.SyncerConfig{
 		Approval:   opts.Approval,
 		CurrencyOf: func(int64) money.Currency { return home },
 		Lookback:   opts.Lookback,
@@ -90,31 +89,5 @@ func New(ctx context.Context, wf *workflow.Workflow, client *toggl.Client, opts 
 // Pull implements workflow.TimeSource with one Toggl sync
 // (toggl.Syncer.Run).
 func (s *Source) Pull(ctx context.Context, opts workflow.PullOptions) (workflow.SourceReport, error) {
-	rep, err := s.syncer.Run(ctx, toggl.SyncOptions{Since: opts.Since, Window: opts.Window, Progress: opts.Progress, PageSize: s.pageSize})
-	return workflow.SourceReport(rep), err
-}
-
-// Store adapts the store to the Toggl syncer.
-type Store struct{ S *store.Store }
-
-var _ toggl.Store = Store{}
-
-// UpsertEntries implements toggl.Store.
-func (h Store) UpsertEntries(ctx context.Context, entries []billing.TimeEntry, now time.Time) (toggl.UpsertStats, error) {
-	st, err := h.S.UpsertEntries(ctx, entries, now)
-	return toggl.UpsertStats{Inserted: st.Inserted, Updated: st.Updated, Unchanged: st.Unchanged, ChangedAfterBilling: st.ChangedAfterBilling}, err
-}
-
-// RemoveMissing implements toggl.Store.
-func (h Store) RemoveMissing(ctx context.Context, source string, window billing.Period, seen []string, now time.Time) (toggl.RemoveStats, error) {
-	st, err := h.S.RemoveMissing(ctx, source, window, seen, now)
-	return toggl.RemoveStats{Removed: st.Removed, Flagged: st.Flagged}, err
-}
-
-// Cursor implements toggl.Store.
-func (h Store) Cursor(ctx context.Context, name string) (string, error) { return h.S.Cursor(ctx, name) }
-
-// SetCursor implements toggl.Store.
-func (h Store) SetCursor(ctx context.Context, name, value string) error {
-	return h.S.SetCursor(ctx, name, value)
+	return s.syncer.Run(ctx, toggl.SyncOptions{Since: opts.Since, Window: opts.Window, Progress: opts.Progress, PageSize: s.pageSize})
 }

@@ -318,6 +318,3 @@ func parseFlag(s string) (bool, error) {
 	}
 	return false, fmt.Errorf("%q is not Yes or No", s)
 }
-
-// Skipped returns the bad rows read so far (Errors).
-func (rd *Reader) Skipped() []csvimport.RowError { return rd.Errors }
