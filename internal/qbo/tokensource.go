@@ -9,6 +9,8 @@ import (
 	"time"
 
 	"golang.org/x/oauth2"
+
+	"billbot/internal/oauthstore"
 )
 
 // LockingTokenStore is a TokenStore whose token can be read and replaced
@@ -78,7 +80,7 @@ func NewPersistingTokenSource(ctx context.Context, cfg *oauth2.Config, store Tok
 	}
 	ls, ok := store.(LockingTokenStore)
 	if !ok {
-		ls = &localLock{TokenStore: store}
+		ls = &oauthstore.LocalLock{TokenStore: store, NoToken: ErrNoToken}
 	}
 	s := &PersistingTokenSource{ctx: ctx, cfg: cfg, store: ls, realmID: realmID, now: time.Now, logger: logger, cur: tok}
 	for _, o := range opts {
@@ -112,12 +114,6 @@ func (s *PersistingTokenSource) Invalidate(accessToken string) {
 	if s.cur != nil && s.cur.AccessToken == accessToken {
 		s.failed = accessToken
 	}
-}
-
-// replace is Invalidate then Token, for a request that got a 401.
-func (s *PersistingTokenSource) replace(accessToken string) (*oauth2.Token, error) {
-	s.Invalidate(accessToken)
-	return s.Token()
 }
 
 // usable reports whether tok can still be sent: it has an access token
@@ -223,24 +219,4 @@ func (s *PersistingTokenSource) refreshLocked() (*oauth2.Token, string, error) {
 		return out, tried, nil
 	}
 	return nil, tried, err
-}
-
-// localLock makes a TokenStore lockable within one process.
-type localLock struct {
-	TokenStore
-	mu sync.Mutex
-}
-
-func (l *localLock) Update(ctx context.Context, fn func(*oauth2.Token, string) (*oauth2.Token, string, error)) error {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	tok, realm, err := l.Load(ctx)
-	if err != nil && !errors.Is(err, ErrNoToken) {
-		return err
-	}
-	next, nextRealm, err := fn(tok, realm)
-	if err != nil || next == nil {
-		return err
-	}
-	return l.Save(ctx, next, nextRealm)
 }

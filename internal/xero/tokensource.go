@@ -9,6 +9,8 @@ import (
 	"time"
 
 	"golang.org/x/oauth2"
+
+	"billbot/internal/oauthstore"
 )
 
 // errSpent stops a second exchange of a refresh token this source already
@@ -46,7 +48,7 @@ func NewPersistingTokenSource(ctx context.Context, cfg *oauth2.Config, store Tok
 	}
 	ls, ok := store.(LockingTokenStore)
 	if !ok {
-		ls = &localLock{TokenStore: store}
+		ls = &oauthstore.LocalLock{TokenStore: store, NoToken: ErrNoToken}
 	}
 	return &PersistingTokenSource{ctx: ctx, cfg: cfg, store: ls, tenant: tenantID, now: time.Now, logger: logger, cur: tok}
 }
@@ -138,24 +140,4 @@ func (s *PersistingTokenSource) refreshLocked() (*oauth2.Token, error) {
 		return nil, err
 	}
 	return out, nil
-}
-
-// localLock makes a TokenStore lockable within one process.
-type localLock struct {
-	TokenStore
-	mu sync.Mutex
-}
-
-func (l *localLock) Update(ctx context.Context, fn func(*oauth2.Token, string) (*oauth2.Token, string, error)) error {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	tok, tenant, err := l.Load(ctx)
-	if err != nil && !errors.Is(err, ErrNoToken) {
-		return err
-	}
-	next, nextTenant, err := fn(tok, tenant)
-	if err != nil || next == nil {
-		return err
-	}
-	return l.Save(ctx, next, nextTenant)
 }
