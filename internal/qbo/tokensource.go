@@ -63,12 +63,12 @@ type PersistingTokenSource struct {
 	health  *TokenHealth
 
 	mu      sync.Mutex
-	cur     *oauth2.Token // token handed out
-	life    time.Duration // cur's lifetime when obtained, for the early-refresh margin
-	failed  string        // access token the API refused (Invalidate)
-	spent   []string      // refresh tokens this source exchanged (the last few)
-	pending *oauth2.Token // obtained from Intuit but not stored (the save failed)
-	over    string        // the stored refresh token pending replaces
+	cur     *oauth2.Token    // token handed out
+	life    time.Duration    // cur's lifetime when obtained, for the early-refresh margin
+	failed  string           // access token the API refused (Invalidate)
+	spent   oauthstore.Spent // refresh tokens this source exchanged
+	pending *oauth2.Token    // obtained from Intuit but not stored (the save failed)
+	over    string           // the stored refresh token pending replaces
 }
 
 // NewPersistingTokenSource starts from tok (as loaded from store). ctx must
@@ -184,24 +184,15 @@ func (s *PersistingTokenSource) refreshLocked() (*oauth2.Token, string, error) {
 			return nil, "", nil
 		}
 		tried = base.RefreshToken
-		for _, rt := range s.spent {
-			if rt == tried {
-				return nil, "", errSpent
-			}
-		}
-		s.spent = append(s.spent, tried)
-		if len(s.spent) > 8 {
-			s.spent = s.spent[1:]
-		}
 		// ctx keeps s.ctx's values: its oauth2.HTTPClient, if any.
-		tok, err := s.cfg.TokenSource(ctx, &oauth2.Token{RefreshToken: tried}).Token()
+		tok, err := s.spent.Exchange(ctx, s.cfg, tried, errSpent)
 		if err != nil {
 			return nil, "", err
 		}
 		if tok.RefreshToken == tried {
 			// Intuit kept the refresh token (it changes about once a day):
 			// it is still the current one, not spent.
-			s.spent = s.spent[:len(s.spent)-1]
+			s.spent.Kept()
 		}
 		tok = stamp(tok, s.now())
 		s.pending, s.over, out = tok, stored.RefreshToken, tok

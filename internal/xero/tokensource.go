@@ -37,7 +37,7 @@ type PersistingTokenSource struct {
 	mu     sync.Mutex
 	cur    *oauth2.Token
 	failed string
-	spent  []string
+	spent  oauthstore.Spent
 }
 
 // NewPersistingTokenSource starts from tok (as loaded from store). A store
@@ -119,17 +119,7 @@ func (s *PersistingTokenSource) refreshLocked() (*oauth2.Token, error) {
 			out = stored // another process refreshed already
 			return nil, "", nil
 		}
-		rt := stored.RefreshToken
-		for _, sp := range s.spent {
-			if sp == rt {
-				return nil, "", errSpent
-			}
-		}
-		s.spent = append(s.spent, rt)
-		if len(s.spent) > 8 {
-			s.spent = s.spent[1:]
-		}
-		tok, err := s.cfg.TokenSource(ctx, &oauth2.Token{RefreshToken: rt}).Token()
+		tok, err := s.spent.Exchange(ctx, s.cfg, stored.RefreshToken, errSpent)
 		if err != nil {
 			return nil, "", err
 		}
