@@ -3,10 +3,8 @@ package cli
 import (
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"os/user"
-	"slices"
 	"strings"
 	"time"
 
@@ -23,38 +21,18 @@ import (
 const homeLinkTTL = 5 * time.Minute
 
 func qboConnectCommand() command {
-	var switchCompany *bool
-	return command{
-		name: "qbo connect",
+	return connectCommand(ledgerConnect{
+		vendor: qbo.QuickBooks,
+		name:   "qbo connect",
 		summary: "Print a one-time link (15 minutes, single use) that connects the firm's QuickBooks company; only such a link starts the OAuth flow. " +
 			"A link may connect a company other than the connected one (or QBO_REALM_ID) only with --switch-company.",
-		flags: func(fs *flag.FlagSet) {
-			switchCompany = fs.Bool("switch-company", false, "allow the link to replace the connected QuickBooks company with another")
-		},
-		run: func(ctx context.Context, c *cli, fs *flag.FlagSet) error {
-			if fs.NArg() > 0 {
-				return usagef("qbo connect takes no arguments")
-			}
-			if c.env.QBOClientID == "" {
-				return fmt.Errorf("QuickBooks is not configured: set QBO_CLIENT_ID, QBO_CLIENT_SECRET and QBO_REDIRECT_URL")
-			}
-			st, err := c.migrated(ctx)
-			if err != nil {
-				return err
-			}
-			link, err := c.newConnectLink(ctx, st, cliActor(), "cli", *switchCompany, qbo.LinkTTL)
-			if err != nil {
-				return err
-			}
-			fmt.Fprintln(c.stdout, link)
-			what := "connects the firm's QuickBooks company"
-			if *switchCompany {
-				what = "connects a QuickBooks company, replacing the connected one"
-			}
-			fmt.Fprintf(c.stderr, "Open this link within %d minutes in the browser where you sign in to QuickBooks and press Continue; it works once and %s. Link previews do not use it up.\n", int(qbo.LinkTTL/time.Minute), what)
-			return nil
-		},
-	}
+		switchFlag:    "switch-company",
+		switchUsage:   "allow the link to replace the connected QuickBooks company with another",
+		configured:    func(c *cli) bool { return c.env.QBOClientID != "" },
+		notConfigured: "QuickBooks is not configured: set QBO_CLIENT_ID, QBO_CLIENT_SECRET and QBO_REDIRECT_URL",
+		what:          "connects the firm's QuickBooks company",
+		whatSwitch:    "connects a QuickBooks company, replacing the connected one",
+	})
 }
 
 // cliActor names who ran a command in the audit trail.
@@ -65,20 +43,10 @@ func cliActor() string {
 	return "cli"
 }
 
-// newConnectLink stores a one-time connect link (its SHA-256 only) and
-// returns its URL under BILLBOT_PUBLIC_URL.
+// newConnectLink stores a one-time link to QuickBooks' connect flow (its
+// SHA-256 only) and returns its URL under BILLBOT_PUBLIC_URL.
 func (c *cli) newConnectLink(ctx context.Context, st *store.Store, createdBy, via string, allowSwitch bool, ttl time.Duration) (string, error) {
-	tok, err := qbo.NewSecret()
-	if err != nil {
-		return "", err
-	}
-	_, err = st.CreateQBOConnectLink(ctx, qbo.HashSecret(tok), store.QBOConnectLink{
-		CreatedBy: createdBy, CreatedVia: via, AllowSwitch: allowSwitch, ExpiresAt: time.Now().Add(ttl),
-	})
-	if err != nil {
-		return "", err
-	}
-	return qbo.LinkURL(c.env.PublicURL, tok), nil
+	return c.newLedgerConnectLink(ctx, st, createdBy, via, allowSwitch, ttl, qbo.QuickBooks)
 }
 
 // connectLinks adapts the store to qbo.ConnectLinks for one ledger's
@@ -175,18 +143,8 @@ func (c *cli) homeConnectLinks(st *store.Store, wf *workflow.Workflow) func(ctx 
 		if c.env.QBOClientID == "" {
 			return nil, nil
 		}
-		firm, err := wf.LoadFirm(ctx)
-		if errors.Is(err, workflow.ErrNoConfig) {
-			return nil, nil
-		}
-		if err != nil {
-			return nil, err
-		}
-		if user == "" || !slices.Contains(firm.Rules.Approvers, user) {
-			return nil, nil
-		}
-		link, err := c.newConnectLink(ctx, st, user, "app_home", false, homeLinkTTL)
-		if err != nil {
+		link, err := c.approverLink(ctx, st, wf, user, "app_home", qbo.QuickBooks)
+		if err != nil || link == "" {
 			return nil, err
 		}
 		q := &slackui.QBOConnect{LinkURL: link, Minutes: int(homeLinkTTL / time.Minute)}

@@ -4,11 +4,9 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"flag"
 	"fmt"
 	"net/http"
 	"net/url"
-	"slices"
 	"strings"
 	"time"
 
@@ -31,53 +29,19 @@ var xeroVendor = qbo.Vendor{Name: "Xero", Org: "organisation", Orgs: "organisati
 const xeroVia = "xero:"
 
 func xeroConnectCommand() command {
-	var switchOrg *bool
-	return command{
-		name: "xero connect",
+	return connectCommand(ledgerConnect{
+		vendor: xeroVendor,
+		name:   "xero connect",
 		summary: "Print a one-time link (15 minutes, single use) that connects the firm's Xero organisation; only such a link starts the OAuth flow. " +
 			"A link may connect an organisation other than the connected one (or XERO_TENANT_ID) only with --switch-organisation.",
-		flags: func(fs *flag.FlagSet) {
-			switchOrg = fs.Bool("switch-organisation", false, "allow the link to replace the connected Xero organisation with another")
-		},
-		run: func(ctx context.Context, c *cli, fs *flag.FlagSet) error {
-			if fs.NArg() > 0 {
-				return usagef("xero connect takes no arguments")
-			}
-			if c.env.XeroClientID == "" {
-				return fmt.Errorf("Xero is not configured: set XERO_CLIENT_ID, XERO_CLIENT_SECRET and XERO_REDIRECT_URL")
-			}
-			st, err := c.migrated(ctx)
-			if err != nil {
-				return err
-			}
-			link, err := c.newLedgerConnectLink(ctx, st, cliActor(), xeroVia+"cli", *switchOrg, qbo.LinkTTL, xeroVendor)
-			if err != nil {
-				return err
-			}
-			fmt.Fprintln(c.stdout, link)
-			what := "connects the firm's Xero organisation"
-			if *switchOrg {
-				what = "connects a Xero organisation, replacing the connected one"
-			}
-			fmt.Fprintf(c.stderr, "Open this link within %d minutes in the browser where you sign in to Xero and press Continue; it works once and %s. Link previews do not use it up.\n", int(qbo.LinkTTL/time.Minute), what)
-			return nil
-		},
-	}
-}
-
-// newLedgerConnectLink is newConnectLink for the flow of v.
-func (c *cli) newLedgerConnectLink(ctx context.Context, st *store.Store, createdBy, via string, allowSwitch bool, ttl time.Duration, v qbo.Vendor) (string, error) {
-	tok, err := qbo.NewSecret()
-	if err != nil {
-		return "", err
-	}
-	_, err = st.CreateQBOConnectLink(ctx, qbo.HashSecret(tok), store.QBOConnectLink{
-		CreatedBy: createdBy, CreatedVia: via, AllowSwitch: allowSwitch, ExpiresAt: time.Now().Add(ttl),
+		switchFlag:    "switch-organisation",
+		switchUsage:   "allow the link to replace the connected Xero organisation with another",
+		configured:    func(c *cli) bool { return c.env.XeroClientID != "" },
+		notConfigured: "Xero is not configured: set XERO_CLIENT_ID, XERO_CLIENT_SECRET and XERO_REDIRECT_URL",
+		via:           xeroVia,
+		what:          "connects the firm's Xero organisation",
+		whatSwitch:    "connects a Xero organisation, replacing the connected one",
 	})
-	if err != nil {
-		return "", err
-	}
-	return strings.TrimRight(c.env.PublicURL, "/") + v.Path + "/connect?" + url.Values{"t": {tok}}.Encode(), nil
 }
 
 // xeroConnectFlow builds serve's Xero connect flow over the store: the
@@ -178,18 +142,8 @@ func (p *pinnedTenant) Save(ctx context.Context, tok *oauth2.Token, tenantID str
 // homeXeroLink is App Home's connect section for a Xero firm: firm
 // approvers get a fresh one-time link (no switch), anyone else none.
 func (c *cli) homeXeroLink(ctx context.Context, st *store.Store, wf *workflow.Workflow, user string) (*slackui.QBOConnect, error) {
-	firm, err := wf.LoadFirm(ctx)
-	if errors.Is(err, workflow.ErrNoConfig) {
-		return nil, nil
-	}
-	if err != nil {
-		return nil, err
-	}
-	if user == "" || !slices.Contains(firm.Rules.Approvers, user) {
-		return nil, nil
-	}
-	link, err := c.newLedgerConnectLink(ctx, st, user, xeroVia+"app_home", false, homeLinkTTL, xeroVendor)
-	if err != nil {
+	link, err := c.approverLink(ctx, st, wf, user, xeroVia+"app_home", xeroVendor)
+	if err != nil || link == "" {
 		return nil, err
 	}
 	q := &slackui.QBOConnect{LinkURL: link, Minutes: int(homeLinkTTL / time.Minute), Ledger: xeroVendor.Name}

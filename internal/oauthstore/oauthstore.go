@@ -3,7 +3,11 @@
 // (QuickBooks' realm, Xero's tenant) as one JSON record, sealed with a
 // secrets.Box bound to the secret's name and kept in a SecretStore (the
 // database, in production), with a locked read-modify-write for refreshes
-// that every process sharing the store respects.
+// that every process sharing the store respects. The ledgers' clients also
+// share what surrounds the token: a lock of one process for a store that
+// has none (LocalLock), the exchange that never sends a refresh token twice
+// (Spent), and the transport that sends the bearer token and refreshes it
+// once on a 401 (Transport).
 package oauthstore
 
 import (

@@ -53,18 +53,14 @@ type Client struct {
 	realmID  string
 	hc       *http.Client
 	logger   *slog.Logger
-	sleep    func(ctx context.Context, d time.Duration) error
-	jitter   func(d time.Duration) time.Duration
 	sem      chan struct{}
 	limiter  *rate.Limiter
 	batchLim *rate.Limiter
 	bgLim    *rate.Limiter // background calls' share (see Background)
 	bgSem    chan struct{}
 
-	maxAttempts   int
+	attempts      retry.Attempts
 	staleAttempts int
-	backoffBase   time.Duration
-	backoffMax    time.Duration
 	rateLimitWait time.Duration
 	pageSize      int
 	userAgent     string
@@ -89,12 +85,8 @@ func NewClient(baseURL, realmID string, httpClient *http.Client, opts ...Option)
 		realmID:       realmID,
 		hc:            httpClient,
 		logger:        slog.New(slog.DiscardHandler),
-		sleep:         retry.Sleep,
-		jitter:        retry.Jitter,
-		maxAttempts:   6,
+		attempts:      retry.DefaultAttempts(),
 		staleAttempts: 4,
-		backoffBase:   500 * time.Millisecond,
-		backoffMax:    30 * time.Second,
 		rateLimitWait: 60 * time.Second,
 		pageSize:      1000,
 		userAgent:     "billbot",
@@ -153,38 +145,32 @@ func (cl call) retryable() bool { return cl.method == http.MethodGet || cl.reque
 
 // do sends cl, retrying what is safe, and decodes a 2xx JSON body into out.
 func (c *Client) do(ctx context.Context, cl call, out any) error {
-	var lastErr error
-	for attempt := 1; ; attempt++ {
-		body, tid, err := c.send(ctx, cl)
-		if err == nil {
-			if ferr := faultIn(body, tid); ferr != nil {
-				return ferr
-			}
-			if out == nil {
-				return nil
-			}
-			if jerr := json.Unmarshal(body, out); jerr != nil {
-				return fmt.Errorf("qbo: decode %s response: %w", cl.path, jerr)
-			}
-			return nil
-		}
-		if ctx.Err() != nil {
-			return fmt.Errorf("qbo: %s %s: %w", cl.method, cl.path, ctx.Err())
-		}
-		wait, retry := c.retryPolicy(cl, err, attempt)
-		lastErr = err
-		if !retry || attempt >= c.maxAttempts {
-			break
-		}
+	var body []byte
+	var tid string
+	err := c.attempts.Do(ctx, func() (err error) {
+		body, tid, err = c.send(ctx, cl)
+		return err
+	}, func(err error, attempt int) (time.Duration, bool) {
+		return c.retryPolicy(cl, err, attempt)
+	}, func(attempt int, wait time.Duration, err error) {
 		c.logger.LogAttrs(ctx, slog.LevelWarn, "qbo request failed, retrying",
 			slog.String("method", cl.method), slog.String("path", cl.path),
 			slog.Int("attempt", attempt), slog.Duration("wait", wait),
 			slog.String("intuit_tid", tidOf(err)), slog.String("error", err.Error()))
-		if serr := c.sleep(ctx, wait); serr != nil {
-			return fmt.Errorf("qbo: %s %s: %w", cl.method, cl.path, serr)
-		}
+	})
+	if err != nil {
+		return fmt.Errorf("qbo: %s %s: %w", cl.method, cl.path, err)
 	}
-	return fmt.Errorf("qbo: %s %s: %w", cl.method, cl.path, lastErr)
+	if ferr := faultIn(body, tid); ferr != nil {
+		return ferr
+	}
+	if out == nil {
+		return nil
+	}
+	if jerr := json.Unmarshal(body, out); jerr != nil {
+		return fmt.Errorf("qbo: decode %s response: %w", cl.path, jerr)
+	}
+	return nil
 }
 
 // retryPolicy decides whether and how long to wait before another attempt.
@@ -208,7 +194,7 @@ func (c *Client) retryPolicy(cl call, err error, attempt int) (time.Duration, bo
 		}
 	}
 	// 5xx, timeout, dropped connection: capped exponential backoff + jitter.
-	return c.jitter(retry.Backoff(c.backoffBase, c.backoffMax, attempt)), true
+	return c.attempts.Backoff(attempt), true
 }
 
 // send performs one attempt under the client-side throttles and returns the

@@ -4,14 +4,13 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"log/slog"
 	"net/http"
 	"time"
 
 	"golang.org/x/oauth2"
 
-	"billbot/internal/httpx"
+	"billbot/internal/oauthstore"
 )
 
 // Intuit's OAuth 2.0 endpoints and the accounting scope (docs/vendors.md §2.9,
@@ -109,47 +108,6 @@ func stamp(tok *oauth2.Token, now time.Time) *oauth2.Token {
 	})
 }
 
-// authTransport adds the bearer token and, on a 401, forces one refresh and
-// resends the request once (docs/vendors.md §2.4: "401 → refresh and retry once").
-type authTransport struct {
-	src  *PersistingTokenSource
-	base http.RoundTripper
-}
-
-// RoundTrip implements http.RoundTripper.
-func (t *authTransport) RoundTrip(req *http.Request) (*http.Response, error) {
-	tok, err := t.src.Token()
-	if err != nil {
-		if req.Body != nil {
-			req.Body.Close()
-		}
-		return nil, err
-	}
-	r1 := req.Clone(req.Context())
-	tok.SetAuthHeader(r1)
-	resp, err := t.base.RoundTrip(r1)
-	if err != nil || resp.StatusCode != http.StatusUnauthorized {
-		return resp, err
-	}
-	if req.Body != nil && req.GetBody == nil {
-		return resp, nil // cannot replay the body: let the caller see the 401
-	}
-	io.Copy(io.Discard, io.LimitReader(resp.Body, httpx.MaxErrorBody))
-	resp.Body.Close()
-	tok2, err := t.src.replace(tok.AccessToken)
-	if err != nil {
-		return nil, err
-	}
-	r2 := req.Clone(req.Context())
-	if req.GetBody != nil {
-		if r2.Body, err = req.GetBody(); err != nil {
-			return nil, fmt.Errorf("qbo: replay body after refresh: %w", err)
-		}
-	}
-	tok2.SetAuthHeader(r2)
-	return t.base.RoundTrip(r2)
-}
-
 // NewHTTPClient loads the token and realm id from store and returns an HTTP
 // client that authenticates every request, refreshes and persists tokens,
 // and retries a 401 once after a forced refresh; and the realm id. ctx must
@@ -167,10 +125,9 @@ func NewHTTPClient(ctx context.Context, cfg *oauth2.Config, store TokenStore, ti
 	if timeout <= 0 {
 		timeout = 2 * time.Minute
 	}
-	base := http.DefaultTransport
-	if hc, ok := ctx.Value(oauth2.HTTPClient).(*http.Client); ok && hc.Transport != nil {
-		base = hc.Transport
-	}
 	src := NewPersistingTokenSource(ctx, cfg, store, tok, realmID, logger, opts...)
-	return &http.Client{Transport: &authTransport{src: src, base: base}, Timeout: timeout}, realmID, nil
+	// A 401 forces one refresh and the request is resent once
+	// (docs/vendors.md §2.4: "401 → refresh and retry once").
+	tr := &oauthstore.Transport{Vendor: "qbo", Source: src, Base: oauthstore.BaseTransport(ctx)}
+	return &http.Client{Transport: tr, Timeout: timeout}, realmID, nil
 }

@@ -35,13 +35,13 @@ func WithLogger(l *slog.Logger) Option { return func(c *Client) { c.logger = l }
 // WithSleep replaces the wait between retries (tests inject a no-op or a
 // recorder). The function must return ctx.Err() when ctx ends first.
 func WithSleep(f func(ctx context.Context, d time.Duration) error) Option {
-	return func(c *Client) { c.sleep = f }
+	return func(c *Client) { c.attempts.Sleep = f }
 }
 
 // WithJitter replaces the backoff jitter; the default picks uniformly in
 // [d/2, d].
 func WithJitter(f func(d time.Duration) time.Duration) Option {
-	return func(c *Client) { c.jitter = f }
+	return func(c *Client) { c.attempts.Jitter = f }
 }
 
 // WithLimits sets the client-side throttles; zero fields keep the defaults.
@@ -73,17 +73,7 @@ func WithLimits(l Limits) Option {
 // WithRetry sets the maximum attempts per call (transport errors, 5xx, 429)
 // and the capped exponential backoff.
 func WithRetry(maxAttempts int, base, max time.Duration) Option {
-	return func(c *Client) {
-		if maxAttempts > 0 {
-			c.maxAttempts = maxAttempts
-		}
-		if base > 0 {
-			c.backoffBase = base
-		}
-		if max > 0 {
-			c.backoffMax = max
-		}
-	}
+	return func(c *Client) { c.attempts.Set(maxAttempts, base, max) }
 }
 
 // WithRateLimitWait sets how long to wait after a 429 that carries no

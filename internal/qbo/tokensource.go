@@ -9,6 +9,8 @@ import (
 	"time"
 
 	"golang.org/x/oauth2"
+
+	"billbot/internal/oauthstore"
 )
 
 // LockingTokenStore is a TokenStore whose token can be read and replaced
@@ -61,12 +63,12 @@ type PersistingTokenSource struct {
 	health  *TokenHealth
 
 	mu      sync.Mutex
-	cur     *oauth2.Token // token handed out
-	life    time.Duration // cur's lifetime when obtained, for the early-refresh margin
-	failed  string        // access token the API refused (Invalidate)
-	spent   []string      // refresh tokens this source exchanged (the last few)
-	pending *oauth2.Token // obtained from Intuit but not stored (the save failed)
-	over    string        // the stored refresh token pending replaces
+	cur     *oauth2.Token    // token handed out
+	life    time.Duration    // cur's lifetime when obtained, for the early-refresh margin
+	failed  string           // access token the API refused (Invalidate)
+	spent   oauthstore.Spent // refresh tokens this source exchanged
+	pending *oauth2.Token    // obtained from Intuit but not stored (the save failed)
+	over    string           // the stored refresh token pending replaces
 }
 
 // NewPersistingTokenSource starts from tok (as loaded from store). ctx must
@@ -78,7 +80,7 @@ func NewPersistingTokenSource(ctx context.Context, cfg *oauth2.Config, store Tok
 	}
 	ls, ok := store.(LockingTokenStore)
 	if !ok {
-		ls = &localLock{TokenStore: store}
+		ls = &oauthstore.LocalLock{TokenStore: store, NoToken: ErrNoToken}
 	}
 	s := &PersistingTokenSource{ctx: ctx, cfg: cfg, store: ls, realmID: realmID, now: time.Now, logger: logger, cur: tok}
 	for _, o := range opts {
@@ -112,12 +114,6 @@ func (s *PersistingTokenSource) Invalidate(accessToken string) {
 	if s.cur != nil && s.cur.AccessToken == accessToken {
 		s.failed = accessToken
 	}
-}
-
-// replace is Invalidate then Token, for a request that got a 401.
-func (s *PersistingTokenSource) replace(accessToken string) (*oauth2.Token, error) {
-	s.Invalidate(accessToken)
-	return s.Token()
 }
 
 // usable reports whether tok can still be sent: it has an access token
@@ -188,24 +184,15 @@ func (s *PersistingTokenSource) refreshLocked() (*oauth2.Token, string, error) {
 			return nil, "", nil
 		}
 		tried = base.RefreshToken
-		for _, rt := range s.spent {
-			if rt == tried {
-				return nil, "", errSpent
-			}
-		}
-		s.spent = append(s.spent, tried)
-		if len(s.spent) > 8 {
-			s.spent = s.spent[1:]
-		}
 		// ctx keeps s.ctx's values: its oauth2.HTTPClient, if any.
-		tok, err := s.cfg.TokenSource(ctx, &oauth2.Token{RefreshToken: tried}).Token()
+		tok, err := s.spent.Exchange(ctx, s.cfg, tried, errSpent)
 		if err != nil {
 			return nil, "", err
 		}
 		if tok.RefreshToken == tried {
 			// Intuit kept the refresh token (it changes about once a day):
 			// it is still the current one, not spent.
-			s.spent = s.spent[:len(s.spent)-1]
+			s.spent.Kept()
 		}
 		tok = stamp(tok, s.now())
 		s.pending, s.over, out = tok, stored.RefreshToken, tok
@@ -223,24 +210,4 @@ func (s *PersistingTokenSource) refreshLocked() (*oauth2.Token, string, error) {
 		return out, tried, nil
 	}
 	return nil, tried, err
-}
-
-// localLock makes a TokenStore lockable within one process.
-type localLock struct {
-	TokenStore
-	mu sync.Mutex
-}
-
-func (l *localLock) Update(ctx context.Context, fn func(*oauth2.Token, string) (*oauth2.Token, string, error)) error {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	tok, realm, err := l.Load(ctx)
-	if err != nil && !errors.Is(err, ErrNoToken) {
-		return err
-	}
-	next, nextRealm, err := fn(tok, realm)
-	if err != nil || next == nil {
-		return err
-	}
-	return l.Save(ctx, next, nextRealm)
 }

@@ -49,8 +49,6 @@ type Client struct {
 	tenantID string
 	hc       *http.Client
 	logger   *slog.Logger
-	sleep    func(ctx context.Context, d time.Duration) error
-	jitter   func(d time.Duration) time.Duration
 
 	sem     chan struct{}
 	minLim  *rate.Limiter
@@ -60,9 +58,7 @@ type Client struct {
 	limits  Limits
 	maxWait time.Duration // longest Retry-After the client sleeps through
 
-	maxAttempts   int
-	backoffBase   time.Duration
-	backoffMax    time.Duration
+	attempts      retry.Attempts
 	rateLimitWait time.Duration
 	userAgent     string
 
@@ -93,8 +89,7 @@ func NewClient(baseURL, tenantID string, httpClient *http.Client, opts ...Option
 	}
 	c := &Client{
 		baseURL: u, tenantID: tenantID, hc: httpClient,
-		logger: slog.New(slog.DiscardHandler), sleep: retry.Sleep, jitter: retry.Jitter,
-		maxAttempts: 6, backoffBase: 500 * time.Millisecond, backoffMax: 30 * time.Second,
+		logger: slog.New(slog.DiscardHandler), attempts: retry.DefaultAttempts(),
 		rateLimitWait: 60 * time.Second, maxWait: 2 * time.Minute, userAgent: "billbot",
 		remaining: Remaining{-1, -1, -1},
 	}
@@ -143,34 +138,27 @@ func (cl call) retryable() bool { return cl.method == http.MethodGet || cl.key !
 
 // do sends cl, retrying what is safe, and decodes a 2xx JSON body into out.
 func (c *Client) do(ctx context.Context, cl call, out any) error {
-	var lastErr error
-	for attempt := 1; ; attempt++ {
-		body, err := c.send(ctx, cl)
-		if err == nil {
-			if out == nil || len(bytes.TrimSpace(body)) == 0 {
-				return nil
-			}
-			if jerr := json.Unmarshal(body, out); jerr != nil {
-				return fmt.Errorf("xero: decode %s response: %w", cl.path, jerr)
-			}
-			return nil
-		}
-		if ctx.Err() != nil {
-			return fmt.Errorf("xero: %s %s: %w", cl.method, cl.path, ctx.Err())
-		}
-		wait, again := c.retryPolicy(cl, err, attempt)
-		lastErr = err
-		if !again || attempt >= c.maxAttempts {
-			break
-		}
+	var body []byte
+	err := c.attempts.Do(ctx, func() (err error) {
+		body, err = c.send(ctx, cl)
+		return err
+	}, func(err error, attempt int) (time.Duration, bool) {
+		return c.retryPolicy(cl, err, attempt)
+	}, func(attempt int, wait time.Duration, err error) {
 		c.logger.LogAttrs(ctx, slog.LevelWarn, "xero request failed, retrying",
 			slog.String("method", cl.method), slog.String("path", cl.path),
 			slog.Int("attempt", attempt), slog.Duration("wait", wait), slog.String("error", err.Error()))
-		if serr := c.sleep(ctx, wait); serr != nil {
-			return fmt.Errorf("xero: %s %s: %w", cl.method, cl.path, serr)
-		}
+	})
+	if err != nil {
+		return fmt.Errorf("xero: %s %s: %w", cl.method, cl.path, err)
 	}
-	return fmt.Errorf("xero: %s %s: %w", cl.method, cl.path, lastErr)
+	if out == nil || len(bytes.TrimSpace(body)) == 0 {
+		return nil
+	}
+	if jerr := json.Unmarshal(body, out); jerr != nil {
+		return fmt.Errorf("xero: decode %s response: %w", cl.path, jerr)
+	}
+	return nil
 }
 
 // retryPolicy decides whether and how long to wait before another attempt.
@@ -197,7 +185,7 @@ func (c *Client) retryPolicy(cl call, err error, attempt int) (time.Duration, bo
 		return 0, false
 	}
 	// 5xx, timeout, dropped connection: capped exponential backoff + jitter.
-	return c.jitter(retry.Backoff(c.backoffBase, c.backoffMax, attempt)), true
+	return c.attempts.Backoff(attempt), true
 }
 
 // send performs one attempt under the client-side throttles and returns the

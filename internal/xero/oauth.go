@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"log/slog"
 	"net/http"
 	"strings"
@@ -12,7 +11,7 @@ import (
 
 	"golang.org/x/oauth2"
 
-	"billbot/internal/httpx"
+	"billbot/internal/oauthstore"
 )
 
 // Xero's OAuth 2.0 endpoints (developer.xero.com/documentation/guides/oauth2/auth-flow,
@@ -92,7 +91,7 @@ func Connect(ctx context.Context, cfg *oauth2.Config, code, apiURL, tenantID str
 	if err != nil {
 		return Connection{}, fmt.Errorf("xero: exchange code: %w", err)
 	}
-	hc := &http.Client{Transport: &oauth2.Transport{Source: oauth2.StaticTokenSource(tok), Base: baseTransport(ctx)}, Timeout: time.Minute}
+	hc := &http.Client{Transport: &oauth2.Transport{Source: oauth2.StaticTokenSource(tok), Base: oauthstore.BaseTransport(ctx)}, Timeout: time.Minute}
 	c, err := NewClient(apiURL, "connections", hc)
 	if err != nil {
 		return Connection{}, err
@@ -121,13 +120,6 @@ func Connect(ctx context.Context, cfg *oauth2.Config, code, apiURL, tenantID str
 	return *pick, nil
 }
 
-func baseTransport(ctx context.Context) http.RoundTripper {
-	if hc, ok := ctx.Value(oauth2.HTTPClient).(*http.Client); ok && hc.Transport != nil {
-		return hc.Transport
-	}
-	return http.DefaultTransport
-}
-
 const extraRefreshExpiresAt = "x_refresh_token_expires_at"
 
 // stamp records when tok's refresh token dies unused (60 days from now).
@@ -144,48 +136,6 @@ func RefreshTokenExpiry(tok *oauth2.Token) time.Time {
 		}
 	}
 	return time.Time{}
-}
-
-// authTransport adds the bearer token and, on a 401, forces one refresh and
-// resends the request once.
-type authTransport struct {
-	src  *PersistingTokenSource
-	base http.RoundTripper
-}
-
-// RoundTrip implements http.RoundTripper.
-func (t *authTransport) RoundTrip(req *http.Request) (*http.Response, error) {
-	tok, err := t.src.Token()
-	if err != nil {
-		if req.Body != nil {
-			req.Body.Close()
-		}
-		return nil, err
-	}
-	r1 := req.Clone(req.Context())
-	tok.SetAuthHeader(r1)
-	resp, err := t.base.RoundTrip(r1)
-	if err != nil || resp.StatusCode != http.StatusUnauthorized {
-		return resp, err
-	}
-	if req.Body != nil && req.GetBody == nil {
-		return resp, nil
-	}
-	io.Copy(io.Discard, io.LimitReader(resp.Body, httpx.MaxErrorBody))
-	resp.Body.Close()
-	t.src.Invalidate(tok.AccessToken)
-	tok2, err := t.src.Token()
-	if err != nil {
-		return nil, err
-	}
-	r2 := req.Clone(req.Context())
-	if req.GetBody != nil {
-		if r2.Body, err = req.GetBody(); err != nil {
-			return nil, fmt.Errorf("xero: replay body after refresh: %w", err)
-		}
-	}
-	tok2.SetAuthHeader(r2)
-	return t.base.RoundTrip(r2)
 }
 
 // NewHTTPClient loads the token and tenant from store and returns an HTTP
@@ -205,5 +155,6 @@ func NewHTTPClient(ctx context.Context, cfg *oauth2.Config, store TokenStore, ti
 		timeout = 2 * time.Minute
 	}
 	src := NewPersistingTokenSource(ctx, cfg, store, tok, tenant, logger)
-	return &http.Client{Transport: &authTransport{src: src, base: baseTransport(ctx)}, Timeout: timeout}, tenant, nil
+	tr := &oauthstore.Transport{Vendor: "xero", Source: src, Base: oauthstore.BaseTransport(ctx)}
+	return &http.Client{Transport: tr, Timeout: timeout}, tenant, nil
 }

@@ -9,6 +9,8 @@ import (
 	"time"
 
 	"golang.org/x/oauth2"
+
+	"billbot/internal/oauthstore"
 )
 
 // errSpent stops a second exchange of a refresh token this source already
@@ -35,7 +37,7 @@ type PersistingTokenSource struct {
 	mu     sync.Mutex
 	cur    *oauth2.Token
 	failed string
-	spent  []string
+	spent  oauthstore.Spent
 }
 
 // NewPersistingTokenSource starts from tok (as loaded from store). A store
@@ -46,7 +48,7 @@ func NewPersistingTokenSource(ctx context.Context, cfg *oauth2.Config, store Tok
 	}
 	ls, ok := store.(LockingTokenStore)
 	if !ok {
-		ls = &localLock{TokenStore: store}
+		ls = &oauthstore.LocalLock{TokenStore: store, NoToken: ErrNoToken}
 	}
 	return &PersistingTokenSource{ctx: ctx, cfg: cfg, store: ls, tenant: tenantID, now: time.Now, logger: logger, cur: tok}
 }
@@ -117,17 +119,7 @@ func (s *PersistingTokenSource) refreshLocked() (*oauth2.Token, error) {
 			out = stored // another process refreshed already
 			return nil, "", nil
 		}
-		rt := stored.RefreshToken
-		for _, sp := range s.spent {
-			if sp == rt {
-				return nil, "", errSpent
-			}
-		}
-		s.spent = append(s.spent, rt)
-		if len(s.spent) > 8 {
-			s.spent = s.spent[1:]
-		}
-		tok, err := s.cfg.TokenSource(ctx, &oauth2.Token{RefreshToken: rt}).Token()
+		tok, err := s.spent.Exchange(ctx, s.cfg, stored.RefreshToken, errSpent)
 		if err != nil {
 			return nil, "", err
 		}
@@ -138,24 +130,4 @@ func (s *PersistingTokenSource) refreshLocked() (*oauth2.Token, error) {
 		return nil, err
 	}
 	return out, nil
-}
-
-// localLock makes a TokenStore lockable within one process.
-type localLock struct {
-	TokenStore
-	mu sync.Mutex
-}
-
-func (l *localLock) Update(ctx context.Context, fn func(*oauth2.Token, string) (*oauth2.Token, string, error)) error {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	tok, tenant, err := l.Load(ctx)
-	if err != nil && !errors.Is(err, ErrNoToken) {
-		return err
-	}
-	next, nextTenant, err := fn(tok, tenant)
-	if err != nil || next == nil {
-		return err
-	}
-	return l.Save(ctx, next, nextTenant)
 }

@@ -3,11 +3,10 @@ package xerobooks
 import (
 	"context"
 	"errors"
-	"fmt"
-	"sync"
 	"time"
 
 	"billbot/internal/billing"
+	"billbot/internal/ledger/lazyconn"
 	"billbot/internal/workflow"
 )
 
@@ -30,8 +29,8 @@ const Name = "Xero"
 // rebuild: the token source reloads the stored token under the store's lock
 // before each refresh (xero.PersistingTokenSource).
 //
-// Each method is one line through with, so the value the workflows hold
-// has every optional method itself.
+// Each method is one line through lazyconn.With, so the value the
+// workflows hold has every optional method itself.
 type Lazy struct {
 	// build makes the client over the token stored now (nil, nil while no
 	// organisation is connected).
@@ -40,11 +39,8 @@ type Lazy struct {
 	// means it never changes.
 	key func(ctx context.Context) (string, error)
 
-	mu        sync.Mutex
-	books     *Books
-	built     string    // key books was built at
-	last      time.Time // last failed attempt, so a missing token is not re-read on every call
-	failedKey string    // key of that attempt: a new connection retries at once
+	// conn is the client built last, by key.
+	conn lazyconn.Conn[string, Books]
 }
 
 // NewLazy returns the lazy Xero: build makes the adapter over the stored
@@ -67,43 +63,7 @@ func (l *Lazy) Name() string { return Name }
 // Books returns the client of the organisation connected now, building it
 // when the connection is new; ErrNotConnected before one is.
 func (l *Lazy) Books(ctx context.Context) (*Books, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	var key string
-	if l.key != nil {
-		k, err := l.key(ctx)
-		if err != nil {
-			return nil, fmt.Errorf("Xero: read the connection: %w", err)
-		}
-		key = k
-	}
-	if l.books != nil && key == l.built {
-		return l.books, nil
-	}
-	if l.books == nil && !l.last.IsZero() && key == l.failedKey && time.Since(l.last) < 5*time.Second {
-		return nil, ErrNotConnected
-	}
-	l.books = nil // never the previous organisation's client after a switch
-	b, err := l.build(ctx)
-	if err != nil || b == nil {
-		l.last, l.failedKey = time.Now(), key
-		if err == nil {
-			err = ErrNotConnected
-		}
-		return nil, err
-	}
-	l.books, l.built = b, key
-	return b, nil
-}
-
-// with calls f on the current organisation's client.
-func with[T any](ctx context.Context, l *Lazy, f func(*Books) (T, error)) (T, error) {
-	b, err := l.Books(ctx)
-	if err != nil {
-		var zero T
-		return zero, err
-	}
-	return f(b)
+	return l.conn.Get(ctx, lazyconn.Source[string, Books]{Vendor: Name, NotConnected: ErrNotConnected, Key: l.key, Build: func(ctx context.Context, _ string) (*Books, error) { return l.build(ctx) }})
 }
 
 // Connected implements workflow.Connector.
@@ -114,59 +74,51 @@ func (l *Lazy) Connected(ctx context.Context) bool {
 
 // InvoiceURL is the link of the client built last; "" before one is.
 func (l *Lazy) InvoiceURL(id string) string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	if l.books == nil {
+	b := l.conn.Current()
+	if b == nil {
 		return ""
 	}
-	return l.books.InvoiceURL(id)
-}
-
-type matched struct {
-	ids      map[string]string
-	problems []billing.Problem
+	return b.InvoiceURL(id)
 }
 
 func (l *Lazy) MatchCustomers(ctx context.Context, clients []billing.Client) (map[string]string, []billing.Problem, error) {
-	m, err := with(ctx, l, func(b *Books) (matched, error) {
-		ids, problems, err := b.MatchCustomers(ctx, clients)
-		return matched{ids, problems}, err
+	return lazyconn.With2(ctx, l.Books, func(b *Books) (map[string]string, []billing.Problem, error) {
+		return b.MatchCustomers(ctx, clients)
 	})
-	return m.ids, m.problems, err
 }
 
 func (l *Lazy) Items(ctx context.Context) (map[string]string, error) {
-	return with(ctx, l, func(b *Books) (map[string]string, error) { return b.Items(ctx) })
+	return lazyconn.With(ctx, l.Books, func(b *Books) (map[string]string, error) { return b.Items(ctx) })
 }
 
 func (l *Lazy) CreateDraft(ctx context.Context, inv billing.Invoice, c billing.Client, items map[string]string) (workflow.Remote, error) {
-	return with(ctx, l, func(b *Books) (workflow.Remote, error) { return b.CreateDraft(ctx, inv, c, items) })
+	return lazyconn.With(ctx, l.Books, func(b *Books) (workflow.Remote, error) { return b.CreateDraft(ctx, inv, c, items) })
 }
 
 func (l *Lazy) ReplaceDraft(ctx context.Context, id string, inv billing.Invoice, c billing.Client, items map[string]string, memo string) (workflow.Remote, error) {
-	return with(ctx, l, func(b *Books) (workflow.Remote, error) { return b.ReplaceDraft(ctx, id, inv, c, items, memo) })
+	return lazyconn.With(ctx, l.Books, func(b *Books) (workflow.Remote, error) { return b.ReplaceDraft(ctx, id, inv, c, items, memo) })
 }
 
 func (l *Lazy) Send(ctx context.Context, id, to, requestKey string) (workflow.Remote, error) {
-	return with(ctx, l, func(b *Books) (workflow.Remote, error) { return b.Send(ctx, id, to, requestKey) })
+	return lazyconn.With(ctx, l.Books, func(b *Books) (workflow.Remote, error) { return b.Send(ctx, id, to, requestKey) })
 }
 
 func (l *Lazy) Void(ctx context.Context, id, requestKey string) (workflow.Remote, error) {
-	return with(ctx, l, func(b *Books) (workflow.Remote, error) { return b.Void(ctx, id, requestKey) })
+	return lazyconn.With(ctx, l.Books, func(b *Books) (workflow.Remote, error) { return b.Void(ctx, id, requestKey) })
 }
 
 func (l *Lazy) Invoice(ctx context.Context, id string) (workflow.Remote, error) {
-	return with(ctx, l, func(b *Books) (workflow.Remote, error) { return b.Invoice(ctx, id) })
+	return lazyconn.With(ctx, l.Books, func(b *Books) (workflow.Remote, error) { return b.Invoice(ctx, id) })
 }
 
 func (l *Lazy) ChangedInvoices(ctx context.Context, since time.Time) ([]workflow.Remote, error) {
-	return with(ctx, l, func(b *Books) ([]workflow.Remote, error) { return b.ChangedInvoices(ctx, since) })
+	return lazyconn.With(ctx, l.Books, func(b *Books) ([]workflow.Remote, error) { return b.ChangedInvoices(ctx, since) })
 }
 
 // IssuedInvoices implements workflow.IssuedLedger when the adapter does;
 // ErrNoIssued otherwise.
 func (l *Lazy) IssuedInvoices(ctx context.Context, customerIDs []string, from, to billing.Date, items map[string]string) ([]workflow.Issued, error) {
-	return with(ctx, l, func(b *Books) ([]workflow.Issued, error) {
+	return lazyconn.With(ctx, l.Books, func(b *Books) ([]workflow.Issued, error) {
 		il, ok := any(b).(workflow.IssuedLedger)
 		if !ok {
 			return nil, ErrNoIssued
@@ -177,9 +129,7 @@ func (l *Lazy) IssuedInvoices(ctx context.Context, customerIDs []string, from, t
 
 // DraftLines implements workflow.Ledger; the mapping needs no connection.
 func (l *Lazy) DraftLines(inv billing.Invoice, c billing.Client, items map[string]string) ([]workflow.RemoteLine, error) {
-	l.mu.Lock()
-	b := l.books
-	l.mu.Unlock()
+	b := l.conn.Current()
 	if b == nil {
 		b = New(nil, inv.Currency, "")
 	}
