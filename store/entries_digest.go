@@ -1,8 +1,8 @@
 package store
 
 import (
+	"encoding/binary"
 	"hash/maphash"
-	"strconv"
 
 	"billbot/internal/billing"
 )
@@ -12,13 +12,11 @@ import (
 // the source's live rows once, keeps only their digests, and sends on only
 // the rows whose digest it does not find, so an unchanged row never
 // reaches the server. Both sides are hashed here, in Go, from the same
-// text: each field as decimal digits, 0/1, or its length in bytes and its
-// bytes, so that no two different rows write the same text. Digests live
-// only in the memory of one import, never stored or compared across
-// processes, so the hash is seeded at random each run (hash/maphash, twice
-// over for 128 bits): a collision — a changed row taken for unchanged — is
-// about 1 in 10^26 for a million rows, and no file can be crafted to
-// cause one without the run's seeds.
+// bytes (see digester). Digests live only in the memory of one import,
+// never stored or compared across processes, so the hash is seeded at
+// random each run (hash/maphash, twice over for 128 bits): a collision — a
+// changed row taken for unchanged — is about 1 in 10^26 for a million
+// rows, and no file can be crafted to cause one without the run's seeds.
 
 // digestCols are the columns digestRow reads, in entryDigest's order.
 const digestCols = `source, external_id, project_id, project, harvest_client_id, client, task, user_name,
@@ -29,33 +27,30 @@ var digestEpoch = billing.Date{Year: 2000, Month: 1, Day: 1}
 
 type digest = [16]byte
 
-// digester writes the text of a digest.
+// digester writes the bytes of a digest: each number as 8 bytes, each
+// flag as 1, each text as its length in 8 bytes and then its bytes, so
+// that no two different rows write the same bytes.
 type digester struct{ b []byte }
 
 func (d *digester) text(s []byte) {
-	d.b = strconv.AppendInt(d.b, int64(len(s)), 10)
-	d.b = append(d.b, ':')
+	d.b = binary.LittleEndian.AppendUint64(d.b, uint64(len(s)))
 	d.b = append(d.b, s...)
-	d.b = append(d.b, ';')
 }
 
 func (d *digester) str(s string) {
-	d.b = strconv.AppendInt(d.b, int64(len(s)), 10)
-	d.b = append(d.b, ':')
+	d.b = binary.LittleEndian.AppendUint64(d.b, uint64(len(s)))
 	d.b = append(d.b, s...)
-	d.b = append(d.b, ';')
 }
 
 func (d *digester) int(v int64) {
-	d.b = strconv.AppendInt(d.b, v, 10)
-	d.b = append(d.b, ';')
+	d.b = binary.LittleEndian.AppendUint64(d.b, uint64(v))
 }
 
 func (d *digester) flag(v bool) {
 	if v {
-		d.b = append(d.b, '1', ';')
+		d.b = append(d.b, 1)
 	} else {
-		d.b = append(d.b, '0', ';')
+		d.b = append(d.b, 0)
 	}
 }
 

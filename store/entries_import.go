@@ -18,6 +18,7 @@ import (
 	"gorm.io/gorm"
 
 	"billbot/internal/billing"
+	"billbot/internal/pipeline"
 )
 
 // ImportStats reports what ImportEntries did.
@@ -35,6 +36,10 @@ type ImportStats struct {
 const (
 	importMergeBatch = 250_000
 	importProgress   = 4096 // rows between progress calls
+	// The stream runs ahead of the COPY by at most importAheadDepth
+	// batches of importAheadBatch entries (a few MB).
+	importAheadBatch = 1024
+	importAheadDepth = 16
 )
 
 // ImportEntries writes a stream of entries in one transaction, with the
@@ -275,7 +280,10 @@ func (s *Store) importPostgres(ctx context.Context, entries iter.Seq2[billing.Ti
 	if _, err := tx.ExecContext(ctx, importStaging); err != nil {
 		return ImportStats{}, fmt.Errorf("store: import entries: staging table: %w", err)
 	}
-	next, stop := iter.Pull2(entries)
+	// The stream is read (a CSV file parsed) in a goroutine of its own,
+	// a few thousand entries ahead, while this one digests, encodes and
+	// sends them: two cores, not one taking turns.
+	next, stop := pipeline.Pull2(entries, importAheadBatch, importAheadDepth)
 	defer stop()
 	// A first import of a source (no rows of it yet) has nothing to merge
 	// with: its rows are copied straight into time_entries, in the same
