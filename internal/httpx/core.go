@@ -1,7 +1,6 @@
 package httpx
 
 import (
-	"context"
 	"fmt"
 	"log/slog"
 	"net/http"
@@ -23,13 +22,11 @@ type Core struct {
 	UserAgent string
 	Logger    *slog.Logger
 	Now       func() time.Time
-	// Sleep is every wait (rate limit, Retry-After, backoff); it returns
-	// ctx.Err() when ctx ends first.
-	Sleep func(ctx context.Context, d time.Duration) error
-	// MaxRetries is how often a failed read (5xx, transport error) is
-	// sent again, after waits between BackoffBase and BackoffMax.
-	MaxRetries              int
-	BackoffBase, BackoffMax time.Duration
+	// Attempts bound how often a failed read (5xx, transport error) is
+	// sent: Max attempts in all, after backoff waits between Base and Cap.
+	// Its Sleep is every wait (rate limit, Retry-After, backoff); it
+	// returns ctx.Err() when ctx ends first.
+	retry.Attempts
 
 	Requests  atomic.Int64 // HTTP exchanges attempted, retries included
 	Retries   atomic.Int64 // retries after a 5xx or transport error
@@ -44,10 +41,8 @@ func (c *Core) Init(timeout time.Duration, userAgent string) {
 	c.UserAgent = userAgent
 	c.Logger = slog.New(slog.DiscardHandler)
 	c.Now = time.Now
-	c.Sleep = retry.Sleep
-	c.MaxRetries = 4
-	c.BackoffBase = 500 * time.Millisecond
-	c.BackoffMax = 30 * time.Second
+	c.Attempts = retry.DefaultAttempts()
+	c.Max = 5
 }
 
 // SetHTTPClient sends requests through a copy of hc, whose zero Timeout
@@ -64,21 +59,14 @@ func (c *Core) SetHTTPClient(hc *http.Client, timeout time.Duration) {
 // maxRetries and non-positive bounds leave theirs as they are.
 func (c *Core) SetRetry(maxRetries int, base, max time.Duration) {
 	if maxRetries >= 0 {
-		c.MaxRetries = maxRetries
+		c.Max = maxRetries + 1
 	}
-	if base > 0 {
-		c.BackoffBase = base
-	}
-	if max > 0 {
-		c.BackoffMax = max
-	}
+	c.Set(0, base, max)
 }
 
-// Backoff returns the wait before retry n (1-based): BackoffBase·2^(n-1),
-// capped at BackoffMax, with equal jitter (retry.Jitter).
-func (c *Core) Backoff(n int) time.Duration {
-	return retry.Jitter(retry.Backoff(c.BackoffBase, c.BackoffMax, n))
-}
+// MaxRetries is how often a failed read is sent again: Max attempts less
+// the first.
+func (c *Core) MaxRetries() int { return c.Max - 1 }
 
 // Loop is the retry loop of one request of vendor's client: throttled
 // recognises the server's throttling (waited out at most maxThrottled
@@ -88,7 +76,7 @@ func (c *Core) Loop(vendor string, throttled func(error) (time.Duration, bool), 
 	return retry.Loop{
 		Vendor: vendor, Logger: c.Logger, Sleep: c.Sleep,
 		Throttled: throttled, Retryable: retryable, Backoff: c.Backoff,
-		MaxRetries: c.MaxRetries, MaxThrottled: maxThrottled,
+		MaxRetries: c.MaxRetries(), MaxThrottled: maxThrottled,
 		OnThrottle: func() { c.Throttled.Add(1) }, OnRetry: func() { c.Retries.Add(1) },
 	}
 }

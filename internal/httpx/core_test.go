@@ -12,8 +12,8 @@ import (
 func TestCoreSettings(t *testing.T) {
 	var c Core
 	c.Init(time.Minute, "billbot")
-	if c.HTTP.Timeout != time.Minute || c.UserAgent != "billbot" || c.MaxRetries != 4 || c.Logger == nil || c.Now == nil || c.Sleep == nil {
-		t.Fatalf("defaults: timeout %s, user agent %q, %d retries", c.HTTP.Timeout, c.UserAgent, c.MaxRetries)
+	if c.HTTP.Timeout != time.Minute || c.UserAgent != "billbot" || c.MaxRetries() != 4 || c.Logger == nil || c.Now == nil || c.Sleep == nil {
+		t.Fatalf("defaults: timeout %s, user agent %q, %d retries", c.HTTP.Timeout, c.UserAgent, c.MaxRetries())
 	}
 	hc := &http.Client{}
 	c.SetHTTPClient(hc, time.Minute)
@@ -21,8 +21,12 @@ func TestCoreSettings(t *testing.T) {
 		t.Errorf("SetHTTPClient: given %v, using %v; want a copy with the timeout", hc.Timeout, c.HTTP.Timeout)
 	}
 	c.SetRetry(-1, 0, time.Second)
-	if c.MaxRetries != 4 || c.BackoffBase != 500*time.Millisecond || c.BackoffMax != time.Second {
-		t.Errorf("SetRetry(-1, 0, 1s): %d %s %s", c.MaxRetries, c.BackoffBase, c.BackoffMax)
+	if c.MaxRetries() != 4 || c.Base != 500*time.Millisecond || c.Cap != time.Second {
+		t.Errorf("SetRetry(-1, 0, 1s): %d %s %s", c.MaxRetries(), c.Base, c.Cap)
+	}
+	c.SetRetry(0, 0, 0)
+	if c.MaxRetries() != 0 {
+		t.Errorf("SetRetry(0, …): %d retries, want none", c.MaxRetries())
 	}
 	if d := c.Backoff(3); d < 500*time.Millisecond || d > time.Second {
 		t.Errorf("Backoff(3) = %s, want within [0.5s, 1s]", d)

@@ -158,7 +158,7 @@ func (c *Client) send(ctx context.Context, method string, base *url.URL, ref str
 			}
 			continue
 		}
-		if !retryable(err) || failures >= c.core.MaxRetries {
+		if !retryable(err) || failures >= c.core.MaxRetries() {
 			return nil, err
 		}
 		failures++
