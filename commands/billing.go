@@ -24,7 +24,7 @@ func (h *Handler) exceptions(ctx context.Context, rd workflow.Reader, arg string
 	if !rd.All {
 		exs = slices.DeleteFunc(exs, func(ex store.Exception) bool { return !rd.Sees(ex.Client) })
 	}
-	return render(slackui.ExceptionsReply(workflow.GroupExceptions(exs), client)), nil
+	return render(slackui.ExceptionsReply(h.wf.GroupExceptions(exs), client)), nil
 }
 
 // optionalClient resolves an optional client argument: "" for all clients;

@@ -39,6 +39,6 @@ func (e *Events) scopeHome(ctx context.Context, rd workflow.Reader, user string,
 		return h, err
 	}
 	exs = slices.DeleteFunc(exs, func(ex store.Exception) bool { return !rd.Sees(ex.Client) })
-	h.OpenExceptions = workflow.GroupExceptions(exs)
+	h.OpenExceptions = e.wf.GroupExceptions(exs)
 	return h, nil
 }

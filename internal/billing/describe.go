@@ -9,7 +9,7 @@ import (
 
 // This file holds the text of every exception billbot raises: describe for
 // the problems a draft or an assessment finds, and the constructors below
-// for those found while talking to QuickBooks or Harvest.
+// for those found while talking to the ledger or the time source.
 
 // describe writes a problem's Message, naming the entries and engagement,
 // and its Fix, which a manager can act on.
@@ -35,12 +35,13 @@ func (x *engine) describe(a *probAcc) (msg, fix string) {
 		return fmt.Sprintf("%s of engagement %s %s spent outside its dates (%s), %s.", a.count(), k.eng, a.v("was", "were"), letterDates(e), a.span()),
 			fmt.Sprintf("Extend starts_on/ends_on of %s, add a new engagement letter for that period, or move the time in %s.", k.eng, src)
 	case ExClientUnmapped:
-		why := "has no QuickBooks customer"
+		l := x.in.Firm.ledger()
+		why := "has no " + l.Name + " " + l.Customer
 		if x.clients[k.client] == nil {
 			why = "is not in the firm's client list"
 		}
 		return fmt.Sprintf("Client %q %s; engagements %s cannot be invoiced: %s held.", k.client, why, quoteList(a.engs), a.count()),
-			fmt.Sprintf("Add %q to clients with its qbo_customer_id (or create the QuickBooks customer with that exact name), then run the draft again.", k.client)
+			fmt.Sprintf("Add %q to clients with its %s (or create the %s %s with that exact name), then run the draft again.", k.client, l.CustomerKey, l.Name, l.Customer)
 	case ExCurrencyMismatch:
 		cur := ""
 		if c := x.clients[k.client]; c != nil {
@@ -58,8 +59,9 @@ func (x *engine) describe(a *probAcc) (msg, fix string) {
 				k.eng, k.task, src, k.rate.Format(cur), a.letterRate.Format(cur), a.count(), a.letterRate.Format(cur)),
 			fmt.Sprintf("Nothing to do if the letter is right (the invoice notes say the rate was adjusted); otherwise correct the task rate in %s or the rates of %s.", src, k.eng)
 	case ExItemUnmapped:
-		return fmt.Sprintf("Engagement %s %q has no QuickBooks item: %s; %s held.", k.eng, k.task, a.detail, a.count()),
-			fmt.Sprintf("Map %q to a QuickBooks item in task_items of %s, create the item in QuickBooks, or set the firm's default_item.", k.task, k.eng)
+		l := x.in.Firm.ledger()
+		return fmt.Sprintf("Engagement %s %q has no %s item: %s; %s held.", k.eng, k.task, l.Name, a.detail, a.count()),
+			fmt.Sprintf("Map %q to a %s item in task_items of %s, create the item in %s, or set the firm's default_item.", k.task, l.Name, k.eng, l.Name)
 	case ExUnapproved:
 		days := x.in.Firm.UnapprovedAlertDays
 		if k.eng == "" {
@@ -135,52 +137,57 @@ func letterDates(e *Engagement) string {
 	return start + " to " + end
 }
 
-// TotalMismatchNote says that QBO's total of an invoice differs from
-// billbot's; it is the flagged invoice's reason and its transition's note.
-func TotalMismatchNote(cur money.Currency, qboTotal, total money.Amount) string {
-	return fmt.Sprintf("QBO total %s differs from billbot's %s", qboTotal.Display(cur), total.Display(cur))
+// TotalMismatchNote says that the ledger's total of an invoice differs
+// from billbot's.
+func TotalMismatchNote(l Ledger, cur money.Currency, ledgerTotal, total money.Amount) string {
+	return fmt.Sprintf("%s total %s differs from billbot's %s", l.Short, ledgerTotal.Display(cur), total.Display(cur))
 }
 
-// TotalMismatch is the exception of a draft whose QBO total differs from
-// billbot's (note: TotalMismatchNote).
-func TotalMismatch(key, client, note string) Problem {
+// TotalMismatch is the exception of a draft whose total in the ledger
+// differs from billbot's (note: TotalMismatchNote).
+func TotalMismatch(l Ledger, key, client, note string) Problem {
 	return Problem{
 		Code:    ExTotalMismatch,
 		Message: fmt.Sprintf("Invoice %s for %s: %s.", key, client, note),
 		Client:  client,
-		Fix:     "Open the invoice with Edit and save it again, or correct it in QBO; it is not posted for approval until the totals agree.",
+		Fix:     fmt.Sprintf("Open the invoice with Edit and save it again, or correct it in %s; it is not posted for approval until the totals agree.", l.Short),
 	}
 }
 
-// CustomerUnmatched is the exception of a client whose QuickBooks customer
-// cannot be told apart from others (why: the matcher's error).
-func CustomerUnmatched(client string, why error) Problem {
+// CustomerUnmatched is the exception of a client whose customer (contact)
+// in the ledger cannot be told apart from others (why: the matcher's
+// error).
+func CustomerUnmatched(l Ledger, client string, why error) Problem {
 	return Problem{
 		Code: ExClientUnmapped, Client: client,
 		Message: fmt.Sprintf("Client %q: %v.", client, why),
-		Fix:     "Create the customer in QuickBooks with this exact display name, or set qbo_customer_id for the client in the firm configuration.",
+		Fix:     fmt.Sprintf("Create the %s in %s with this exact display name, or set %s for the client in the firm configuration.", l.Customer, l.Name, l.CustomerKey),
 	}
 }
 
-// CustomerCurrency is the exception of a client whose QuickBooks customer
-// is in another currency (why: the check's error).
-func CustomerCurrency(client string, why error) Problem {
+// CustomerCurrency is the exception of a client whose customer (contact)
+// in the ledger is in another currency (why: the check's error).
+func CustomerCurrency(l Ledger, client string, why error) Problem {
+	fix := fmt.Sprintf("QuickBooks fixes a customer's currency after its first transaction: make a customer in the client's currency and set %s.", l.CustomerKey)
+	if l.Name != "QuickBooks" {
+		fix = fmt.Sprintf("Change the %s %s's default currency to the client's, or make a %s in the client's currency and set %s.", l.Name, l.Customer, l.Customer, l.CustomerKey)
+	}
 	return Problem{
 		Code: ExCurrencyMismatch, Client: client,
 		Message: fmt.Sprintf("Client %q: %v.", client, why),
-		Fix:     "QuickBooks fixes a customer's currency after its first transaction: make a customer in the client's currency and set qbo_customer_id.",
+		Fix:     fix,
 	}
 }
 
 // ChangedAfterBilling is the exception of time entries changed or deleted
 // in the firm's time source (source, as Firm.SourceName) after billbot
 // billed them.
-func ChangedAfterBilling(source string, entryIDs []int64) Problem {
+func ChangedAfterBilling(l Ledger, source string, entryIDs []int64) Problem {
 	return Problem{
 		Code:     ExChangedAfterBill,
 		Message:  fmt.Sprintf("%d time entries were changed or deleted in %s after billbot billed them.", len(entryIDs), source),
 		EntryIDs: entryIDs,
-		Fix:      "Compare the entries with their invoice; correct the invoice in QBO (or issue a credit) if the change stands, then resolve.",
+		Fix:      fmt.Sprintf("Compare the entries with their invoice; correct the invoice in %s (or issue a credit) if the change stands, then resolve.", l.Short),
 	}
 }
 

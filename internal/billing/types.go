@@ -54,7 +54,10 @@ type Firm struct {
 	// (harvest_project_id, source_project_id); empty: harvest_project_id.
 	TimeSource string
 	ProjectKey string
-	Staff      []Staff // the time source's people with their level, for level rates
+	// Ledger names the firm's books for the texts people read
+	// ("QuickBooks", "Xero"; see LedgerNamed); empty: QuickBooks.
+	Ledger string
+	Staff  []Staff // the time source's people with their level, for level rates
 }
 
 // Client is a customer of the firm.

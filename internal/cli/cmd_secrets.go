@@ -68,6 +68,6 @@ func (c *cli) rotateKey(ctx context.Context) error {
 		return err
 	}
 	fmt.Fprintf(c.stdout, "re-encrypted %d secret(s) under the new key (%d already were); the database now expects the new key.\n", n, already)
-	fmt.Fprintf(c.stdout, "next: set BILLBOT_ENCRYPTION_KEY to the new key (the value of %s) wherever billbot runs, remove %s, and restart every billbot process (each serve replica, scheduled CLI runs); until then they cannot read the QuickBooks token and /readyz fails.\n", newKeyEnv, newKeyEnv)
+	fmt.Fprintf(c.stdout, "next: set BILLBOT_ENCRYPTION_KEY to the new key (the value of %s) wherever billbot runs, remove %s, and restart every billbot process (each serve replica, scheduled CLI runs); until then they cannot read the ledger's token and /readyz fails.\n", newKeyEnv, newKeyEnv)
 	return nil
 }

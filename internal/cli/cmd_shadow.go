@@ -43,32 +43,35 @@ func shadowCommand() command {
 			if format == "csv" {
 				return printShadowCSV(c.stdout, rep)
 			}
-			printShadowText(c.stdout, rep)
+			printShadowText(c.stdout, rep, wf.LedgerName())
 			return nil
 		},
 	}
 }
 
-// statusText names a line status for people.
-func statusText(s shadow.Status) string {
+// statusText names a line status for people; ledger is the firm's
+// ledger's name.
+func statusText(s shadow.Status, ledger string) string {
 	switch s {
 	case shadow.OnlyBillbot:
 		return "only in billbot (likely unbilled time)"
 	case shadow.OnlyLedger:
-		return "only in QuickBooks"
+		return "only in " + ledger
 	}
 	return string(s)
 }
 
-func printShadowText(w io.Writer, rep workflow.ShadowReport) {
+// printShadowText prints rep for people; ledger is the firm's ledger's
+// name ("QuickBooks", "Xero").
+func printShadowText(w io.Writer, rep workflow.ShadowReport, ledger string) {
 	ends := make([]string, len(rep.PeriodEnds))
 	for i, e := range rep.PeriodEnds {
 		ends[i] = e.String()
 	}
-	fmt.Fprintf(w, "shadow of the cycles closing %s against the invoices dated %s to %s in QuickBooks\n", strings.Join(ends, ", "), rep.From, rep.To)
-	fmt.Fprintln(w, "(nothing was written to QuickBooks, stored as a draft or posted to Slack)")
+	fmt.Fprintf(w, "shadow of the cycles closing %s against the invoices dated %s to %s in %s\n", strings.Join(ends, ", "), rep.From, rep.To, ledger)
+	fmt.Fprintf(w, "(nothing was written to %s, stored as a draft or posted to Slack)\n", ledger)
 	fmt.Fprintln(w)
-	printShadowSummary(w, rep.Report)
+	printShadowSummary(w, rep.Report, ledger)
 	if n := len(rep.Problems); n > 0 {
 		fmt.Fprintf(w, "%d exception(s) would be raised: 'billbot draft --dry-run' lists them\n", n)
 	}
@@ -79,10 +82,10 @@ func printShadowText(w io.Writer, rep workflow.ShadowReport) {
 			verdict = "differs"
 		}
 		cur := cr.Currency
-		fmt.Fprintf(w, "%s — %s: billbot %s (%s), QuickBooks %s (%s)\n", cr.Client, verdict,
-			cr.BillbotTotal.Display(cur), orNone(cr.Invoices), cr.LedgerTotal.Display(cur), orNone(cr.Docs))
+		fmt.Fprintf(w, "%s — %s: billbot %s (%s), %s %s (%s)\n", cr.Client, verdict,
+			cr.BillbotTotal.Display(cur), orNone(cr.Invoices), ledger, cr.LedgerTotal.Display(cur), orNone(cr.Docs))
 		for _, l := range cr.Lines {
-			head := statusText(l.Status)
+			head := statusText(l.Status, ledger)
 			if len(l.Diffs) > 0 {
 				head += ": " + joinFields(l.Diffs)
 			}
@@ -93,7 +96,7 @@ func printShadowText(w io.Writer, rep workflow.ShadowReport) {
 			}
 			if l.Ledger != nil {
 				q := l.Ledger
-				fmt.Fprintf(w, "    QuickBooks  %s  [%s]\n", lineText(q.Item, q.Description, q.Qty, q.UnitPrice, q.Amount, cur), l.Doc)
+				fmt.Fprintf(w, "    %-12s%s  [%s]\n", ledger, lineText(q.Item, q.Description, q.Qty, q.UnitPrice, q.Amount, cur), l.Doc)
 			}
 			if l.Status != shadow.Same {
 				for _, e := range l.Entries {
@@ -106,7 +109,7 @@ func printShadowText(w io.Writer, rep workflow.ShadowReport) {
 		fmt.Fprintln(w)
 		fmt.Fprintln(w, "shadow cycles so far:")
 		tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
-		fmt.Fprintln(tw, "  CYCLE END\tBY AMOUNT\tBY INVOICE\tSAME\tDIFFER\tONLY BILLBOT\tONLY QUICKBOOKS\tRUNS")
+		fmt.Fprintln(tw, "  CYCLE END\tBY AMOUNT\tBY INVOICE\tSAME\tDIFFER\tONLY BILLBOT\tONLY "+strings.ToUpper(ledger)+"\tRUNS")
 		for _, h := range rep.History {
 			fmt.Fprintf(tw, "  %s\t%s\t%s\t%d\t%d\t%d\t%d\t%d\n", h.PeriodEnd, shadow.Percent(h.ByAmount()), shadow.Percent(h.ByInvoice()),
 				h.Same, h.Differs, h.OnlyBillbot, h.OnlyLedger, h.Runs)
@@ -116,15 +119,15 @@ func printShadowText(w io.Writer, rep workflow.ShadowReport) {
 }
 
 // printShadowSummary prints the agreement lines.
-func printShadowSummary(w io.Writer, rep shadow.Report) {
+func printShadowSummary(w io.Writer, rep shadow.Report, ledger string) {
 	for _, a := range rep.Amounts {
 		fmt.Fprintf(w, "agreement by amount (%s): %s — %s of %s on lines that agree\n", a.Currency,
 			shadow.Percent(money.Ratio(int64(a.Agreed), int64(a.Compared))), a.Agreed.Display(a.Currency), a.Compared.Display(a.Currency))
 	}
 	fmt.Fprintf(w, "agreement by invoice: %s — %d of %d clients' invoices agree line for line\n",
 		shadow.Percent(rep.ByInvoice()), rep.InvoicesAgreed, rep.InvoicesCompared)
-	fmt.Fprintf(w, "lines: %d same, %d differ, %d only in billbot, %d only in QuickBooks\n",
-		rep.Same, rep.Differs, rep.OnlyBillbot, rep.OnlyLedger)
+	fmt.Fprintf(w, "lines: %d same, %d differ, %d only in billbot, %d only in %s\n",
+		rep.Same, rep.Differs, rep.OnlyBillbot, rep.OnlyLedger, ledger)
 }
 
 func lineText(item, desc string, qty money.Hours, price, amount money.Amount, cur money.Currency) string {

@@ -104,7 +104,7 @@ func shadowFixture() workflow.ShadowReport {
 
 func TestShadowTextGolden(t *testing.T) {
 	var b bytes.Buffer
-	printShadowText(&b, shadowFixture())
+	printShadowText(&b, shadowFixture(), "QuickBooks")
 	golden(t, "shadow.golden.txt", b.Bytes())
 }
 

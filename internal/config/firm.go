@@ -153,6 +153,7 @@ func (f *Firm) Billing() (billing.Firm, []billing.Client, []billing.Engagement) 
 		Staff:               slices.Clone(f.Staff),
 		TimeSource:          f.TimeSource.Label(),
 		ProjectKey:          f.TimeSource.ProjectKey(),
+		Ledger:              f.Ledger.Label(),
 	}
 	clients := slices.Clone(f.Clients)
 	engs := make([]billing.Engagement, len(f.Engagements))

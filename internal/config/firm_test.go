@@ -177,7 +177,7 @@ func TestBilling(t *testing.T) {
 	if got := bf.Location.String(); got != "America/New_York" {
 		t.Errorf("Location = %q, want America/New_York", got)
 	}
-	wantFirm := billing.Firm{Name: "Example CPA", TimeSource: "Harvest", ProjectKey: "harvest_project_id", HomeCurrency: "USD", DefaultItem: "Services", UnapprovedAlertDays: 7, Approvers: []string{"U0PARTNER1"},
+	wantFirm := billing.Firm{Name: "Example CPA", TimeSource: "Harvest", ProjectKey: "harvest_project_id", Ledger: "QuickBooks", HomeCurrency: "USD", DefaultItem: "Services", UnapprovedAlertDays: 7, Approvers: []string{"U0PARTNER1"},
 		GoLive: billing.MustDate("2026-11-01"), Mode: billing.ModeLive}
 	bf.Location = nil
 	if diff := cmp.Diff(wantFirm, bf); diff != "" {

@@ -131,11 +131,11 @@ func (w *Workflow) checkTotal(ctx context.Context, inv store.Invoice, from []sto
 		_, err := w.store.Transition(ctx, inv.ID, from, store.StatePending, "billbot", "created in "+w.ledgerShort()+"; total matches", nil)
 		return ignoreConflict(err)
 	}
-	note := billing.TotalMismatchNote(inv.Currency, inv.LedgerTotal, inv.Total)
+	note := billing.TotalMismatchNote(w.ledgerTerms(), inv.Currency, inv.LedgerTotal, inv.Total)
 	if _, err := w.store.Transition(ctx, inv.ID, from, store.StateFlagged, "billbot", note, nil); ignoreConflict(err) != nil {
 		return err
 	}
-	_, _, err := w.store.OpenException(ctx, billing.TotalMismatch(inv.Key, inv.Client, note), w.now())
+	_, _, err := w.store.OpenException(ctx, billing.TotalMismatch(w.ledgerTerms(), inv.Key, inv.Client, note), w.now())
 	return err
 }
 

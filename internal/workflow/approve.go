@@ -117,10 +117,10 @@ func (w *Workflow) send(ctx context.Context, firm *Firm, inv store.Invoice, read
 	if read != nil {
 		remote = *read
 	} else if remote, err = w.ledger.Invoice(ctx, inv.LedgerID); err != nil {
-		return inv, fmt.Errorf("read invoice %s back from QBO before sending: %w", inv.Key, err)
+		return inv, fmt.Errorf("read invoice %s back from %s before sending: %w", inv.Key, w.ledgerShort(), err)
 	}
 	if remote.EmailStatus == EmailSent {
-		w.logger.Info("invoice already emailed by QBO; recording the send", "invoice_id", inv.ID)
+		w.logger.Info("invoice already emailed by "+w.ledgerShort()+"; recording the send", "invoice_id", inv.ID)
 	} else {
 		if read == nil {
 			// Approved, not emailed yet: send only the version approved.
@@ -134,7 +134,7 @@ func (w *Workflow) send(ctx context.Context, firm *Firm, inv store.Invoice, read
 		}
 		remote, err = w.ledger.Send(ctx, inv.LedgerID, client.Email, "send:"+inv.Key)
 		if err != nil {
-			return inv, fmt.Errorf("send invoice %s through QBO: %w", inv.Key, err)
+			return inv, fmt.Errorf("send invoice %s through %s: %w", inv.Key, w.ledgerShort(), err)
 		}
 	}
 	w.failPoint("send:after_qbo")
@@ -273,7 +273,7 @@ func (w *Workflow) checkQBOCopy(ctx context.Context, firm *Firm, inv store.Invoi
 	}
 	remote, err := w.ledger.Invoice(ctx, inv.LedgerID)
 	if err != nil {
-		return inv, nil, fmt.Errorf("read invoice %s back from QBO before approval: %w", inv.Key, err)
+		return inv, nil, fmt.Errorf("read invoice %s back from %s before approval: %w", inv.Key, w.ledgerShort(), err)
 	}
 	cur, changes, err := w.reconcileWithQBO(ctx, firm, inv, remote)
 	if err != nil {

@@ -72,7 +72,7 @@ func (w *Workflow) createInBatches(ctx context.Context, firm *Firm, bc BatchCrea
 			m, ok := byKey[key]
 			if !ok { // recorded already: its payload is still needed for the replay
 				if m, err = w.store.InvoiceByKey(ctx, key); err != nil {
-					return append(errs, fmt.Errorf("resume QBO batch %s: %w", batchKey, err))
+					return append(errs, fmt.Errorf("resume %s batch %s: %w", w.ledgerShort(), batchKey, err))
 				}
 			}
 			members = append(members, m)
@@ -125,7 +125,7 @@ func (w *Workflow) sendBatch(ctx context.Context, firm *Firm, bc BatchCreator, b
 	w.failPoint("qbo:before_create")
 	created, failed, err := bc.CreateDrafts(ctx, batchKey, reqs, items)
 	if err != nil {
-		return []error{fmt.Errorf("create QBO batch of %d invoices: %w", len(members), err)} // the intent stays: re-sent as is
+		return []error{fmt.Errorf("create %s batch of %d invoices: %w", w.ledgerShort(), len(members), err)} // the intent stays: re-sent as is
 	}
 	w.failPoint("qbo:after_create")
 	var errs []error
@@ -134,12 +134,12 @@ func (w *Workflow) sendBatch(ctx context.Context, firm *Firm, bc BatchCreator, b
 			continue // recorded by the run that crashed
 		}
 		if ferr := failed[m.Key]; ferr != nil {
-			errs = append(errs, fmt.Errorf("create invoice %s in QBO: %w", m.Key, ferr))
+			errs = append(errs, fmt.Errorf("create invoice %s in %s: %w", m.Key, w.ledgerShort(), ferr))
 			continue
 		}
 		remote, ok := created[m.Key]
 		if !ok {
-			errs = append(errs, fmt.Errorf("create invoice %s in QBO: no answer in the batch", m.Key))
+			errs = append(errs, fmt.Errorf("create invoice %s in %s: no answer in the batch", m.Key, w.ledgerShort()))
 			continue
 		}
 		if err := w.recordCreated(ctx, m, remote); err != nil {

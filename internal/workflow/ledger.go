@@ -59,7 +59,7 @@ func (w *Workflow) createOnApproval(ctx context.Context, firm *Firm, inv store.I
 	w.failPoint("qbo:before_create")
 	remote, err := w.ledger.CreateDraft(ctx, inv.Billing(), client, items)
 	if err != nil {
-		return inv, nil, fmt.Errorf("create invoice %s in QBO on approval: %w", inv.Key, err)
+		return inv, nil, fmt.Errorf("create invoice %s in %s on approval: %w", inv.Key, w.ledgerShort(), err)
 	}
 	w.failPoint("qbo:after_create")
 	inv, err = w.store.UpdateInvoice(ctx, inv.ID, "billbot", "qbo_created", func(i *store.Invoice) error {
@@ -68,7 +68,7 @@ func (w *Workflow) createOnApproval(ctx context.Context, firm *Firm, inv store.I
 		return nil
 	})
 	if err != nil {
-		return inv, nil, fmt.Errorf("record QBO invoice of %s: %w", inv.Key, err)
+		return inv, nil, fmt.Errorf("record %s invoice of %s: %w", w.ledgerShort(), inv.Key, err)
 	}
 	if inv.LedgerTotal != inv.Total {
 		if err := w.checkTotal(ctx, inv, []store.InvoiceState{store.StatePending}); err != nil {
@@ -95,7 +95,7 @@ func (w *Workflow) clientAndItems(ctx context.Context, firm *Firm, inv store.Inv
 	}
 	items, err := w.ledger.Items(ctx)
 	if err != nil {
-		return client, nil, fmt.Errorf("list QBO items: %w", err)
+		return client, nil, fmt.Errorf("list %s items: %w", w.ledgerShort(), err)
 	}
 	return client, items, nil
 }

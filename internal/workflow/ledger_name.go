@@ -1,6 +1,10 @@
 package workflow
 
-import "strings"
+import (
+	"strings"
+
+	"billbot/internal/billing"
+)
 
 // Named is implemented by a Ledger that says its name in what people read
 // (Slack messages, CLI output, audit texts): "QuickBooks", "Xero".
@@ -23,6 +27,9 @@ func LedgerName(l Ledger) string {
 
 // LedgerName is the name of the firm's ledger, for what people read.
 func (w *Workflow) LedgerName() string { return LedgerName(w.ledger) }
+
+// ledgerTerms are the firm's ledger's terms for exception texts.
+func (w *Workflow) ledgerTerms() billing.Ledger { return billing.LedgerNamed(w.LedgerName()) }
 
 // ledgerShort is the ledger's short name in notes and messages: "QBO" for
 // QuickBooks (as billbot has always written it), the name otherwise.

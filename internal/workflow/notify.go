@@ -35,7 +35,7 @@ func (w *Workflow) NotifyDraftsReady(ctx context.Context, rep DraftReport) error
 		r.PeriodEnd = rep.PeriodEnds[0]
 	}
 	r.Totals = InvoiceTotals(rep.Invoices)
-	r.Exceptions = GroupExceptions(exs)
+	r.Exceptions = w.GroupExceptions(exs)
 	return w.notify.DraftsReady(ctx, firm.File.BillingManager, r)
 }
 
@@ -58,37 +58,53 @@ func currencyAmounts(m map[money.Currency]money.Amount) []view.CurrencyAmount {
 	return out
 }
 
-// exceptionTitles names each exception kind for people.
-var exceptionTitles = map[billing.ExceptionCode]string{
-	billing.ExOrphaned:          "Orphaned entries",
-	billing.ExOutsideDates:      "Time outside engagement dates",
-	billing.ExRateMismatch:      "Rate mismatches",
-	billing.ExNoRate:            "Tasks without a rate",
-	billing.ExUnapproved:        "Unapproved time",
-	billing.ExLateApproval:      "Late approvals",
-	billing.ExClientUnmapped:    "Clients not in QuickBooks",
-	billing.ExItemUnmapped:      "Tasks without a QuickBooks item",
-	billing.ExCurrencyMismatch:  "Currency mismatches",
-	billing.ExFixedFeeTime:      "Fixed-fee time (not billed)",
-	billing.ExRetainerThreshold: "Retainers at 80 %",
-	billing.ExRetainerExhausted: "Retainers exhausted",
-	billing.ExChangedAfterBill:  "Changed after billing",
-	billing.ExTotalMismatch:     "QuickBooks total mismatches",
-	billing.ExAmountRange:       "Amounts beyond the bound",
+// exceptionTitle names an exception kind for people, in the words of the
+// firm's ledger l.
+func exceptionTitle(code billing.ExceptionCode, l billing.Ledger) string {
+	switch code {
+	case billing.ExOrphaned:
+		return "Orphaned entries"
+	case billing.ExOutsideDates:
+		return "Time outside engagement dates"
+	case billing.ExRateMismatch:
+		return "Rate mismatches"
+	case billing.ExNoRate:
+		return "Tasks without a rate"
+	case billing.ExUnapproved:
+		return "Unapproved time"
+	case billing.ExLateApproval:
+		return "Late approvals"
+	case billing.ExClientUnmapped:
+		return "Clients not in " + l.Name
+	case billing.ExItemUnmapped:
+		return "Tasks without a " + l.Name + " item"
+	case billing.ExCurrencyMismatch:
+		return "Currency mismatches"
+	case billing.ExFixedFeeTime:
+		return "Fixed-fee time (not billed)"
+	case billing.ExRetainerThreshold:
+		return "Retainers at 80 %"
+	case billing.ExRetainerExhausted:
+		return "Retainers exhausted"
+	case billing.ExChangedAfterBill:
+		return "Changed after billing"
+	case billing.ExTotalMismatch:
+		return l.Name + " total mismatches"
+	case billing.ExAmountRange:
+		return "Amounts beyond the bound"
+	}
+	return string(code)
 }
 
 // GroupExceptions groups exceptions by kind for display, the largest kinds
-// first.
-func GroupExceptions(exs []store.Exception) []view.ExceptionGroup {
+// first, titled in the words of the firm's ledger.
+func (w *Workflow) GroupExceptions(exs []store.Exception) []view.ExceptionGroup {
+	l := w.ledgerTerms()
 	byCode := map[billing.ExceptionCode]*view.ExceptionGroup{}
 	for _, e := range exs {
 		g := byCode[e.Code]
 		if g == nil {
-			title := exceptionTitles[e.Code]
-			if title == "" {
-				title = string(e.Code)
-			}
-			g = &view.ExceptionGroup{Code: e.Code, Title: title}
+			g = &view.ExceptionGroup{Code: e.Code, Title: exceptionTitle(e.Code, l)}
 			byCode[e.Code] = g
 		}
 		g.Count++

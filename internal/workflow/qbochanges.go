@@ -157,7 +157,7 @@ func (w *Workflow) reconcileWithQBO(ctx context.Context, firm *Firm, inv store.I
 	}
 	want, err := w.ledger.DraftLines(inv.Billing(), client, items)
 	if err != nil {
-		return inv, nil, fmt.Errorf("map invoice %s for comparison with QBO: %w", inv.Key, err)
+		return inv, nil, fmt.Errorf("map invoice %s for comparison with %s: %w", inv.Key, w.ledgerShort(), err)
 	}
 	changes := qboChanges(inv, r, want)
 	if len(changes) == 0 {
@@ -176,7 +176,7 @@ func (w *Workflow) reconcileWithQBO(ctx context.Context, firm *Firm, inv store.I
 	edited := inv.Billing()
 	edited.Lines = adoptLines(inv.Lines, want, r.Lines, names)
 	if err := billing.Retotal(&edited); err != nil {
-		return inv, nil, fmt.Errorf("invoice %s as changed in QuickBooks: %w", inv.Key, err)
+		return inv, nil, fmt.Errorf("invoice %s as changed in %s: %w", inv.Key, w.LedgerName(), err)
 	}
 	note := "changed in " + w.LedgerName()
 	if inv, err = w.store.ReplaceLines(ctx, inv.ID, edited.Lines, edited, "quickbooks", note); err != nil {
@@ -201,7 +201,7 @@ func (w *Workflow) reconcileWithQBO(ctx context.Context, firm *Firm, inv store.I
 			inv = moved
 		}
 	}
-	w.logger.Info("draft changed in QuickBooks; message refreshed for approval", "invoice_id", inv.ID, "changes", len(changes))
+	w.logger.Info("draft changed in "+w.LedgerName()+"; message refreshed for approval", "invoice_id", inv.ID, "changes", len(changes))
 	if err := w.refreshMessageWith(ctx, firm, inv, changes); err != nil {
 		w.logger.Warn("refresh draft message", "invoice_id", inv.ID, "error", err)
 	}

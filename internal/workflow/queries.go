@@ -222,7 +222,7 @@ func (w *Workflow) Home(ctx context.Context, user string) (view.Home, error) {
 	if err != nil {
 		return h, err
 	}
-	h.OpenExceptions = GroupExceptions(exs)
+	h.OpenExceptions = w.GroupExceptions(exs)
 	if h.Disputed, err = w.homeDisputed(ctx, user); err != nil {
 		return h, err
 	}

@@ -40,7 +40,7 @@ func (w *Workflow) draftView(firm *Firm, inv store.Invoice) view.Draft {
 		d.DiscountPercent = p
 	}
 	if inv.State == store.StateFlagged {
-		d.FlagReason = billing.TotalMismatchNote(inv.Currency, inv.LedgerTotal, inv.Total)
+		d.FlagReason = billing.TotalMismatchNote(w.ledgerTerms(), inv.Currency, inv.LedgerTotal, inv.Total)
 	}
 	if inv.State == store.StateSent || inv.State == store.StatePaid {
 		if c, ok := firm.Client(inv.Client); ok {

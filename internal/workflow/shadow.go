@@ -158,7 +158,7 @@ func (w *Workflow) issued(ctx context.Context, ledger IssuedLedger, firm *Firm, 
 	}
 	got, err := ledger.IssuedInvoices(ctx, ids, from, to, items)
 	if err != nil {
-		return nil, fmt.Errorf("read the firm's invoices from QuickBooks: %w", err)
+		return nil, fmt.Errorf("read the firm's invoices from %s: %w", w.LedgerName(), err)
 	}
 	out := make([]shadow.LedgerInvoice, 0, len(got))
 	for _, is := range got {

@@ -87,7 +87,7 @@ func (w *Workflow) Sync(ctx context.Context, src TimeSource, opts SyncOptions) (
 	}
 	changed := append(append([]int64(nil), rep.Source.ChangedAfterBilling...), rep.Source.Flagged...)
 	if len(changed) > 0 {
-		_, _, err := w.store.OpenException(ctx, billing.ChangedAfterBilling(firm.Rules.SourceName(), changed), w.now())
+		_, _, err := w.store.OpenException(ctx, billing.ChangedAfterBilling(w.ledgerTerms(), firm.Rules.SourceName(), changed), w.now())
 		if err != nil {
 			return rep, err
 		}

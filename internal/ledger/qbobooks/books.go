@@ -63,13 +63,13 @@ func (b *Books) MatchCustomers(ctx context.Context, clients []billing.Client) (m
 		case errors.As(err, &me) && !me.Ambiguous && len(me.Candidates) == 0:
 			continue // no customer at all: the assessment reports the client unmapped
 		case errors.As(err, &me):
-			problems = append(problems, billing.CustomerUnmatched(c.Name, err))
+			problems = append(problems, billing.CustomerUnmatched(billing.LedgerNamed("QuickBooks"), c.Name, err))
 			continue
 		case err != nil:
 			return nil, nil, err
 		}
 		if err := qbo.CheckCurrency(cust, c.Currency, b.home); err != nil {
-			problems = append(problems, billing.CustomerCurrency(c.Name, err))
+			problems = append(problems, billing.CustomerCurrency(billing.LedgerNamed("QuickBooks"), c.Name, err))
 			continue
 		}
 		ids[c.Name] = cust.ID

@@ -123,7 +123,7 @@ func (b *Books) MatchCustomers(ctx context.Context, clients []billing.Client) (m
 		case errors.As(err, &me) && !me.Ambiguous && len(me.Candidates) == 0:
 			continue // no contact at all: the assessment reports the client unmapped
 		case err != nil:
-			problems = append(problems, billing.CustomerUnmatched(cl.Name, err))
+			problems = append(problems, billing.CustomerUnmatched(billing.LedgerNamed("Xero"), cl.Name, err))
 			continue
 		}
 		want := cl.Currency
@@ -131,7 +131,7 @@ func (b *Books) MatchCustomers(ctx context.Context, clients []billing.Client) (m
 			want = b.home
 		}
 		if ct.DefaultCurrency != "" && money.Currency(strings.ToUpper(ct.DefaultCurrency)) != want {
-			problems = append(problems, billing.CustomerCurrency(cl.Name,
+			problems = append(problems, billing.CustomerCurrency(billing.LedgerNamed("Xero"), cl.Name,
 				fmt.Errorf("Xero contact %q defaults to %s, the client bills in %s", ct.Name, ct.DefaultCurrency, want)))
 			continue
 		}
