@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"billbot/internal/config"
 	"billbot/internal/slacksandbox"
 	"billbot/store"
 )
@@ -18,8 +19,9 @@ import (
 // 'billbot draft' with BILLBOT_FAILPOINT so that the process SIGKILLs
 // itself at that point, runs 'billbot draft' again without it, and checks
 // through the sandboxes (served by this test process) that nothing was
-// done twice and nothing was lost. Drafts go to partners' DMs, so the
-// real per-channel pacing of Slack posts never waits.
+// done twice and nothing was lost, on each ledger: QuickBooks (requestid)
+// and Xero (Idempotency-Key). Drafts go to partners' DMs, so the real
+// per-channel pacing of Slack posts never waits.
 func TestKilledProcessFinishesOnRerun(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds and runs the billbot binary")
@@ -30,15 +32,17 @@ func TestKilledProcessFinishesOnRerun(t *testing.T) {
 	if out, err := build.CombinedOutput(); err != nil {
 		t.Fatalf("go build: %v\n%s", err, out)
 	}
-	for _, point := range []string{"slack:after_post", "qbo:after_create"} {
-		t.Run(point, func(t *testing.T) {
-			t.Parallel()
-			killedRun(t, bin, point)
-		})
+	for _, ledger := range Ledgers {
+		for _, point := range []string{"slack:after_post", "qbo:after_create"} {
+			t.Run(string(ledger)+"/"+point, func(t *testing.T) {
+				t.Parallel()
+				killedRun(t, bin, point, ledger)
+			})
+		}
 	}
 }
 
-func killedRun(t *testing.T, bin, point string) {
+func killedRun(t *testing.T, bin, point string, ledger config.Ledger) {
 	ctx := t.Context()
 	// The binary runs on the real clock, so the world does too: bill the
 	// month before this one.
@@ -57,7 +61,7 @@ func killedRun(t *testing.T, bin, point string) {
 		t.Fatal(err)
 	}
 	firm := NewFirm(FirmSpec{Clients: 2, Staff: 3, Seed: 5, Year: prev.Year(), DMDrafts: true})
-	w, err := NewWorld(ctx, st, firm, NewClock(now), Faults{})
+	w, err := NewWorldOn(ctx, st, firm, NewClock(now), Faults{}, ledger)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -74,14 +78,28 @@ func killedRun(t *testing.T, bin, point string) {
 		"HARVEST_ACCOUNT_ID=" + HarvestAcct,
 		"HARVEST_ACCESS_TOKEN=" + HarvestToken,
 		"HARVEST_API_URL=" + w.Harvest.URL(),
-		"QBO_CLIENT_ID=" + QBOClientID,
-		"QBO_CLIENT_SECRET=" + QBOSecret,
-		"QBO_REDIRECT_URL=http://127.0.0.1/oauth/qbo/callback",
-		"QBO_REALM_ID=" + QBORealm,
-		"QBO_ENVIRONMENT=sandbox",
-		"QBO_API_URL=" + w.QBO.URL(),
-		"QBO_AUTH_URL=" + w.QBO.AuthURL(),
-		"QBO_TOKEN_URL=" + w.QBO.TokenURL(),
+	}
+	if ledger == config.LedgerXero {
+		srv := w.Ledger.(xeroLedger).srv
+		env = append(env,
+			"XERO_CLIENT_ID=reliability-xero-client",
+			"XERO_CLIENT_SECRET=reliability-xero-secret",
+			"XERO_REDIRECT_URL=http://127.0.0.1/oauth/xero/callback",
+			"XERO_TENANT_ID="+srv.TenantID(),
+			"XERO_API_URL="+srv.URL(),
+			"XERO_IDENTITY_URL="+srv.IdentityURL(),
+		)
+	} else {
+		env = append(env,
+			"QBO_CLIENT_ID="+QBOClientID,
+			"QBO_CLIENT_SECRET="+QBOSecret,
+			"QBO_REDIRECT_URL=http://127.0.0.1/oauth/qbo/callback",
+			"QBO_REALM_ID="+QBORealm,
+			"QBO_ENVIRONMENT=sandbox",
+			"QBO_API_URL="+w.QBO.URL(),
+			"QBO_AUTH_URL="+w.QBO.AuthURL(),
+			"QBO_TOKEN_URL="+w.QBO.TokenURL(),
+		)
 	}
 	billbot := func(failPoint string, args ...string) error {
 		ctx, cancel := context.WithTimeout(ctx, 2*time.Minute)
@@ -106,14 +124,14 @@ func killedRun(t *testing.T, bin, point string) {
 	if !errors.As(err, &re) || !errors.As(re.err, &ee) || !killedBySIGKILL(ee) {
 		t.Fatalf("draft with %s: want death by SIGKILL, got %v", point, err)
 	}
-	// The kill came after the effect it follows: a DM posted, or a QBO
-	// invoice created, that billbot had not recorded.
+	// The kill came after the effect it follows: a DM posted, or an
+	// invoice created in the ledger, that billbot had not recorded.
 	posted := 0
 	for _, p := range firm.Partners {
 		posted += len(w.Slack.Messages(slacksandbox.DMChannel(p)))
 	}
-	if (point == "slack:after_post" && posted != 1) || w.QBO.InvoiceCount() == 0 {
-		t.Fatalf("after the kill: %d drafts posted, %d QBO invoices", posted, w.QBO.InvoiceCount())
+	if (point == "slack:after_post" && posted != 1) || w.Ledger.InvoiceCount() == 0 {
+		t.Fatalf("after the kill: %d drafts posted, %d invoices in %s", posted, w.Ledger.InvoiceCount(), ledger)
 	}
 	if err := billbot("", "draft"); err != nil {
 		t.Fatal(err)
@@ -129,8 +147,13 @@ func killedRun(t *testing.T, bin, point string) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(invs) != len(firm.Clients) || w.QBO.InvoiceCount() != len(invs) {
-		t.Errorf("%d invoices in billbot, %d in QBO; want %d", len(invs), w.QBO.InvoiceCount(), len(firm.Clients))
+	if len(invs) != len(firm.Clients) || w.Ledger.InvoiceCount() != len(invs) {
+		t.Errorf("%d invoices in billbot, %d in %s; want %d", len(invs), w.Ledger.InvoiceCount(), ledger, len(firm.Clients))
+	}
+	for key, n := range w.Ledger.InvoicesByKey() {
+		if n != 1 {
+			t.Errorf("%s: %d invoices made with idempotency key %s; want 1", ledger, n, key)
+		}
 	}
 	for _, inv := range invs {
 		if inv.State != store.StatePending || inv.Period.End != month.End {

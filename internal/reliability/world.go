@@ -1,7 +1,6 @@
 package reliability
 
 import (
-	"billbot/internal/timesource/harvesttime"
 	"context"
 	"fmt"
 	"log/slog"
@@ -22,7 +21,9 @@ import (
 	"billbot/internal/qbo/qbosandbox"
 	"billbot/internal/secrets"
 	"billbot/internal/slacksandbox"
+	"billbot/internal/timesource/harvesttime"
 	"billbot/internal/workflow"
+	"billbot/internal/xero"
 	"billbot/store"
 )
 
@@ -121,6 +122,15 @@ func NewWorldOn(ctx context.Context, st *store.Store, firm *Firm, clock *Clock, 
 		return nil, err
 	}
 	if w.QBO == nil {
+		// The organisation connected, as 'billbot xero connect' leaves it:
+		// the sandbox's always-valid token, sealed, for a billbot process
+		// of this world (the in-process workflows use it directly).
+		xt := xero.NewEncryptedTokenStore(w.Store, box)
+		tok := &oauth2.Token{AccessToken: XeroToken, RefreshToken: "reliability-xero-refresh", TokenType: "Bearer", Expiry: time.Now().Add(24 * time.Hour)}
+		if err := xt.Save(ctx, tok, w.Ledger.(xeroLedger).srv.TenantID()); err != nil {
+			w.Close()
+			return nil, fmt.Errorf("store the Xero token: %w", err)
+		}
 		return w, nil
 	}
 	w.tokens = qbo.NewEncryptedTokenStore(w.Store, box)
