@@ -32,14 +32,14 @@ type digest = [16]byte
 // that no two different rows write the same bytes.
 type digester struct{ b []byte }
 
-func (d *digester) text(s []byte) {
-	d.b = binary.LittleEndian.AppendUint64(d.b, uint64(len(s)))
-	d.b = append(d.b, s...)
-}
+func (d *digester) text(s []byte) { d.b = appendText(d.b, s) }
 
-func (d *digester) str(s string) {
-	d.b = binary.LittleEndian.AppendUint64(d.b, uint64(len(s)))
-	d.b = append(d.b, s...)
+func (d *digester) str(s string) { d.b = appendText(d.b, s) }
+
+// appendText appends s's length in 8 bytes, then s.
+func appendText[T string | []byte](b []byte, s T) []byte {
+	b = binary.LittleEndian.AppendUint64(b, uint64(len(s)))
+	return append(b, s...)
 }
 
 func (d *digester) int(v int64) {
