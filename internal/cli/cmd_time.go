@@ -267,9 +267,13 @@ func importBar(w io.Writer, f *os.File) *progressbar.ProgressBar {
 
 // newBar is the progress bar of import and sync: max units (-1: not known
 // yet), bytes when they are bytes, redrawn at most ten times a second and
-// cleared when done.
+// cleared when done. It draws only when progress is reported: the
+// library's timer that turns the spinner of a bar without a maximum runs
+// in a goroutine of its own, which draws while Clear does and outlives
+// the bar.
 func newBar(w io.Writer, max int64, bytes bool) *progressbar.ProgressBar {
 	return progressbar.NewOptions64(max,
+		progressbar.OptionSetSpinnerChangeInterval(0),
 		progressbar.OptionSetWriter(w),
 		progressbar.OptionShowBytes(bytes),
 		progressbar.OptionShowCount(),
