@@ -168,14 +168,10 @@ func CustomerUnmatched(l Ledger, client string, why error) Problem {
 // CustomerCurrency is the exception of a client whose customer (contact)
 // in the ledger is in another currency (why: the check's error).
 func CustomerCurrency(l Ledger, client string, why error) Problem {
-	fix := fmt.Sprintf("QuickBooks fixes a customer's currency after its first transaction: make a customer in the client's currency and set %s.", l.CustomerKey)
-	if l.Name != "QuickBooks" {
-		fix = fmt.Sprintf("Change the %s %s's default currency to the client's, or make a %s in the client's currency and set %s.", l.Name, l.Customer, l.Customer, l.CustomerKey)
-	}
 	return Problem{
 		Code: ExCurrencyMismatch, Client: client,
 		Message: fmt.Sprintf("Client %q: %v.", client, why),
-		Fix:     fix,
+		Fix:     l.CurrencyFix,
 	}
 }
 
